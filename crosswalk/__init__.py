@@ -1,0 +1,50 @@
+"""crosswalk — sound cross-framework AI-risk compliance.
+
+>>> import crosswalk
+>>> kb = crosswalk.load()
+>>> kb.resolve("Art. 9(2)(a) AI Act").id
+'euaiact:art9.2.a'
+
+Heavy libraries (pandas, rdflib, openpyxl) are imported only by the modules that need
+them, so ``import crosswalk`` stays fast.
+"""
+
+from __future__ import annotations
+
+from crosswalk.errors import (
+    CitationError,
+    ContradictionError,
+    CrosswalkError,
+    DataError,
+    EndpointError,
+    ExportError,
+    InventoryError,
+    Problem,
+    QueryError,
+    UnknownClauseError,
+    UnknownFrameworkError,
+)
+from crosswalk.knowledge import InferredRelation, KnowledgeBase, load
+from crosswalk.relations import Relation, RelationSet
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "load",
+    "KnowledgeBase",
+    "InferredRelation",
+    "Relation",
+    "RelationSet",
+    "CrosswalkError",
+    "DataError",
+    "InventoryError",
+    "CitationError",
+    "ContradictionError",
+    "UnknownClauseError",
+    "UnknownFrameworkError",
+    "ExportError",
+    "EndpointError",
+    "QueryError",
+    "Problem",
+    "__version__",
+]

@@ -1,0 +1,597 @@
+"""Reading catalogue and mapping files into the model, collecting every problem.
+
+Four layers of checks run here or in :mod:`crosswalk.knowledge`: shape (the grammar
+models, unknown keys rejected), referential integrity (parents, sources, mapped ids),
+rules (one row per pair, like with like, addresses targets a risk) and, after
+inference, consistency. Problems are collected and raised once as a
+:class:`~crosswalk.errors.DataError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from crosswalk.errors import DataError, Problem
+from crosswalk.grammar import (
+    AdoptedClauseEntry,
+    CataloguePartFile,
+    ClauseEntry,
+    FrameworkEntry,
+    MappingEntry,
+    MappingSetEntry,
+    SourceEntry,
+)
+from crosswalk.model import (
+    Adoption,
+    ApplicationDates,
+    Clause,
+    Framework,
+    Mapping,
+    MappingSet,
+    Source,
+)
+
+__all__ = ["DataFiles", "read_yaml", "discover", "build_catalogues", "build_mapping_sets"]
+
+DEFAULT_IRI_BASE = "https://w3id.org/crosswalk/clause/{prefix}/"
+_MAX_DATA_FILE_BYTES = 50 * 1024 * 1024
+
+try:  # the C loader is ~10x faster; fall back to the pure-Python one
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Loader = yaml.SafeLoader
+
+
+def read_yaml(path: Path, problems: list[Problem]) -> Any:
+    """Parse one YAML file; record a problem (and return None) if it cannot be read."""
+    try:
+        size = path.stat().st_size
+        if size > _MAX_DATA_FILE_BYTES:
+            problems.append(
+                Problem(str(path), "", "file-size", f"{size} bytes is over the 50 MB limit")
+            )
+            return None
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        problems.append(Problem(str(path), "", "encoding", f"not UTF-8 text: {error}"))
+        return None
+    except OSError as error:
+        problems.append(Problem(str(path), "", "readable", str(error)))
+        return None
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problems.append(Problem(str(path), where, "yaml-syntax", str(error).splitlines()[0]))
+        return None
+
+
+def _item_lines(path: Path, key: str) -> list[int]:
+    """1-based line numbers of the items of the top-level sequence ``key`` (slow path)."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+        return []
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    for key_node, value_node in node.value:
+        if getattr(key_node, "value", None) == key and isinstance(value_node, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value_node.value]
+    return []
+
+
+def _pydantic_problems(
+    error: ValidationError, file: str, where: str, lines: Sequence[int] = ()
+) -> Iterator[Problem]:
+    for detail in error.errors():
+        field_path = ".".join(str(p) for p in detail["loc"])
+        rule = detail["type"]
+        if rule == "extra_forbidden":
+            message = f"unknown key {field_path!r} (the grammar is in mappings/README.md)"
+        else:
+            message = f"{field_path}: {detail['msg']}"
+        yield Problem(file, where, rule, message)
+
+
+@dataclass
+class DataFiles:
+    """The data files found in one or more directories, sorted by kind."""
+
+    catalogues: list[Path] = field(default_factory=list)
+    parts: list[Path] = field(default_factory=list)
+    mapping_sets: list[Path] = field(default_factory=list)
+    other: list[Path] = field(default_factory=list)
+
+
+def discover(roots: Iterable[Path]) -> DataFiles:
+    """Find catalogue, catalogue-part and mapping files under each root, by location
+    (``catalogues/``, ``crosswalks/``) or, elsewhere, by their top-level keys."""
+    found = DataFiles()
+    for root in roots:
+        root = Path(root)
+        files = [root] if root.is_file() else sorted(root.rglob("*.y*ml"))
+        for path in files:
+            if path.suffix not in {".yaml", ".yml"} or "schema" in path.parts[-2:-1]:
+                continue
+            if path.parent.name == "scoring":
+                continue
+            if path.parent.name == "catalogues":
+                (found.parts if path.name.count(".") > 1 else found.catalogues).append(path)
+            elif path.parent.name == "crosswalks":
+                found.mapping_sets.append(path)
+            else:
+                found.other.append(path)
+    return found
+
+
+def _sources(raw: Any, file: str, problems: list[Problem]) -> list[Source]:
+    result: list[Source] = []
+    for index, item in enumerate(raw or []):
+        try:
+            entry = SourceEntry.model_validate(item)
+        except ValidationError as error:
+            problems.extend(_pydantic_problems(error, file, f"sources[{index}]"))
+            continue
+        result.append(Source(**entry.model_dump()))
+    return result
+
+
+@dataclass
+class _CatalogueDraft:
+    framework: FrameworkEntry
+    path: Path
+    sources: list[Source]
+    entries: list[tuple[Path, int, dict[str, Any]]]
+
+
+def build_catalogues(
+    files: DataFiles, problems: list[Problem], *, documents: dict[Path, Any] | None = None
+) -> tuple[list[Framework], list[Clause]]:
+    """Turn catalogue files (and their parts) into frameworks and clauses."""
+    documents = documents if documents is not None else {}
+    drafts: dict[str, _CatalogueDraft] = {}
+    for path in files.catalogues:
+        document = documents.get(path) or read_yaml(path, problems)
+        if document is None:
+            continue
+        if not isinstance(document, dict) or "framework" not in document:
+            problems.append(
+                Problem(str(path), "", "catalogue-shape", "a catalogue starts with `framework:`")
+            )
+            continue
+        unknown = set(document) - {"framework", "sources", "clauses"}
+        for key in sorted(unknown):
+            problems.append(Problem(str(path), "", "extra_forbidden", f"unknown key {key!r}"))
+        try:
+            entry = FrameworkEntry.model_validate(document["framework"])
+        except ValidationError as error:
+            problems.extend(_pydantic_problems(error, str(path), "framework"))
+            continue
+        if entry.prefix in drafts:
+            problems.append(
+                Problem(
+                    str(path),
+                    "framework.prefix",
+                    "unique-prefix",
+                    f"prefix {entry.prefix!r} is already defined in {drafts[entry.prefix].path}",
+                )
+            )
+            continue
+        expected = path.name.split(".")[0]
+        if expected != entry.prefix:
+            problems.append(
+                Problem(
+                    str(path),
+                    "framework.prefix",
+                    "file-name",
+                    f"prefix {entry.prefix!r} must match the file name {expected!r}",
+                )
+            )
+        clauses = document.get("clauses") or []
+        if not isinstance(clauses, list):
+            problems.append(Problem(str(path), "clauses", "catalogue-shape", "must be a list"))
+            clauses = []
+        drafts[entry.prefix] = _CatalogueDraft(
+            entry,
+            path,
+            _sources(document.get("sources"), str(path), problems),
+            [(path, i, c) for i, c in enumerate(clauses)],
+        )
+    for path in files.parts:
+        prefix = path.name.split(".")[0]
+        document = documents.get(path) or read_yaml(path, problems)
+        if document is None:
+            continue
+        if prefix not in drafts:
+            problems.append(
+                Problem(str(path), "", "part-of", f"no catalogue {prefix}.yaml for this part")
+            )
+            continue
+        if not isinstance(document, dict):
+            problems.append(Problem(str(path), "", "catalogue-shape", "expected a mapping"))
+            continue
+        unknown = set(document) - set(CataloguePartFile.model_fields)
+        for key in sorted(unknown):
+            problems.append(Problem(str(path), "", "extra_forbidden", f"unknown key {key!r}"))
+        drafts[prefix].sources.extend(_sources(document.get("sources"), str(path), problems))
+        drafts[prefix].entries.extend(
+            (path, i, c) for i, c in enumerate(document.get("clauses") or [])
+        )
+
+    frameworks: list[Framework] = []
+    clauses: list[Clause] = []
+    by_prefix_clauses: dict[str, list[Clause]] = {}
+    # adopted catalogues are generated after the ones they adopt
+    order = sorted(drafts, key=lambda p: drafts[p].framework.adoption_of is not None)
+    for prefix in order:
+        draft = drafts[prefix]
+        framework = _framework(draft)
+        frameworks.append(framework)
+        if draft.framework.adoption_of is not None:
+            built = _adopted_clauses(draft, by_prefix_clauses, problems)
+        else:
+            built = _own_clauses(draft, problems)
+        by_prefix_clauses[prefix] = built
+        clauses.extend(built)
+    return frameworks, clauses
+
+
+def _framework(draft: _CatalogueDraft) -> Framework:
+    entry = draft.framework
+    adoption = Adoption(**entry.adoption_of.model_dump()) if entry.adoption_of else None
+    data = entry.model_dump(exclude={"adoption_of", "aliases", "iri_base"})
+    return Framework(
+        **data,
+        aliases=tuple(entry.aliases),
+        iri_base=entry.iri_base or DEFAULT_IRI_BASE.format(prefix=entry.prefix),
+        adoption_of=adoption,
+        sources=tuple(draft.sources),
+        path=str(draft.path),
+    )
+
+
+def _where(index: int, raw: Any) -> str:
+    local = raw.get("id") if isinstance(raw, dict) else None
+    return f"clauses[{index}]" + (f" (id {local})" if local is not None else "")
+
+
+def _own_clauses(draft: _CatalogueDraft, problems: list[Problem]) -> list[Clause]:
+    prefix = draft.framework.prefix
+    source_ids = {s.id for s in draft.sources}
+    built: dict[str, Clause] = {}
+    lines_cache: dict[Path, list[int]] = {}
+
+    def locate(path: Path, index: int, raw: Any) -> str:
+        if path not in lines_cache:
+            lines_cache[path] = _item_lines(path, "clauses")
+        lines = lines_cache[path]
+        line = f"line {lines[index]}, " if index < len(lines) else ""
+        return line + _where(index, raw)
+
+    for path, index, raw in draft.entries:
+        try:
+            entry = ClauseEntry.model_validate(raw)
+        except ValidationError as error:
+            problems.extend(_pydantic_problems(error, str(path), locate(path, index, raw)))
+            continue
+        clause_id = f"{prefix}:{entry.id}"
+        if clause_id in built:
+            problems.append(
+                Problem(str(path), locate(path, index, raw), "unique-id", f"{clause_id} is listed twice")
+            )
+            continue
+        if entry.source not in source_ids:
+            problems.append(
+                Problem(
+                    str(path),
+                    locate(path, index, raw),
+                    "known-source",
+                    f"source {entry.source!r} is not in this catalogue's `sources:` "
+                    f"(known: {', '.join(sorted(source_ids)) or 'none'})",
+                )
+            )
+        parent = built.get(f"{prefix}:{entry.parent}") if entry.parent else None
+        if entry.parent and parent is None:
+            problems.append(
+                Problem(
+                    str(path),
+                    locate(path, index, raw),
+                    "parent-first",
+                    f"parent {entry.parent!r} is not listed before {entry.id!r} in this catalogue",
+                )
+            )
+            continue
+        dates = (
+            ApplicationDates(**entry.applies_from.model_dump())
+            if entry.applies_from
+            else (parent.applies_from if parent else None)
+        )
+        addressees = (
+            tuple(entry.addressees)
+            if entry.addressees is not None
+            else (parent.addressees if parent else ())
+        )
+        categories = (
+            tuple(entry.categories)
+            if entry.categories is not None
+            else (parent.categories if parent else ())
+        )
+        built[clause_id] = Clause(
+            id=clause_id,
+            framework=prefix,
+            local=entry.id,
+            parent=parent.id if parent else None,
+            kind=entry.kind,
+            title=entry.title,
+            title_zh=entry.title_zh,
+            summary=entry.summary,
+            normative=entry.normative,
+            status=entry.status,
+            source=entry.source,
+            url=entry.url or (parent.url if parent else None),
+            note=entry.note,
+            exhaustive=entry.exhaustive,
+            aliases=tuple(entry.aliases),
+            addressees=addressees,
+            categories=categories,
+            applies_from=dates,
+            order=len(built),
+            depth=parent.depth + 1 if parent else 0,
+        )
+    return list(built.values())
+
+
+def _adopted_clauses(
+    draft: _CatalogueDraft, done: dict[str, list[Clause]], problems: list[Problem]
+) -> list[Clause]:
+    prefix = draft.framework.prefix
+    adoption = draft.framework.adoption_of
+    assert adoption is not None
+    base = done.get(adoption.framework)
+    if base is None:
+        problems.append(
+            Problem(
+                str(draft.path),
+                "framework.adoption_of",
+                "known-framework",
+                f"adopts {adoption.framework!r}, which is not loaded",
+            )
+        )
+        return []
+    source_ids = {s.id for s in draft.sources}
+    overlays: dict[str, AdoptedClauseEntry] = {}
+    for path, index, raw in draft.entries:
+        try:
+            entry = AdoptedClauseEntry.model_validate(raw)
+        except ValidationError as error:
+            problems.extend(_pydantic_problems(error, str(path), _where(index, raw)))
+            continue
+        if entry.source not in source_ids:
+            problems.append(
+                Problem(str(path), _where(index, raw), "known-source", f"unknown source {entry.source!r}")
+            )
+        overlays[entry.id] = entry
+    base_locals = {c.local for c in base}
+    for local in sorted(set(overlays) - base_locals):
+        problems.append(
+            Problem(
+                str(draft.path),
+                f"clauses (id {local})",
+                "adopted-number",
+                f"{adoption.framework} has no clause {local!r} to adopt",
+            )
+        )
+    result = []
+    for clause in base:
+        overlay = overlays.get(clause.local)
+        note = f"Adopted from {clause.id} ({adoption.status} identical adoption)."
+        result.append(
+            clause.model_copy(
+                update={
+                    "id": f"{prefix}:{clause.local}",
+                    "framework": prefix,
+                    "parent": f"{prefix}:{clause.parent.split(':', 1)[1]}" if clause.parent else None,
+                    "title": (overlay.title if overlay and overlay.title else clause.title),
+                    "title_zh": overlay.title_zh if overlay else None,
+                    "status": overlay.status if overlay else "provisional",
+                    "source": overlay.source if overlay else adoption.source,
+                    "note": (overlay.note if overlay and overlay.note else note),
+                    "url": draft.framework.official_url,
+                }
+            )
+        )
+    return result
+
+
+def mapping_id(set_id: str, subjects: Sequence[str], obj: str) -> str:
+    """A stable id for a mapping, independent of its position in the file."""
+    digest = hashlib.sha1(("|".join(subjects) + ">" + obj).encode()).hexdigest()[:10]
+    return f"{set_id}/{digest}"
+
+
+def build_mapping_sets(
+    files: Iterable[Path], problems: list[Problem], *, documents: dict[Path, Any] | None = None
+) -> list[MappingSet]:
+    """Turn mapping files into mapping sets (shape and per-file rules only)."""
+    documents = documents if documents is not None else {}
+    sets: list[MappingSet] = []
+    seen_ids: dict[str, Path] = {}
+    for path in files:
+        document = documents.get(path) or read_yaml(path, problems)
+        if document is None:
+            continue
+        if not isinstance(document, dict) or "mapping_set" not in document:
+            problems.append(
+                Problem(str(path), "", "mapping-shape", "a mapping file starts with `mapping_set:`")
+            )
+            continue
+        for key in sorted(set(document) - {"mapping_set", "mappings"}):
+            problems.append(Problem(str(path), "", "extra_forbidden", f"unknown key {key!r}"))
+        try:
+            header = MappingSetEntry.model_validate(document["mapping_set"])
+        except ValidationError as error:
+            problems.extend(_pydantic_problems(error, str(path), "mapping_set"))
+            continue
+        if header.id in seen_ids:
+            problems.append(
+                Problem(str(path), "mapping_set.id", "unique-set", f"set id {header.id!r} is also used by {seen_ids[header.id]}")
+            )
+            continue
+        seen_ids[header.id] = path
+        set_sources = {s.id for s in header.sources} | {"crosswalk-curation", header.source}
+        raw_mappings = document.get("mappings") or []
+        if not isinstance(raw_mappings, list):
+            problems.append(Problem(str(path), "mappings", "mapping-shape", "must be a list"))
+            raw_mappings = []
+        lines: list[int] | None = None
+        mappings: list[Mapping] = []
+        pairs: dict[tuple[tuple[str, ...], str], int] = {}
+        for index, raw in enumerate(raw_mappings):
+            def where() -> str:
+                nonlocal lines
+                if lines is None:
+                    lines = _item_lines(path, "mappings")
+                line = f"line {lines[index]}, " if index < len(lines) else ""
+                return f"{line}mappings[{index}]"
+
+            try:
+                entry = MappingEntry.model_validate(raw)
+            except ValidationError as error:
+                problems.extend(_pydantic_problems(error, str(path), where()))
+                continue
+            subjects = (entry.subject,) if isinstance(entry.subject, str) else tuple(entry.subject)
+            bad = False
+            for subject in subjects:
+                if subject.split(":", 1)[0] != header.subject_framework:
+                    problems.append(
+                        Problem(str(path), where(), "subject-framework", f"subject {subject!r} is not a {header.subject_framework} clause")
+                    )
+                    bad = True
+            if entry.object.split(":", 1)[0] != header.object_framework:
+                problems.append(
+                    Problem(str(path), where(), "object-framework", f"object {entry.object!r} is not a {header.object_framework} clause")
+                )
+                bad = True
+            if len(set(subjects)) != len(subjects):
+                problems.append(Problem(str(path), where(), "union-distinct", "a union lists a subject twice"))
+                bad = True
+            key = (tuple(sorted(subjects)), entry.object)
+            if key in pairs:
+                problems.append(
+                    Problem(
+                        str(path),
+                        where(),
+                        "one-row-per-pair",
+                        f"{' ∪ '.join(subjects)} -> {entry.object} is already stated in mappings[{pairs[key]}]",
+                    )
+                )
+                bad = True
+            source = entry.source or header.source
+            if source not in set_sources:
+                problems.append(
+                    Problem(str(path), where(), "known-source", f"source {source!r} is not in mapping_set.sources")
+                )
+            if bad:
+                continue
+            pairs[key] = index
+            try:
+                mappings.append(
+                    Mapping(
+                        id=mapping_id(header.id, key[0], entry.object),
+                        subjects=subjects,
+                        relation=entry.relation,
+                        object=entry.object,
+                        strength=entry.strength,
+                        rationale=entry.rationale,
+                        justification=entry.justification,
+                        source=source,
+                        author=entry.author or header.author,
+                        date=entry.date or header.date,
+                        confidence=entry.confidence,
+                        mapping_set=header.id,
+                        path=str(path),
+                        index=index,
+                    )
+                )
+            except ValidationError as error:
+                problems.extend(_pydantic_problems(error, str(path), where()))
+        data = header.model_dump(exclude={"sources"})
+        sets.append(
+            MappingSet(
+                **data,
+                sources=tuple(Source(**s.model_dump()) for s in header.sources),
+                mappings=tuple(mappings),
+                path=str(path),
+            )
+        )
+    return sets
+
+
+def adoption_mapping_sets(frameworks: Iterable[Framework], clauses: Iterable[Clause]) -> list[MappingSet]:
+    """The `equal` mappings implied by adoption declarations (never hand-copied)."""
+    by_framework: dict[str, list[Clause]] = {}
+    for clause in clauses:
+        by_framework.setdefault(clause.framework, []).append(clause)
+    result = []
+    for framework in frameworks:
+        adoption = framework.adoption_of
+        if adoption is None:
+            continue
+        set_id = f"{framework.prefix}-{adoption.framework}-adoption"
+        source = framework.source(adoption.source)
+        confidence = 1.0 if adoption.status == "confirmed" else 0.9
+        mappings = tuple(
+            Mapping(
+                id=mapping_id(set_id, (clause.id,), f"{adoption.framework}:{clause.local}"),
+                subjects=(clause.id,),
+                relation="equal",
+                object=f"{adoption.framework}:{clause.local}",
+                strength=10,
+                rationale="syntactic",
+                justification=(
+                    f"{framework.short_name} declares itself an adoption of "
+                    f"{adoption.framework}; clause {clause.local} carries the same number "
+                    f"and requirements ({adoption.status})."
+                ),
+                source=adoption.source,
+                author="crosswalk (derived from the adoption declaration)",
+                date=dt.date(2026, 11, 25),
+                confidence=confidence,
+                mapping_set=set_id,
+                path=framework.path,
+                index=index,
+            )
+            for index, clause in enumerate(by_framework.get(framework.prefix, []))
+        )
+        result.append(
+            MappingSet(
+                id=set_id,
+                title=f"{framework.short_name} adopts {adoption.framework}",
+                description="Generated from the adoption declaration in the catalogue.",
+                subject_framework=framework.prefix,
+                object_framework=adoption.framework,
+                source=adoption.source,
+                author="crosswalk",
+                date=dt.date(2026, 11, 25),
+                sources=(source,) if source else (),
+                mappings=mappings,
+                path=framework.path,
+                derived=True,
+            )
+        )
+    return result
+
+
+def raise_if_errors(problems: Sequence[Problem], title: str = "") -> None:
+    """Raise a DataError listing every problem, if any of them is an error."""
+    if any(p.severity == "error" for p in problems):
+        raise DataError(problems, title=title)

@@ -1,0 +1,512 @@
+"""The knowledge base: frameworks, clauses and mappings in one graph, with inference.
+
+>>> import crosswalk
+>>> kb = crosswalk.load()
+>>> kb.clause("iso31000:6.4.2").title
+'Risk identification'
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from crosswalk.catalogue import (
+    adoption_mapping_sets,
+    build_catalogues,
+    build_mapping_sets,
+    discover,
+    raise_if_errors,
+)
+from crosswalk.citation import AliasIndex, parse_citation
+from crosswalk.errors import (
+    CitationError,
+    ContradictionError,
+    Problem,
+    UnknownClauseError,
+    UnknownFrameworkError,
+)
+from crosswalk.inference import (
+    DIS,
+    EQ,
+    SUB,
+    Closure,
+    Derivation,
+    Fact,
+    Network,
+    minimal_conflict,
+)
+from crosswalk.model import Clause, Framework, Mapping, MappingSet
+from crosswalk.relations import ALL, Relation, RelationSet
+from crosswalk.resources import mappings_dir
+
+if TYPE_CHECKING:
+    import networkx
+
+__all__ = ["KnowledgeBase", "InferredRelation", "load", "union_node"]
+
+_STRM_MASK = {r.value: r.bit for r in Relation}
+_CHILD_OF_PARENT = EQ | SUB
+
+
+def union_node(members: Sequence[str]) -> str:
+    """The node name of the union of several clauses."""
+    return "∪(" + ",".join(sorted(members)) + ")"
+
+
+def load(extra: Iterable[str | Path] = (), *, bundled: bool = True) -> KnowledgeBase:
+    """Load the bundled knowledge base, plus the user's catalogue and mapping files.
+
+    ``extra`` takes directories (searched recursively) or single YAML files. Every problem
+    in every file is collected and raised once as a :class:`~crosswalk.errors.DataError`.
+    """
+    roots: list[Path] = [mappings_dir()] if bundled else []
+    roots.extend(Path(p) for p in extra)
+    for root in roots:
+        if not root.exists():
+            raise_if_errors([Problem(str(root), "", "exists", "no such file or directory")])
+    problems: list[Problem] = []
+    files = discover(roots)
+    documents: dict[Path, Any] = {}
+    if files.other:
+        from crosswalk.catalogue import read_yaml
+
+        for path in files.other:
+            document = read_yaml(path, problems)
+            if isinstance(document, dict) and "framework" in document:
+                files.catalogues.append(path)
+            elif isinstance(document, dict) and "mapping_set" in document:
+                files.mapping_sets.append(path)
+            elif document is not None:
+                problems.append(
+                    Problem(str(path), "", "file-kind", "neither a catalogue (`framework:`) nor a mapping set (`mapping_set:`)")
+                )
+                continue
+            documents[path] = document
+    frameworks, clauses = build_catalogues(files, problems, documents=documents)
+    sets = build_mapping_sets(files.mapping_sets, problems, documents=documents)
+    sets = adoption_mapping_sets(frameworks, clauses) + sets
+    kb = KnowledgeBase(frameworks, clauses, sets)
+    problems.extend(kb.reference_problems())
+    raise_if_errors(problems, title=f"the knowledge base has {sum(p.severity == 'error' for p in problems)} data error(s)")
+    return kb
+
+
+@dataclass(frozen=True)
+class InferredRelation:
+    """What all the knowledge entails about a pair, and why (DESIGN.md §4–§5)."""
+
+    source: str
+    target: str
+    relations: RelationSet
+    derivation: Derivation | None
+    nodes: Sequence[str]
+
+    @property
+    def status(self) -> str:
+        """Coverage a fully implemented source gives the target (covered/partial/undetermined/none)."""
+        if self.relations.is_universal:
+            return "undetermined" if self.derivation is None else self.relations.status
+        return self.relations.status
+
+    @property
+    def strength(self) -> int | None:
+        """Derived strength: the weakest link of the derivation (None if nothing is known)."""
+        return self.derivation.strength if self.derivation else None
+
+    @property
+    def confidence(self) -> float | None:
+        """Derived confidence: product over the facts used (None if nothing is known)."""
+        return self.derivation.confidence if self.derivation else None
+
+    @property
+    def rationale(self) -> str | None:
+        """Least strict rationale along the derivation."""
+        return self.derivation.rationale if self.derivation else None
+
+    @property
+    def mappings(self) -> list[Mapping]:
+        """The asserted mappings this result rests on."""
+        if self.derivation is None:
+            return []
+        return [f.payload for f in self.derivation.distinct_facts() if isinstance(f.payload, Mapping)]
+
+    @property
+    def paths(self) -> list[list[str]]:
+        """Each supporting chain as a list of readable steps."""
+        if self.derivation is None:
+            return []
+        parts = self.derivation.parts if self.derivation.rule == "intersection" else (self.derivation,)
+        return [[_fact_text(f, self.nodes) for f in part.facts()] for part in parts]
+
+    def explain(self) -> str:
+        """A readable, checkable explanation (text)."""
+        from crosswalk.display import explanation_text
+
+        return explanation_text(self)
+
+    def _repr_html_(self) -> str:
+        from crosswalk.display import relation_html
+
+        return relation_html(self)
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.target}: {self.relations} ({self.status})"
+
+
+def _fact_text(fact: Fact, nodes: Sequence[str]) -> str:
+    left, right = nodes[fact.left], nodes[fact.right]
+    relation = RelationSet(fact.mask)
+    text = f"{left} {relation} {right}"
+    if isinstance(fact.payload, Mapping):
+        return f"{text}  [{fact.payload.where}]"
+    return f"{text}  [{fact.kind}]"
+
+
+class KnowledgeBase:
+    """Frameworks, clauses and mappings, with sound inference over them."""
+
+    def __init__(
+        self,
+        frameworks: Iterable[Framework],
+        clauses: Iterable[Clause],
+        mapping_sets: Iterable[MappingSet],
+    ) -> None:
+        self.frameworks: dict[str, Framework] = {f.prefix: f for f in frameworks}
+        self.clauses: dict[str, Clause] = {c.id: c for c in clauses}
+        self.mapping_sets: list[MappingSet] = list(mapping_sets)
+        self.children: dict[str, list[str]] = {}
+        for clause in self.clauses.values():
+            if clause.parent:
+                self.children.setdefault(clause.parent, []).append(clause.id)
+        self._aliases: dict[str, str] = {}
+        for clause in self.clauses.values():
+            for alias in clause.aliases:
+                self._aliases[f"{clause.framework}:{alias}"] = clause.id
+
+    # -- lookup -----------------------------------------------------------------------
+
+    def __iter__(self) -> Iterator[Clause]:
+        return iter(self.clauses.values())
+
+    def __len__(self) -> int:
+        return len(self.clauses)
+
+    def __contains__(self, clause_id: object) -> bool:
+        return clause_id in self.clauses
+
+    def __repr__(self) -> str:
+        return (
+            f"<KnowledgeBase: {len(self.frameworks)} frameworks, {len(self.clauses)} clauses, "
+            f"{len(self.mappings)} mappings>"
+        )
+
+    def _repr_html_(self) -> str:
+        from crosswalk.display import knowledge_html
+
+        return knowledge_html(self)
+
+    @cached_property
+    def mappings(self) -> list[Mapping]:
+        """Every mapping of every set (derived adoption sets included)."""
+        return [m for s in self.mapping_sets for m in s.mappings]
+
+    def framework(self, prefix: str) -> Framework:
+        """Get a framework by prefix; raise UnknownFrameworkError if absent."""
+        try:
+            return self.frameworks[prefix]
+        except KeyError:
+            raise UnknownFrameworkError(prefix, sorted(self.frameworks)) from None
+
+    def find_clause(self, clause_id: str) -> Clause | None:
+        """Find a clause by canonical id or alias; None if absent."""
+        found = self.clauses.get(clause_id)
+        if found is None and clause_id in self._aliases:
+            found = self.clauses[self._aliases[clause_id]]
+        return found
+
+    def clause(self, clause_id: str) -> Clause:
+        """Get a clause by canonical id; raise UnknownClauseError naming the closest ids."""
+        found = self.find_clause(clause_id)
+        if found is None:
+            raise UnknownClauseError(clause_id, self.suggest(clause_id))
+        return found
+
+    def suggest(self, text: str, *, limit: int = 3) -> list[str]:
+        """The valid clause ids closest to ``text``."""
+        prefix = text.split(":", 1)[0] if ":" in text else None
+        pool = [i for i in self.clauses if prefix is None or i.startswith(prefix + ":")]
+        if not pool:
+            pool = list(self.clauses)
+        close = difflib.get_close_matches(text, pool, n=limit, cutoff=0.6)
+        if close:
+            return close
+        # fall back to the nearest existing ancestor: "euaiact:art9.2.z" -> "euaiact:art9.2"
+        candidate = text
+        while "." in candidate:
+            candidate = candidate.rsplit(".", 1)[0]
+            if candidate in self.clauses:
+                return [candidate]
+        return difflib.get_close_matches(text, pool, n=limit, cutoff=0.3)
+
+    def clauses_of(self, prefix: str) -> list[Clause]:
+        """The clauses of one framework, in document order."""
+        self.framework(prefix)
+        return [c for c in self.clauses.values() if c.framework == prefix]
+
+    def ancestors(self, clause_id: str) -> list[str]:
+        """Parent, grandparent, … of a clause."""
+        result = []
+        parent = self.clause(clause_id).parent
+        while parent:
+            result.append(parent)
+            parent = self.clauses[parent].parent
+        return result
+
+    def descendants(self, clause_id: str) -> list[str]:
+        """Every clause below a clause, depth first in document order."""
+        result: list[str] = []
+        stack = list(reversed(self.children.get(clause_id, [])))
+        while stack:
+            current = stack.pop()
+            result.append(current)
+            stack.extend(reversed(self.children.get(current, [])))
+        return result
+
+    def search(self, text: str, *, framework: str | None = None, limit: int = 20) -> list[Clause]:
+        """Clauses whose id, headings (English or Chinese) or summary contain every word."""
+        words = [w for w in text.lower().split() if w]
+        hits = []
+        for clause in self.clauses.values():
+            if framework and clause.framework != framework:
+                continue
+            haystack = " ".join(
+                filter(None, [clause.id, clause.title, clause.title_zh, clause.summary])
+            ).lower()
+            if all(w in haystack for w in words):
+                score = sum(w in clause.title.lower() or w in (clause.title_zh or "") for w in words)
+                hits.append((-score, clause.depth, clause.order, clause))
+        hits.sort(key=lambda h: (h[0], h[1], h[2]))
+        return [h[3] for h in hits[:limit]]
+
+    @cached_property
+    def _alias_index(self) -> AliasIndex:
+        names: list[tuple[str, str]] = []
+        for framework in self.frameworks.values():
+            names.append((framework.prefix, framework.prefix))
+            names.append((framework.short_name, framework.prefix))
+            names.extend((alias, framework.prefix) for alias in framework.aliases)
+        return AliasIndex(names)
+
+    def resolve(self, text: str) -> Clause:
+        """Resolve a loose citation ("Art. 9(2)(a) AI Act", "ISO 31000 6.4.2") to a clause."""
+        stripped = text.strip()
+        if not stripped:
+            raise CitationError(text, "empty citation")
+        direct = self.find_clause(stripped) or self.find_clause(stripped.lower())
+        if direct is not None:
+            return direct
+        regulations = frozenset(p for p, f in self.frameworks.items() if f.kind == "regulation")
+        citation = parse_citation(stripped, self._alias_index, regulations)
+        if citation is None:
+            names = ", ".join(f.short_name for f in self.frameworks.values())
+            raise CitationError(
+                text,
+                f"no framework named (known: {names}) or no clause number found",
+                self.suggest(stripped),
+            )
+        found = self.find_clause(citation.id)
+        if found is None:
+            raise CitationError(text, f"{citation.id} is not in the catalogue", self.suggest(citation.id))
+        return found
+
+    # -- integrity --------------------------------------------------------------------
+
+    def reference_problems(self) -> list[Problem]:
+        """Referential-integrity problems of the mappings (unknown ids, kind rules)."""
+        problems = []
+        for mapping in self.mappings:
+            where = f"mappings[{mapping.index}]"
+            for clause_id in (*mapping.subjects, mapping.object):
+                if self.find_clause(clause_id) is None:
+                    close = self.suggest(clause_id)
+                    hint = f"; closest: {', '.join(close)}" if close else ""
+                    problems.append(
+                        Problem(mapping.path or mapping.mapping_set, where, "known-clause", f"unknown clause id {clause_id!r}{hint}")
+                    )
+            if any(self.find_clause(c) is None for c in (*mapping.subjects, mapping.object)):
+                continue
+            subjects = [self.clause(c) for c in mapping.subjects]
+            target = self.clause(mapping.object)
+            if mapping.relation == "addresses":
+                if not target.is_risk:
+                    problems.append(
+                        Problem(mapping.path or "", where, "addresses-risk", f"`addresses` must point at a risk source or category; {target.id} is a {target.kind}")
+                    )
+                if any(s.is_risk for s in subjects):
+                    problems.append(
+                        Problem(mapping.path or "", where, "addresses-from-requirement", "`addresses` starts from a requirement or measure, not a risk")
+                    )
+            elif mapping.relation != "no_relationship" and any(
+                s.is_risk != target.is_risk for s in subjects
+            ):
+                problems.append(
+                    Problem(
+                        mapping.path or "",
+                        where,
+                        "like-with-like",
+                        f"{mapping.relation} compares like with like; {mapping.subject} and {target.id} are not both risks "
+                        "or both requirements (use `addresses` for a requirement that mitigates a risk)",
+                    )
+                )
+        return problems
+
+    # -- inference --------------------------------------------------------------------
+
+    @cached_property
+    def network(self) -> Network:
+        """The constraint network: clauses, union nodes and every fact."""
+        network = Network(list(self.clauses))
+        index = network.index
+        for clause in self.clauses.values():
+            if clause.parent:
+                network.add(
+                    Fact(index[clause.id], index[clause.parent], _CHILD_OF_PARENT, "hierarchy", "child of parent")
+                )
+            if clause.exhaustive and self.children.get(clause.id):
+                members = self.children[clause.id]
+                node = network.add_node(union_node(members))
+                network.add(Fact(index[clause.id], node, EQ, "exhaustive", "children split it exhaustively"))
+                for member in members:
+                    network.add(Fact(index[member], node, _CHILD_OF_PARENT, "union", "member of union"))
+        for mapping in self.mappings:
+            if mapping.relation == "addresses":
+                continue
+            if mapping.is_union:
+                left = network.add_node(union_node(mapping.subjects))
+                for member in mapping.subjects:
+                    network.add(Fact(index[member], left, _CHILD_OF_PARENT, "union", "member of union"))
+            else:
+                left = index[mapping.subjects[0]]
+            kind = "adoption" if mapping.mapping_set.endswith("-adoption") else "mapping"
+            network.add(
+                Fact(
+                    left,
+                    index[mapping.object],
+                    _STRM_MASK[mapping.relation],
+                    kind,
+                    mapping.justification,
+                    mapping.strength,
+                    mapping.confidence if mapping.confidence is not None else 1.0,
+                    mapping.rationale,
+                    mapping,
+                )
+            )
+        return network
+
+    @cached_property
+    def unchecked_closure(self) -> Closure:
+        """The path-consistent closure, contradictions included (see :meth:`validate`)."""
+        return self.network.close()
+
+    @property
+    def closure(self) -> Closure:
+        """The path-consistent closure; raises ContradictionError if the data contradicts itself."""
+        closure = self.unchecked_closure
+        if closure.contradictions:
+            raise ContradictionError(self.contradiction_problems(), title="the mappings contradict each other")
+        return closure
+
+    def relation(self, source: str, target: str) -> InferredRelation:
+        """The tightest relation set all knowledge entails between two clauses, explained."""
+        left, right = self._node(source), self._node(target)
+        closure = self.closure
+        mask = closure.mask(left, right)
+        derivation = closure.derivation(left, right)
+        return InferredRelation(source, target, RelationSet(mask), derivation, self.network.nodes)
+
+    def explain(self, source: str, target: str) -> InferredRelation:
+        """The relation between two clauses with its explanation (text via str/explain(),
+        HTML in Jupyter)."""
+        return self.relation(source, target)
+
+    def _node(self, clause_id: str) -> int:
+        clause = self.clause(clause_id)
+        return self.network.index[clause.id]
+
+    def contradiction_problems(self) -> list[Problem]:
+        """Each contradiction with the smallest set of facts that causes it."""
+        closure = self.unchecked_closure
+        nodes = self.network.nodes
+        problems = []
+        seen: set[frozenset[int]] = set()
+        for left, right in closure.contradictions:
+            derivation = closure._derive(left, right, 1 << 62, {})
+            facts = minimal_conflict(self.network, derivation.distinct_facts())
+            key = frozenset(id(f) for f in facts)
+            if key in seen:
+                continue
+            seen.add(key)
+            listing = "; ".join(_fact_text(f, nodes) for f in facts)
+            files = sorted({f.payload.path for f in facts if isinstance(f.payload, Mapping) and f.payload.path})
+            problems.append(
+                Problem(
+                    ", ".join(files) or "(hierarchy)",
+                    f"{nodes[left]} / {nodes[right]}",
+                    "consistency",
+                    f"no relation is left for this pair; these cannot all hold: {listing}",
+                )
+            )
+        return problems
+
+    def validate(self) -> list[Problem]:
+        """Every problem in the loaded data: references, kinds and contradictions."""
+        return self.reference_problems() + self.contradiction_problems()
+
+    # -- risk sources -----------------------------------------------------------------
+
+    def addressed_by(self, risk_id: str) -> list[InferredRelation | Mapping]:
+        """The `addresses` mappings that point at a risk (or a risk proven equal to it)."""
+        risk = self.clause(risk_id)
+        closure = self.closure
+        index = self.network.index[risk.id]
+        equals = {risk.id} | {
+            self.network.nodes[j] for j, m in closure.neighbours(index).items() if m == EQ
+        }
+        return [m for m in self.mappings if m.relation == "addresses" and m.object in equals]
+
+    # -- graph views ------------------------------------------------------------------
+
+    def to_networkx(self, *, inferred: bool = False) -> networkx.MultiDiGraph:
+        """The clause graph as networkx: hierarchy and asserted mappings (or inferred pairs)."""
+        import networkx as nx
+
+        graph = nx.MultiDiGraph()
+        for clause in self.clauses.values():
+            graph.add_node(clause.id, framework=clause.framework, title=clause.title, kind=clause.kind)
+            if clause.parent:
+                graph.add_edge(clause.id, clause.parent, relation="part_of")
+        if inferred:
+            closure = self.closure
+            nodes = self.network.nodes
+            for i, row in enumerate(closure.relations):
+                for j, mask in row.items():
+                    if i < j and nodes[i] in self.clauses and nodes[j] in self.clauses:
+                        graph.add_edge(nodes[i], nodes[j], relation=str(RelationSet(mask)), inferred=True)
+        else:
+            for mapping in self.mappings:
+                for subject in mapping.subjects:
+                    graph.add_edge(subject, mapping.object, relation=mapping.relation, mapping=mapping.id)
+        return graph
+
+
+def relation_mask(name: str) -> int:
+    """Mask of a relation name (ALL for unknown names is never returned: KeyError)."""
+    return _STRM_MASK[name]
+
+
+_ = (ALL, DIS)

@@ -1,0 +1,274 @@
+"""The typed model: frameworks, clauses, mappings and mapping sets (DESIGN.md §3–§4, §6).
+
+All models are frozen pydantic models that forbid unknown fields. They hold resolved
+data (canonical ids, inherited applicability); the grammar of the data files lives in
+:mod:`crosswalk.grammar`, and the step between the two in :mod:`crosswalk.catalogue`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+__all__ = [
+    "CLAUSE_ID_PATTERN",
+    "PREFIX_PATTERN",
+    "ClauseKind",
+    "Status",
+    "Role",
+    "Category",
+    "Addressee",
+    "RelationName",
+    "Rationale",
+    "Source",
+    "Adoption",
+    "ApplicationDates",
+    "Framework",
+    "Clause",
+    "Mapping",
+    "MappingSet",
+    "split_id",
+    "RISK_KINDS",
+]
+
+PREFIX_PATTERN = r"[a-z][a-z0-9_]*"
+LOCAL_PATTERN = r"[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*"
+CLAUSE_ID_PATTERN = rf"{PREFIX_PATTERN}:{LOCAL_PATTERN}"
+_CLAUSE_ID = re.compile(rf"^{CLAUSE_ID_PATTERN}$")
+
+ClauseKind = Literal[
+    "section",
+    "clause",
+    "principle",
+    "requirement",
+    "obligation",
+    "prohibition",
+    "objective",
+    "risk_source",
+    "risk_category",
+    "measure",
+    "guideline",
+    "capability_domain",
+    "capability_item",
+    "capability_level",
+    "annex",
+    "definition",
+]
+RISK_KINDS: frozenset[str] = frozenset({"risk_source", "risk_category"})
+Status = Literal["confirmed", "provisional"]
+Role = Literal[
+    "provider",
+    "deployer",
+    "importer",
+    "distributor",
+    "authorised_representative",
+    "product_manufacturer",
+]
+Addressee = Literal[
+    "provider",
+    "deployer",
+    "importer",
+    "distributor",
+    "authorised_representative",
+    "product_manufacturer",
+    "commission",
+    "ai_office",
+    "member_state",
+    "notified_body",
+    "market_surveillance_authority",
+]
+Category = Literal[
+    "any",
+    "prohibited_practice",
+    "high_risk_annex1",
+    "high_risk_annex3",
+    "gpai",
+    "gpai_systemic_risk",
+    "transparency",
+]
+RelationName = Literal[
+    "equal", "subset_of", "superset_of", "intersects_with", "no_relationship", "addresses"
+]
+Rationale = Literal["syntactic", "semantic", "functional"]
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+def split_id(clause_id: str) -> tuple[str, str]:
+    """Split a canonical id into (prefix, local); raise ValueError if malformed."""
+    if not _CLAUSE_ID.match(clause_id):
+        raise ValueError(
+            f"{clause_id!r} is not a canonical clause id (expected prefix:local, "
+            "e.g. iso31000:6.4.2 or euaiact:art9.2.a)"
+        )
+    prefix, local = clause_id.split(":", 1)
+    return prefix, local
+
+
+class Source(BaseModel):
+    """Where a clause's number and heading were confirmed, or a cited crosswalk."""
+
+    model_config = _FROZEN
+    id: str = Field(description="Short key used by clauses and mappings to cite the source.")
+    title: str = Field(description="Human-readable title of the source.")
+    url: str | None = Field(None, description="Where the source can be read.")
+    accessed: dt.date | None = Field(None, description="When the source was consulted.")
+    note: str | None = Field(None, description="What the source does and does not confirm.")
+
+
+class Adoption(BaseModel):
+    """A framework that adopts another one clause by clause (GB/T 24353 = ISO 31000)."""
+
+    model_config = _FROZEN
+    framework: str = Field(description="Prefix of the adopted framework.")
+    relation: Literal["equal"] = Field(
+        "equal", description="Relation of each clause N here to clause N there."
+    )
+    status: Status = Field(description="Whether the identical adoption is confirmed.")
+    source: str = Field(description="Source id that declares the adoption.")
+    note: str | None = Field(None, description="Why we believe the adoption holds.")
+
+
+class ApplicationDates(BaseModel):
+    """When a provision applies: under Art 113 and as amended by the Digital Omnibus."""
+
+    model_config = _FROZEN
+    original: dt.date | None = Field(None, description="Date under Art 113 of Reg. 2024/1689.")
+    omnibus: dt.date | None = Field(
+        None, description="Date as amended by the Digital Omnibus on AI, where it changed."
+    )
+    note: str | None = Field(None, description="Caveats, e.g. the source of the Omnibus date.")
+
+    def date_for(self, regime: Literal["original", "omnibus"]) -> dt.date | None:
+        """The application date under the chosen regime (Omnibus falls back to original)."""
+        if regime == "omnibus" and self.omnibus is not None:
+            return self.omnibus
+        return self.original
+
+
+class Framework(BaseModel):
+    """A clause catalogue: a standard, regulation, guidance or a user's own policy."""
+
+    model_config = _FROZEN
+    prefix: str = Field(pattern=f"^{PREFIX_PATTERN}$", description="Prefix of its clause ids.")
+    title: str = Field(description="Official title (English).")
+    title_zh: str | None = Field(None, description="Official title (Chinese), where it has one.")
+    short_name: str = Field(description="How people cite it, e.g. 'ISO 31000:2018'.")
+    edition: str | None = Field(None, description="Edition or version.")
+    publisher: str | None = Field(None, description="Who publishes it.")
+    kind: Literal["standard", "regulation", "guidance", "policy"] = Field(
+        description="What sort of document it is."
+    )
+    official_url: str | None = Field(None, description="Where the official text is.")
+    iri_base: str = Field(description="IRI prefix of its clauses (local id appended).")
+    aliases: tuple[str, ...] = Field((), description="Other names the citation resolver accepts.")
+    copyright: str | None = Field(None, description="What may and may not be shipped.")
+    adoption_of: Adoption | None = Field(None, description="Clause-by-clause adoption, if any.")
+    sources: tuple[Source, ...] = Field((), description="Sources cited by its clauses.")
+    path: str | None = Field(None, description="The file it was loaded from.")
+
+    def source(self, source_id: str) -> Source | None:
+        """Find a source of this framework by id (None if absent)."""
+        return next((s for s in self.sources if s.id == source_id), None)
+
+
+class Clause(BaseModel):
+    """One numbered element of a framework: a clause, article, point, item or annex."""
+
+    model_config = _FROZEN
+    id: str = Field(pattern=f"^{CLAUSE_ID_PATTERN}$", description="Canonical id prefix:local.")
+    framework: str = Field(description="Prefix of its framework.")
+    local: str = Field(description="Local id, written as the framework numbers it.")
+    parent: str | None = Field(None, description="Canonical id of the parent clause.")
+    kind: ClauseKind = Field(description="What sort of element it is.")
+    title: str = Field(description="Official heading (English) or our short title.")
+    title_zh: str | None = Field(None, description="Official heading (Chinese).")
+    summary: str | None = Field(None, description="Our own paraphrase, never the body text.")
+    normative: bool = Field(True, description="False for informative annexes and notes.")
+    status: Status = Field(description="Whether number and heading were seen in `source`.")
+    source: str = Field(description="Id of the framework source that confirms it.")
+    url: str | None = Field(None, description="Deep link to the official text.")
+    note: str | None = Field(None, description="Remarks, e.g. why it is provisional.")
+    exhaustive: bool = Field(False, description="Its children split it exhaustively.")
+    aliases: tuple[str, ...] = Field((), description="Other local ids it is known by.")
+    addressees: tuple[Addressee, ...] = Field((), description="Who must comply (regulations).")
+    categories: tuple[Category, ...] = Field((), description="System categories it applies to.")
+    applies_from: ApplicationDates | None = Field(None, description="When it applies.")
+    order: int = Field(0, description="Position in document order within its framework.")
+    depth: int = Field(0, description="0 for top-level clauses, parent depth + 1 otherwise.")
+
+    @property
+    def is_risk(self) -> bool:
+        """True for risk sources and risk categories (objects of `addresses`)."""
+        return self.kind in RISK_KINDS
+
+    def label(self, language: str = "en") -> str:
+        """A one-line label: id and heading (Chinese heading when asked and present)."""
+        title = self.title_zh if language == "zh" and self.title_zh else self.title
+        return f"{self.id} {title}"
+
+
+class Mapping(BaseModel):
+    """An asserted relation between clauses, with its provenance (DESIGN.md §4)."""
+
+    model_config = _FROZEN
+    id: str = Field(description="Stable id: mapping set id and position of the pair.")
+    subjects: tuple[str, ...] = Field(
+        min_length=1, description="Subject clause ids; several mean their union."
+    )
+    relation: RelationName = Field(description="STRM relation, or `addresses`.")
+    object: str = Field(description="Object clause id.")
+    strength: int = Field(ge=1, le=10, description="How strong the relation is, 1–10.")
+    rationale: Rationale = Field(description="NIST IR 8477 rationale.")
+    justification: str = Field(min_length=1, description="Why, in our own words.")
+    source: str = Field(description="Who asserted it: crosswalk-curation or a cited source.")
+    author: str = Field(description="Who wrote the mapping.")
+    date: dt.date = Field(description="When it was asserted.")
+    confidence: float | None = Field(None, ge=0, le=1, description="Confidence, 0–1.")
+    mapping_set: str = Field(description="Id of the mapping set that holds it.")
+    path: str | None = Field(None, description="File it was loaded from.")
+    index: int = Field(0, description="Position in its file (0-based).")
+
+    @field_validator("subjects", "object", mode="after")
+    @classmethod
+    def _canonical(cls, value: tuple[str, ...] | str) -> tuple[str, ...] | str:
+        for item in (value,) if isinstance(value, str) else value:
+            split_id(item)
+        return value
+
+    @property
+    def subject(self) -> str:
+        """The subject id, or ``a ∪ b`` for a union subject."""
+        return " ∪ ".join(self.subjects)
+
+    @property
+    def is_union(self) -> bool:
+        """True when the subject is a union of clauses."""
+        return len(self.subjects) > 1
+
+    @property
+    def where(self) -> str:
+        """File and position, for explanations and error messages."""
+        return f"{self.path or self.mapping_set} mapping #{self.index + 1}"
+
+
+class MappingSet(BaseModel):
+    """The mappings of one ordered framework pair, with set-level provenance."""
+
+    model_config = _FROZEN
+    id: str = Field(description="Set id (the file name without extension).")
+    title: str = Field(description="Human-readable title.")
+    description: str | None = Field(None, description="Scope and method.")
+    subject_framework: str = Field(description="Prefix of every subject.")
+    object_framework: str = Field(description="Prefix of every object.")
+    source: str = Field(description="Default source of its mappings.")
+    author: str = Field(description="Default author.")
+    date: dt.date = Field(description="Default date.")
+    license: str | None = Field(None, description="Licence of the mapping data.")
+    sources: tuple[Source, ...] = Field((), description="Public crosswalks it cites.")
+    mappings: tuple[Mapping, ...] = Field((), description="The mappings.")
+    path: str | None = Field(None, description="File it was loaded from.")
+    derived: bool = Field(False, description="Generated (e.g. from an adoption), not curated.")
