@@ -409,6 +409,49 @@ class KnowledgeBase:
         return network
 
     @cached_property
+    def mapping_neighbours(self) -> dict[int, set[int]]:
+        """Nodes joined by an asserted (not negative) mapping, in both directions."""
+        index = self.network.index
+        result: dict[int, set[int]] = {}
+        for mapping in self.mappings:
+            if mapping.relation in ("no_relationship", "addresses"):
+                continue
+            right = index[mapping.object]
+            for subject in mapping.subjects:
+                left = index[subject]
+                result.setdefault(left, set()).add(right)
+                result.setdefault(right, set()).add(left)
+        return result
+
+    def gap(
+        self,
+        inventory: Any,
+        *,
+        target: str,
+        profile: Any = None,
+        risk_frameworks: Iterable[str] | None = None,
+        scoring: Any = None,
+    ) -> Any:
+        """Gap analysis of an inventory (object, or a path to YAML/CSV/XLSX) against a
+        target framework; see :func:`crosswalk.gap.gap_analysis`."""
+        from crosswalk.gap import gap_analysis
+        from crosswalk.inventory import Inventory, Profile, read_inventory, read_profile
+
+        if not isinstance(inventory, Inventory):
+            inventory = read_inventory(inventory, kb=self)
+        if profile is not None and not isinstance(profile, Profile):
+            profile = Profile.model_validate(profile) if isinstance(profile, dict) else read_profile(profile)
+        return gap_analysis(
+            self, inventory, target=target, profile=profile, risk_frameworks=risk_frameworks, scoring=scoring
+        )
+
+    def read_inventory(self, path: str | Path, *, profile: Any = None) -> Any:
+        """Read an inventory file (YAML, CSV, XLSX), resolving its citations against this base."""
+        from crosswalk.inventory import read_inventory
+
+        return read_inventory(path, kb=self, profile=profile)
+
+    @cached_property
     def unchecked_closure(self) -> Closure:
         """The path-consistent closure, contradictions included (see :meth:`validate`)."""
         return self.network.close()

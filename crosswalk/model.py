@@ -56,6 +56,7 @@ ClauseKind = Literal[
     "capability_level",
     "annex",
     "definition",
+    "front_matter",
 ]
 RISK_KINDS: frozenset[str] = frozenset({"risk_source", "risk_category"})
 Status = Literal["confirmed", "provisional"]

@@ -1,0 +1,360 @@
+"""The ``crosswalk`` command line: a thin layer that turns library errors into messages
+and exit codes (0 success, 1 problems found, 2 bad input or usage)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from crosswalk.errors import CrosswalkError
+
+__all__ = ["main", "build_parser"]
+
+
+class _Progress:
+    """Short progress lines on stderr for steps that take a moment."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.start = time.perf_counter()
+
+    def step(self, text: str) -> None:
+        if not self.quiet:
+            elapsed = time.perf_counter() - self.start
+            print(f"[{elapsed:5.1f}s] {text}", file=sys.stderr, flush=True)
+
+
+def _load(args: argparse.Namespace) -> Any:
+    import crosswalk
+
+    progress = getattr(args, "_progress", None)
+    if progress:
+        progress.step("loading the knowledge base")
+    return crosswalk.load(args.data or (), bundled=not args.no_bundled)
+
+
+def _cmd_frameworks(args: argparse.Namespace) -> int:
+    kb = _load(args)
+    print(f"{'prefix':<10} {'clauses':>7} {'confirmed':>9}  framework")
+    for prefix, framework in kb.frameworks.items():
+        clauses = kb.clauses_of(prefix)
+        confirmed = sum(c.status == "confirmed" for c in clauses)
+        print(f"{prefix:<10} {len(clauses):>7} {confirmed:>9}  {framework.short_name} — {framework.title}")
+    print(f"\n{len(kb.mappings)} mappings in {len(kb.mapping_sets)} mapping sets")
+    return 0
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from crosswalk.display import clause_text
+
+    kb = _load(args)
+    clause = kb.find_clause(args.id) or kb.resolve(args.id)
+    print(clause_text(kb, clause))
+    return 0
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    kb = _load(args)
+    hits = kb.search(" ".join(args.text), framework=args.framework, limit=args.limit)
+    for clause in hits:
+        zh = f"  {clause.title_zh}" if clause.title_zh else ""
+        print(f"{clause.id:<28} {clause.title}{zh}")
+    if not hits:
+        print("no clause matches", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cmd_resolve(args: argparse.Namespace) -> int:
+    kb = _load(args)
+    failed = 0
+    for text in args.text:
+        try:
+            clause = kb.resolve(text)
+        except CrosswalkError as error:
+            print(f"error: {error}", file=sys.stderr)
+            failed += 1
+            continue
+        print(f"{text!r} -> {clause.id}  {clause.title}")
+    return 2 if failed else 0
+
+
+def _cmd_relation(args: argparse.Namespace) -> int:
+    kb = _load(args)
+    source = (kb.find_clause(args.source) or kb.resolve(args.source)).id
+    target = (kb.find_clause(args.target) or kb.resolve(args.target)).id
+    print(kb.relation(source, target).explain())
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    args.data = list(args.data or []) + list(args.paths)
+    progress = args._progress
+    kb = _load(args)
+    progress.step("checking references and inferring (path consistency)")
+    problems = kb.validate()
+    if not args.no_redundancy:
+        from crosswalk.stats import redundant_mappings
+
+        for mapping, why in redundant_mappings(kb, only_paths=args.paths or None):
+            problems.append(
+                __import__("crosswalk").Problem(mapping.path or mapping.mapping_set, f"mappings[{mapping.index}]", "not-entailed-twice", why, "warning")
+            )
+    errors = [p for p in problems if p.severity == "error"]
+    for problem in problems:
+        print(f"{problem.severity}: {problem}")
+    print(
+        f"{len(kb.frameworks)} frameworks, {len(kb.clauses)} clauses, {len(kb.mappings)} mappings: "
+        f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)"
+    )
+    return 1 if errors else 0
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    from crosswalk.stats import pair_statistics
+
+    kb = _load(args)
+    rows = pair_statistics(kb)
+    print(f"{'subject':<10} {'object':<10} {'mappings':>8} {'linked subj':>12} {'linked obj':>11}")
+    for row in rows:
+        print(
+            f"{row['subject']:<10} {row['object']:<10} {row['mappings']:>8} "
+            f"{row['subject_linked']:>5}/{row['subject_total']:<6} {row['object_linked']:>4}/{row['object_total']:<6}"
+        )
+    if args.unlinked:
+        from crosswalk.stats import unlinked_clauses
+
+        for prefix in args.unlinked:
+            print(f"\nclauses of {prefix} with no mapping:")
+            for clause in unlinked_clauses(kb, prefix):
+                print(f"  {clause.id} {clause.title}")
+    return 0
+
+
+def _cmd_gap(args: argparse.Namespace) -> int:
+    from crosswalk.inventory import read_inventory, read_profile
+
+    progress = args._progress
+    kb = _load(args)
+    progress.step(f"reading {args.inventory}")
+    profile = read_profile(args.profile) if args.profile else None
+    inventory = read_inventory(args.inventory, kb=kb, profile=profile)
+    progress.step(f"inferring relations and computing the gap report against {args.target}")
+    report = kb.gap(inventory, target=args.target, scoring=args.scoring)
+    print(report.summary_text())
+    if args.output:
+        progress.step(f"writing {args.output}")
+        path = report.to_excel(args.output)
+        print(f"\nwrote {path}")
+    if args.csv:
+        from crosswalk.atomic import atomic_path
+
+        with atomic_path(args.csv) as temporary:
+            report.to_frame().to_csv(temporary, index=False)
+        print(f"wrote {args.csv}")
+    return 0
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from crosswalk.excel import write_inventory_template
+
+    path = Path(args.path)
+    if path.exists() and not args.force:
+        print(f"error: {path} exists; pass --force to replace it", file=sys.stderr)
+        return 2
+    kb = _load(args) if args.with_clauses else None
+    write_inventory_template(path, kb=kb)
+    print(f"wrote {path}")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from crosswalk import interop
+
+    kb = _load(args)
+    options = {k: v for k, v in (("subject", args.subject), ("object", args.object)) if v}
+    path = interop.export(kb, args.format, args.output, **options)
+    print(f"wrote {path}")
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from crosswalk import interop
+
+    kb = _load(args)
+    mapping_set = interop.import_(args.path, args.format, kb=kb)
+    print(f"read {len(mapping_set.mappings)} mappings ({mapping_set.subject_framework} → {mapping_set.object_framework})")
+    if args.output:
+        from crosswalk.interop.matrix import write_mapping_yaml
+
+        write_mapping_yaml(mapping_set, args.output)
+        print(f"wrote {args.output}")
+    return 0
+
+
+def _params(pairs: Sequence[str]) -> dict[str, str]:
+    result = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise SystemExit(f"error: --param takes NAME=VALUE, got {pair!r}")
+        key, value = pair.split("=", 1)
+        result[key] = value
+    return result
+
+
+def _cmd_sparql(args: argparse.Namespace) -> int:
+    from crosswalk import sparql
+
+    params = _params(args.param or [])
+    named = sparql.named_queries()
+    text = args.query
+    if text in named:
+        query_text = named[text] if isinstance(named[text], str) else named[text].text
+    elif Path(text).is_file():
+        query_text = Path(text).read_text(encoding="utf-8")
+    else:
+        query_text = text
+    if args.endpoint:
+        frame = sparql.query_endpoint(args.endpoint, query_text, bindings=params or None, timeout=args.timeout)
+    else:
+        kb = _load(args)
+        frame = sparql.run_query(kb, query_text, bindings=params or None, engine=args.engine)
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        print(frame.to_json(orient="records", force_ascii=False))
+    else:
+        import pandas as pd
+
+        with pd.option_context("display.max_rows", args.limit, "display.max_colwidth", 60, "display.width", 200):
+            print(frame.to_string(index=False) if len(frame) else "(no results)")
+    return 0
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from crosswalk import rdf, sparql
+
+    kb = _load(args)
+    graph = rdf.to_graph(kb)
+    sparql.publish(graph, args.endpoint, graph_iri=args.graph, timeout=args.timeout)
+    print(f"published {len(graph)} triples to {args.endpoint}")
+    return 0
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from crosswalk.grammar import json_schemas
+    from crosswalk.resources import mappings_dir
+
+    directory = Path(args.directory) if args.directory else mappings_dir() / "schema"
+    stale = []
+    for name, schema in json_schemas().items():
+        text = json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        path = directory / name
+        if args.check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(str(path))
+        else:
+            directory.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path}")
+    if stale:
+        print("out of date (run `crosswalk schema`): " + ", ".join(stale), file=sys.stderr)
+        return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``crosswalk`` command."""
+    parser = argparse.ArgumentParser(
+        prog="crosswalk",
+        description="Sound cross-framework AI-risk compliance: clause catalogues, typed crosswalks and explained gap analyses.",
+    )
+    parser.add_argument("--data", action="append", metavar="PATH", help="extra catalogue/mapping files or directories (repeatable)")
+    parser.add_argument("--no-bundled", action="store_true", help="do not load the bundled frameworks and mappings")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
+        child = sub.add_parser(name, help=help_text, description=help_text)
+        child.set_defaults(handler=handler)
+        return child
+
+    command("frameworks", _cmd_frameworks, "list the loaded frameworks with clause counts")
+    show = command("show", _cmd_show, "show a clause: headings, provenance, applicability, mappings")
+    show.add_argument("id", help="canonical id (iso31000:6.4.2) or a citation ('Art. 9(2)(a) AI Act')")
+    search = command("search", _cmd_search, "search clause ids, headings (English/Chinese) and summaries")
+    search.add_argument("text", nargs="+")
+    search.add_argument("--framework", help="only this framework prefix")
+    search.add_argument("--limit", type=int, default=20)
+    resolve = command("resolve", _cmd_resolve, "resolve loose citations to canonical clause ids")
+    resolve.add_argument("text", nargs="+", help="e.g. 'ISO 31000 6.4.2' 'Art. 9(2)(a) AI Act'")
+    relation = command("relation", _cmd_relation, "explain the inferred relation between two clauses")
+    relation.add_argument("source")
+    relation.add_argument("target")
+    validate = command("validate", _cmd_validate, "check data files (and your own) for every problem, contradictions included")
+    validate.add_argument("paths", nargs="*", help="your own catalogue or mapping files/directories")
+    validate.add_argument("--no-redundancy", action="store_true", help="skip the (slower) check for mappings inference already entails")
+    stats = command("stats", _cmd_stats, "per framework pair: how many clauses are linked")
+    stats.add_argument("--unlinked", action="append", metavar="PREFIX", help="list the clauses of PREFIX with no mapping")
+    gap = command("gap", _cmd_gap, "gap analysis of an inventory against a target framework")
+    gap.add_argument("inventory", help="inventory file (.yaml, .csv or .xlsx)")
+    gap.add_argument("--target", required=True, help="target framework prefix, e.g. gbt46347 or euaiact")
+    gap.add_argument("--profile", help="profile YAML (roles, categories, as_of, regime); overrides the inventory's")
+    gap.add_argument("--scoring", help="capability scoring model YAML (default: the bundled provisional one)")
+    gap.add_argument("-o", "--output", help="write the Excel workbook here")
+    gap.add_argument("--csv", help="also write the findings as CSV")
+    template = command("template", _cmd_template, "write an inventory template workbook with drop-downs")
+    template.add_argument("path")
+    template.add_argument("--force", action="store_true", help="replace an existing file")
+    template.add_argument("--with-clauses", action="store_true", help="add a sheet listing every clause id")
+    export = command("export", _cmd_export, "export the knowledge base or a mapping set")
+    export.add_argument("--format", required=True, choices=["ttl", "jsonld", "sssom", "oscal", "ciso", "xlsx", "csv", "yaml"])
+    export.add_argument("--subject", help="subject framework prefix (mapping formats)")
+    export.add_argument("--object", help="object framework prefix (mapping formats)")
+    export.add_argument("-o", "--output", required=True)
+    importer = command("import", _cmd_import, "read mappings from SSSOM, OSCAL, CSV, YAML or an edited Excel matrix")
+    importer.add_argument("path")
+    importer.add_argument("--format", help="format (default: from the file)")
+    importer.add_argument("-o", "--output", help="write a crosswalk mapping file (YAML)")
+    query = command("sparql", _cmd_sparql, "run a named query, a query file or query text")
+    query.add_argument("query", help="named query, .rq file or SPARQL text")
+    query.add_argument("--param", action="append", metavar="NAME=VALUE", help="a query parameter (bound, never spliced)")
+    query.add_argument("--endpoint", help="query this SPARQL 1.1 endpoint instead of the in-process graph")
+    query.add_argument("--engine", default="auto", choices=["auto", "rdflib", "oxigraph"])
+    query.add_argument("--timeout", type=float, default=30.0)
+    query.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    query.add_argument("--limit", type=int, default=200)
+    publish = command("publish", _cmd_publish, "upload the knowledge graph to a SPARQL server (Graph Store Protocol)")
+    publish.add_argument("--endpoint", required=True, help="graph store URL, e.g. http://127.0.0.1:7878/store")
+    publish.add_argument("--graph", help="named graph IRI (default graph if omitted)")
+    publish.add_argument("--timeout", type=float, default=30.0)
+    schema = command("schema", _cmd_schema, "write (or --check) the JSON Schemas of the data files")
+    schema.add_argument("--check", action="store_true")
+    schema.add_argument("--directory")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args._progress = _Progress(args.quiet)
+    try:
+        return int(args.handler(args))
+    except CrosswalkError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; no file was changed", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""Statistics about our own data: which clauses each framework pair links, which not,
+and which mappings inference already entails (so the gaps in the data stay visible)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from crosswalk.relations import ALL, compose_masks
+
+if TYPE_CHECKING:
+    from crosswalk.knowledge import KnowledgeBase
+    from crosswalk.model import Clause, Mapping
+
+__all__ = ["pair_statistics", "unlinked_clauses", "redundant_mappings"]
+
+
+def pair_statistics(kb: KnowledgeBase) -> list[dict[str, Any]]:
+    """Per ordered framework pair with mappings: counts of mappings and linked clauses."""
+    pairs: dict[tuple[str, str], dict[str, Any]] = {}
+    for mapping in kb.mappings:
+        subject_prefix = mapping.subjects[0].split(":", 1)[0]
+        object_prefix = mapping.object.split(":", 1)[0]
+        entry = pairs.setdefault(
+            (subject_prefix, object_prefix),
+            {"subject": subject_prefix, "object": object_prefix, "mappings": 0, "relations": {}, "subjects": set(), "objects": set()},
+        )
+        entry["mappings"] += 1
+        entry["relations"][mapping.relation] = entry["relations"].get(mapping.relation, 0) + 1
+        entry["subjects"].update(mapping.subjects)
+        entry["objects"].add(mapping.object)
+    rows = []
+    for (subject, obj), entry in sorted(pairs.items()):
+        rows.append(
+            {
+                "subject": subject,
+                "object": obj,
+                "mappings": entry["mappings"],
+                "relations": dict(sorted(entry["relations"].items())),
+                "subject_linked": len(entry["subjects"]),
+                "subject_total": len(kb.clauses_of(subject)),
+                "object_linked": len(entry["objects"]),
+                "object_total": len(kb.clauses_of(obj)),
+            }
+        )
+    return rows
+
+
+def unlinked_clauses(kb: KnowledgeBase, prefix: str) -> list[Clause]:
+    """Clauses of a framework that no mapping names (hierarchy aside)."""
+    linked = set()
+    for mapping in kb.mappings:
+        if mapping.mapping_set.endswith("-adoption"):
+            continue
+        linked.update(mapping.subjects)
+        linked.add(mapping.object)
+    return [c for c in kb.clauses_of(prefix) if c.id not in linked]
+
+
+def redundant_mappings(
+    kb: KnowledgeBase, *, only_paths: Iterable[str] | None = None, limit: int = 200
+) -> list[tuple[Mapping, str]]:
+    """Asserted mappings that the rest of the knowledge already entails.
+
+    A cheap filter first (what two-step paths in the full closure give); each candidate
+    is then confirmed by recomputing the closure without that mapping.
+    """
+    closure = kb.unchecked_closure
+    if closure.contradictions:
+        return []
+    network = kb.network
+    index = network.index
+    wanted = {str(p) for p in only_paths} if only_paths else None
+    facts_by_mapping = {id(f.payload): n for n, f in enumerate(network.facts) if f.payload is not None}
+    found: list[tuple[Mapping, str]] = []
+    checked = 0
+    for mapping in kb.mappings:
+        if mapping.relation == "addresses" or mapping.is_union or mapping.mapping_set.endswith("-adoption"):
+            continue
+        if wanted is not None and not any(mapping.path and mapping.path.startswith(w) or mapping.path == w for w in wanted):
+            continue
+        left, right = index[mapping.subjects[0]], index[mapping.object]
+        asserted = network.facts[facts_by_mapping[id(mapping)]].mask
+        through = ALL
+        for k, rik in closure.neighbours(left).items():
+            rkj = closure.relations[k].get(right)
+            if rkj is None or k == right:
+                continue
+            through &= compose_masks(rik, rkj)
+        if through & ~asserted:
+            continue
+        checked += 1
+        if checked > limit:
+            break
+        others = [f for f in network.facts if f.payload is not mapping]
+        without = network.close(others)
+        if without.mask(left, right) & ~asserted == 0:
+            found.append((mapping, f"{mapping.subject} {mapping.relation} {mapping.object} already follows from the other mappings and the hierarchy"))
+    return found
