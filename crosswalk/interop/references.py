@@ -1,0 +1,59 @@
+"""Referential checks of imported mappings against a knowledge base.
+
+Every reader of :mod:`crosswalk.interop` knows where each mapping came from (a TSV row,
+a JSON path, a worksheet cell); this module runs the knowledge base's own reference
+rules (known clause ids, `addresses` targets a risk, like with like) over the imported
+mappings and reports each problem at that place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from crosswalk.errors import Problem
+from crosswalk.model import Mapping, MappingSet
+
+if TYPE_CHECKING:
+    from crosswalk.knowledge import KnowledgeBase
+
+__all__ = ["canonical_ids", "reference_problems"]
+
+
+def canonical_ids(mappings: Sequence[Mapping], kb: KnowledgeBase) -> list[Mapping]:
+    """The mappings with every clause alias replaced by its canonical id."""
+    result = []
+    for mapping in mappings:
+        subjects = tuple(_canonical(s, kb) for s in mapping.subjects)
+        target = _canonical(mapping.object, kb)
+        if subjects != mapping.subjects or target != mapping.object:
+            mapping = mapping.model_copy(update={"subjects": subjects, "object": target})
+        result.append(mapping)
+    return result
+
+
+def _canonical(clause_id: str, kb: KnowledgeBase) -> str:
+    found = kb.find_clause(clause_id)
+    return found.id if found is not None else clause_id
+
+
+def reference_problems(
+    mapping_set: MappingSet, locations: Sequence[str], kb: KnowledgeBase, file: str
+) -> list[Problem]:
+    """Problems of ``mapping_set``'s mappings against ``kb``, each at its location.
+
+    ``locations[i]`` says where mapping ``i`` was read (e.g. ``"row 7"``, ``"Matrix!D9"``).
+    """
+    from crosswalk.knowledge import KnowledgeBase
+
+    indexed = tuple(m.model_copy(update={"index": i}) for i, m in enumerate(mapping_set.mappings))
+    probe = KnowledgeBase(
+        kb.frameworks.values(),
+        kb.clauses.values(),
+        [mapping_set.model_copy(update={"mappings": indexed})],
+    )
+    where = {f"mappings[{i}]": place for i, place in enumerate(locations)}
+    return [
+        Problem(file, where.get(p.location, p.location), p.rule, p.message, p.severity)
+        for p in probe.reference_problems()
+    ]

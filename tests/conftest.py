@@ -1,0 +1,86 @@
+"""Shared fixtures: the bundled knowledge base, and a small synthetic one built in memory."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+import crosswalk
+from crosswalk.knowledge import KnowledgeBase
+from crosswalk.model import Clause, Framework, Mapping, MappingSet, Source
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    """The bundled knowledge base (loaded once per test session)."""
+    return crosswalk.load()
+
+
+def synthetic_kb(
+    clauses: Sequence[tuple[str, str | None]] | Sequence[str],
+    mappings: Sequence[tuple[str | Sequence[str], str, str]],
+    *,
+    prefix: str = "t",
+    exhaustive: Sequence[str] = (),
+    kinds: dict[str, str] | None = None,
+) -> KnowledgeBase:
+    """A knowledge base of one framework ``t`` with the given clauses (local id, parent)
+    and mappings (subject(s), relation, object), all in memory."""
+    framework = Framework(
+        prefix=prefix,
+        title="Test framework",
+        short_name="TEST",
+        kind="standard",
+        iri_base=f"https://example.org/{prefix}/",
+        sources=(Source(id="S", title="test"),),
+    )
+    built = []
+    depth: dict[str, int] = {}
+    for order, item in enumerate(clauses):
+        local, parent = (item, None) if isinstance(item, str) else item
+        depth[local] = depth[parent] + 1 if parent else 0
+        built.append(
+            Clause(
+                id=f"{prefix}:{local}",
+                framework=prefix,
+                local=local,
+                parent=f"{prefix}:{parent}" if parent else None,
+                kind=(kinds or {}).get(local, "requirement"),
+                title=f"Clause {local}",
+                status="confirmed",
+                source="S",
+                order=order,
+                depth=depth[local],
+                exhaustive=local in exhaustive,
+            )
+        )
+    rows = []
+    for index, (subject, relation, obj) in enumerate(mappings):
+        subjects = (subject,) if isinstance(subject, str) else tuple(subject)
+        rows.append(
+            Mapping(
+                id=f"m/{index}",
+                subjects=tuple(f"{prefix}:{s}" for s in subjects),
+                relation=relation,
+                object=f"{prefix}:{obj}",
+                strength=7,
+                rationale="semantic",
+                justification="test",
+                source="test",
+                author="test",
+                date=dt.date(2026, 1, 1),
+                mapping_set="m",
+                index=index,
+            )
+        )
+    mapping_set = MappingSet(
+        id="m", title="m", subject_framework=prefix, object_framework=prefix, source="test",
+        author="test", date=dt.date(2026, 1, 1), mappings=tuple(rows),
+    )
+    return KnowledgeBase([framework], built, [mapping_set])
