@@ -229,6 +229,8 @@ def inventory_from_records(
             problems.append(Problem(file, _place(record, "id"), "required", "every control needs an id"))
         elif control_id in seen:
             problems.append(Problem(file, _place(record, "id"), "unique-id", f"control id {control_id!r} is also used at {seen[control_id]}"))
+        else:
+            seen[control_id] = _place(record) or f"record {count}"
         if not title:
             problems.append(Problem(file, _place(record, "title"), "required", "every control needs a title"))
         status_raw = _text(values.get("status"), record, "status", file, problems)
@@ -277,7 +279,6 @@ def inventory_from_records(
                 continue
             refs.append(ClauseRef(clause=clause.id, coverage=coverage, cited=cited))  # type: ignore[arg-type]
         if control_id and title and status in STATUSES:
-            seen[control_id] = _place(record) or str(count)
             controls.append(
                 Control(
                     id=control_id,

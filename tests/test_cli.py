@@ -1,0 +1,73 @@
+"""The command line: every command has help text, errors become messages and exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from crosswalk.cli import build_parser, main
+
+COMMANDS = sorted(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command: str, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main([command, "--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert f"usage: crosswalk {command}" in out and len(out) > 80
+
+
+def test_frameworks_lists_all_five(capsys) -> None:
+    assert main(["-q", "frameworks"]) == 0
+    out = capsys.readouterr().out
+    for prefix in ("gbt46347", "iso23894", "iso31000", "gbt24353", "aisgf1", "euaiact"):
+        assert prefix in out
+
+
+def test_show_accepts_a_citation(capsys) -> None:
+    assert main(["-q", "show", "Art. 9(2)(a) AI Act"]) == 0
+    out = capsys.readouterr().out
+    assert "euaiact:art9.2.a" in out and "eur-lex.europa.eu" in out and "applies from" in out
+
+
+def test_resolve_failure_exit_code_and_suggestion(capsys) -> None:
+    assert main(["-q", "resolve", "ISO 31000 6.4.2", "ISO 31000 6.4.9"]) == 2
+    captured = capsys.readouterr()
+    assert "iso31000:6.4.2" in captured.out
+    assert "closest" in captured.err
+
+
+def test_search_bilingual(capsys) -> None:
+    assert main(["-q", "search", "风险识别"]) == 0
+    assert "gbt24353:6.4.2" in capsys.readouterr().out
+
+
+def test_relation_explains(capsys) -> None:
+    assert main(["-q", "relation", "iso23894:6.4.2", "iso31000:6.4.2.1" if False else "iso31000:6.4.2"]) == 0
+    assert "superset_of" in capsys.readouterr().out
+
+
+def test_validate_bundled_data_is_clean(capsys) -> None:
+    assert main(["-q", "validate", "--no-redundancy"]) == 0
+    assert "0 error(s)" in capsys.readouterr().out
+
+
+def test_stats(capsys) -> None:
+    assert main(["-q", "stats", "--unlinked", "gbt46347"]) == 0
+    out = capsys.readouterr().out
+    assert "iso23894   iso31000" in out
+
+
+def test_module_entry_point() -> None:
+    result = subprocess.run([sys.executable, "-m", "crosswalk", "-q", "resolve", "ISO 31000 6.5.2"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0 and "iso31000:6.5.2" in result.stdout
+
+
+def test_import_crosswalk_stays_light() -> None:
+    code = "import sys, crosswalk; heavy = [m for m in ('pandas', 'rdflib', 'openpyxl', 'networkx') if m in sys.modules]; print(heavy)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
