@@ -50,6 +50,16 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Loader = yaml.SafeLoader
 
 
+def display_path(path: Path) -> str:
+    """A path as shown to people: bundled files as ``mappings/...``, others as given."""
+    from crosswalk.resources import mappings_dir
+
+    try:
+        return "mappings/" + Path(path).resolve().relative_to(mappings_dir().resolve()).as_posix()
+    except (ValueError, OSError):
+        return str(path)
+
+
 def read_yaml(path: Path, problems: list[Problem]) -> Any:
     """Parse one YAML file; record a problem (and return None) if it cannot be read."""
     try:
@@ -255,7 +265,7 @@ def _framework(draft: _CatalogueDraft) -> Framework:
         iri_base=entry.iri_base or DEFAULT_IRI_BASE.format(prefix=entry.prefix),
         adoption_of=adoption,
         sources=tuple(draft.sources),
-        path=str(draft.path),
+        path=display_path(draft.path),
     )
 
 
@@ -518,7 +528,7 @@ def build_mapping_sets(
                         date=entry.date or header.date,
                         confidence=entry.confidence,
                         mapping_set=header.id,
-                        path=str(path),
+                        path=display_path(path),
                         index=index,
                     )
                 )
@@ -530,7 +540,7 @@ def build_mapping_sets(
                 **data,
                 sources=tuple(Source(**s.model_dump()) for s in header.sources),
                 mappings=tuple(mappings),
-                path=str(path),
+                path=display_path(path),
             )
         )
     return sets
