@@ -12,13 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
+from crosswalk.discovery import DataFiles
 from crosswalk.errors import DataError, Problem
 from crosswalk.grammar import (
     AdoptedClauseEntry,
@@ -39,7 +40,14 @@ from crosswalk.model import (
     Source,
 )
 
-__all__ = ["DataFiles", "read_yaml", "discover", "build_catalogues", "build_mapping_sets"]
+__all__ = [
+    "read_yaml",
+    "display_path",
+    "build_catalogues",
+    "build_mapping_sets",
+    "adoption_mapping_sets",
+    "raise_if_errors",
+]
 
 DEFAULT_IRI_BASE = "https://w3id.org/crosswalk/clause/{prefix}/"
 _MAX_DATA_FILE_BYTES = 50 * 1024 * 1024
@@ -110,37 +118,6 @@ def _pydantic_problems(
         else:
             message = f"{field_path}: {detail['msg']}"
         yield Problem(file, where, rule, message)
-
-
-@dataclass
-class DataFiles:
-    """The data files found in one or more directories, sorted by kind."""
-
-    catalogues: list[Path] = field(default_factory=list)
-    parts: list[Path] = field(default_factory=list)
-    mapping_sets: list[Path] = field(default_factory=list)
-    other: list[Path] = field(default_factory=list)
-
-
-def discover(roots: Iterable[Path]) -> DataFiles:
-    """Find catalogue, catalogue-part and mapping files under each root, by location
-    (``catalogues/``, ``crosswalks/``) or, elsewhere, by their top-level keys."""
-    found = DataFiles()
-    for root in roots:
-        root = Path(root)
-        files = [root] if root.is_file() else sorted(root.rglob("*.y*ml"))
-        for path in files:
-            if path.suffix not in {".yaml", ".yml"} or "schema" in path.parts[-2:-1]:
-                continue
-            if path.parent.name == "scoring":
-                continue
-            if path.parent.name == "catalogues":
-                (found.parts if path.name.count(".") > 1 else found.catalogues).append(path)
-            elif path.parent.name == "crosswalks":
-                found.mapping_sets.append(path)
-            else:
-                found.other.append(path)
-    return found
 
 
 def _sources(raw: Any, file: str, problems: list[Problem]) -> list[Source]:
@@ -458,6 +435,7 @@ def build_mapping_sets(
             continue
         seen_ids[header.id] = path
         set_sources = {s.id for s in header.sources} | {"crosswalk-curation", header.source}
+        shown = display_path(path)
         raw_mappings = document.get("mappings") or []
         if not isinstance(raw_mappings, list):
             problems.append(Problem(str(path), "mappings", "mapping-shape", "must be a list"))
@@ -528,7 +506,7 @@ def build_mapping_sets(
                         date=entry.date or header.date,
                         confidence=entry.confidence,
                         mapping_set=header.id,
-                        path=display_path(path),
+                        path=shown,
                         index=index,
                     )
                 )
@@ -540,7 +518,7 @@ def build_mapping_sets(
                 **data,
                 sources=tuple(Source(**s.model_dump()) for s in header.sources),
                 mappings=tuple(mappings),
-                path=display_path(path),
+                path=shown,
             )
         )
     return sets

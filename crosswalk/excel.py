@@ -9,6 +9,7 @@ atomically (temporary file, then rename).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,10 +38,16 @@ _RISKY_START = ("=", "+", "-", "@", "\t", "\r")
 _HEADER_FILL = "1F4E78"
 
 
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def safe_cell_value(value: Any) -> Any:
-    """Values are passed through; strings are trimmed to Excel's 32,767-character limit."""
-    if isinstance(value, str) and len(value) > 32_767:
-        return value[:32_760] + " […]"
+    """Values pass through; strings lose control characters that XML cannot hold (shown as
+    U+FFFD) and are trimmed to Excel's 32,767-character limit."""
+    if isinstance(value, str):
+        value = _ILLEGAL.sub("\ufffd", value)
+        if len(value) > 32_767:
+            return value[:32_760] + " […]"
     return value
 
 

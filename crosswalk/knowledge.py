@@ -15,13 +15,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crosswalk.catalogue import (
-    adoption_mapping_sets,
-    build_catalogues,
-    build_mapping_sets,
-    discover,
-    raise_if_errors,
-)
 from crosswalk.citation import AliasIndex, parse_citation
 from crosswalk.errors import (
     CitationError,
@@ -64,13 +57,36 @@ def load(extra: Iterable[str | Path] = (), *, bundled: bool = True) -> Knowledge
     ``extra`` takes directories (searched recursively) or single YAML files. Every problem
     in every file is collected and raised once as a :class:`~crosswalk.errors.DataError`.
     """
+    from crosswalk.cache import cache_key, read_cached, write_cached
+    from crosswalk.discovery import discover
+
     roots: list[Path] = [mappings_dir()] if bundled else []
     roots.extend(Path(p) for p in extra)
     for root in roots:
         if not root.exists():
-            raise_if_errors([Problem(str(root), "", "exists", "no such file or directory")])
-    problems: list[Problem] = []
+            from crosswalk.errors import DataError
+
+            raise DataError([Problem(str(root), "", "exists", "no such file or directory")])
     files = discover(roots)
+    key = cache_key([*files.catalogues, *files.parts, *files.mapping_sets, *files.other], bundled=bundled)
+    cached = read_cached(key)
+    if isinstance(cached, KnowledgeBase):
+        return cached
+    kb = _build(files)
+    kb.unchecked_closure  # computed once, then cached with the rest
+    write_cached(key, kb)
+    return kb
+
+
+def _build(files: Any) -> KnowledgeBase:
+    from crosswalk.catalogue import (
+        adoption_mapping_sets,
+        build_catalogues,
+        build_mapping_sets,
+        raise_if_errors,
+    )
+
+    problems: list[Problem] = []
     documents: dict[Path, Any] = {}
     if files.other:
         from crosswalk.catalogue import read_yaml

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,6 +13,9 @@ import pytest
 import crosswalk
 from crosswalk.knowledge import KnowledgeBase
 from crosswalk.model import Clause, Framework, Mapping, MappingSet, Source
+
+# tests never write into the user's cache: a private compiled-cache directory per session
+os.environ.setdefault("CROSSWALK_CACHE_DIR", tempfile.mkdtemp(prefix="crosswalk-test-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

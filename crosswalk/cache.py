@@ -1,0 +1,82 @@
+"""A compiled cache of the knowledge base, keyed on the exact bytes of the data files.
+
+Parsing ~2 MB of YAML and validating every record takes about a second; a cached,
+pickled knowledge base (with its inference closure) loads in a fraction of that. The
+key hashes crosswalk's version and every data file's path and content, so any change to
+the data rebuilds the cache. The cache lives in ``$CROSSWALK_CACHE_DIR`` or
+``$XDG_CACHE_HOME/crosswalk`` (default ``~/.cache/crosswalk``); set
+``CROSSWALK_NO_CACHE=1`` to bypass it. A cache that cannot be read or written is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from crosswalk.knowledge import KnowledgeBase
+
+__all__ = ["cache_directory", "cache_key", "read_cached", "write_cached"]
+
+_FORMAT = 1
+
+
+def cache_directory() -> Path | None:
+    """Where cached knowledge bases are kept (None when caching is disabled)."""
+    if os.environ.get("CROSSWALK_NO_CACHE"):
+        return None
+    explicit = os.environ.get("CROSSWALK_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "crosswalk"
+
+
+def cache_key(files: Iterable[Path], *, bundled: bool) -> str:
+    """A hash of crosswalk's version and every data file's path and bytes."""
+    from crosswalk import __version__
+
+    digest = hashlib.sha256(f"{_FORMAT}|{__version__}|{sys.version_info[:2]}|{bundled}".encode())
+    for path in sorted({Path(p).resolve() for p in files}):
+        digest.update(str(path).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]
+
+
+def read_cached(key: str) -> KnowledgeBase | None:
+    """The cached knowledge base for ``key``, or None."""
+    directory = cache_directory()
+    if directory is None:
+        return None
+    path = directory / f"kb-{key}.pickle"
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)  # noqa: S301 - our own file, keyed by content hash
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+
+
+def write_cached(key: str, kb: KnowledgeBase) -> None:
+    """Store a knowledge base under ``key`` (atomically; failures are ignored)."""
+    directory = cache_directory()
+    if directory is None:
+        return
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=".kb-", suffix=".tmp", dir=directory)
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump(kb, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(name, directory / f"kb-{key}.pickle")
+        for old in directory.glob("kb-*.pickle"):
+            if old.name != f"kb-{key}.pickle" and old.stat().st_mtime < (directory / f"kb-{key}.pickle").stat().st_mtime - 86400 * 30:
+                old.unlink(missing_ok=True)
+    except (OSError, pickle.PicklingError, RecursionError):
+        return
