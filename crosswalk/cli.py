@@ -246,6 +246,24 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_format(args: argparse.Namespace) -> int:
+    from crosswalk.canonical import format_files
+    from crosswalk.discovery import discover
+    from crosswalk.resources import mappings_dir
+
+    roots = [Path(p) for p in args.paths] or [mappings_dir()]
+    files = discover(roots)
+    paths = [*files.catalogues, *files.parts, *files.mapping_sets]
+    changed = format_files(paths, check=args.check)
+    for path in changed:
+        print(f"{'not canonical' if args.check else 'formatted'}: {path}")
+    if args.check and changed:
+        print("run `crosswalk format` to rewrite them", file=sys.stderr)
+        return 1
+    print(f"{len(paths)} file(s) checked, {len(changed)} {'not canonical' if args.check else 'rewritten'}")
+    return 0
+
+
 def _cmd_schema(args: argparse.Namespace) -> int:
     from crosswalk.grammar import json_schemas
     from crosswalk.resources import mappings_dir
@@ -333,6 +351,9 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--endpoint", required=True, help="graph store URL, e.g. http://127.0.0.1:7878/store")
     publish.add_argument("--graph", help="named graph IRI (default graph if omitted)")
     publish.add_argument("--timeout", type=float, default=30.0)
+    fmt = command("format", _cmd_format, "rewrite data files into canonical form (or --check)")
+    fmt.add_argument("paths", nargs="*", help="files or directories (default: the bundled data)")
+    fmt.add_argument("--check", action="store_true", help="only list files that are not canonical; exit 1 if any")
     schema = command("schema", _cmd_schema, "write (or --check) the JSON Schemas of the data files")
     schema.add_argument("--check", action="store_true")
     schema.add_argument("--directory")

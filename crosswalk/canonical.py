@@ -1,0 +1,116 @@
+"""Canonical form of the data files, so that diffs stay small and readable.
+
+Keys follow the grammar's order (mappings/README.md); mappings are sorted by subject,
+then object, in natural order (``6.4.2`` before ``6.4.10``); clauses keep document order;
+a leading comment block is kept. ``crosswalk format`` rewrites files into this form and
+``crosswalk format --check`` lists the files that are not in it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from crosswalk.atomic import write_text_atomic
+
+__all__ = ["canonical_text", "format_files", "natural_key"]
+
+_FRAMEWORK_KEYS = ["prefix", "title", "title_zh", "short_name", "edition", "publisher", "kind", "official_url", "iri_base", "aliases", "copyright", "adoption_of"]
+_ADOPTION_KEYS = ["framework", "relation", "status", "source", "note"]
+_SOURCE_KEYS = ["id", "title", "url", "accessed", "note"]
+_CLAUSE_KEYS = ["id", "parent", "kind", "title", "title_zh", "summary", "normative", "status", "source", "url", "note", "exhaustive", "aliases", "addressees", "categories", "applies_from"]
+_DATES_KEYS = ["original", "omnibus", "note"]
+_SET_KEYS = ["id", "title", "description", "subject_framework", "object_framework", "source", "author", "date", "license", "sources"]
+_MAPPING_KEYS = ["subject", "relation", "object", "strength", "rationale", "justification", "confidence", "source", "author", "date"]
+
+
+def natural_key(text: str) -> tuple[Any, ...]:
+    """Sort key that orders numbers numerically: ``art9.2`` < ``art10.1``; ``6.4.2`` < ``6.4.10``."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text) if part)
+
+
+def _ordered(data: Any, keys: list[str]) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        return data
+    result = {k: data[k] for k in keys if k in data}
+    result.update({k: v for k, v in data.items() if k not in result})  # unknown keys stay visible
+    return result
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, with lists of scalars kept on one line."""
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+    flow = all(isinstance(item, str | int | float) and not isinstance(item, bool) for item in data) and len(data) < 12
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+_Dumper.add_representer(list, _represent_list)
+
+
+def _leading_comments(text: str) -> str:
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("#"):
+            lines.append(line)
+        else:
+            break
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def canonical_text(path: Path) -> str:
+    """The canonical text of a catalogue, catalogue-part or mapping file."""
+    text = path.read_text(encoding="utf-8-sig")
+    document = yaml.safe_load(text)
+    if not isinstance(document, dict):
+        return text
+    if "mapping_set" in document:
+        header = _ordered(document["mapping_set"], _SET_KEYS)
+        if isinstance(header, dict) and isinstance(header.get("sources"), list):
+            header["sources"] = [_ordered(s, _SOURCE_KEYS) for s in header["sources"]]
+        mappings = [_ordered(m, _MAPPING_KEYS) for m in document.get("mappings") or []]
+
+        def order(item: dict[str, Any]) -> tuple[Any, ...]:
+            subject = item.get("subject")
+            subject_text = ",".join(subject) if isinstance(subject, list) else str(subject)
+            return (natural_key(subject_text), natural_key(str(item.get("object"))))
+
+        mappings.sort(key=order)
+        out: dict[str, Any] = {"mapping_set": header, "mappings": mappings}
+    else:
+        out = {}
+        if "framework" in document:
+            framework = _ordered(document["framework"], _FRAMEWORK_KEYS)
+            if isinstance(framework, dict) and isinstance(framework.get("adoption_of"), dict):
+                framework["adoption_of"] = _ordered(framework["adoption_of"], _ADOPTION_KEYS)
+            out["framework"] = framework
+        if "sources" in document:
+            out["sources"] = [_ordered(s, _SOURCE_KEYS) for s in document["sources"] or []]
+        clauses = []
+        for clause in document.get("clauses") or []:
+            clause = _ordered(clause, _CLAUSE_KEYS)
+            if isinstance(clause, dict) and isinstance(clause.get("applies_from"), dict):
+                clause["applies_from"] = _ordered(clause["applies_from"], _DATES_KEYS)
+            clauses.append(clause)
+        out["clauses"] = clauses
+        out.update({k: v for k, v in document.items() if k not in out})
+    body = yaml.dump(out, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False, indent=2)
+    return _leading_comments(text) + body
+
+
+def format_files(paths: Iterable[Path], *, check: bool = False) -> list[Path]:
+    """Rewrite files into canonical form (or, with ``check``, only list those that are not)."""
+    changed = []
+    for path in paths:
+        current = path.read_text(encoding="utf-8-sig")
+        wanted = canonical_text(path)
+        if current != wanted:
+            changed.append(path)
+            if not check:
+                write_text_atomic(path, wanted)
+    return changed
