@@ -50,13 +50,18 @@ class Citation:
     """A parsed citation: the framework prefix and the local id it names."""
 
     prefix: str
-    local: str
+    local: str | None
     text: str
+    rest: str = ""
 
     @property
     def id(self) -> str:
-        """The canonical id."""
-        return f"{self.prefix}:{self.local}"
+        """The canonical id (``prefix:`` alone when no number could be read)."""
+        return f"{self.prefix}:{self.local or ''}"
+
+    def tokens(self) -> list[str]:
+        """Words of the text after the framework name, as candidate local ids."""
+        return [t.strip(".,;:()[]") for t in self.rest.split() if t.strip(".,;:()[]")]
 
 
 class AliasIndex:
@@ -94,7 +99,9 @@ _ANNEX = re.compile(r"\b(?:annex|anhang|附件)\s*([ivxlc]+|\d+)\b")
 _GROUP = re.compile(
     r"\(\s*([0-9]+|[a-z]{1,2}|[ivx]+)\s*\)|\b(?:paragraph|para\.?|par\.?|point|subparagraph)\s*\(?([0-9]+|[a-z]|[ivx]+)\)?"
 )
-_NUMBER = re.compile(r"(?<![0-9a-z])([a-c](?:\.\d+)*|\d+(?:\.\d+)*)(?:\s*(?:\(([a-z])\)|([a-z])\)|\.([a-z])\b))?")
+_NUMBER = re.compile(
+    r"(?<![0-9a-z])([a-c](?:\.\d+)*|\d+(?:\.\d+)*)(?:\s*(?:\(([a-z])\)|([a-z])\)|\.([a-z])\b)|\s+([a-z])(?![a-z0-9]))?"
+)
 
 
 def _regulation_local(rest: str) -> str | None:
@@ -111,6 +118,9 @@ def _regulation_local(rest: str) -> str | None:
     else:
         return None
     parts = [head]
+    # Chinese legal style: 第2款 = paragraph 2, (f)项 / 第(f)项 = point f
+    tail = re.sub(r"第\s*(\d+)\s*款", r" (\1)", tail)
+    tail = re.sub(r"第?\s*\(?\s*([a-z]|[ivx]+)\s*\)?\s*项", r" (\1)", tail)
     # "9.2.a" written with dots after the article number
     dotted = re.match(r"^\s*((?:\.\s*[0-9a-z]+)+)", tail)
     if dotted:
@@ -134,7 +144,7 @@ def _standard_local(rest: str) -> str | None:
     if not match:
         return None
     number = match.group(1).upper() if match.group(1)[0].isalpha() else match.group(1)
-    letter = match.group(2) or match.group(3) or match.group(4)
+    letter = match.group(2) or match.group(3) or match.group(4) or match.group(5)
     tail = rest[match.end() :]
     local = number + (f".{letter}" if letter else "")
     more = re.match(r"^\s*\(([ivx]+|[a-z])\)", tail)
@@ -146,7 +156,7 @@ def _standard_local(rest: str) -> str | None:
 def parse_citation(text: str, aliases: AliasIndex, regulations: frozenset[str]) -> Citation | None:
     """Parse citation text into a framework prefix and a local id (unchecked).
 
-    Returns None when no framework is named or no number can be read.
+    Returns None when no framework is named; ``local`` is None when no number can be read.
     """
     found = aliases.find(text)
     rest: str
@@ -162,6 +172,4 @@ def parse_citation(text: str, aliases: AliasIndex, regulations: frozenset[str]) 
     else:
         prefix, rest = found
     local = _regulation_local(rest) if prefix in regulations else _standard_local(rest)
-    if local is None:
-        return None
-    return Citation(prefix, local, text)
+    return Citation(prefix, local, text, rest)

@@ -332,13 +332,28 @@ class KnowledgeBase:
             names = ", ".join(f.short_name for f in self.frameworks.values())
             raise CitationError(
                 text,
-                f"no framework named (known: {names}) or no clause number found",
+                f"no framework named (known: {names})",
                 self.suggest(stripped),
             )
-        found = self.find_clause(citation.id)
-        if found is None:
-            raise CitationError(text, f"{citation.id} is not in the catalogue", self.suggest(citation.id))
-        return found
+        # a word that is itself a local id of that framework ("planning.governance")
+        for token in sorted(citation.tokens(), key=len, reverse=True):
+            found = self.find_clause(f"{citation.prefix}:{token}")
+            if found is not None and ("." in token or not token.isdigit() or citation.local in (None, token)):
+                if citation.local is None or len(token) >= len(citation.local):
+                    return found
+        if citation.local is not None:
+            found = self.find_clause(citation.id)
+            if found is not None:
+                return found
+        # the heading itself, in English or Chinese ("GB/T 46347 风险评估")
+        wanted = citation.rest.strip(" :-,")
+        if wanted:
+            for clause in self.clauses_of(citation.prefix):
+                if wanted in (clause.title.lower(), (clause.title_zh or "").lower()):
+                    return clause
+        if citation.local is None:
+            raise CitationError(text, f"no clause number found after the name of {citation.prefix}", self.suggest(f"{citation.prefix}:{wanted}"))
+        raise CitationError(text, f"{citation.id} is not in the catalogue", self.suggest(citation.id))
 
     # -- integrity --------------------------------------------------------------------
 

@@ -25,6 +25,12 @@ CASES = {
     "TC260 framework 3.1.1(b)": "aisgf1:3.1.1.b",
     "iso31000:6.5.2": "iso31000:6.5.2",
     "EUAIACT:art9": "euaiact:art9",
+    "人工智能法 第10条第2款(f)项": "euaiact:art10.2.f",
+    "GB/T 46347 planning.governance": "gbt46347:planning.governance",
+    "GB/T 46347 风险评估": "gbt46347:assessment",
+    "AISGF 2.0 5.risk_grading": "aisgf2:5.risk_grading",
+    "TC260 framework 3.1.1 b": "aisgf1:3.1.1.b",
+    "GB/T 24353-2022 第6.4.4条": "gbt24353:6.4.4",
 }
 
 
