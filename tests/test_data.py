@@ -123,3 +123,19 @@ def test_mapping_files_are_named_by_their_set(path) -> None:
     header = document["mapping_set"]
     assert header["id"] == path.stem
     assert path.stem == f"{header['subject_framework']}-{header['object_framework']}"
+
+
+def test_no_mapping_is_already_entailed_by_the_others(kb: KnowledgeBase) -> None:
+    from crosswalk.stats import redundant_mappings
+
+    redundant = redundant_mappings(kb)
+    assert not redundant, "\n".join(f"{m.where}: {why}" for m, why in redundant)
+
+
+def test_data_files_are_in_canonical_form() -> None:
+    from crosswalk.canonical import format_files
+    from crosswalk.discovery import discover
+
+    files = discover([mappings_dir()])
+    changed = format_files([*files.catalogues, *files.parts, *files.mapping_sets], check=True)
+    assert not changed, f"not in canonical form: {[str(p) for p in changed]} — run `crosswalk format`"
