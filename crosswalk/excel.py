@@ -89,6 +89,12 @@ def _table(sheet: Worksheet, headers: Sequence[str], rows: Iterable[Sequence[Any
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[_letter(column)].width = width
     sheet.freeze_panes = "B2" if len(headers) > 1 else "A2"
+    # printable: landscape, one page wide, header row repeated on every page
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
     if count:
         sheet.auto_filter.ref = f"A1:{_letter(len(headers))}{count + 1}"
     return count
