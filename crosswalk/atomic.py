@@ -38,6 +38,10 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         raise ExportError(f"cannot write {target}: {error}") from error
     os.close(handle)
     temporary = Path(name)
+    # mkstemp creates 0600; give the output the permissions a normal file would get
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temporary, 0o666 & ~umask)
     try:
         yield temporary
         os.replace(temporary, target)

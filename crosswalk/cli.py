@@ -177,9 +177,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from crosswalk import interop
 
     kb = _load(args)
-    options = {k: v for k, v in (("subject", args.subject), ("object", args.object)) if v}
-    path = interop.export(kb, args.format, args.output, **options)
-    print(f"wrote {path}")
+    options: dict[str, Any] = {k: v for k, v in (("subject", args.subject), ("object", args.object)) if v}
+    if args.inferred:
+        options["inferred"] = True
+    written = interop.export(kb, args.format, args.output, **options)
+    for path in written if isinstance(written, list) else [written]:
+        print(f"wrote {path}")
     return 0
 
 
@@ -334,7 +337,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", required=True, choices=["ttl", "jsonld", "sssom", "oscal", "ciso", "xlsx", "csv", "yaml"])
     export.add_argument("--subject", help="subject framework prefix (mapping formats)")
     export.add_argument("--object", help="object framework prefix (mapping formats)")
-    export.add_argument("-o", "--output", required=True)
+    export.add_argument("--inferred", action="store_true", help="xlsx matrix: also show inferred relations (grey)")
+    export.add_argument("-o", "--output", required=True, help="file (or directory for several OSCAL/CISO files)")
     importer = command("import", _cmd_import, "read mappings from SSSOM, OSCAL, CSV, YAML or an edited Excel matrix")
     importer.add_argument("path")
     importer.add_argument("--format", help="format (default: from the file)")

@@ -36,19 +36,19 @@ from typing import get_args
 from crosswalk.model import Rationale, RelationName
 
 __all__ = [
-    "RELATION_NAMES",
+    "DEFAULT_CLAUSE_IRI",
+    "OSCAL_NAMESPACE",
     "RATIONALES",
-    "RelationTerms",
+    "RELATION_NAMES",
     "RELATION_TERMS",
     "VOCABULARY",
-    "OSCAL_NAMESPACE",
-    "DEFAULT_CLAUSE_IRI",
-    "relation_from_sssom",
-    "oscal_relationship",
-    "relation_from_oscal",
-    "relation_from_ciso",
-    "oscal_token",
+    "RelationTerms",
     "clause_id_from_token",
+    "oscal_relationship",
+    "oscal_token",
+    "relation_from_ciso",
+    "relation_from_oscal",
+    "relation_from_sssom",
 ]
 
 RELATION_NAMES: tuple[str, ...] = get_args(RelationName)

@@ -1,0 +1,276 @@
+"""CISO Assistant library YAML: frameworks and requirement mapping sets (write only).
+
+>>> import crosswalk, tempfile, pathlib, yaml
+>>> kb = crosswalk.load()
+>>> path = write_ciso_framework(kb, "iso31000", pathlib.Path(tempfile.mkdtemp()) / "iso31000.yaml")
+>>> yaml.safe_load(path.read_text(encoding="utf-8"))["objects"]["framework"]["urn"]
+'urn:crosswalk:risk:framework:iso31000'
+
+How crosswalk's model is written for CISO Assistant
+---------------------------------------------------
+*Framework libraries* (``urn:crosswalk:risk:library:<prefix>``) hold
+``objects.framework`` (``urn:crosswalk:risk:framework:<prefix>``) with one requirement
+node per clause, in document order: ``urn`` (``urn:crosswalk:risk:req_node:<prefix>:<local>``,
+lower case as CISO Assistant stores it), ``parent_urn``, ``depth`` (1 for top-level
+clauses), ``assessable`` (normative clauses that are not mere headings: not a
+``section``, ``annex`` or ``definition``), ``ref_id`` (the local id), ``name`` (heading),
+``description`` (our own summary) and ``translations: {zh: {name: ...}}`` where a Chinese
+heading exists.
+
+*Mapping libraries* (``urn:crosswalk:risk:library:mapping-<set id>``) depend on the two
+framework libraries and hold ``objects.requirement_mapping_sets`` with one set whose
+rows carry ``source_requirement_urn``, ``target_requirement_urn``, ``relationship``
+(``equal | subset | superset | intersect | not_related``), ``rationale``,
+``strength_of_relationship`` (our 1–10) and ``annotation`` (our justification).
+
+What CISO Assistant cannot say is left out, never approximated upwards:
+
+* ``addresses`` links (a requirement mitigating a risk) have no CISO relationship;
+* a *union* subject ``A ∪ B R T`` becomes one row per member with the sound relation for
+  that member: a member of a union that is equal to or inside ``T`` is inside ``T``
+  (``subset``); a member of a union disjoint from ``T`` is disjoint from it
+  (``not_related``). After ``superset_of`` or ``intersects_with`` nothing is known of a
+  single member (``B`` alone may do all the overlapping), so no row is written.
+
+The set's description counts what was left out and why.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from crosswalk.atomic import write_text_atomic
+from crosswalk.errors import ExportError
+from crosswalk.interop.vocabulary import RELATION_TERMS
+from crosswalk.model import Clause, Mapping, MappingSet
+
+if TYPE_CHECKING:
+    from crosswalk.knowledge import KnowledgeBase
+
+__all__ = [
+    "UNION_MEMBER_RELATION",
+    "framework_urn",
+    "node_urn",
+    "to_ciso_framework",
+    "to_ciso_mapping",
+    "write_ciso_framework",
+    "write_ciso_libraries",
+    "write_ciso_mapping",
+]
+
+_NAMESPACE = "urn:crosswalk:risk"
+_HEADINGS = frozenset({"section", "annex", "definition"})
+_PACKAGER = "crosswalk"
+
+UNION_MEMBER_RELATION: dict[str, str | None] = {
+    "equal": "subset_of",
+    "subset_of": "subset_of",
+    "superset_of": None,
+    "intersects_with": None,
+    "no_relationship": "no_relationship",
+    "addresses": None,
+}
+"""What ``A ∪ B <relation> T`` proves about the member ``A`` alone (None: nothing)."""
+
+
+def library_urn(name: str) -> str:
+    """The URN of a crosswalk library in CISO Assistant."""
+    return f"{_NAMESPACE}:library:{name}".lower()
+
+
+def framework_urn(prefix: str) -> str:
+    """The URN of a framework: ``urn:crosswalk:risk:framework:<prefix>``."""
+    return f"{_NAMESPACE}:framework:{prefix}".lower()
+
+
+def node_urn(clause_id: str) -> str:
+    """The URN of a clause's requirement node (lower case, as CISO Assistant stores it)."""
+    prefix, local = clause_id.split(":", 1)
+    return f"{_NAMESPACE}:req_node:{prefix}:{local}".lower()
+
+
+def _assessable(clause: Clause) -> bool:
+    return clause.normative and clause.kind not in _HEADINGS
+
+
+def to_ciso_framework(kb: KnowledgeBase, prefix: str) -> dict[str, Any]:
+    """The CISO Assistant framework library of one catalogue (a YAML-ready dict)."""
+    framework = kb.framework(prefix)
+    clauses = kb.clauses_of(prefix)
+    urns = [node_urn(c.id) for c in clauses]
+    if len(set(urns)) != len(urns):
+        clash = sorted({u for u in urns if urns.count(u) > 1})
+        raise ExportError(
+            f"clause ids of {prefix} differ only in case, which CISO Assistant cannot tell "
+            f"apart: {clash}"
+        )
+    nodes = []
+    for clause in clauses:
+        node: dict[str, Any] = {"urn": node_urn(clause.id)}
+        if clause.parent:
+            node["parent_urn"] = node_urn(clause.parent)
+        node["depth"] = clause.depth + 1
+        node["assessable"] = _assessable(clause)
+        node["ref_id"] = clause.local
+        node["name"] = clause.title
+        if clause.summary:
+            node["description"] = clause.summary
+        if clause.title_zh:
+            node["translations"] = {"zh": {"name": clause.title_zh}}
+        nodes.append(node)
+    description = (
+        f"{framework.short_name}: clause numbers, headings and crosswalk's own summaries "
+        "(never the body text)."
+    )
+    library: dict[str, Any] = {
+        "urn": library_urn(prefix),
+        "locale": "en",
+        "ref_id": prefix,
+        "name": framework.title,
+        "description": description,
+        "copyright": framework.copyright or "Numbers and headings only; summaries by crosswalk.",
+        "version": 1,
+        "provider": framework.publisher or framework.short_name,
+        "packager": _PACKAGER,
+    }
+    if framework.title_zh:
+        library["translations"] = {"zh": {"name": framework.title_zh}}
+    framework_object: dict[str, Any] = {
+        "urn": framework_urn(prefix),
+        "ref_id": prefix,
+        "name": framework.title,
+        "description": description,
+    }
+    if framework.title_zh:
+        framework_object["translations"] = {"zh": {"name": framework.title_zh}}
+    framework_object["requirement_nodes"] = nodes
+    library["objects"] = {"framework": framework_object}
+    return library
+
+
+def _rows(mapping: Mapping) -> list[tuple[str, str, str]]:
+    """(source clause, relation, note) rows CISO Assistant can hold for one mapping."""
+    if not mapping.is_union:
+        return [(mapping.subjects[0], mapping.relation, "")]
+    member = UNION_MEMBER_RELATION[mapping.relation]
+    if member is None:
+        return []
+    note = (
+        f" [Member of the union {mapping.subject}, which is {mapping.relation} "
+        f"{mapping.object}; written as {member} for this member alone.]"
+    )
+    return [(subject, member, note) for subject in mapping.subjects]
+
+
+def to_ciso_mapping(kb: KnowledgeBase, mapping_set: MappingSet) -> dict[str, Any]:
+    """The CISO Assistant mapping library of one mapping set (a YAML-ready dict)."""
+    kb.framework(mapping_set.subject_framework)  # both framework libraries must exist
+    kb.framework(mapping_set.object_framework)
+    rows: list[dict[str, Any]] = []
+    skipped_addresses = skipped_unions = 0
+    for mapping in mapping_set.mappings:
+        if RELATION_TERMS[mapping.relation].ciso is None:
+            skipped_addresses += 1
+            continue
+        produced = _rows(mapping)
+        if not produced:
+            skipped_unions += 1
+        for subject, relation, note in produced:
+            ciso = RELATION_TERMS[relation].ciso
+            assert ciso is not None
+            rows.append(
+                {
+                    "source_requirement_urn": node_urn(subject),
+                    "target_requirement_urn": node_urn(mapping.object),
+                    "relationship": ciso,
+                    "rationale": mapping.rationale,
+                    "strength_of_relationship": mapping.strength,
+                    "annotation": mapping.justification + note,
+                }
+            )
+    left_out = []
+    if skipped_addresses:
+        left_out.append(
+            f"{skipped_addresses} `addresses` link(s), which CISO Assistant cannot express"
+        )
+    if skipped_unions:
+        left_out.append(
+            f"{skipped_unions} union mapping(s) whose relation proves nothing about a single member"
+        )
+    description = mapping_set.description or mapping_set.title
+    if left_out:
+        description += " Left out: " + "; ".join(left_out) + "."
+    ref_id = f"mapping-{mapping_set.id}"
+    subject, target = mapping_set.subject_framework, mapping_set.object_framework
+    return {
+        "urn": library_urn(ref_id),
+        "locale": "en",
+        "ref_id": ref_id,
+        "name": mapping_set.title,
+        "description": description,
+        "copyright": f"Mapping data licensed {mapping_set.license or 'as stated by its authors'}; "
+        f"by {mapping_set.author}.",
+        "version": 1,
+        "publication_date": mapping_set.date,
+        "provider": mapping_set.author,
+        "packager": _PACKAGER,
+        "dependencies": [library_urn(subject), library_urn(target)],
+        "objects": {
+            "requirement_mapping_sets": [
+                {
+                    "urn": f"{_NAMESPACE}:req_mapping_set:{mapping_set.id}".lower(),
+                    "ref_id": mapping_set.id,
+                    "name": mapping_set.title,
+                    "description": description,
+                    "source_framework_urn": framework_urn(subject),
+                    "target_framework_urn": framework_urn(target),
+                    "requirement_mappings": rows,
+                }
+            ]
+        },
+    }
+
+
+_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # the C emitter is much faster
+
+
+def _dump(library: dict[str, Any]) -> str:
+    return yaml.dump(library, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100)
+
+
+def write_ciso_framework(kb: KnowledgeBase, prefix: str, path: str | os.PathLike[str]) -> Path:
+    """Write one catalogue as a CISO Assistant framework library; returns the path."""
+    return write_text_atomic(path, _dump(to_ciso_framework(kb, prefix)))
+
+
+def write_ciso_mapping(
+    kb: KnowledgeBase, mapping_set: MappingSet, path: str | os.PathLike[str]
+) -> Path:
+    """Write one mapping set as a CISO Assistant mapping library; returns the path."""
+    return write_text_atomic(path, _dump(to_ciso_mapping(kb, mapping_set)))
+
+
+def write_ciso_libraries(
+    kb: KnowledgeBase,
+    folder: str | os.PathLike[str],
+    *,
+    prefixes: Sequence[str] | None = None,
+    mapping_sets: Sequence[MappingSet] | None = None,
+) -> list[Path]:
+    """Write framework libraries (``<prefix>.yaml``) and mapping libraries
+    (``mapping-<set id>.yaml``) into ``folder``; everything in ``kb`` by default."""
+    target = Path(folder)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ExportError(f"cannot create directory {target}: {error}") from error
+    chosen = list(kb.frameworks) if prefixes is None else list(prefixes)
+    sets = kb.mapping_sets if mapping_sets is None else list(mapping_sets)
+    written = [write_ciso_framework(kb, p, target / f"{p}.yaml") for p in chosen]
+    written += [write_ciso_mapping(kb, s, target / f"mapping-{s.id}.yaml") for s in sets]
+    return written

@@ -1,0 +1,234 @@
+"""Mappings as one flat CSV table (every field of every mapping): write and read.
+
+One row per mapping, columns :data:`COLUMNS`; a union subject is written ``a ∪ b``
+(``a | b`` is accepted too). The file is RFC 4180 CSV (CRLF line ends), UTF-8 with a
+byte-order mark so that Excel shows non-Latin text correctly. Set headers (title,
+licence, cited sources) are not in the table: reading takes them from the knowledge
+base when it holds a set of that id, and otherwise builds a minimal header (id as
+title, the most common source, author and date as defaults).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from crosswalk.atomic import write_text_atomic
+from crosswalk.catalogue import mapping_id
+from crosswalk.errors import DataError, Problem
+from crosswalk.interop.references import canonical_ids, reference_problems
+from crosswalk.interop.vocabulary import RELATION_NAMES
+from crosswalk.model import Mapping, MappingSet
+
+if TYPE_CHECKING:
+    from crosswalk.knowledge import KnowledgeBase
+
+__all__ = ["COLUMNS", "read_mapping_csv", "read_mapping_csv_sets", "write_mapping_csv"]
+
+COLUMNS = (
+    "mapping_set",
+    "id",
+    "subject",
+    "relation",
+    "object",
+    "strength",
+    "rationale",
+    "justification",
+    "confidence",
+    "source",
+    "author",
+    "date",
+)
+_REQUIRED = (
+    "mapping_set",
+    "subject",
+    "relation",
+    "object",
+    "strength",
+    "rationale",
+    "justification",
+)
+_UNION = " ∪ "
+
+
+def write_mapping_csv(
+    mapping_sets: MappingSet | Sequence[MappingSet], path: str | os.PathLike[str]
+) -> Path:
+    """Write every mapping of one or several sets as one CSV table; returns the path."""
+    sets = [mapping_sets] if isinstance(mapping_sets, MappingSet) else list(mapping_sets)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180; fields with \r get quoted
+    writer.writerow(COLUMNS)
+    for mapping_set in sets:
+        for m in mapping_set.mappings:
+            writer.writerow(
+                [
+                    m.mapping_set,
+                    m.id,
+                    _UNION.join(m.subjects),
+                    m.relation,
+                    m.object,
+                    m.strength,
+                    m.rationale,
+                    m.justification,
+                    "" if m.confidence is None else repr(m.confidence),
+                    m.source,
+                    m.author,
+                    m.date.isoformat(),
+                ]
+            )
+    return write_text_atomic(path, "\ufeff" + buffer.getvalue())
+
+
+def read_mapping_csv(
+    path: str | os.PathLike[str], *, kb: KnowledgeBase | None = None
+) -> MappingSet:
+    """Read a CSV table of one mapping set (see :func:`read_mapping_csv_sets` for several)."""
+    sets = read_mapping_csv_sets(path, kb=kb)
+    if len(sets) != 1:
+        names = ", ".join(s.id for s in sets) or "none"
+        raise DataError(
+            [
+                Problem(
+                    str(path),
+                    "",
+                    "one-mapping-set",
+                    f"expected the mappings of one set, found {len(sets)} ({names})",
+                )
+            ]
+        )
+    return sets[0]
+
+
+def read_mapping_csv_sets(
+    path: str | os.PathLike[str], *, kb: KnowledgeBase | None = None
+) -> list[MappingSet]:
+    """Read a CSV table into mapping sets, one per value of ``mapping_set``.
+
+    Every problem (file, row, column, rule) is collected and raised once as a
+    :class:`~crosswalk.errors.DataError`.
+    """
+    file = str(path)
+    try:
+        with Path(path).open(encoding="utf-8-sig", newline="") as handle:  # keep \r in fields
+            text = handle.read()
+    except (OSError, UnicodeDecodeError) as error:
+        raise DataError([Problem(file, "", "readable", str(error))]) from error
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in _REQUIRED if c not in (reader.fieldnames or [])]
+    if missing:
+        raise DataError(
+            [
+                Problem(
+                    file,
+                    "row 1 (header)",
+                    "csv-columns",
+                    f"missing column(s) {', '.join(missing)}; columns are {', '.join(COLUMNS)}",
+                )
+            ]
+        )
+    problems: list[Problem] = []
+    rows: dict[str, list[tuple[dict[str, str], str]]] = {}
+    for record in reader:
+        row = {k: (v or "").strip() for k, v in record.items() if k is not None}
+        rows.setdefault(row["mapping_set"], []).append((row, f"row {reader.line_num}"))
+    sets = []
+    for set_id, entries in rows.items():
+        header = _header(set_id, [r for r, _ in entries], kb)
+        mappings: list[Mapping] = []
+        locations: list[str] = []
+        for row, where in entries:
+            mapping = _mapping(row, header, len(mappings), file, where, problems)
+            if mapping is not None:
+                mappings.append(mapping)
+                locations.append(where)
+        if kb is not None:
+            mappings = canonical_ids(mappings, kb)
+        mapping_set = MappingSet(**header, mappings=tuple(mappings), path=file)
+        if kb is not None:
+            problems.extend(reference_problems(mapping_set, locations, kb, file))
+        sets.append(mapping_set)
+    if any(p.severity == "error" for p in problems):
+        raise DataError(problems, title=f"{file}: {len(problems)} problem(s) in the CSV table")
+    return sets
+
+
+def _header(
+    set_id: str, rows: Sequence[dict[str, str]], kb: KnowledgeBase | None
+) -> dict[str, Any]:
+    known = next((s for s in kb.mapping_sets if s.id == set_id), None) if kb is not None else None
+    if known is not None:
+        return known.model_dump(exclude={"mappings", "path"})
+
+    def common(column: str, default: str) -> str:
+        values = Counter(r.get(column, "") for r in rows if r.get(column))
+        return values.most_common(1)[0][0] if values else default
+
+    subject = common("subject", "unknown:x").split(":", 1)[0]
+    dates = [r["date"] for r in rows if re.fullmatch(r"\d{4}-\d{2}-\d{2}", r.get("date", ""))]
+    return {
+        "id": set_id or "imported",
+        "title": set_id or "imported mappings",
+        "subject_framework": subject,
+        "object_framework": common("object", "unknown:x").split(":", 1)[0],
+        "source": common("source", "crosswalk-curation"),
+        "author": common("author", "csv import"),
+        "date": Counter(dates).most_common(1)[0][0] if dates else dt.date.today(),
+    }
+
+
+def _mapping(
+    row: dict[str, str],
+    header: dict[str, Any],
+    index: int,
+    file: str,
+    where: str,
+    problems: list[Problem],
+) -> Mapping | None:
+    if row["relation"] not in RELATION_NAMES:
+        problems.append(
+            Problem(
+                file,
+                f"{where}, column relation",
+                "relation-name",
+                f"{row['relation']!r} is not a relation; valid: {', '.join(RELATION_NAMES)}",
+            )
+        )
+        return None
+    subjects = tuple(s for s in re.split(r"\s*[∪|]\s*", row["subject"]) if s)
+    try:
+        return Mapping.model_validate(
+            {
+                "id": row.get("id") or mapping_id(header["id"], sorted(subjects), row["object"]),
+                "subjects": subjects,
+                "relation": row["relation"],
+                "object": row["object"],
+                "strength": row["strength"],
+                "rationale": row["rationale"],
+                "justification": row["justification"],
+                "confidence": row.get("confidence") or None,
+                "source": row.get("source") or header["source"],
+                "author": row.get("author") or header["author"],
+                "date": row.get("date") or header["date"],
+                "mapping_set": header["id"],
+                "path": file,
+                "index": index,
+            }
+        )
+    except ValidationError as error:
+        for detail in error.errors():
+            field = str(detail["loc"][0]) if detail["loc"] else ""
+            column = {"subjects": "subject"}.get(field, field)
+            problems.append(
+                Problem(file, f"{where}, column {column}", f"valid-{column}", detail["msg"])
+            )
+        return None

@@ -1,0 +1,125 @@
+"""crosswalk's own mapping file (YAML, mappings/README.md §2): write and read one set.
+
+>>> import crosswalk, tempfile, pathlib
+>>> kb = crosswalk.load()
+>>> mapping_set = next(s for s in kb.mapping_sets if s.id == "iso23894-iso31000")
+>>> path = write_mapping_yaml(mapping_set, pathlib.Path(tempfile.mkdtemp()) / "x.yaml")
+>>> back = read_mapping_yaml(path)
+>>> [m.relation for m in back.mappings] == [m.relation for m in mapping_set.mappings]
+True
+
+The writer emits the canonical layout of the bundled files: the ``mapping_set`` header,
+then ``mappings`` in the set's order, each with ``subject`` (a list for a union),
+``relation``, ``object``, ``strength``, ``rationale``, ``justification`` (folded when
+long), then ``confidence``, ``source``, ``author`` and ``date`` only where they differ
+from the set's defaults. Mapping ids are not written: they derive from the set id and
+the pair (:func:`crosswalk.catalogue.mapping_id`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from crosswalk.atomic import write_text_atomic
+from crosswalk.catalogue import build_mapping_sets
+from crosswalk.errors import DataError, Problem
+from crosswalk.interop.references import reference_problems
+from crosswalk.interop.yaml_text import LOSSY_BREAKS, ExactDumper
+from crosswalk.model import Mapping, MappingSet
+
+if TYPE_CHECKING:
+    from crosswalk.knowledge import KnowledgeBase
+
+__all__ = ["read_mapping_yaml", "to_mapping_document", "write_mapping_yaml"]
+
+_FOLD_AT = 88
+
+
+class _Dumper(ExactDumper):
+    """Indents list items under their key, as the bundled files do; folds long text."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+    def represent_str(self, data: str) -> yaml.ScalarNode:
+        if any(b in data for b in LOSSY_BREAKS):
+            return super().represent_str(data)
+        if "\n" in data:
+            return self.represent_scalar("tag:yaml.org,2002:str", data, style="|")
+        if len(data) > _FOLD_AT:
+            return self.represent_scalar("tag:yaml.org,2002:str", data, style=">")
+        return yaml.SafeDumper.represent_str(self, data)
+
+
+_Dumper.add_representer(str, _Dumper.represent_str)
+
+
+def to_mapping_document(mapping_set: MappingSet) -> dict[str, Any]:
+    """The mapping file of a set as plain data (keys in the canonical order)."""
+    header = mapping_set.model_dump(exclude={"mappings", "path", "derived"}, exclude_none=True)
+    header["sources"] = [s.model_dump(exclude_none=True) for s in mapping_set.sources]
+    if not header["sources"]:
+        del header["sources"]
+    return {
+        "mapping_set": header,
+        "mappings": [_entry(m, mapping_set) for m in mapping_set.mappings],
+    }
+
+
+def _entry(mapping: Mapping, mapping_set: MappingSet) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "subject": mapping.subjects[0] if not mapping.is_union else list(mapping.subjects),
+        "relation": mapping.relation,
+        "object": mapping.object,
+        "strength": mapping.strength,
+        "rationale": mapping.rationale,
+        "justification": mapping.justification,
+    }
+    if mapping.confidence is not None:
+        entry["confidence"] = mapping.confidence
+    if mapping.source != mapping_set.source:
+        entry["source"] = mapping.source
+    if mapping.author != mapping_set.author:
+        entry["author"] = mapping.author
+    if mapping.date != mapping_set.date:
+        entry["date"] = mapping.date
+    return entry
+
+
+def write_mapping_yaml(mapping_set: MappingSet, path: str | os.PathLike[str]) -> Path:
+    """Write a mapping set as a crosswalk mapping file (atomically); returns the path."""
+    head = (
+        f"# {' '.join(mapping_set.title.split())}\n"
+        "# Grammar: mappings/README.md §2. Relations read each clause as the set of outcomes\n"
+        "# it asks for (DESIGN.md §4).\n"
+    )
+    body = yaml.dump(
+        to_mapping_document(mapping_set),
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=82,
+        default_flow_style=False,
+    )
+    return write_text_atomic(path, head + body)
+
+
+def read_mapping_yaml(
+    path: str | os.PathLike[str], *, kb: KnowledgeBase | None = None
+) -> MappingSet:
+    """Read one crosswalk mapping file; with ``kb``, check its ids and kinds too."""
+    problems: list[Problem] = []
+    sets = build_mapping_sets([Path(path)], problems)
+    if any(p.severity == "error" for p in problems) or not sets:
+        raise DataError(problems or [Problem(str(path), "", "mapping-shape", "no mapping set")])
+    mapping_set = sets[0]
+    if kb is not None:
+        locations = [f"mappings[{m.index}]" for m in mapping_set.mappings]
+        problems = reference_problems(mapping_set, locations, kb, str(path))
+        if any(p.severity == "error" for p in problems):
+            raise DataError(problems)
+    return mapping_set
