@@ -119,6 +119,11 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     from crosswalk.stats import pair_statistics
 
     kb = _load(args)
+    if args.markdown:
+        from crosswalk.stats import stats_markdown
+
+        print(stats_markdown(kb))
+        return 0
     rows = pair_statistics(kb)
     print(f"{'subject':<10} {'object':<10} {'mappings':>8} {'linked subj':>12} {'linked obj':>11}")
     for row in rows:
@@ -322,6 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--no-redundancy", action="store_true", help="skip the (slower) check for mappings inference already entails")
     stats = command("stats", _cmd_stats, "per framework pair: how many clauses are linked")
     stats.add_argument("--unlinked", action="append", metavar="PREFIX", help="list the clauses of PREFIX with no mapping")
+    stats.add_argument("--markdown", action="store_true", help="print the table as markdown (as in the README)")
     gap = command("gap", _cmd_gap, "gap analysis of an inventory against a target framework")
     gap.add_argument("inventory", help="inventory file (.yaml, .csv or .xlsx)")
     gap.add_argument("--target", required=True, help="target framework prefix, e.g. gbt46347 or euaiact")

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from crosswalk.knowledge import KnowledgeBase
     from crosswalk.model import Clause, Mapping
 
-__all__ = ["pair_statistics", "unlinked_clauses", "redundant_mappings"]
+__all__ = ["pair_statistics", "stats_markdown", "unlinked_clauses", "redundant_mappings"]
 
 
 def pair_statistics(kb: KnowledgeBase) -> list[dict[str, Any]]:
@@ -44,6 +44,21 @@ def pair_statistics(kb: KnowledgeBase) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def stats_markdown(kb: KnowledgeBase) -> str:
+    """The per-pair statistics as a markdown table (the README shows this table)."""
+    lines = [
+        "| subject | object | mappings | relations | subject clauses linked | object clauses linked |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in pair_statistics(kb):
+        relations = ", ".join(f"{name} {count}" for name, count in row["relations"].items())
+        lines.append(
+            f"| {row['subject']} | {row['object']} | {row['mappings']} | {relations} | "
+            f"{row['subject_linked']}/{row['subject_total']} | {row['object_linked']}/{row['object_total']} |"
+        )
+    return "\n".join(lines)
 
 
 def unlinked_clauses(kb: KnowledgeBase, prefix: str) -> list[Clause]:

@@ -139,3 +139,12 @@ def test_data_files_are_in_canonical_form() -> None:
     files = discover([mappings_dir()])
     changed = format_files([*files.catalogues, *files.parts, *files.mapping_sets], check=True)
     assert not changed, f"not in canonical form: {[str(p) for p in changed]} — run `crosswalk format`"
+
+
+def test_readme_shows_the_current_data_statistics(kb: KnowledgeBase) -> None:
+    from crosswalk.stats import stats_markdown
+
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert stats_markdown(kb) in readme, "README's data table is stale: paste `crosswalk stats --markdown`"
