@@ -220,18 +220,20 @@ def _cmd_sparql(args: argparse.Namespace) -> int:
 
     params = _params(args.param or [])
     named = sparql.named_queries()
-    text = args.query
-    if text in named:
-        query_text = named[text] if isinstance(named[text], str) else named[text].text
-    elif Path(text).is_file():
-        query_text = Path(text).read_text(encoding="utf-8")
-    else:
-        query_text = text
     if args.endpoint:
-        frame = sparql.query_endpoint(args.endpoint, query_text, bindings=params or None, timeout=args.timeout)
+        if args.query in named:
+            query = named[args.query]
+            frame = sparql.query_endpoint(args.endpoint, query.text, bindings=query.bindings(params), timeout=args.timeout)
+        else:
+            text = Path(args.query).read_text(encoding="utf-8") if Path(args.query).is_file() else args.query
+            frame = sparql.query_endpoint(args.endpoint, text, bindings=params or None, timeout=args.timeout)
     else:
         kb = _load(args)
-        frame = sparql.run_query(kb, query_text, bindings=params or None, engine=args.engine)
+        if args.query in named:
+            frame = sparql.query(kb, args.query, engine=args.engine, **params)
+        else:
+            text = Path(args.query).read_text(encoding="utf-8") if Path(args.query).is_file() else args.query
+            frame = sparql.run_query(kb, text, bindings=params or None, engine=args.engine)
     if args.format == "csv":
         frame.to_csv(sys.stdout, index=False)
     elif args.format == "json":
@@ -244,13 +246,22 @@ def _cmd_sparql(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_queries(args: argparse.Namespace) -> int:
+    from crosswalk import sparql
+
+    for name, query in sorted(sparql.named_queries().items()):
+        print(f"{name:<44} {query.title}")
+        if query.parameters:
+            print(f"{'':<44} parameters: {', '.join(p.name for p in query.parameters)}")
+    return 0
+
+
 def _cmd_publish(args: argparse.Namespace) -> int:
-    from crosswalk import rdf, sparql
+    from crosswalk import sparql
 
     kb = _load(args)
-    graph = rdf.to_graph(kb)
-    sparql.publish(graph, args.endpoint, graph_iri=args.graph, timeout=args.timeout)
-    print(f"published {len(graph)} triples to {args.endpoint}")
+    status = sparql.publish(kb, args.endpoint, graph_iri=args.graph, timeout=args.timeout)
+    print(f"published the knowledge graph to {args.endpoint} (HTTP {status})")
     return 0
 
 
@@ -357,6 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--timeout", type=float, default=30.0)
     query.add_argument("--format", default="table", choices=["table", "csv", "json"])
     query.add_argument("--limit", type=int, default=200)
+    command("queries", _cmd_queries, "list the named SPARQL queries and their parameters")
     publish = command("publish", _cmd_publish, "upload the knowledge graph to a SPARQL server (Graph Store Protocol)")
     publish.add_argument("--endpoint", required=True, help="graph store URL, e.g. http://127.0.0.1:7878/store")
     publish.add_argument("--graph", help="named graph IRI (default graph if omitted)")

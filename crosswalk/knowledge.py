@@ -553,6 +553,28 @@ class KnowledgeBase:
         }
         return [m for m in self.mappings if m.relation == "addresses" and m.object in equals]
 
+    # -- RDF and SPARQL ---------------------------------------------------------------
+
+    def sparql(self, query: str, *, engine: str = "auto", **bindings: Any) -> Any:
+        """Run a SPARQL query over this knowledge base; values are bound, never spliced.
+
+        Returns a pandas DataFrame (rdflib, or Oxigraph when installed)."""
+        from crosswalk import sparql
+
+        return sparql.run_query(self, query, bindings=bindings or None, engine=engine)
+
+    def query(self, name: str, *, engine: str = "auto", **params: Any) -> Any:
+        """Run a named query from ``ontologies/queries/`` (``crosswalk queries`` lists them)."""
+        from crosswalk import sparql
+
+        return sparql.query(self, name, engine=engine, **params)
+
+    def to_graph(self, **options: Any) -> Any:
+        """The knowledge base as an rdflib Graph (see :func:`crosswalk.rdf.to_graph`)."""
+        from crosswalk import rdf
+
+        return rdf.to_graph(self, **options)
+
     # -- graph views ------------------------------------------------------------------
 
     def to_networkx(self, *, inferred: bool = False) -> networkx.MultiDiGraph:
