@@ -175,6 +175,11 @@ class Framework(BaseModel):
         """Find a source of this framework by id (None if absent)."""
         return next((s for s in self.sources if s.id == source_id), None)
 
+    def _repr_html_(self) -> str:
+        from crosswalk.display import framework_card_html
+
+        return framework_card_html(self)
+
 
 class Clause(BaseModel):
     """One numbered element of a framework: a clause, article, point, item or annex."""
@@ -210,6 +215,11 @@ class Clause(BaseModel):
         """A one-line label: id and heading (Chinese heading when asked and present)."""
         title = self.title_zh if language == "zh" and self.title_zh else self.title
         return f"{self.id} {title}"
+
+    def _repr_html_(self) -> str:
+        from crosswalk.display import clause_card_html
+
+        return clause_card_html(self)
 
 
 class Mapping(BaseModel):
@@ -255,6 +265,11 @@ class Mapping(BaseModel):
         """File and position, for explanations and error messages."""
         return f"{self.path or self.mapping_set} mapping #{self.index + 1}"
 
+    def _repr_html_(self) -> str:
+        from crosswalk.display import mapping_html
+
+        return mapping_html(self)
+
 
 class MappingSet(BaseModel):
     """The mappings of one ordered framework pair, with set-level provenance."""
@@ -273,3 +288,8 @@ class MappingSet(BaseModel):
     mappings: tuple[Mapping, ...] = Field((), description="The mappings.")
     path: str | None = Field(None, description="File it was loaded from.")
     derived: bool = Field(False, description="Generated (e.g. from an adoption), not curated.")
+
+    def _repr_html_(self) -> str:
+        from crosswalk.display import mapping_set_html
+
+        return mapping_set_html(self)
