@@ -227,3 +227,100 @@ def test_deeply_nested_yaml(kb: KnowledgeBase, tmp_path: Path) -> None:
 
 
 _ = io
+
+
+# -- mapping readers of other formats, RDF, citations ------------------------------------
+
+tsv_cells = st.one_of(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\t\n\r"), max_size=25),
+    st.sampled_from(["skos:exactMatch", "skos:relatedMatch", "Not", "semapv:ManualMappingCuration", "iso31000:6.4.2", "iso23894:6.4.2", "0.9", "subset_of", "ext_strm_relation"]),
+)
+
+
+@FUZZ
+@given(
+    st.lists(st.sampled_from(["#curie_map:", "#  iso31000: https://w3id.org/crosswalk/clause/iso31000/", "#mapping_set_id: x", "#license: CC-BY-4.0", "# bad: [", "#\x00"]), max_size=4),
+    st.lists(st.lists(tsv_cells, min_size=1, max_size=9), max_size=5),
+)
+def test_sssom_reader(kb: KnowledgeBase, tmp_path_factory, header, rows) -> None:
+    from crosswalk.interop import import_
+
+    columns = ["subject_id", "predicate_id", "object_id", "mapping_justification", "predicate_modifier", "confidence", "ext_strm_relation", "author_label", "comment"]
+    text = "\n".join(header + ["\t".join(columns)] + ["\t".join(row) for row in rows]) + "\n"
+    path = tmp_path_factory.mktemp("sssom") / "fuzz.sssom.tsv"
+    path.write_text(text, encoding="utf-8")
+    _ok_or_crosswalk_error(lambda: import_(path, kb=kb))
+
+
+@FUZZ
+@given(st.one_of(documents, st.fixed_dictionaries({"mapping-collection": documents})))
+def test_oscal_reader(kb: KnowledgeBase, tmp_path_factory, document) -> None:
+    import json
+
+    from crosswalk.interop import import_
+
+    path = tmp_path_factory.mktemp("oscal") / "fuzz.json"
+    path.write_text(json.dumps(document, default=str), encoding="utf-8")
+    _ok_or_crosswalk_error(lambda: import_(path, "oscal", kb=kb))
+
+
+@FUZZ
+@given(st.lists(st.lists(cells, max_size=5), max_size=5))
+def test_crosswalk_matrix_reader(kb: KnowledgeBase, tmp_path_factory, rows) -> None:
+    from crosswalk.interop import import_
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Matrix"
+    sheet.append([None, "iso31000:6.4.2", "iso31000:6.5", "bogus:1"])
+    for row in rows:
+        sheet.append(["iso23894:6.4.2", *row])
+    path = tmp_path_factory.mktemp("matrix") / "matrix.xlsx"
+    workbook.save(path)
+    _ok_or_crosswalk_error(lambda: import_(path, kb=kb))
+
+
+turtle_fragments = st.lists(
+    st.sampled_from([
+        "@prefix cw: <https://w3id.org/crosswalk/ontology#> .",
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .",
+        "<https://w3id.org/crosswalk/clause/iso31000/6.4.2> a skos:Concept .",
+        "<x> <y> \"unterminated",
+        "[] a cw:Mapping ; cw:relation cw:equal .",
+        "<a> skos:exactMatch <b> .",
+        "@base <http://example.invalid/> .",
+        "<?xml version='1.0'?><!DOCTYPE r [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><r>&e;</r>",
+        '{"@context": "http://example.invalid/context.jsonld", "@id": "x"}',
+    ]),
+    max_size=6,
+)
+
+
+@FUZZ
+@given(turtle_fragments, st.sampled_from(["turtle", "json-ld", "xml", "nt"]))
+def test_rdf_reader(tmp_path_factory, fragments, fmt) -> None:
+    from crosswalk.rdf import read_rdf
+
+    suffix = {"turtle": ".ttl", "json-ld": ".jsonld", "xml": ".rdf", "nt": ".nt"}[fmt]
+    path = tmp_path_factory.mktemp("rdf") / f"fuzz{suffix}"
+    path.write_text("\n".join(fragments), encoding="utf-8")
+    _ok_or_crosswalk_error(lambda: read_rdf(path, format=fmt))
+
+
+def test_rdf_xml_external_entities_are_not_resolved(tmp_path: Path) -> None:
+    from crosswalk.rdf import read_graph
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET", encoding="utf-8")
+    path = tmp_path / "xxe.rdf"
+    path.write_text(
+        f"<?xml version='1.0'?><!DOCTYPE r [<!ENTITY e SYSTEM 'file://{secret}'>]>"
+        "<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#' xmlns:ex='http://example.org/'>"
+        "<rdf:Description rdf:about='http://example.org/a'><ex:p>&e;</ex:p></rdf:Description></rdf:RDF>",
+        encoding="utf-8",
+    )
+    try:
+        graph = read_graph(path, format="xml")
+    except CrosswalkError:
+        return
+    assert all("TOP-SECRET" not in str(o) for o in graph.objects())
