@@ -310,6 +310,32 @@ def _first_line(error: BaseException) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
+STANDARD_PREFIXES = {
+    "cw": "https://w3id.org/crosswalk/ontology#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+}
+"""Prefixes a query may use without declaring them."""
+
+
+def with_standard_prefixes(query: str) -> str:
+    """Declare the standard prefixes a query uses but does not declare itself."""
+    import re
+
+    declared = {m.lower() for m in re.findall(r"(?im)^\s*PREFIX\s+([A-Za-z][\w-]*)\s*:", query)}
+    missing = [
+        f"PREFIX {name}: <{iri}>"
+        for name, iri in STANDARD_PREFIXES.items()
+        if name not in declared and re.search(rf"(?<![\w<]){name}:", query)
+    ]
+    return "\n".join([*missing, query]) if missing else query
+
+
 def run_query(
     graph_or_kb: KnowledgeBase | Graph | Any,
     query: str,
@@ -336,6 +362,7 @@ def run_query(
     ['iso31000']
     """
     _check_query(query)
+    query = with_standard_prefixes(query)
     terms = _bindings(bindings)
     chosen = _choose(engine, graph_or_kb)
     if chosen == "oxigraph":

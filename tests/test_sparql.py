@@ -244,3 +244,16 @@ def test_ask_construct_and_sources(kb: KnowledgeBase) -> None:
     via_store = run_query(store, CW + "SELECT (COUNT(*) AS ?n) WHERE { ?c a cw:Clause }")
     assert via_store.n.tolist() == [len(kb.clauses)]
     assert run_query(store, CW + "SELECT (COUNT(*) AS ?n) WHERE { ?c a cw:Clause }", engine="rdflib").equals(via_store)
+
+
+def test_standard_prefixes_need_no_declaration() -> None:
+    import crosswalk
+    from crosswalk.sparql import with_standard_prefixes
+
+    kb = crosswalk.load()
+    frame = kb.sparql("SELECT ?c WHERE { ?c skos:notation ?n }", n="6.4.2")
+    assert sorted(frame["c"]) == sorted(
+        f"https://w3id.org/crosswalk/clause/{p}/6.4.2" for p in ("gbt24353", "iso23894", "iso31000")
+    )
+    declared = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nSELECT * { ?a skos:x ?b }"
+    assert with_standard_prefixes(declared) == declared
