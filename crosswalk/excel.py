@@ -8,6 +8,7 @@ atomically (temporary file, then rename).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
@@ -106,143 +107,172 @@ def _letter(column: int) -> str:
     return get_column_letter(column)
 
 
+class _StreamSheet:
+    """A write-only sheet: rows are streamed to disk, so memory stays flat for large
+    matrices. Risky text is written as string cells; status cells are coloured."""
+
+    def __init__(self, workbook: Any, title: str, headers: Sequence[str], widths: Sequence[int], *, status_column: int | None = None, freeze: str | None = None) -> None:
+        from openpyxl.styles import Alignment, Font, PatternFill
+
+        self.sheet = workbook.create_sheet(title)
+        self.status_column = status_column
+        self.rows = 0
+        self.width = len(headers)
+        for column, width in enumerate(widths, start=1):
+            self.sheet.column_dimensions[_letter(column)].width = width
+        self.sheet.freeze_panes = freeze or ("B2" if len(headers) > 1 else "A2")
+        self.sheet.page_setup.orientation = "landscape"
+        self.sheet.page_setup.fitToWidth = 1
+        self.sheet.page_setup.fitToHeight = 0
+        self.sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        self.sheet.print_title_rows = "1:1"
+        self._fills = {k: PatternFill("solid", fgColor=v) for k, v in STATUS_COLOURS.items()}
+        self._top = Alignment(vertical="top", wrap_text=True)
+        self._header_font = Font(bold=True, color="FFFFFF")
+        self._header_fill = PatternFill("solid", fgColor=_HEADER_FILL)
+        self.bold = Font(bold=True)
+        header = []
+        for value in headers:
+            cell = self._cell(value)
+            cell.font = self._header_font
+            cell.fill = self._header_fill
+            header.append(cell)
+        self.sheet.append(header)
+
+    def _cell(self, value: Any, *, wrap: bool = False) -> Any:
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(self.sheet, value=safe_cell_value(value))
+        if isinstance(value, str) and value.startswith(_RISKY_START):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+        if wrap:
+            cell.alignment = self._top
+        return cell
+
+    def append(self, values: Sequence[Any], *, bold: bool = False, link_column: int | None = None) -> None:
+        """Append one data row (text wraps; the status cell is coloured)."""
+        cells: list[Any] = []
+        for column, value in enumerate(values, start=1):
+            if value is None or value == "":
+                cells.append(None)
+                continue
+            needs_cell = isinstance(value, str) and (value.startswith(_RISKY_START) or len(value) > 40)
+            styled = bold or column == self.status_column or column == link_column or needs_cell
+            if not styled:
+                cells.append(safe_cell_value(value))
+                continue
+            cell = self._cell(value, wrap=isinstance(value, str) and len(value) > 40)
+            if bold:
+                cell.font = self.bold
+            if column == self.status_column and value in self._fills:
+                cell.fill = self._fills[value]
+            if column == link_column and isinstance(value, str) and value.startswith("http"):
+                cell.hyperlink = value
+                cell.style = "Hyperlink"
+            cells.append(cell)
+        self.sheet.append(cells)
+        self.rows += 1
+
+    def finish(self) -> None:
+        """Set the filter over the written rows."""
+        if self.rows:
+            self.sheet.auto_filter.ref = f"A1:{_letter(self.width)}{self.rows + 1}"
+
+
 def write_gap_workbook(report: GapReport, path: str | Path) -> Path:
     """Write the gap report workbook: Summary (with a chart), Gaps, Matrix, Risks,
-    Evidence and About sheets. Returns the path."""
+    Evidence, Controls and About sheets — streamed, so large matrices keep memory flat.
+    Returns the path."""
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
-    from openpyxl.styles import Font
 
     kb = report.kb
     framework = kb.framework(report.target)
-    workbook = Workbook()
-    summary = workbook.active
-    summary.title = "Summary"
+    workbook = Workbook(write_only=True)
 
     # -- Summary ------------------------------------------------------------------
-    headers = ["Section", "Title", "Covered", "Partial", "Undetermined", "Gap", "Not applicable", "Coverage %"]
-    rows = [
-        [
-            s.section,
-            s.title,
-            s.counts["covered"],
-            s.counts["partial"],
-            s.counts["undetermined"],
-            s.counts["gap"],
-            s.counts["not_applicable"],
-            round(100 * s.coverage, 1),
-        ]
-        for s in report.sections
-    ]
+    summary = _StreamSheet(
+        workbook, "Summary",
+        ["Section", "Title", "Covered", "Partial", "Undetermined", "Gap", "Not applicable", "Coverage %"],
+        [24, 48, 10, 10, 14, 8, 15, 12], freeze="A2",
+    )
+    for section in report.sections:
+        c = section.counts
+        summary.append([section.section, section.title, c["covered"], c["partial"], c["undetermined"], c["gap"], c["not_applicable"], round(100 * section.coverage, 1)])
+    sections = summary.rows
     total = report.counts
     applicable = sum(v for k, v in total.items() if k != "not_applicable") or 1
-    rows.append(
+    summary.append(
         ["All", framework.short_name, total["covered"], total["partial"], total["undetermined"], total["gap"], total["not_applicable"],
-         round(100 * (total["covered"] + 0.5 * total["partial"]) / applicable, 1)]
+         round(100 * (total["covered"] + 0.5 * total["partial"]) / applicable, 1)],
+        bold=True,
     )
-    count = _table(summary, headers, rows, [22, 48, 10, 10, 14, 8, 15, 12])
-    summary.cell(row=count + 1, column=1).font = Font(bold=True)
+    summary.append([])
+    capability = report.capability
+    if capability is not None:
+        summary.append(["Capability estimate (PROVISIONAL model — not the official GB/T 46347 method)"], bold=True)
+        summary.append(["Domain", "Score (0–100)", "Level"], bold=True)
+        for domain, score in capability.domains.items():
+            summary.append([domain, score, capability.domain_level(domain)])
+        summary.append(["Overall", capability.overall, capability.level], bold=True)
+        summary.append([])
+    summary.append(["Risk sources"], bold=True)
+    risk_counts: dict[str, int] = {}
+    for risk in report.risks:
+        risk_counts[risk.status] = risk_counts.get(risk.status, 0) + 1
+    for status in ("addressed", "partly_addressed", "not_addressed"):
+        summary.append([status, risk_counts.get(status, 0)])
     chart = BarChart()
     chart.type = "bar"
     chart.grouping = "stacked"
     chart.overlap = 100
     chart.title = f"Coverage of {framework.short_name} by section"
     chart.y_axis.title = "clauses"
-    data = Reference(summary, min_col=3, max_col=7, min_row=1, max_row=max(2, count))
-    categories = Reference(summary, min_col=1, min_row=2, max_row=max(2, count))
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(categories)
-    colours = ["63BE7B", "FFD966", "9DC3E6", "F8696B", "BFBFBF"]
-    for series, colour in zip(chart.series, colours, strict=False):
+    last = max(2, sections + 1)
+    chart.add_data(Reference(summary.sheet, min_col=3, max_col=7, min_row=1, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(summary.sheet, min_col=1, min_row=2, max_row=last))
+    for series, colour in zip(chart.series, ["63BE7B", "FFD966", "9DC3E6", "F8696B", "BFBFBF"], strict=False):
         series.graphicalProperties.solidFill = colour
     chart.height, chart.width = 9, 18
-    summary.add_chart(chart, f"J2")
-    line = count + 4
-    capability = report.capability
-    if capability is not None:
-        _put(summary, line, 1, "Capability estimate (PROVISIONAL model — not the official GB/T 46347 method)").font = Font(bold=True)
-        _put(summary, line + 1, 1, "Domain")
-        _put(summary, line + 1, 2, "Score (0–100)")
-        _put(summary, line + 1, 3, "Level")
-        for offset, (domain, score) in enumerate(capability.domains.items(), start=2):
-            _put(summary, line + offset, 1, domain)
-            _put(summary, line + offset, 2, score)
-            _put(summary, line + offset, 3, capability.domain_level(domain))
-        end = line + 2 + len(capability.domains)
-        _put(summary, end, 1, "Overall").font = Font(bold=True)
-        _put(summary, end, 2, capability.overall)
-        _put(summary, end, 3, capability.level)
-        line = end + 2
-    _put(summary, line, 1, "Risk sources").font = Font(bold=True)
-    risk_counts: dict[str, int] = {}
-    for risk in report.risks:
-        risk_counts[risk.status] = risk_counts.get(risk.status, 0) + 1
-    for offset, status in enumerate(("addressed", "partly_addressed", "not_addressed"), start=1):
-        _put(summary, line + offset, 1, status)
-        _put(summary, line + offset, 2, risk_counts.get(status, 0))
+    summary.sheet.add_chart(chart, "J2")
 
     # -- Gaps ---------------------------------------------------------------------
-    gaps = workbook.create_sheet("Gaps")
-    frame_rows = []
-    for finding in report.findings:
-        best = max(finding.evidence, key=lambda e: e.strength, default=None)
-        frame_rows.append(
-            [
-                finding.clause.id,
-                finding.clause.title,
-                finding.clause.title_zh,
-                finding.section,
-                finding.status,
-                finding.reason,
-                finding.score,
-                round(finding.confidence, 3) if finding.confidence is not None else None,
-                finding.priority,
-                ", ".join(finding.controls),
-                best.path_text() if best else "",
-                "; ".join(finding.next_steps),
-                ", ".join(finding.planned),
-                finding.clause.status,
-                finding.clause.url,
-            ]
-        )
-    _table(
-        gaps,
+    gaps = _StreamSheet(
+        workbook, "Gaps",
         ["Clause", "Title", "Title (zh)", "Section", "Status", "Why", "Score (0–10)", "Confidence", "Priority (0–100)",
          "Controls", "Justification path", "Would close it", "Planned controls", "Clause data", "Official text"],
-        frame_rows,
-        [24, 40, 20, 18, 14, 50, 10, 11, 10, 20, 80, 40, 18, 12, 40],
-        status_column=5,
+        [24, 40, 20, 18, 14, 50, 10, 11, 10, 20, 80, 40, 18, 12, 40], status_column=5,
     )
-    for row in range(2, len(frame_rows) + 2):
-        cell = gaps.cell(row=row, column=15)
-        if isinstance(cell.value, str) and cell.value.startswith("http"):
-            cell.hyperlink = cell.value
-            cell.style = "Hyperlink"
+    for finding in report.findings:
+        best = max(finding.evidence, key=lambda e: e.strength, default=None)
+        gaps.append(
+            [finding.clause.id, finding.clause.title, finding.clause.title_zh, finding.section, finding.status,
+             finding.reason, finding.score, round(finding.confidence, 3) if finding.confidence is not None else None,
+             finding.priority, ", ".join(finding.controls), best.path_text() if best else "",
+             "; ".join(finding.next_steps), ", ".join(finding.planned), finding.clause.status, finding.clause.url],
+            link_column=15,
+        )
+    gaps.finish()
 
     # -- Matrix -------------------------------------------------------------------
-    matrix = workbook.create_sheet("Matrix")
-    controls = [c for c in report.inventory.controls]
-    matrix_rows = []
+    controls = list(report.inventory.controls)
+    matrix = _StreamSheet(workbook, "Matrix", ["Clause", "Status", *[c.id for c in controls]], [24, 14, *[8] * len(controls)], status_column=2, freeze="C2")
+    position = {c.id: i for i, c in enumerate(controls)}
     for finding in report.findings:
-        marks = {e.control: ("●" if e.coverage == "full" else "◐") for e in finding.evidence}
-        matrix_rows.append([finding.clause.id, finding.status, *[marks.get(c.id, "") for c in controls]])
-    _table(matrix, ["Clause", "Status", *[c.id for c in controls]], matrix_rows, [24, 14, *[8] * len(controls)], status_column=2)
+        row: list[Any] = [None] * len(controls)
+        for item in finding.evidence:
+            row[position[item.control]] = "●" if item.coverage == "full" else "◐"
+        matrix.append([finding.clause.id, finding.status, *row])
+    matrix.finish()
 
     # -- Risks --------------------------------------------------------------------
-    risks = workbook.create_sheet("Risks")
-    _table(
-        risks,
-        ["Risk source", "Title", "Title (zh)", "Status", "Addressed by"],
-        [
-            [r.risk.id, r.risk.title, r.risk.title_zh, r.status, "; ".join(f"{c} via {req} [{m.where}]" for c, req, m in r.by)]
-            for r in report.risks
-        ],
-        [26, 50, 24, 16, 80],
-        status_column=4,
-    )
+    risks = _StreamSheet(workbook, "Risks", ["Risk source", "Title", "Title (zh)", "Status", "Addressed by"], [26, 50, 24, 16, 80], status_column=4)
+    for risk in report.risks:
+        risks.append([risk.risk.id, risk.risk.title, risk.risk.title_zh, risk.status, "; ".join(f"{c} via {req} [{m.where}]" for c, req, m in risk.by)])
+    risks.finish()
 
     # -- Evidence -----------------------------------------------------------------
-    evidence = workbook.create_sheet("Evidence")
     used: dict[str, Any] = {}
     for finding in report.findings:
         for item in finding.evidence:
@@ -251,33 +281,25 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:
     for risk in report.risks:
         for _, _, mapping in risk.by:
             used.setdefault(mapping.id, mapping)
-    _table(
-        evidence,
+    evidence = _StreamSheet(
+        workbook, "Evidence",
         ["Mapping", "Subject", "Relation", "Object", "Strength", "Rationale", "Confidence", "Justification", "Source", "Author", "Date", "File"],
-        [
-            [m.id, m.subject, m.relation, m.object, m.strength, m.rationale, m.confidence, m.justification, m.source, m.author, m.date.isoformat(), m.path and Path(m.path).name]
-            for m in sorted(used.values(), key=lambda m: m.id)
-        ],
         [28, 26, 16, 26, 9, 11, 11, 70, 20, 20, 11, 28],
     )
+    for m in sorted(used.values(), key=lambda m: m.id):
+        evidence.append([m.id, m.subject, m.relation, m.object, m.strength, m.rationale, m.confidence, m.justification, m.source, m.author, m.date.isoformat(), m.path and Path(m.path).name])
+    evidence.finish()
 
     # -- Controls -----------------------------------------------------------------
-    control_sheet = workbook.create_sheet("Controls")
-    _table(
-        control_sheet,
-        ["Id", "Title", "Description", "Owner", "Status", "Maturity", "Evidence", "Implements"],
-        [
-            [c.id, c.title, c.description, c.owner, c.status, c.maturity, "; ".join(c.evidence),
-             "; ".join(f"{r.clause} ({r.coverage})" for r in c.implements)]
-            for c in controls
-        ],
-        [12, 36, 50, 22, 20, 9, 30, 60],
-    )
+    sheet = _StreamSheet(workbook, "Controls", ["Id", "Title", "Description", "Owner", "Status", "Maturity", "Evidence", "Implements"], [12, 36, 50, 22, 20, 9, 30, 60])
+    for c in controls:
+        sheet.append([c.id, c.title, c.description, c.owner, c.status, c.maturity, "; ".join(c.evidence), "; ".join(f"{r.clause} ({r.coverage})" for r in c.implements)])
+    sheet.finish()
 
     # -- About --------------------------------------------------------------------
-    about = workbook.create_sheet("About")
     from crosswalk import __version__
 
+    about = _StreamSheet(workbook, "About", ["Item", "Value"], [24, 110], status_column=1)
     profile = report.profile.describe() if report.profile else "none (every clause counts)"
     lines = [
         ("Report", f"Gap analysis against {framework.short_name} ({framework.title})"),
@@ -291,28 +313,24 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:
         ("Score", "Score (0–10) is the strength of the best supporting derivation (weakest link); priority (0–100) ranks what to close first. Neither changes the proven status."),
         ("Scoring model", (report.capability.model.note if report.capability else "not applicable to this target")),
         ("Copyright", "ISO, ISO/IEC and GB/T texts are copyrighted: this workbook holds only clause numbers, official headings and crosswalk's own paraphrases. EU AI Act and TC260 texts: official titles and links."),
-        ("Legend: covered", "proven contained in what the controls implement"),
-        ("Legend: partial", "proven overlap, not proven containment"),
-        ("Legend: undetermined", "linked by mappings, overlap not proven"),
-        ("Legend: gap", "no effective control is linked"),
-        ("Legend: not_applicable", "outside the profile (role, system category or date); the reason is given"),
-        ("Legend: ● / ◐", "in the Matrix sheet: the control fully / partly supports the clause"),
+        ("covered", "Legend: proven contained in what the controls implement"),
+        ("partial", "Legend: proven overlap, not proven containment"),
+        ("undetermined", "Legend: linked by mappings, overlap not proven"),
+        ("gap", "Legend: no effective control is linked"),
+        ("not_applicable", "Legend: outside the profile (role, system category or date); the reason is given"),
+        ("● / ◐", "Legend: in the Matrix sheet, the control fully / partly supports the clause"),
     ]
-    count = _table(about, ["Item", "Value"], lines, [24, 110])
-    for row in range(2, count + 2):
-        cell = about.cell(row=row, column=2)
-        if isinstance(cell.value, str) and cell.value.startswith("Legend"):
-            continue
-    for row in range(2, count + 2):
-        status = str(about.cell(row=row, column=1).value).removeprefix("Legend: ")
-        if status in STATUS_COLOURS:
-            from openpyxl.styles import PatternFill
-
-            about.cell(row=row, column=1).fill = PatternFill("solid", fgColor=STATUS_COLOURS[status])
+    for item in lines:
+        about.append(list(item))
     workbook.properties.creator = "crosswalk"
-    workbook.properties.created = dt.datetime(2000, 1, 1)
-    with atomic_path(path) as temporary:
-        workbook.save(temporary)
+    try:
+        with atomic_path(path) as temporary:
+            workbook.save(temporary)
+    except BaseException:
+        for worksheet in workbook.worksheets:  # release the streamed sheets' temporary files
+            with contextlib.suppress(Exception):
+                worksheet.close()
+        raise
     return Path(path)
 
 
