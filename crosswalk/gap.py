@@ -50,6 +50,7 @@ __all__ = [
     "CapabilityEstimate",
     "GapReport",
     "gap_analysis",
+    "is_target",
     "ScoringModel",
     "load_scoring_model",
 ]
@@ -370,7 +371,7 @@ class GapReport:
         return self.summary_text()
 
 
-def _is_target(kb: KnowledgeBase, clause: Clause) -> bool:
+def is_target(kb: KnowledgeBase, clause: Clause) -> bool:
     """Requirements count; risks, levels, definitions and headings that only group them do not."""
     if clause.kind in _EXCLUDED_KINDS:
         return False
@@ -442,7 +443,7 @@ def gap_analysis(
 
     findings: list[Finding] = []
     for clause in kb.clauses_of(target):
-        if not _is_target(kb, clause):
+        if not is_target(kb, clause):
             continue
         section = _section_of(kb, clause)
         verdict = applicability(clause, profile)

@@ -476,6 +476,16 @@ class KnowledgeBase:
             self, inventory, target=target, profile=profile, risk_frameworks=risk_frameworks, scoring=scoring
         )
 
+    def fast_gap(self, inventory: Any, *, target: str, profile: Any = None) -> Any:
+        """Vectorised gap statuses for very large knowledge bases (see :mod:`crosswalk.fastgap`):
+        the same covered/partial statuses as :meth:`gap`, without path-consistency derivations."""
+        from crosswalk.fastgap import fast_gap_analysis
+        from crosswalk.inventory import Inventory, read_inventory
+
+        if not isinstance(inventory, Inventory):
+            inventory = read_inventory(inventory, kb=self)
+        return fast_gap_analysis(self, inventory, target=target, profile=profile)
+
     def read_inventory(self, path: str | Path, *, profile: Any = None) -> Any:
         """Read an inventory file (YAML, CSV, XLSX), resolving its citations against this base."""
         from crosswalk.inventory import read_inventory

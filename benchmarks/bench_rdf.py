@@ -1,0 +1,128 @@
+"""Benchmark RDF export, loading and the named queries: rdflib against Oxigraph.
+
+Runs on the bundled knowledge base and prints, for each step, the median time of each
+engine and their ratio (rdflib / Oxigraph). Not a test: run it by hand.
+
+    python benchmarks/bench_rdf.py [--repeat N]
+
+Steps:
+  export   the knowledge base as an RDF graph (crosswalk.rdf.to_graph; rdflib only), then
+           written as Turtle and as N-Triples (rdflib ``serialize`` / Oxigraph ``dump``);
+  load     the same Turtle and N-Triples parsed back (rdflib ``parse`` / Oxigraph ``load``),
+           and read_rdf (Turtle back to a KnowledgeBase; rdflib only);
+  queries  every named query of ontologies/queries/ on a graph prepared once per engine
+           (crosswalk.sparql.run_query with engine="rdflib" / "oxigraph").
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import crosswalk
+from crosswalk.rdf import read_rdf, to_graph, write_rdf
+from crosswalk.sparql import get_named_query, named_queries, run_query, to_store
+
+PARAMETERS: dict[str, dict[str, Any]] = {
+    "mappings-of-clause": {"clause": "iso31000:6.4.2"},
+    "clauses-by-framework": {"framework": "euaiact"},
+}
+
+
+def median_time(action: Callable[[], object], repeat: int) -> float:
+    """Median wall time of ``repeat`` runs, in seconds."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def row(step: str, rdflib_seconds: float | None, oxigraph_seconds: float | None) -> str:
+    """One line of the table: medians in ms and the ratio rdflib / Oxigraph."""
+    left = f"{rdflib_seconds * 1000:10.1f}" if rdflib_seconds is not None else f"{'-':>10}"
+    right = f"{oxigraph_seconds * 1000:10.1f}" if oxigraph_seconds is not None else f"{'-':>10}"
+    ratio = (
+        f"{rdflib_seconds / oxigraph_seconds:8.1f}x"
+        if rdflib_seconds is not None and oxigraph_seconds
+        else f"{'':>9}"
+    )
+    return f"{step:<52}{left}{right}{ratio}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per step (median shown)")
+    options = parser.parse_args(argv)
+    repeat = max(1, options.repeat)
+    try:
+        import pyoxigraph
+    except ImportError:
+        print("pyoxigraph is not installed: pip install 'crosswalk[oxigraph]'", file=sys.stderr)
+        return 1
+
+    kb = crosswalk.load()
+    print(f"{kb!r}; median of {repeat} run(s), in ms")
+    print(f"{'step':<52}{'rdflib':>10}{'oxigraph':>10}{'ratio':>9}")
+    graph = to_graph(kb, store="SimpleMemory")
+    store = to_store(kb)
+    print(row(f"export: to_graph ({len(graph)} triples)", median_time(lambda: to_graph(kb), repeat), None))
+
+    with tempfile.TemporaryDirectory() as directory:
+        turtle = Path(directory) / "kb.ttl"
+        ntriples = Path(directory) / "kb.nt"
+        write_rdf(graph, turtle)
+        write_rdf(graph, ntriples, format="nt")
+        for name, rdflib_format, oxigraph_format in (
+            ("Turtle", "turtle", pyoxigraph.RdfFormat.TURTLE),
+            ("N-Triples", "nt", pyoxigraph.RdfFormat.N_TRIPLES),
+        ):
+            print(
+                row(
+                    f"export: write {name}",
+                    median_time(lambda f=rdflib_format: graph.serialize(format=f), repeat),
+                    median_time(lambda f=oxigraph_format: store.dump(format=f, from_graph=pyoxigraph.DefaultGraph()), repeat),
+                )
+            )
+        for name, path, rdflib_format, oxigraph_format in (
+            ("Turtle", turtle, "turtle", pyoxigraph.RdfFormat.TURTLE),
+            ("N-Triples", ntriples, "nt", pyoxigraph.RdfFormat.N_TRIPLES),
+        ):
+            data = path.read_bytes()
+
+            def rdflib_load(d: bytes = data, f: str = rdflib_format) -> object:
+                from rdflib import Graph
+
+                return Graph(store="SimpleMemory").parse(data=d, format=f)
+
+            def oxigraph_load(d: bytes = data, f: Any = oxigraph_format) -> object:
+                fresh = pyoxigraph.Store()
+                fresh.load(d, format=f)
+                return fresh
+
+            print(row(f"load: parse {name}", median_time(rdflib_load, repeat), median_time(oxigraph_load, repeat)))
+        print(row("load: read_rdf (Turtle to KnowledgeBase)", median_time(lambda: read_rdf(turtle), repeat), None))
+
+    for name in named_queries():
+        named = get_named_query(name)
+        bindings = named.bindings(PARAMETERS.get(name, {}))
+        print(
+            row(
+                f"query: {name}",
+                median_time(lambda t=named.text, b=bindings: run_query(graph, t, bindings=b, engine="rdflib"), repeat),
+                median_time(lambda t=named.text, b=bindings: run_query(store, t, bindings=b, engine="oxigraph"), repeat),
+            )
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,561 @@
+"""Vectorised gap propagation along chains, for knowledge bases of any size (issue 10).
+
+:func:`crosswalk.gap.gap_analysis` reads its statuses off the path-consistent (PC)
+closure, whose cost grows much faster than the number of mappings. This module derives
+them from *chains* of facts, for every target clause at once, in time near-linear in the
+number of facts: the facts are numpy edge arrays (each fact in both directions, sorted by
+source, so the in-edges of a node are the converses of its out-edges), relation sets are
+5-bit masks, and chains are followed by breadth-first closures over edge classes.
+
+Facts carry one of seven relation sets: a base relation (mappings), {equal, subset_of}
+(hierarchy, union membership) or its converse. Up to the statuses, composing a chain
+with the table of :mod:`crosswalk.relations` is a small automaton over five letters —
+E (equal), C (⊆: subset_of, {equal, subset_of}), V (⊇: superset_of, {equal,
+superset_of}), I (intersects_with), N (no_relationship) — and each status is a regular
+set of chains (DESIGN.md §5):
+
+- **covered**: the least fixpoint of ``(E|V)*`` from the fully implemented clauses
+  (a parent contains its children, a union its members), plus the union rule: a union
+  node — and so an exhaustively split clause — is covered when all its members are;
+- **partial**: ``covered (E|V)* [any of E C V I] (E|C)*`` or ``partly-implemented (E|C)*``
+  — the chains whose composition excludes no_relationship;
+- **undetermined**: a chain from an implemented clause whose composition is neither
+  "any" nor exactly "disjoint" (eight relation-set classes, each one closure, see
+  :meth:`GapIndex._linked`), or a mapping chain of at most two steps (gap.py's fallback);
+- **gap** otherwise; **not_applicable** by :func:`crosswalk.applicability.applicability`.
+
+**Agreement with gap_analysis.** *covered* and *partial* are exactly gap_analysis's.
+Sound: a chain's composition contains the PC relation of its ends. Complete: every
+relation set PC can produce from these facts lies in a 13-element algebra in which
+``x ∘ y ⊆ {=, ⊃}`` forces ``x, y ⊆ {=, ⊃}``, ``x ∩ y ⊆ {=, ⊃}`` forces ``x`` or ``y``
+``⊆ {=, ⊃}`` (likewise for ⊆ and for "overlapping"); by induction over PC's steps every
+covering (overlapping) PC relation has a covering (overlapping) chain.
+``tests/test_fastgap.py`` checks these lemmas by enumeration and the statuses on random
+set models. Where PC *is* stronger is the line between undetermined and gap, because
+PC intersects what all paths entail: when one chain proves two clauses disjoint and
+another, weaker walk (say one that steps down to a child and back) leaves "⊃, ≬ or
+disjoint", PC keeps "disjoint" and gap_analysis says gap where this module says
+undetermined; conversely a link that PC only obtains by intersecting paths may be
+undetermined there and gap here. Neither is a claim of coverage.
+
+Contradictions are not detected here: validate the data first
+(:meth:`crosswalk.knowledge.KnowledgeBase.validate`, or the data tests).
+
+>>> import crosswalk
+>>> from crosswalk.inventory import ClauseRef, Control, Inventory
+>>> kb = crosswalk.load()
+>>> control = Control(id="RM-1", title="Risk process", status="implemented",
+...     implements=(ClauseRef(clause="iso23894:6.4.2"),))
+>>> report = fast_gap_analysis(kb, Inventory(controls=(control,)), target="gbt24353")
+>>> report.status("gbt24353:6.4.2")
+'covered'
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from crosswalk.applicability import applicability
+from crosswalk.errors import UnknownFrameworkError
+from crosswalk.inference import DIS, EQ, INT, SUB, SUP, Fact
+from crosswalk.inventory import Inventory, Profile
+from crosswalk.model import Clause, Mapping
+from crosswalk.relations import CONTAINED, COVERING, OVERLAPPING, RelationSet, converse_mask
+
+if TYPE_CHECKING:
+    from crosswalk.knowledge import KnowledgeBase
+
+__all__ = ["LETTERS", "STATUS_NAMES", "FastGapReport", "GapIndex", "fast_gap_analysis"]
+
+STATUS_NAMES = ("not_applicable", "gap", "undetermined", "partial", "covered")
+"""Status codes of :attr:`FastGapReport.codes`, weakest first (the words of gap.py)."""
+_NOT_APPLICABLE, _GAP, _UNDETERMINED, _PARTIAL, _COVERED = range(5)
+_RISK_NAMES = ("not_addressed", "partly_addressed", "addressed")
+
+LETTERS: dict[int, str] = {EQ: "E", SUB: "C", EQ | SUB: "C", SUP: "V", EQ | SUP: "V", INT: "I", DIS: "N"}
+"""The relation set of a fact (read in one direction) -> its letter; a fact with any other
+set is not followed (which can only lose proofs, never add one)."""
+
+# markers in the "reached via" arrays; values >= 0 are edge numbers
+_IMPLEMENTED = -1
+_UNION_RULE = -2
+_UNREACHED = -3
+
+Int = npt.NDArray[np.int64]
+Bool = npt.NDArray[np.bool_]
+
+
+def _within(masks: Int, allowed: int) -> Bool:
+    """Edges whose relation set is one of the seven fact sets and inside ``allowed``."""
+    return np.isin(masks, list(LETTERS)) & ((masks & ~allowed) == 0)
+
+
+def _csr(sources: Int, size: int) -> Int:
+    """Row pointers of edges already sorted by source."""
+    pointer = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(sources, minlength=size), out=pointer[1:])
+    return pointer
+
+
+def _gather(pointer: Int, nodes: Int) -> Int:
+    """The numbers of the edges leaving ``nodes`` (edges sorted by source)."""
+    starts = pointer[nodes]
+    counts = pointer[nodes + 1] - starts
+    total = int(counts.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64)
+    shift = np.repeat(starts - np.cumsum(counts) + counts, counts)
+    return shift + np.arange(total, dtype=np.int64)
+
+
+def _first_claims(keys: Int, claims: Int) -> Bool:
+    """Keep one entry per distinct key, in linear time (``claims``: scratch indexed by key)."""
+    positions = np.arange(keys.size, dtype=np.int64)
+    claims[keys] = positions
+    return claims[keys] == positions
+
+
+@dataclass(frozen=True)
+class _Edges:
+    """A class of directed edges, sorted by source, with row pointers."""
+
+    pointer: Int
+    target: Int
+    number: Int  # position in the arrays of all edges
+
+    @classmethod
+    def select(cls, keep: Bool, source: Int, target: Int, size: int) -> _Edges:
+        number = np.flatnonzero(keep).astype(np.int64)
+        return cls(_csr(source[number], size), target[number], number)
+
+    def step(self, nodes: Bool) -> Bool:
+        """The nodes one edge away from ``nodes``."""
+        result = np.zeros(nodes.size, dtype=np.bool_)
+        result[self.target[_gather(self.pointer, np.flatnonzero(nodes))]] = True
+        return result
+
+    def closure(self, start: Bool, claims: Int) -> Bool:
+        """``start`` and every node reachable from it."""
+        reached = start.copy()
+        frontier = np.flatnonzero(start)
+        while frontier.size:
+            targets = self.target[_gather(self.pointer, frontier)]
+            targets = targets[~reached[targets]]
+            frontier = targets[_first_claims(targets, claims)]
+            reached[frontier] = True
+        return reached
+
+
+@dataclass(frozen=True)
+class _Target:
+    """The target clauses of one framework (computed once per index)."""
+
+    clauses: tuple[Clause, ...]
+    nodes: Int
+    restricted: tuple[int, ...]  # positions of the clauses that carry applicability data
+
+
+class GapIndex:
+    """The facts of a knowledge base as edge arrays, built once for many gap analyses.
+
+    >>> import crosswalk
+    >>> index = GapIndex(crosswalk.load())
+    >>> index.edge_count > 0
+    True
+    """
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        network = kb.network
+        self.nodes: list[str] = list(network.nodes)
+        self.index: dict[str, int] = dict(network.index)
+        self.facts: list[Fact] = list(network.facts)
+        size = len(self.nodes)
+        count = len(self.facts)
+        left = np.fromiter((f.left for f in self.facts), dtype=np.int64, count=count)
+        right = np.fromiter((f.right for f in self.facts), dtype=np.int64, count=count)
+        mask = np.fromiter((f.mask for f in self.facts), dtype=np.int64, count=count)
+        union = np.fromiter((f.kind == "union" for f in self.facts), dtype=np.bool_, count=count)
+        numbers = np.flatnonzero(left != right)
+        # every fact in both directions: l -> r with its set, r -> l with the converse
+        converse = np.array([converse_mask(m) for m in range(32)], dtype=np.int64)
+        source = np.concatenate([left[numbers], right[numbers]])
+        target = np.concatenate([right[numbers], left[numbers]])
+        masks = np.concatenate([mask[numbers], converse[mask[numbers]]])
+        order = np.argsort(source, kind="stable")
+        self._source, self._target, self._mask = source[order], target[order], masks[order]
+        self._fact = np.concatenate([numbers, numbers])[order]
+
+        def select(keep: Bool) -> _Edges:
+            return _Edges.select(keep, self._source, self._target, size)
+
+        self._letters = {
+            letter: select(np.isin(self._mask, [m for m, x in LETTERS.items() if x == letter]))
+            for letter in "ECVIN"
+        }
+        self._covering = select(_within(self._mask, COVERING))  # source ⊇ target: E or V
+        self._contained = select(_within(self._mask, CONTAINED))  # source ⊆ target: E or C
+        self._overlapping = np.flatnonzero(_within(self._mask, OVERLAPPING))
+        pairs = np.unique(np.stack([left[union], right[union]], axis=1), axis=0).reshape(-1, 2)
+        self._member, self._union = pairs[:, 0], pairs[:, 1]  # member -> union node, once each
+        self._union_size = np.bincount(self._union, minlength=size)
+        self._mapping_links = self._mapping_graph(kb)
+        # what the analyses need from the knowledge base, so that the index does not keep it alive
+        self.frameworks: tuple[str, ...] = tuple(sorted(kb.frameworks))
+        self._targets = self._target_clauses(kb)
+        self._risk_sources = self._risk_links(kb)
+
+    @property
+    def edge_count(self) -> int:
+        """Directed edges (each fact counts twice: as asserted and as its converse)."""
+        return int(self._source.size)
+
+    def _mapping_graph(self, kb: KnowledgeBase) -> _Edges:
+        """Asserted, non-negative mappings between clauses, both ways (gap.py's two-step rule)."""
+        index = self.index
+        ends = np.array(
+            [
+                (index[subject], index[m.object])
+                for m in kb.mappings
+                if m.relation not in ("no_relationship", "addresses")
+                for subject in m.subjects
+            ],
+            dtype=np.int64,
+        ).reshape(-1, 2)
+        source = np.concatenate([ends[:, 0], ends[:, 1]])
+        target = np.concatenate([ends[:, 1], ends[:, 0]])
+        order = np.argsort(source, kind="stable")
+        return _Edges(_csr(source[order], len(self.nodes)), target[order], order)  # number: unused
+
+    def _target_clauses(self, kb: KnowledgeBase) -> dict[str, _Target]:
+        """The target clauses of every framework, in document order."""
+        from crosswalk.gap import is_target  # the one definition of what a target is
+
+        grouped: dict[str, list[Clause]] = {prefix: [] for prefix in self.frameworks}
+        for clause in kb.clauses.values():
+            if is_target(kb, clause):
+                grouped.setdefault(clause.framework, []).append(clause)
+        result = {}
+        for prefix, clauses in grouped.items():
+            nodes = np.array([self.index[c.id] for c in clauses], dtype=np.int64)
+            restricted = tuple(
+                i for i, c in enumerate(clauses) if c.addressees or c.categories or c.applies_from is not None
+            )
+            result[prefix] = _Target(tuple(clauses), nodes, restricted)
+        return result
+
+    def _risk_links(self, kb: KnowledgeBase) -> dict[str, tuple[list[str], Int, Int]]:
+        """Per framework: its risk sources, and the `addresses` links to them as arrays
+        (addressing requirement node, position of the risk)."""
+        names: dict[str, list[str]] = {prefix: [] for prefix in self.frameworks}
+        for clause in kb.clauses.values():
+            if clause.kind == "risk_source":
+                names.setdefault(clause.framework, []).append(clause.id)
+        position = {name: (prefix, i) for prefix, found in names.items() for i, name in enumerate(found)}
+        links: dict[str, list[tuple[int, int]]] = {prefix: [] for prefix in names}
+        for mapping in kb.mappings:
+            if mapping.relation != "addresses" or mapping.object not in position:
+                continue
+            subject = _union_name(mapping.subjects) if mapping.is_union else mapping.subjects[0]
+            if subject in self.index:  # a union named only by `addresses` has no node
+                prefix, place = position[mapping.object]
+                links[prefix].append((self.index[subject], place))
+        result = {}
+        for prefix, found in names.items():
+            pairs = np.array(links[prefix], dtype=np.int64).reshape(-1, 2)
+            result[prefix] = (found, pairs[:, 0], pairs[:, 1])
+        return result
+
+    # -- propagation -------------------------------------------------------------------
+
+    def _covered(self, full: Int) -> tuple[Bool, Int]:
+        """Least fixpoint of proven containment; ``via``: the edge that reached each node."""
+        size = len(self.nodes)
+        covered = np.zeros(size, dtype=np.bool_)
+        via = np.full(size, _UNREACHED, dtype=np.int64)
+        covered[full] = True
+        via[full] = _IMPLEMENTED
+        frontier = np.flatnonzero(covered)
+        edges = self._covering
+        claims = np.empty(size, dtype=np.int64)
+        while frontier.size:
+            while frontier.size:
+                numbers = _gather(edges.pointer, frontier)
+                reached = edges.target[numbers]
+                fresh = ~covered[reached]
+                reached, numbers = reached[fresh], numbers[fresh]
+                kept = _first_claims(reached, claims)
+                frontier = reached[kept]
+                covered[frontier] = True
+                via[frontier] = edges.number[numbers[kept]]
+            # the union rule: a union node whose members are all covered is covered
+            done = np.bincount(self._union[covered[self._member]], minlength=size)
+            frontier = np.flatnonzero((self._union_size > 0) & (done == self._union_size) & ~covered)
+            covered[frontier] = True
+            via[frontier] = _UNION_RULE
+        return covered, via
+
+    def _overlap(self, covered: Bool, partial: Int) -> tuple[Bool, Int]:
+        """Nodes proven to share outcomes with what is implemented (see the module doc)."""
+        size = len(self.nodes)
+        reached = np.zeros(size, dtype=np.bool_)
+        via = np.full(size, _UNREACHED, dtype=np.int64)
+        claims = np.empty(size, dtype=np.int64)
+        # seeds: overlapping neighbours of covered nodes, covered nodes, partly implemented
+        step = self._overlapping[covered[self._source[self._overlapping]]]
+        neighbours = self._target[step]
+        kept = _first_claims(neighbours, claims)
+        reached[neighbours[kept]] = True
+        via[neighbours[kept]] = step[kept]
+        reached[covered] = True
+        via[covered] = _IMPLEMENTED
+        reached[partial] = True
+        via[partial] = _IMPLEMENTED
+        frontier = np.flatnonzero(reached)
+        edges = self._contained
+        while frontier.size:
+            numbers = _gather(edges.pointer, frontier)
+            targets = edges.target[numbers]
+            fresh = ~reached[targets]
+            targets, numbers = targets[fresh], numbers[fresh]
+            kept = _first_claims(targets, claims)
+            frontier = targets[kept]
+            reached[frontier] = True
+            via[frontier] = edges.number[numbers[kept]]
+        return reached, via
+
+    def _linked(self, implemented: Int) -> Bool:
+        """Nodes reached from an implemented node by a chain whose composition is neither
+        "any" nor exactly "disjoint", or by a mapping chain of at most two steps.
+
+        The relation sets a chain can compose to fall into eight classes that behave
+        alike under the letters E C V I N (state -letter-> state; ✗ = "any", not followed):
+
+        ====== ====== ======= ====== ====== ======
+        class  E      C       V      I      N
+        ====== ====== ======= ====== ====== ======
+        =      =      ⊂       ⊃      ≬      ∅
+        ⊂      ⊂      ⊂       ✗      ⊂≬∅    ∅
+        ⊃      ⊃      ⊂≬      ⊃      ≬      ⊃≬∅
+        ≬      ≬      ⊂≬      ⊃≬∅    ✗      ⊃≬∅
+        ⊂≬     ⊂≬     ⊂≬      ✗      ✗      ⊃≬∅
+        ∅      ∅      ⊂≬∅     ∅      ⊂≬∅    ✗
+        ⊂≬∅    ⊂≬∅    ⊂≬∅     ✗      ✗      ✗
+        ⊃≬∅    ⊃≬∅    ✗       ⊃≬∅    ✗      ✗
+        ====== ====== ======= ====== ====== ======
+
+        No class feeds an earlier one, so each is one closure over the edges that keep it.
+        """
+        size = len(self.nodes)
+        claims = np.empty(size, dtype=np.int64)
+        e, c, v, i, n = (self._letters[x] for x in "ECVIN")
+        covering, contained = self._covering, self._contained  # E|V and E|C
+        start = np.zeros(size, dtype=np.bool_)
+        start[implemented] = True
+        equal = e.closure(start, claims)
+        sup = covering.closure(v.step(equal), claims)
+        sub = contained.closure(c.step(equal), claims)
+        overlaps = e.closure(i.step(equal) | i.step(sup), claims)
+        sub_overlaps = contained.closure(c.step(sup) | c.step(overlaps), claims)
+        disjoint = covering.closure(n.step(equal) | n.step(sub), claims)
+        sub_any = contained.closure(i.step(sub) | c.step(disjoint) | i.step(disjoint), claims)
+        sup_any = covering.closure(n.step(sup) | v.step(overlaps) | n.step(overlaps) | n.step(sub_overlaps), claims)
+        linked: Bool = equal | sup | sub | overlaps | sub_overlaps | sub_any | sup_any
+        # gap.py's fallback: a mapping chain of at most two steps
+        one = self._mapping_links.step(start)
+        return linked | one | self._mapping_links.step(one)
+
+    # -- analysis ----------------------------------------------------------------------
+
+    def analyse(
+        self,
+        inventory: Inventory,
+        *,
+        target: str,
+        profile: Profile | None = None,
+        risk_frameworks: Iterable[str] | None = None,
+    ) -> FastGapReport:
+        """Statuses of every clause of ``target`` for the effective controls of ``inventory``."""
+        if target not in self._targets:
+            raise UnknownFrameworkError(target, self.frameworks)
+        profile = profile if profile is not None else inventory.profile
+        full, partial = self._implemented(inventory)
+        covered, covered_via = self._covered(full)
+        overlap, overlap_via = self._overlap(covered, partial)
+        linked = self._linked(np.concatenate([full, partial]))
+
+        chosen = self._targets[target]
+        nodes = chosen.nodes
+        codes = np.full(nodes.size, _GAP, dtype=np.int8)
+        codes[linked[nodes]] = _UNDETERMINED
+        codes[overlap[nodes]] = _PARTIAL
+        codes[covered[nodes]] = _COVERED
+        reasons: dict[int, str] = {}
+        if profile is not None:
+            for position in chosen.restricted:
+                verdict = applicability(chosen.clauses[position], profile)
+                if not verdict:
+                    codes[position] = _NOT_APPLICABLE
+                    reasons[position] = verdict.reason
+        risks = self._risks(covered, overlap, risk_frameworks, target)
+        return FastGapReport(self, inventory, target, chosen.clauses, codes, reasons, risks, covered_via, overlap_via)
+
+    def _implemented(self, inventory: Inventory) -> tuple[Int, Int]:
+        """Nodes fully and partly implemented by the effective controls."""
+        full: list[str] = []
+        partial: list[str] = []
+        for control in inventory.controls:
+            if control.effective:
+                for ref in control.implements:
+                    (full if control.coverage_of(ref) == "full" else partial).append(ref.clause)
+        find = self.index.__getitem__
+        return (
+            np.fromiter(map(find, full), dtype=np.int64, count=len(full)),
+            np.fromiter(map(find, partial), dtype=np.int64, count=len(partial)),
+        )
+
+    def _risks(self, covered: Bool, overlap: Bool, frameworks: Iterable[str] | None, target: str) -> dict[str, str]:
+        """Each risk source: addressed (an addressing requirement is covered), partly
+        (one is proven to overlap what is implemented) or not — gap.py's rule."""
+        chosen = list(frameworks) if frameworks is not None else [
+            p for p in (target, "gbt46347", "aisgf1", "iso23894") if p in self._risk_sources
+        ]
+        result: dict[str, str] = {}
+        for prefix in dict.fromkeys(chosen):
+            if prefix not in self._risk_sources:
+                raise UnknownFrameworkError(prefix, self.frameworks)
+            names, requirements, positions = self._risk_sources[prefix]
+            levels = np.zeros(len(names), dtype=np.int64)
+            np.maximum.at(levels, positions, np.where(covered[requirements], 2, overlap[requirements].astype(np.int64)))
+            result.update(zip(names, (_RISK_NAMES[level] for level in levels.tolist()), strict=True))
+        return result
+
+
+def _union_name(members: Sequence[str]) -> str:
+    from crosswalk.knowledge import union_node
+
+    return union_node(members)
+
+
+class FastGapReport:
+    """Statuses of the target clauses, with the chain that explains each proven one."""
+
+    def __init__(
+        self,
+        index: GapIndex,
+        inventory: Inventory,
+        target: str,
+        clauses: tuple[Clause, ...],
+        codes: npt.NDArray[np.int8],
+        reasons: dict[int, str],
+        risks: dict[str, str],
+        covered_via: Int,
+        overlap_via: Int,
+    ) -> None:
+        self.gap_index = index
+        self.inventory = inventory
+        self.target = target
+        self.clauses = clauses
+        self.codes = codes
+        self.risks = risks
+        self._reasons = reasons
+        self._covered_via = covered_via
+        self._overlap_via = overlap_via
+        self._position = {c.id: i for i, c in enumerate(clauses)}
+
+    def __len__(self) -> int:
+        return len(self.clauses)
+
+    def __repr__(self) -> str:
+        return f"<FastGapReport {self.target}: {self.counts}>"
+
+    def status(self, clause_id: str) -> str:
+        """The status of one target clause (KeyError if it is not a target)."""
+        return STATUS_NAMES[self.codes[self._position[clause_id]]]
+
+    @property
+    def statuses(self) -> dict[str, str]:
+        """Clause id -> status, in document order."""
+        return {c.id: STATUS_NAMES[code] for c, code in zip(self.clauses, self.codes.tolist(), strict=True)}
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many target clauses have each status (in gap.py's order)."""
+        found = np.bincount(self.codes, minlength=len(STATUS_NAMES))
+        return {name: int(found[STATUS_NAMES.index(name)]) for name in reversed(STATUS_NAMES)}
+
+    def explain(self, clause_id: str) -> list[str]:
+        """The chain behind a status, control first, one fact per line."""
+        position = self._position[clause_id]
+        status = STATUS_NAMES[self.codes[position]]
+        node = self.gap_index.index[clause_id]
+        if status == "not_applicable":
+            return [f"not applicable: {self._reasons[position]}"]
+        if status == "covered":
+            return self._covered_chain(node)
+        if status == "partial":
+            return self._overlap_chain(node)
+        if status == "undetermined":
+            return ["undetermined: a chain links an implemented clause, but no overlap follows from it"]
+        return ["gap: no effective control is linked to this clause"]
+
+    def _control_for(self, node: int, coverage: str) -> str:
+        name = self.gap_index.nodes[node]
+        for control in self.inventory.controls:
+            if control.effective and any(
+                r.clause == name and control.coverage_of(r) == coverage for r in control.implements
+            ):
+                return f"{control.id} implements {name} ({coverage})"
+        raise AssertionError(f"no effective control implements {name}")  # pragma: no cover
+
+    def _fact_line(self, edge: int) -> str:
+        fact = self.gap_index.facts[int(self.gap_index._fact[edge])]
+        nodes = self.gap_index.nodes
+        where = fact.payload.where if isinstance(fact.payload, Mapping) else fact.kind
+        return f"{nodes[fact.left]} {RelationSet(fact.mask)} {nodes[fact.right]} [{where}]"
+
+    def _covered_chain(self, node: int) -> list[str]:
+        lines: list[str] = []
+        nodes = self.gap_index.nodes
+        while (via := int(self._covered_via[node])) >= 0:
+            lines.append(self._fact_line(via))
+            node = int(self.gap_index._source[via])
+        if via == _UNION_RULE:
+            members = self.gap_index._member[self.gap_index._union == node]
+            lines.append(f"every member of {nodes[node]} is covered: " + ", ".join(nodes[m] for m in members))
+        else:
+            lines.append(self._control_for(node, "full"))
+        return lines[::-1]
+
+    def _overlap_chain(self, node: int) -> list[str]:
+        lines: list[str] = []
+        while self._covered_via[node] == _UNREACHED and (via := int(self._overlap_via[node])) >= 0:
+            lines.append(self._fact_line(via))
+            node = int(self.gap_index._source[via])
+        if self._covered_via[node] != _UNREACHED:
+            return self._covered_chain(node) + lines[::-1]
+        return [self._control_for(node, "partial"), *lines[::-1]]
+
+
+_INDEXES: weakref.WeakKeyDictionary[KnowledgeBase, GapIndex] = weakref.WeakKeyDictionary()
+
+
+def fast_gap_analysis(
+    kb: KnowledgeBase,
+    inventory: Inventory,
+    *,
+    target: str,
+    profile: Profile | None = None,
+    risk_frameworks: Iterable[str] | None = None,
+) -> FastGapReport:
+    """Chain-based gap analysis of ``inventory`` against ``target`` (module doc); the
+    :class:`GapIndex` is built on first use and kept while ``kb`` lives."""
+    index = _INDEXES.get(kb)
+    if index is None:
+        index = _INDEXES[kb] = GapIndex(kb)
+    return index.analyse(inventory, target=target, profile=profile, risk_frameworks=risk_frameworks)
