@@ -183,15 +183,15 @@ def build_catalogues(
                     f"prefix {entry.prefix!r} must match the file name {expected!r}",
                 )
             )
-        clauses = document.get("clauses") or []
-        if not isinstance(clauses, list):
+        raw_clauses = document.get("clauses") or []
+        if not isinstance(raw_clauses, list):
             problems.append(Problem(str(path), "clauses", "catalogue-shape", "must be a list"))
-            clauses = []
+            raw_clauses = []
         drafts[entry.prefix] = _CatalogueDraft(
             entry,
             path,
             _sources(document.get("sources"), str(path), problems),
-            [(path, i, c) for i, c in enumerate(clauses)],
+            [(path, i, c) for i, c in enumerate(raw_clauses)],
         )
     for path in files.parts:
         prefix = path.name.split(".")[0]
@@ -444,7 +444,7 @@ def build_mapping_sets(
         mappings: list[Mapping] = []
         pairs: dict[tuple[tuple[str, ...], str], int] = {}
         for index, raw in enumerate(raw_mappings):
-            def where() -> str:
+            def where(path: Path = path, index: int = index) -> str:
                 nonlocal lines
                 if lines is None:
                     lines = _item_lines(path, "mappings")

@@ -88,9 +88,9 @@ class AliasIndex:
                 return prefix, rest
         # squashed forms: "GBT24353", "iso/iec23894"
         for token in re.findall(r"[a-z][a-z/\-_ ]*\d+", lowered):
-            prefix = self.squashed.get(_squash(token))
-            if prefix:
-                return prefix, lowered.replace(token, " ", 1)
+            squashed = self.squashed.get(_squash(token))
+            if squashed:
+                return squashed, lowered.replace(token, " ", 1)
         return None
 
 

@@ -198,7 +198,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     mapping_set = interop.import_(args.path, args.format, kb=kb)
     print(f"read {len(mapping_set.mappings)} mappings ({mapping_set.subject_framework} → {mapping_set.object_framework})")
     if args.output:
-        from crosswalk.interop.matrix import write_mapping_yaml
+        from crosswalk.interop.mapping_file import write_mapping_yaml
 
         write_mapping_yaml(mapping_set, args.output)
         print(f"wrote {args.output}")

@@ -9,7 +9,6 @@ atomically (temporary file, then rename).
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -292,8 +291,9 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:
 
     # -- Controls -----------------------------------------------------------------
     sheet = _StreamSheet(workbook, "Controls", ["Id", "Title", "Description", "Owner", "Status", "Maturity", "Evidence", "Implements"], [12, 36, 50, 22, 20, 9, 30, 60])
-    for c in controls:
-        sheet.append([c.id, c.title, c.description, c.owner, c.status, c.maturity, "; ".join(c.evidence), "; ".join(f"{r.clause} ({r.coverage})" for r in c.implements)])
+    for control in controls:
+        sheet.append([control.id, control.title, control.description, control.owner, control.status, control.maturity,
+                      "; ".join(control.evidence), "; ".join(f"{r.clause} ({r.coverage})" for r in control.implements)])
     sheet.finish()
 
     # -- About --------------------------------------------------------------------
@@ -320,8 +320,8 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:
         ("not_applicable", "Legend: outside the profile (role, system category or date); the reason is given"),
         ("● / ◐", "Legend: in the Matrix sheet, the control fully / partly supports the clause"),
     ]
-    for item in lines:
-        about.append(list(item))
+    for line in lines:
+        about.append(list(line))
     workbook.properties.creator = "crosswalk"
     try:
         with atomic_path(path) as temporary:

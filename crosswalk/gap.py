@@ -452,7 +452,8 @@ def gap_analysis(
             continue
         target_node = index[clause.id]
         status, evidence, reason = _status(kb, closure, nodes, target_node, covered, full, partial)
-        next_steps, planned = (), ()
+        next_steps: tuple[str, ...] = ()
+        planned: tuple[str, ...] = ()
         if status != "covered":
             next_steps, planned = _next_steps(kb, closure, nodes, target_node, inventory)
         findings.append(Finding(clause, status, reason, tuple(evidence), next_steps, planned, section))

@@ -73,7 +73,7 @@ def load(extra: Iterable[str | Path] = (), *, bundled: bool = True) -> Knowledge
     if isinstance(cached, KnowledgeBase):
         return cached
     kb = _build(files)
-    kb.unchecked_closure  # computed once, then cached with the rest
+    _ = kb.unchecked_closure  # computed once, then cached with the rest
     write_cached(key, kb)
     return kb
 

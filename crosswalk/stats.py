@@ -63,7 +63,7 @@ def stats_markdown(kb: KnowledgeBase) -> str:
 
 def unlinked_clauses(kb: KnowledgeBase, prefix: str) -> list[Clause]:
     """Clauses of a framework that no mapping names (hierarchy aside)."""
-    linked = set()
+    linked: set[str] = set()
     for mapping in kb.mappings:
         if mapping.mapping_set.endswith("-adoption"):
             continue

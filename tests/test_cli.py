@@ -71,3 +71,26 @@ def test_import_crosswalk_stays_light() -> None:
     code = "import sys, crosswalk; heavy = [m for m in ('pandas', 'rdflib', 'openpyxl', 'networkx') if m in sys.modules]; print(heavy)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_export_then_import_round_trip(tmp_path, capsys) -> None:
+    import yaml
+
+    sssom = tmp_path / "set.sssom.tsv"
+    assert main(["-q", "export", "--format", "sssom", "--subject", "iso23894", "--object", "iso31000", "-o", str(sssom)]) == 0
+    back = tmp_path / "back.yaml"
+    assert main(["-q", "import", str(sssom), "-o", str(back)]) == 0
+    document = yaml.safe_load(back.read_text(encoding="utf-8"))
+    assert document["mapping_set"]["subject_framework"] == "iso23894"
+    assert len(document["mappings"]) > 40
+    capsys.readouterr()
+    # loading it beside the bundled set of the same id is refused, naming the rule
+    assert main(["-q", "validate", "--no-redundancy", str(back)]) == 2
+    assert "unique-set" in capsys.readouterr().err
+
+
+def test_sparql_named_query_with_parameter(capsys) -> None:
+    assert main(["-q", "sparql", "mappings-of-clause", "--param", "clause=iso31000:6.4.2", "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    assert "iso23894:6.4.2" in out and "superset_of" in out
+    assert main(["-q", "sparql", "mappings-of-clause", "--param", "nope=1"]) == 2
