@@ -252,6 +252,13 @@ class KnowledgeBase:
             raise UnknownClauseError(clause_id, self.suggest(clause_id))
         return found
 
+    def iri(self, clause_id: str) -> str:
+        """The IRI of a clause: ELI for the EU AI Act, ``iri_base`` + local id otherwise."""
+        from crosswalk.rdf import clause_iri
+
+        clause = self.clause(clause_id)
+        return str(clause_iri(self.frameworks[clause.framework].iri_base, clause.local))
+
     def suggest(self, text: str, *, limit: int = 3) -> list[str]:
         """The valid clause ids closest to ``text``."""
         prefix = text.split(":", 1)[0] if ":" in text else None
