@@ -34,13 +34,13 @@ from crosswalk.inference import (
     minimal_conflict,
 )
 from crosswalk.model import Clause, Framework, Mapping, MappingSet
-from crosswalk.relations import ALL, Relation, RelationSet
+from crosswalk.relations import ALL, COVERING as COVERING_MASK, Relation, RelationSet
 from crosswalk.resources import mappings_dir
 
 if TYPE_CHECKING:
     import networkx
 
-__all__ = ["KnowledgeBase", "InferredRelation", "load", "union_node"]
+__all__ = ["KnowledgeBase", "InferredRelation", "Addressing", "load", "union_node"]
 
 _STRM_MASK = {r.value: r.bit for r in Relation}
 _CHILD_OF_PARENT = EQ | SUB
@@ -110,6 +110,29 @@ def _build(files: Any) -> KnowledgeBase:
     problems.extend(kb.reference_problems())
     raise_if_errors(problems, title=f"the knowledge base has {sum(p.severity == 'error' for p in problems)} data error(s)")
     return kb
+
+
+@dataclass(frozen=True)
+class Addressing:
+    """A clause whose implementation addresses a risk: directly, or by containing a
+    requirement that does (``via`` is then the containment, explained)."""
+
+    clause: str
+    mapping: Mapping
+    via: InferredRelation | None
+
+    @property
+    def direct(self) -> bool:
+        """True when the clause itself is the subject of the ``addresses`` mapping."""
+        return self.via is None
+
+    def explain(self) -> str:
+        """Why implementing ``clause`` addresses the risk."""
+        head = f"{self.clause} addresses {self.mapping.object}"
+        link = f"{self.mapping.subject} addresses {self.mapping.object} [{self.mapping.where}]: {self.mapping.justification}"
+        if self.via is None:
+            return f"{head}: {link}"
+        return f"{head}, because it is proven to contain {self.mapping.subject}:\n{self.via.explain()}\nand {link}"
 
 
 @dataclass(frozen=True)
@@ -560,15 +583,37 @@ class KnowledgeBase:
 
     # -- risk sources -----------------------------------------------------------------
 
-    def addressed_by(self, risk_id: str) -> list[InferredRelation | Mapping]:
-        """The `addresses` mappings that point at a risk (or a risk proven equal to it)."""
+    def addressed_by(self, risk_id: str) -> list[Addressing]:
+        """Every clause whose implementation addresses a risk source, with the reason.
+
+        Directly: a requirement or measure with an ``addresses`` mapping to the risk (or to
+        a risk proven equal to it). Indirectly: any clause proven to *contain* such a
+        requirement (DESIGN.md §4) — implementing it implements the requirement too.
+        """
         risk = self.clause(risk_id)
         closure = self.closure
-        index = self.network.index[risk.id]
-        equals = {risk.id} | {
-            self.network.nodes[j] for j, m in closure.neighbours(index).items() if m == EQ
-        }
-        return [m for m in self.mappings if m.relation == "addresses" and m.object in equals]
+        nodes = self.network.nodes
+        index = self.network.index
+        equals = {risk.id} | {nodes[j] for j, m in closure.neighbours(index[risk.id]).items() if m == EQ}
+        result: list[Addressing] = []
+        seen: set[str] = set()
+        direct = [m for m in self.mappings if m.relation == "addresses" and m.object in equals]
+        for mapping in direct:
+            requirement = mapping.subject if not mapping.is_union else union_node(mapping.subjects)
+            for subject in mapping.subjects if not mapping.is_union else ():
+                if subject not in seen:
+                    seen.add(subject)
+                    result.append(Addressing(subject, mapping, None))
+            node = index.get(requirement)
+            if node is None:
+                continue
+            for other, _ in closure.neighbours(node).items():
+                name = nodes[other]
+                if name in seen or name not in self.clauses or closure.mask(other, node) & ~COVERING_MASK:
+                    continue
+                seen.add(name)
+                result.append(Addressing(name, mapping, self.relation(name, requirement) if requirement in self.clauses else None))
+        return result
 
     # -- RDF and SPARQL ---------------------------------------------------------------
 

@@ -183,3 +183,16 @@ def test_adding_a_true_mapping_never_loosens(model, data) -> None:
 def test_status_sets_are_the_design_ones() -> None:
     assert RelationSet(COVERING).status == "covered"
     assert RelationSet(OVERLAPPING).status == "partial"
+
+
+def test_addressed_by_direct_and_through_containment() -> None:
+    kb = synthetic_kb(
+        [("p", None), ("r", "p"), "x", "risk", "other"],
+        [("r", "addresses", "risk"), ("x", "superset_of", "r"), ("other", "intersects_with", "r")],
+        kinds={"risk": "risk_source"},
+    )
+    found = {a.clause: a for a in kb.addressed_by("t:risk")}
+    assert found["t:r"].direct
+    assert not found["t:p"].direct and not found["t:x"].direct  # parent and superset contain r
+    assert "t:other" not in found  # overlap is not containment
+    assert "proven to contain t:r" in found["t:x"].explain()
