@@ -2,8 +2,8 @@
 
 Parsing ~2 MB of YAML and validating every record takes about a second; a cached,
 pickled knowledge base (with its inference closure) loads in a fraction of that. The
-key hashes crosswalk's version and every data file's path and content, so any change to
-the data rebuilds the cache. The cache lives in ``$CROSSWALK_CACHE_DIR`` or
+key hashes crosswalk's version and source code and every data file's path and content, so
+any change to the code or the data rebuilds the cache. The cache lives in ``$CROSSWALK_CACHE_DIR`` or
 ``$XDG_CACHE_HOME/crosswalk`` (default ``~/.cache/crosswalk``); set
 ``CROSSWALK_NO_CACHE=1`` to bypass it. A cache that cannot be read or written is ignored.
 """
@@ -38,11 +38,22 @@ def cache_directory() -> Path | None:
     return Path(base) / "crosswalk"
 
 
+def _code_digest() -> bytes:
+    """A digest of crosswalk's own source, so a changed model never meets an old pickle."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.digest()
+
+
 def cache_key(files: Iterable[Path], *, bundled: bool) -> str:
-    """A hash of crosswalk's version and every data file's path and bytes."""
+    """A hash of crosswalk's version and source, and every data file's path and bytes."""
     from crosswalk import __version__
 
     digest = hashlib.sha256(f"{_FORMAT}|{__version__}|{sys.version_info[:2]}|{bundled}".encode())
+    digest.update(_code_digest())
     for path in sorted({Path(p).resolve() for p in files}):
         digest.update(str(path).encode())
         digest.update(b"\0")
