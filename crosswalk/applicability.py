@@ -7,6 +7,7 @@ apply. The reason is always stated so that a report can show it.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from crosswalk.inventory import Profile
@@ -28,6 +29,15 @@ class Applicability:
 
     def __bool__(self) -> bool:
         return self.applies
+
+
+def _date(clause: Clause, profile: Profile) -> dt.date | None:
+    """The earliest date at which the clause applies to one of the profile's categories."""
+    dates = clause.applies_from
+    assert dates is not None
+    relevant = [c for c in profile.categories if c in clause.categories] or [None]
+    found = [d for d in (dates.date_for(profile.regime, c) for c in relevant) if d is not None]
+    return min(found) if found else None
 
 
 def applicability(clause: Clause, profile: Profile | None) -> Applicability:
@@ -63,13 +73,13 @@ def applicability(clause: Clause, profile: Profile | None) -> Applicability:
                 f"applies to {', '.join(clause.categories)} systems; the profile's categories: {categories}",
             )
     if clause.applies_from is not None and profile.as_of is not None:
-        date = clause.applies_from.date_for(profile.regime)
+        date = _date(clause, profile)
         if date is not None and profile.as_of < date:
             regime = "as amended by the Digital Omnibus" if profile.regime == "omnibus" and clause.applies_from.omnibus else "under Art 113"
             return Applicability(
                 False, f"applies from {date.isoformat()} ({regime}); not yet on {profile.as_of.isoformat()}"
             )
     if clause.applies_from is not None and profile.as_of is not None:
-        date = clause.applies_from.date_for(profile.regime)
+        date = _date(clause, profile)
         return Applicability(True, f"applies since {date.isoformat()}" if date else "applies")
     return Applicability(True, "applies")

@@ -23,7 +23,7 @@ _FRAMEWORK_KEYS = ["prefix", "title", "title_zh", "short_name", "edition", "publ
 _ADOPTION_KEYS = ["framework", "relation", "status", "source", "note"]
 _SOURCE_KEYS = ["id", "title", "url", "accessed", "note"]
 _CLAUSE_KEYS = ["id", "parent", "kind", "title", "title_zh", "summary", "normative", "status", "source", "url", "note", "exhaustive", "aliases", "addressees", "categories", "applies_from"]
-_DATES_KEYS = ["original", "omnibus", "note"]
+_DATES_KEYS = ["original", "omnibus", "note", "by_category"]
 _SET_KEYS = ["id", "title", "description", "subject_framework", "object_framework", "source", "author", "date", "license", "sources"]
 _MAPPING_KEYS = ["subject", "relation", "object", "strength", "rationale", "justification", "confidence", "source", "author", "date"]
 

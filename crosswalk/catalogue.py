@@ -33,6 +33,7 @@ from crosswalk.grammar import (
 from crosswalk.model import (
     Adoption,
     ApplicationDates,
+    CategoryDates,
     Clause,
     Framework,
     Mapping,
@@ -298,7 +299,7 @@ def _own_clauses(draft: _CatalogueDraft, problems: list[Problem]) -> list[Clause
             )
             continue
         dates = (
-            ApplicationDates(**entry.applies_from.model_dump())
+            _dates(entry.applies_from)
             if entry.applies_from
             else (parent.applies_from if parent else None)
         )
@@ -335,6 +336,14 @@ def _own_clauses(draft: _CatalogueDraft, problems: list[Problem]) -> list[Clause
             depth=parent.depth + 1 if parent else 0,
         )
     return list(built.values())
+
+
+def _dates(entry: Any) -> ApplicationDates:
+    special = tuple(
+        CategoryDates(category=category, original=value.original, omnibus=value.omnibus)
+        for category, value in (entry.by_category or {}).items()
+    )
+    return ApplicationDates(original=entry.original, omnibus=entry.omnibus, note=entry.note, by_category=special)
 
 
 def _adopted_clauses(

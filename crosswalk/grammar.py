@@ -28,6 +28,7 @@ __all__ = [
     "AdoptionEntry",
     "FrameworkEntry",
     "DatesEntry",
+    "CategoryDatesEntry",
     "ClauseEntry",
     "AdoptedClauseEntry",
     "CatalogueFile",
@@ -82,6 +83,14 @@ class FrameworkEntry(BaseModel):
     adoption_of: AdoptionEntry | None = Field(None, description="Adoption declaration.")
 
 
+class CategoryDatesEntry(BaseModel):
+    """Dates of one system category inside `applies_from.by_category`."""
+
+    model_config = _STRICT
+    original: dt.date | None = Field(None, description="Date under Art 113 for this category.")
+    omnibus: dt.date | None = Field(None, description="Date as amended by the Digital Omnibus.")
+
+
 class DatesEntry(BaseModel):
     """`applies_from:` of a provision."""
 
@@ -89,6 +98,9 @@ class DatesEntry(BaseModel):
     original: dt.date | None = Field(None, description="Date under Art 113.")
     omnibus: dt.date | None = Field(None, description="Date as amended by the Digital Omnibus.")
     note: str | None = Field(None, description="Caveats.")
+    by_category: dict[Category, CategoryDatesEntry] | None = Field(
+        None, description="Different dates for some system categories (e.g. high_risk_annex1)."
+    )
 
 
 class ClauseEntry(BaseModel):

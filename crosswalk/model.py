@@ -26,6 +26,7 @@ __all__ = [
     "Source",
     "Adoption",
     "ApplicationDates",
+    "CategoryDates",
     "Framework",
     "Clause",
     "Mapping",
@@ -133,6 +134,15 @@ class Adoption(BaseModel):
     note: str | None = Field(None, description="Why we believe the adoption holds.")
 
 
+class CategoryDates(BaseModel):
+    """Application dates that differ for one system category (e.g. Annex I products)."""
+
+    model_config = _FROZEN
+    category: Category = Field(description="The system category these dates are for.")
+    original: dt.date | None = Field(None, description="Date under Art 113 for this category.")
+    omnibus: dt.date | None = Field(None, description="Date as amended by the Digital Omnibus.")
+
+
 class ApplicationDates(BaseModel):
     """When a provision applies: under Art 113 and as amended by the Digital Omnibus."""
 
@@ -142,12 +152,22 @@ class ApplicationDates(BaseModel):
         None, description="Date as amended by the Digital Omnibus on AI, where it changed."
     )
     note: str | None = Field(None, description="Caveats, e.g. the source of the Omnibus date.")
+    by_category: tuple[CategoryDates, ...] = Field(
+        (), description="Other dates for some system categories (Annex I products: Art 113(c))."
+    )
 
-    def date_for(self, regime: Literal["original", "omnibus"]) -> dt.date | None:
-        """The application date under the chosen regime (Omnibus falls back to original)."""
-        if regime == "omnibus" and self.omnibus is not None:
-            return self.omnibus
-        return self.original
+    def date_for(
+        self, regime: Literal["original", "omnibus"], category: str | None = None
+    ) -> dt.date | None:
+        """The application date under the chosen regime (Omnibus falls back to original),
+        for ``category`` when the provision has dates of its own for it."""
+        dates: ApplicationDates | CategoryDates = self
+        for special in self.by_category:
+            if special.category == category:
+                dates = special
+        if regime == "omnibus" and dates.omnibus is not None:
+            return dates.omnibus
+        return dates.original
 
 
 class Framework(BaseModel):

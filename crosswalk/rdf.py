@@ -43,6 +43,7 @@ from crosswalk.model import (
     RISK_KINDS,
     Adoption,
     ApplicationDates,
+    CategoryDates,
     Clause,
     Framework,
     Mapping,
@@ -356,6 +357,14 @@ class _Writer:
                 add((node, CW.appliesFromOmnibus, Literal(dates.omnibus)))
             if dates.note:
                 add((node, CW.applicationNote, Literal(dates.note)))
+            for special in dates.by_category:
+                holder = BNode()
+                add((node, CW.categoryDates, holder))
+                add((holder, CW.category, Literal(special.category)))
+                if special.original:
+                    add((holder, CW.appliesFromOriginal, Literal(special.original)))
+                if special.omnibus:
+                    add((holder, CW.appliesFromOmnibus, Literal(special.omnibus)))
         add((node, CW.order, Literal(clause.order)))
         add((node, CW.depth, Literal(clause.depth)))
 
@@ -841,6 +850,19 @@ class _Reader:
                 continue
             parent = self.graph.value(node, SKOS.broader)
             dates = [self.one(node, p, required=False) for p in (CW.appliesFromOriginal, CW.appliesFromOmnibus, CW.applicationNote)]
+            special = tuple(
+                sorted(
+                    (
+                        CategoryDates(
+                            category=str(self.graph.value(holder, CW.category)),
+                            original=_python(self.graph.value(holder, CW.appliesFromOriginal)) if self.graph.value(holder, CW.appliesFromOriginal) is not None else None,
+                            omnibus=_python(self.graph.value(holder, CW.appliesFromOmnibus)) if self.graph.value(holder, CW.appliesFromOmnibus) is not None else None,
+                        )
+                        for holder in self.graph.objects(node, CW.categoryDates)
+                    ),
+                    key=lambda d: d.category,
+                )
+            )
             clause = self.build(
                 node,
                 Clause,
@@ -861,7 +883,9 @@ class _Reader:
                 aliases=self.texts(node, CW.alias, CW.aliasList),
                 addressees=self.texts(node, CW.addressee, CW.addresseeList),
                 categories=self.texts(node, CW.category, CW.categoryList),
-                applies_from=ApplicationDates(original=dates[0], omnibus=dates[1], note=dates[2]) if any(d is not None for d in dates) else None,
+                applies_from=ApplicationDates(original=dates[0], omnibus=dates[1], note=dates[2], by_category=special)
+                if any(d is not None for d in dates) or special
+                else None,
                 order=self.one(node, CW.order),
                 depth=self.one(node, CW.depth),
             )

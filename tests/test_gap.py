@@ -250,3 +250,20 @@ def test_atomic_write_leaves_previous_file_on_failure(tmp_path: Path, kb: Knowle
 
 
 _ = (itertools, shutil)
+
+
+def test_annex_i_products_get_their_own_dates(kb: KnowledgeBase) -> None:
+    """Art 9 applies to Annex III systems from 2 Dec 2027 (Omnibus) but to Annex I products
+    only from 2 Aug 2028; a profile with both categories counts the earlier date."""
+    from crosswalk.applicability import applicability
+
+    art9 = kb.clause("euaiact:art9.1")
+    on = dt.date(2028, 1, 15)
+    annex1 = Profile(roles=("provider",), categories=("high_risk_annex1",), as_of=on)
+    annex3 = Profile(roles=("provider",), categories=("high_risk_annex3",), as_of=on)
+    both = Profile(roles=("provider",), categories=("high_risk_annex1", "high_risk_annex3"), as_of=on)
+    assert not applicability(art9, annex1) and "2028-08-02" in applicability(art9, annex1).reason
+    assert applicability(art9, annex3)
+    assert applicability(art9, both)
+    original = Profile(roles=("provider",), categories=("high_risk_annex1",), as_of=dt.date(2027, 9, 1), regime="original")
+    assert applicability(art9, original)
