@@ -409,10 +409,14 @@ class GapIndex:
         """Nodes fully and partly implemented by the effective controls."""
         full: list[str] = []
         partial: list[str] = []
+        add_full, add_partial = full.append, partial.append
         for control in inventory.controls:
-            if control.effective:
+            status = control.status
+            if status == "implemented":
                 for ref in control.implements:
-                    (full if control.coverage_of(ref) == "full" else partial).append(ref.clause)
+                    (add_full if ref.coverage == "full" else add_partial)(ref.clause)
+            elif status == "partially_implemented":
+                partial.extend(ref.clause for ref in control.implements)
         find = self.index.__getitem__
         return (
             np.fromiter(map(find, full), dtype=np.int64, count=len(full)),
