@@ -156,6 +156,13 @@ def _cmd_gap(args: argparse.Namespace) -> int:
         progress.step(f"writing {args.output}")
         path = report.to_excel(args.output)
         print(f"\nwrote {path}")
+    if args.rdf:
+        from crosswalk.rdf import write_rdf
+
+        progress.step(f"writing {args.rdf}")
+        fmt = "json-ld" if str(args.rdf).endswith((".jsonld", ".json")) else "turtle"
+        write_rdf(kb, args.rdf, format=fmt, inventory=inventory, report=report)
+        print(f"wrote {args.rdf}")
     if args.csv:
         from crosswalk.atomic import atomic_path
 
@@ -346,6 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
     gap.add_argument("--scoring", help="capability scoring model YAML (default: the bundled provisional one)")
     gap.add_argument("-o", "--output", help="write the Excel workbook here")
     gap.add_argument("--csv", help="also write the findings as CSV")
+    gap.add_argument("--rdf", help="also write knowledge base, inventory and findings as RDF (.ttl or .jsonld)")
     template = command("template", _cmd_template, "write an inventory template workbook with drop-downs")
     template.add_argument("path")
     template.add_argument("--force", action="store_true", help="replace an existing file")

@@ -94,3 +94,15 @@ def test_sparql_named_query_with_parameter(capsys) -> None:
     out = capsys.readouterr().out
     assert "iso23894:6.4.2" in out and "superset_of" in out
     assert main(["-q", "sparql", "mappings-of-clause", "--param", "nope=1"]) == 2
+
+
+def test_gap_writes_findings_as_rdf_that_sparql_can_query(tmp_path, capsys) -> None:
+    from crosswalk.rdf import read_graph
+    from crosswalk.sparql import query
+
+    from .conftest import EXAMPLES
+
+    out = tmp_path / "report.ttl"
+    assert main(["-q", "gap", str(EXAMPLES / "cn-enterprise.yaml"), "--target", "gbt46347", "--rdf", str(out)]) == 0
+    frame = query(read_graph(out), "gaps-by-domain", framework="gbt46347")
+    assert len(frame) > 0
