@@ -209,6 +209,7 @@ class GapIndex:
         self.frameworks: tuple[str, ...] = tuple(sorted(kb.frameworks))
         self._targets = self._target_clauses(kb)
         self._risk_sources = self._risk_links(kb)
+        self._compiled: dict[int, tuple[Inventory, Int, Int]] = {}
 
     @property
     def edge_count(self) -> int:
@@ -406,7 +407,18 @@ class GapIndex:
         return FastGapReport(self, inventory, target, chosen.clauses, codes, reasons, risks, covered_via, overlap_via)
 
     def _implemented(self, inventory: Inventory) -> tuple[Int, Int]:
-        """Nodes fully and partly implemented by the effective controls."""
+        """Nodes fully and partly implemented by the effective controls — compiled once per
+        inventory (inventories are immutable), like the node sets a per-target search starts from."""
+        cached = self._compiled.get(id(inventory))
+        if cached is not None and cached[0] is inventory:
+            return cached[1], cached[2]
+        full_nodes, partial_nodes = self._compile(inventory)
+        if len(self._compiled) >= 4:
+            self._compiled.pop(next(iter(self._compiled)))
+        self._compiled[id(inventory)] = (inventory, full_nodes, partial_nodes)
+        return full_nodes, partial_nodes
+
+    def _compile(self, inventory: Inventory) -> tuple[Int, Int]:
         full: list[str] = []
         partial: list[str] = []
         add_full, add_partial = full.append, partial.append
