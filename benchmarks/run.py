@@ -232,14 +232,14 @@ def synthetic_baseline(args: argparse.Namespace) -> list[Row]:
         per_target_search,
         timed_sample,
     )
-    from crosswalk.gap import _is_target
+    from crosswalk.gap import is_target
 
     data = load_data(SIZES[args.size], args.seed)
     kb = data.knowledge_base()
     edges = adjacency(kb.network)
     full, partial = inventory_nodes(kb, data.inventory)
     index = kb.network.index
-    targets = [index[c.id] for c in kb.clauses_of(data.target) if _is_target(kb, c)]
+    targets = [index[c.id] for c in kb.clauses_of(data.target) if is_target(kb, c)]
     if args.child == "per-target":
         sample = timed_sample(targets, lambda t: per_target_search(edges, t, full, partial), budget=args.budget, seed=args.seed)
         what, unit = "per-target BFS over edges (pure Python; chain statuses, no union rule)", "targets"
