@@ -332,6 +332,9 @@ def clause_text(kb: KnowledgeBase, clause: Clause) -> str:
     if clause.applies_from:
         dates = clause.applies_from
         lines.append(f"  applies from: {dates.original} (Art 113){f'; {dates.omnibus} (Digital Omnibus)' if dates.omnibus else ''}")
+        for special in dates.by_category:
+            omnibus = f"; {special.omnibus} (Digital Omnibus)" if special.omnibus else ""
+            lines.append(f"    for {special.category}: {special.original} (Art 113){omnibus}")
     if clause.url:
         lines.append(f"  official text: {clause.url}")
     if clause.note:
