@@ -35,7 +35,7 @@ def _date(clause: Clause, profile: Profile) -> dt.date | None:
     """The earliest date at which the clause applies to one of the profile's categories."""
     dates = clause.applies_from
     assert dates is not None
-    relevant = [c for c in profile.categories if c in clause.categories] or [None]
+    relevant: list[str | None] = [c for c in profile.categories if c in clause.categories] or [None]
     found = [d for d in (dates.date_for(profile.regime, c) for c in relevant) if d is not None]
     return min(found) if found else None
 

@@ -109,7 +109,7 @@ def _item_lines(path: Path, key: str) -> list[int]:
 
 
 def _pydantic_problems(
-    error: ValidationError, file: str, where: str, lines: Sequence[int] = ()
+    error: ValidationError, file: str, where: str
 ) -> Iterator[Problem]:
     for detail in error.errors():
         field_path = ".".join(str(p) for p in detail["loc"])

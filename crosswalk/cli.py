@@ -99,11 +99,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     progress.step("checking references and inferring (path consistency)")
     problems = kb.validate()
     if not args.no_redundancy:
+        from crosswalk.errors import Problem
         from crosswalk.stats import redundant_mappings
 
         for mapping, why in redundant_mappings(kb, only_paths=args.paths or None):
             problems.append(
-                __import__("crosswalk").Problem(mapping.path or mapping.mapping_set, f"mappings[{mapping.index}]", "not-entailed-twice", why, "warning")
+                Problem(mapping.path or mapping.mapping_set, f"mappings[{mapping.index}]", "not-entailed-twice", why, "warning")
             )
     errors = [p for p in problems if p.severity == "error"]
     for problem in problems:

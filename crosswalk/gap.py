@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from crosswalk.applicability import applicability
+from crosswalk.errors import DataError, Problem
 from crosswalk.inference import Derivation
 from crosswalk.inventory import Control, Inventory, Profile
 from crosswalk.model import Clause, Mapping
@@ -203,8 +204,17 @@ class ScoringModel:
 def load_scoring_model(path: str | Path | None = None) -> ScoringModel:
     """Load a scoring model (default: the bundled provisional GB/T 46347 model)."""
     path = Path(path) if path else mappings_dir() / "scoring" / "gbt46347-capability.yaml"
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    model = document["model"]
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        model = document["model"]
+        return _scoring_model(document, model, path)
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as error:
+        raise DataError(
+            [Problem(str(path), "", "scoring-model", f"cannot read the scoring model: {type(error).__name__}: {error}")]
+        ) from None
+
+
+def _scoring_model(document: Any, model: Any, path: Path) -> ScoringModel:
     return ScoringModel(
         id=str(model["id"]),
         framework=str(model["framework"]),
@@ -415,11 +425,7 @@ def gap_analysis(
     for node, owners in full.items():
         control, clause_id = owners[0]
         covered[node] = Evidence(control.id, clause_id, "full", RelationSet.of("equal"), "implemented", None, nodes)
-    unions = [
-        (i, [index[m] for m in name[2:-1].split(",")])
-        for i, name in enumerate(nodes)
-        if name.startswith("∪(")
-    ]
+    unions = list(network.unions.items())
     frontier = list(covered)
     while frontier:
         next_frontier: list[int] = []
@@ -428,7 +434,7 @@ def gap_analysis(
             for other, mask in closure.neighbours(node).items():
                 if other in covered or mask & ~COVERING:
                     continue
-                covered[other] = _chain(source, node, other, mask, closure, nodes, "proven to contain it")
+                covered[other] = _chain(source, index, node, other, mask, closure, nodes, "proven to contain it")
                 next_frontier.append(other)
         for union, members in unions:
             if union not in covered and all(m in covered for m in members):
@@ -462,21 +468,27 @@ def gap_analysis(
     model: ScoringModel | None
     if isinstance(scoring, ScoringModel):
         model = scoring
-    elif target == "gbt46347" or scoring is not None:
-        try:
-            model = load_scoring_model(scoring)
-        except (OSError, KeyError):
-            model = None
+    elif scoring is not None:
+        model = load_scoring_model(scoring)
+    elif target == "gbt46347":
+        model = load_scoring_model()
     else:
         model = None
     return GapReport(kb, target, inventory, profile, findings, risks, scoring=model)
 
 
 def _chain(
-    source: Evidence, middle: int, target: int, mask: int, closure: Any, nodes: Sequence[str], rule: str
+    source: Evidence,
+    index: dict[str, int],
+    middle: int,
+    target: int,
+    mask: int,
+    closure: Any,
+    nodes: Sequence[str],
+    rule: str,
 ) -> Evidence:
     """Evidence for ``target`` derived from the evidence of ``middle``."""
-    origin_node = nodes.index(source.implemented) if source.implemented in nodes else middle
+    origin_node = index.get(source.implemented, middle)
     derivation = closure.derivation(origin_node, target)
     relation = RelationSet(closure.mask(origin_node, target))
     if derivation is None or relation.mask & ~COVERING:
@@ -494,29 +506,31 @@ def _status(
     full: dict[int, list[tuple[Control, str]]],
     partial: dict[int, list[tuple[Control, str]]],
 ) -> tuple[str, list[Evidence], str]:
+    # only clauses with a known relation to the target can support it
+    related = [(node, closure.mask(node, target)) for node in closure.neighbours(target)]
     if target in covered:
         evidence = [covered[target]]
         # independent support from other fully implemented clauses, for confidence
-        for node, owners in full.items():
-            mask = closure.mask(node, target)
-            if node != target and mask & ~COVERING == 0 and owners[0][0].id != evidence[0].control:
+        for node, mask in related:
+            owners = full.get(node)
+            if owners and mask & ~COVERING == 0 and owners[0][0].id != evidence[0].control:
                 evidence.append(
                     Evidence(owners[0][0].id, owners[0][1], "full", RelationSet(mask), "proven to contain it", closure.derivation(node, target), nodes)
                 )
         rule = evidence[0].rule
         return "covered", evidence, f"covered: {evidence[0].control} implements {evidence[0].implemented} ({rule})"
     overlap: list[Evidence] = []
-    for node, mask in closure.neighbours(target).items():
-        converse_mask = closure.mask(node, target)
-        if node in covered and converse_mask & ~OVERLAPPING == 0:
+    for node, mask in related:
+        if node in covered and mask & ~OVERLAPPING == 0:
             source = covered[node]
             overlap.append(
-                Evidence(source.control, source.implemented, "full", RelationSet(converse_mask), f"{nodes[node]} is covered and proven to overlap it", closure.derivation(node, target), nodes)
+                Evidence(source.control, source.implemented, "full", RelationSet(mask), f"{nodes[node]} is covered and proven to overlap it", closure.derivation(node, target), nodes)
             )
-    for node, owners in partial.items():
-        mask = closure.mask(node, target)
-        if node == target or mask & ~CONTAINED == 0:
-            for control, clause_id in owners:
+    inside = [(node, mask) for node, mask in related if mask & ~CONTAINED == 0]
+    if target in partial:
+        inside.append((target, closure.mask(target, target)))
+    for node, mask in inside:
+        for control, clause_id in partial.get(node, ()):
                 overlap.append(
                     Evidence(control.id, clause_id, "partial", RelationSet(mask), "partly implemented clause proven to lie inside it", closure.derivation(node, target), nodes)
                 )
@@ -524,9 +538,9 @@ def _status(
         overlap.sort(key=lambda e: -e.strength)
         return "partial", overlap, f"partial: overlap proven via {overlap[0].control} ({overlap[0].implemented})"
     linked: list[Evidence] = []
-    for node, owners in list(full.items()) + list(partial.items()):
-        mask = closure.mask(node, target)
-        if mask != ALL and mask != RelationSet.of("no_relationship").mask:
+    for node, mask in related:
+        owners = full.get(node) or partial.get(node)
+        if owners and mask != RelationSet.of("no_relationship").mask:
             control, clause_id = owners[0]
             linked.append(
                 Evidence(control.id, clause_id, "full" if node in full else "partial", RelationSet(mask), "linked, but overlap is not proven", closure.derivation(node, target), nodes)

@@ -206,6 +206,13 @@ class Network:
         self.nodes: list[str] = list(nodes)
         self.index: dict[str, int] = {node: i for i, node in enumerate(self.nodes)}
         self.facts: list[Fact] = []
+        self.unions: dict[int, tuple[int, ...]] = {}
+
+    def add_union(self, name: str, members: Sequence[int]) -> int:
+        """Add (idempotently) a node standing for the union of ``members`` and return it."""
+        node = self.add_node(name)
+        self.unions.setdefault(node, tuple(members))
+        return node
 
     def add_node(self, node: str) -> int:
         """Add a node (idempotent) and return its index."""

@@ -24,7 +24,6 @@ from crosswalk.errors import (
     UnknownFrameworkError,
 )
 from crosswalk.inference import (
-    DIS,
     EQ,
     SUB,
     Closure,
@@ -34,7 +33,7 @@ from crosswalk.inference import (
     minimal_conflict,
 )
 from crosswalk.model import Clause, Framework, Mapping, MappingSet
-from crosswalk.relations import ALL, COVERING as COVERING_MASK, Relation, RelationSet
+from crosswalk.relations import COVERING as COVERING_MASK, Relation, RelationSet
 from crosswalk.resources import mappings_dir
 
 if TYPE_CHECKING:
@@ -440,7 +439,7 @@ class KnowledgeBase:
                 )
             if clause.exhaustive and self.children.get(clause.id):
                 members = self.children[clause.id]
-                node = network.add_node(union_node(members))
+                node = network.add_union(union_node(members), [index[m] for m in members])
                 network.add(Fact(index[clause.id], node, EQ, "exhaustive", "children split it exhaustively"))
                 for member in members:
                     network.add(Fact(index[member], node, _CHILD_OF_PARENT, "union", "member of union"))
@@ -448,7 +447,7 @@ class KnowledgeBase:
             if mapping.relation == "addresses":
                 continue
             if mapping.is_union:
-                left = network.add_node(union_node(mapping.subjects))
+                left = network.add_union(union_node(mapping.subjects), [index[m] for m in mapping.subjects])
                 for member in mapping.subjects:
                     network.add(Fact(index[member], left, _CHILD_OF_PARENT, "union", "member of union"))
             else:
@@ -661,10 +660,3 @@ class KnowledgeBase:
                     graph.add_edge(subject, mapping.object, relation=mapping.relation, mapping=mapping.id)
         return graph
 
-
-def relation_mask(name: str) -> int:
-    """Mask of a relation name (ALL for unknown names is never returned: KeyError)."""
-    return _STRM_MASK[name]
-
-
-_ = (ALL, DIS)

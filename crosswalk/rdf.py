@@ -855,8 +855,8 @@ class _Reader:
                     (
                         CategoryDates(
                             category=str(self.graph.value(holder, CW.category)),
-                            original=_python(self.graph.value(holder, CW.appliesFromOriginal)) if self.graph.value(holder, CW.appliesFromOriginal) is not None else None,
-                            omnibus=_python(self.graph.value(holder, CW.appliesFromOmnibus)) if self.graph.value(holder, CW.appliesFromOmnibus) is not None else None,
+                            original=self.one(holder, CW.appliesFromOriginal, required=False),
+                            omnibus=self.one(holder, CW.appliesFromOmnibus, required=False),
                         )
                         for holder in self.graph.objects(node, CW.categoryDates)
                     ),
