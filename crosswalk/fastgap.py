@@ -63,10 +63,17 @@ import numpy.typing as npt
 
 from crosswalk.applicability import applicability
 from crosswalk.errors import UnknownFrameworkError
-from crosswalk.inference import DIS, EQ, INT, SUB, SUP, Fact
+from crosswalk.inference import DIS, EQ, INT, SUB, SUP
 from crosswalk.inventory import Inventory, Profile
 from crosswalk.model import Clause, Mapping
-from crosswalk.relations import CONTAINED, COVERING, OVERLAPPING, RelationSet, converse_mask
+from crosswalk.relations import (
+    CONTAINED,
+    COVERING,
+    OVERLAPPING,
+    Relation,
+    RelationSet,
+    converse_mask,
+)
 
 if TYPE_CHECKING:
     from crosswalk.knowledge import KnowledgeBase
@@ -96,29 +103,45 @@ def _within(masks: Int, allowed: int) -> Bool:
     return np.isin(masks, list(LETTERS)) & ((masks & ~allowed) == 0)
 
 
-def _csr(sources: Int, size: int) -> Int:
-    """Row pointers of edges already sorted by source."""
+def _csr(sources: Int, size: int) -> tuple[Int, Int]:
+    """Row pointers and out-degrees of edges already sorted by source."""
+    degree = np.bincount(sources, minlength=size).astype(np.int64)
     pointer = np.zeros(size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(sources, minlength=size), out=pointer[1:])
-    return pointer
+    np.cumsum(degree, out=pointer[1:])
+    return pointer, degree
 
 
-def _gather(pointer: Int, nodes: Int) -> Int:
-    """The numbers of the edges leaving ``nodes`` (edges sorted by source)."""
-    starts = pointer[nodes]
-    counts = pointer[nodes + 1] - starts
-    total = int(counts.sum())
-    if total == 0:
-        return np.empty(0, dtype=np.int64)
-    shift = np.repeat(starts - np.cumsum(counts) + counts, counts)
-    return shift + np.arange(total, dtype=np.int64)
+_counting: Int = np.arange(1 << 16, dtype=np.int64)
+
+
+def _count(n: int) -> Int:
+    """``np.arange(n)`` without allocating it (a read-only view of a shared array)."""
+    global _counting
+    if n > _counting.size:
+        _counting = np.arange(max(n, 2 * _counting.size), dtype=np.int64)
+        _counting.flags.writeable = False
+    return _counting[:n]
+
+
+_counting.flags.writeable = False
 
 
 def _first_claims(keys: Int, claims: Int) -> Bool:
     """Keep one entry per distinct key, in linear time (``claims``: scratch indexed by key)."""
-    positions = np.arange(keys.size, dtype=np.int64)
+    positions = _count(keys.size)
     claims[keys] = positions
     return claims[keys] == positions
+
+
+def _components(edges: _Edges, size: int) -> Int:
+    """For each node, the smallest node connected to it by ``edges`` (a symmetric class)."""
+    label = np.arange(size, dtype=np.int64)
+    while True:
+        lower = label.copy()
+        np.minimum.at(lower, edges.target, label[edges.source])
+        if np.array_equal(lower, label):
+            return label
+        label = lower
 
 
 @dataclass(frozen=True)
@@ -126,26 +149,40 @@ class _Edges:
     """A class of directed edges, sorted by source, with row pointers."""
 
     pointer: Int
+    degree: Int
+    source: Int
     target: Int
     number: Int  # position in the arrays of all edges
 
     @classmethod
+    def sorted(cls, source: Int, target: Int, number: Int, size: int) -> _Edges:
+        """Edges already sorted by source."""
+        return cls(*_csr(source, size), source, target, number)
+
+    @classmethod
     def select(cls, keep: Bool, source: Int, target: Int, size: int) -> _Edges:
         number = np.flatnonzero(keep).astype(np.int64)
-        return cls(_csr(source[number], size), target[number], number)
+        return cls.sorted(source[number], target[number], number, size)
+
+    def gather(self, nodes: Int) -> Int:
+        """The numbers (in this class) of the edges leaving ``nodes``."""
+        counts = self.degree[nodes]
+        numbers = (self.pointer[nodes] - counts.cumsum() + counts).repeat(counts)
+        numbers += _count(numbers.size)
+        return numbers
 
     def step(self, nodes: Bool) -> Bool:
         """The nodes one edge away from ``nodes``."""
         result = np.zeros(nodes.size, dtype=np.bool_)
-        result[self.target[_gather(self.pointer, np.flatnonzero(nodes))]] = True
+        result[self.target[nodes[self.source]]] = True
         return result
 
     def closure(self, start: Bool, claims: Int) -> Bool:
         """``start`` and every node reachable from it."""
         reached = start.copy()
-        frontier = np.flatnonzero(start)
+        frontier = start.nonzero()[0]
         while frontier.size:
-            targets = self.target[_gather(self.pointer, frontier)]
+            targets = self.target[self.gather(frontier)]
             targets = targets[~reached[targets]]
             frontier = targets[_first_claims(targets, claims)]
             reached[frontier] = True
@@ -159,6 +196,99 @@ class _Target:
     clauses: tuple[Clause, ...]
     nodes: Int
     restricted: tuple[int, ...]  # positions of the clauses that carry applicability data
+    position: dict[str, int]  # clause id -> position
+
+
+_CHILD_OF_PARENT = EQ | SUB  # as kb.network states hierarchy and union membership
+_KINDS = ("hierarchy", "exhaustive", "union", "mapping", "adoption")
+"""Where a fact comes from (the ``kind`` of :class:`crosswalk.inference.Fact`)."""
+
+
+@dataclass(frozen=True)
+class _FactTable:
+    """The nodes and facts of ``kb.network`` as arrays — the same numbering and the same
+    facts, without building a :class:`~crosswalk.inference.Fact` object for each (which
+    dominates the index build of a large knowledge base)."""
+
+    nodes: list[str]
+    index: dict[str, int]
+    left: Int
+    right: Int
+    mask: Int
+    kind: npt.NDArray[np.int8]  # position in _KINDS
+    origin: Int  # position of the mapping in ``mappings``, or -1
+    mappings: Sequence[Mapping]
+    links: Int  # (subject clause, object clause) of every asserted, non-negative mapping
+    addresses: list[int]  # positions of the `addresses` mappings
+
+    @classmethod
+    def of(cls, kb: KnowledgeBase) -> _FactTable:
+        from crosswalk.knowledge import union_node
+
+        nodes = list(kb.clauses)
+        index = {name: i for i, name in enumerate(nodes)}
+        find = index.__getitem__
+        extra: list[tuple[int, int, int, int]] = []  # left, right, mask, kind of non-mapping facts
+        hierarchy, exhaustive, member = (_KINDS.index(k) for k in ("hierarchy", "exhaustive", "union"))
+
+        def add_union(members: Sequence[str]) -> int:
+            name = union_node(members)
+            node = index.get(name)
+            if node is None:
+                node = index[name] = len(nodes)
+                nodes.append(name)
+            extra.extend((find(m), node, _CHILD_OF_PARENT, member) for m in members)
+            return node
+
+        for clause in kb.clauses.values():
+            if clause.parent:
+                extra.append((find(clause.id), find(clause.parent), _CHILD_OF_PARENT, hierarchy))
+            if clause.exhaustive and kb.children.get(clause.id):
+                extra.append((find(clause.id), add_union(kb.children[clause.id]), EQ, exhaustive))
+        # the mappings, a column at a time (most of the facts of a large knowledge base)
+        mappings = kb.mappings
+        relation_mask = {r.value: r.bit for r in Relation}
+        relation = [m.relation for m in mappings]
+        kept = [p for p, r in enumerate(relation) if r != "addresses"]
+        subjects = [mappings[p].subjects for p in kept]
+        left = np.fromiter((find(s[0]) if len(s) == 1 else -1 for s in subjects), dtype=np.int64, count=len(kept))
+        for n in np.flatnonzero(left < 0).tolist():  # unions, numbered in the order of the mappings
+            left[n] = add_union(subjects[n])
+        right = np.fromiter((find(mappings[p].object) for p in kept), dtype=np.int64, count=len(kept))
+        mask = np.fromiter((relation_mask[relation[p]] for p in kept), dtype=np.int64, count=len(kept))
+        sets = [mappings[p].mapping_set for p in kept]
+        adoption = {name: name.endswith("-adoption") for name in set(sets)}
+        kind = np.where(
+            np.fromiter(map(adoption.__getitem__, sets), dtype=np.bool_, count=len(kept)),
+            _KINDS.index("adoption"),
+            _KINDS.index("mapping"),
+        )
+        # gap.py's two-step rule joins clauses, union members included, by non-negative mappings
+        positive = mask != Relation.NO_RELATIONSHIP.bit
+        single = positive & (left < len(kb.clauses))
+        links = [np.stack([left[single], right[single]], axis=1)]
+        for n in np.flatnonzero(positive & ~single).tolist():
+            links.append(np.array([(find(s), right[n]) for s in subjects[n]], dtype=np.int64))
+        others = np.array(extra, dtype=np.int64).reshape(-1, 4)
+        return cls(
+            nodes,
+            index,
+            np.concatenate([others[:, 0], left]),
+            np.concatenate([others[:, 1], right]),
+            np.concatenate([others[:, 2], mask]),
+            np.concatenate([others[:, 3], kind]).astype(np.int8),
+            np.concatenate([np.full(len(others), -1, dtype=np.int64), np.array(kept, dtype=np.int64)]),
+            mappings,
+            np.concatenate(links).reshape(-1, 2),
+            [p for p, r in enumerate(relation) if r == "addresses"],
+        )
+
+    def line(self, fact: int) -> str:
+        """One fact as a line of an explanation: left, relation set, right, where it comes from."""
+        origin = int(self.origin[fact])
+        where = self.mappings[origin].where if origin >= 0 else _KINDS[self.kind[fact]]
+        relation = RelationSet(int(self.mask[fact]))
+        return f"{self.nodes[self.left[fact]]} {relation} {self.nodes[self.right[fact]]} [{where}]"
 
 
 class GapIndex:
@@ -171,16 +301,13 @@ class GapIndex:
     """
 
     def __init__(self, kb: KnowledgeBase) -> None:
-        network = kb.network
-        self.nodes: list[str] = list(network.nodes)
-        self.index: dict[str, int] = dict(network.index)
-        self.facts: list[Fact] = list(network.facts)
+        facts = _FactTable.of(kb)
+        self.nodes: list[str] = facts.nodes
+        self.index: dict[str, int] = facts.index
+        self._facts = facts
         size = len(self.nodes)
-        count = len(self.facts)
-        left = np.fromiter((f.left for f in self.facts), dtype=np.int64, count=count)
-        right = np.fromiter((f.right for f in self.facts), dtype=np.int64, count=count)
-        mask = np.fromiter((f.mask for f in self.facts), dtype=np.int64, count=count)
-        union = np.fromiter((f.kind == "union" for f in self.facts), dtype=np.bool_, count=count)
+        left, right, mask = facts.left, facts.right, facts.mask
+        union = facts.kind == _KINDS.index("union")
         numbers = np.flatnonzero(left != right)
         # every fact in both directions: l -> r with its set, r -> l with the converse
         converse = np.array([converse_mask(m) for m in range(32)], dtype=np.int64)
@@ -198,13 +325,14 @@ class GapIndex:
             letter: select(np.isin(self._mask, [m for m, x in LETTERS.items() if x == letter]))
             for letter in "ECVIN"
         }
+        self._equal_part = _components(self._letters["E"], size)
         self._covering = select(_within(self._mask, COVERING))  # source ⊇ target: E or V
         self._contained = select(_within(self._mask, CONTAINED))  # source ⊆ target: E or C
-        self._overlapping = np.flatnonzero(_within(self._mask, OVERLAPPING))
+        self._overlapping = select(_within(self._mask, OVERLAPPING))
         pairs = np.unique(np.stack([left[union], right[union]], axis=1), axis=0).reshape(-1, 2)
         self._member, self._union = pairs[:, 0], pairs[:, 1]  # member -> union node, once each
         self._union_size = np.bincount(self._union, minlength=size)
-        self._mapping_links = self._mapping_graph(kb)
+        self._mapping_links = self._mapping_graph()
         # what the analyses need from the knowledge base, so that the index does not keep it alive
         self.frameworks: tuple[str, ...] = tuple(sorted(kb.frameworks))
         self._targets = self._target_clauses(kb)
@@ -216,22 +344,13 @@ class GapIndex:
         """Directed edges (each fact counts twice: as asserted and as its converse)."""
         return int(self._source.size)
 
-    def _mapping_graph(self, kb: KnowledgeBase) -> _Edges:
+    def _mapping_graph(self) -> _Edges:
         """Asserted, non-negative mappings between clauses, both ways (gap.py's two-step rule)."""
-        index = self.index
-        ends = np.array(
-            [
-                (index[subject], index[m.object])
-                for m in kb.mappings
-                if m.relation not in ("no_relationship", "addresses")
-                for subject in m.subjects
-            ],
-            dtype=np.int64,
-        ).reshape(-1, 2)
+        ends = self._facts.links
         source = np.concatenate([ends[:, 0], ends[:, 1]])
         target = np.concatenate([ends[:, 1], ends[:, 0]])
         order = np.argsort(source, kind="stable")
-        return _Edges(_csr(source[order], len(self.nodes)), target[order], order)  # number: unused
+        return _Edges.sorted(source[order], target[order], order, len(self.nodes))  # number: unused
 
     def _target_clauses(self, kb: KnowledgeBase) -> dict[str, _Target]:
         """The target clauses of every framework, in document order."""
@@ -247,7 +366,7 @@ class GapIndex:
             restricted = tuple(
                 i for i, c in enumerate(clauses) if c.addressees or c.categories or c.applies_from is not None
             )
-            result[prefix] = _Target(tuple(clauses), nodes, restricted)
+            result[prefix] = _Target(tuple(clauses), nodes, restricted, {c.id: i for i, c in enumerate(clauses)})
         return result
 
     def _risk_links(self, kb: KnowledgeBase) -> dict[str, tuple[list[str], Int, Int]]:
@@ -259,8 +378,8 @@ class GapIndex:
                 names.setdefault(clause.framework, []).append(clause.id)
         position = {name: (prefix, i) for prefix, found in names.items() for i, name in enumerate(found)}
         links: dict[str, list[tuple[int, int]]] = {prefix: [] for prefix in names}
-        for mapping in kb.mappings:
-            if mapping.relation != "addresses" or mapping.object not in position:
+        for mapping in (self._facts.mappings[p] for p in self._facts.addresses):
+            if mapping.object not in position:
                 continue
             subject = _union_name(mapping.subjects) if mapping.is_union else mapping.subjects[0]
             if subject in self.index:  # a union named only by `addresses` has no node
@@ -286,7 +405,7 @@ class GapIndex:
         claims = np.empty(size, dtype=np.int64)
         while frontier.size:
             while frontier.size:
-                numbers = _gather(edges.pointer, frontier)
+                numbers = edges.gather(frontier)
                 reached = edges.target[numbers]
                 fresh = ~covered[reached]
                 reached, numbers = reached[fresh], numbers[fresh]
@@ -308,19 +427,21 @@ class GapIndex:
         via = np.full(size, _UNREACHED, dtype=np.int64)
         claims = np.empty(size, dtype=np.int64)
         # seeds: overlapping neighbours of covered nodes, covered nodes, partly implemented
-        step = self._overlapping[covered[self._source[self._overlapping]]]
-        neighbours = self._target[step]
+        edges = self._overlapping
+        step = np.flatnonzero(covered[edges.source])
+        neighbours = edges.target[step]
         kept = _first_claims(neighbours, claims)
         reached[neighbours[kept]] = True
-        via[neighbours[kept]] = step[kept]
+        via[neighbours[kept]] = edges.number[step[kept]]
         reached[covered] = True
         via[covered] = _IMPLEMENTED
         reached[partial] = True
         via[partial] = _IMPLEMENTED
-        frontier = np.flatnonzero(reached)
+        # what a covered node contains is already a seed: follow (E|C)* from the others
+        frontier = np.flatnonzero(reached & ~covered)
         edges = self._contained
         while frontier.size:
-            numbers = _gather(edges.pointer, frontier)
+            numbers = edges.gather(frontier)
             targets = edges.target[numbers]
             fresh = ~reached[targets]
             targets, numbers = targets[fresh], numbers[fresh]
@@ -329,6 +450,12 @@ class GapIndex:
             reached[frontier] = True
             via[frontier] = edges.number[numbers[kept]]
         return reached, via
+
+    def _equal_closure(self, start: Bool) -> Bool:
+        """``start`` and every node a chain of equal facts reaches: whole components."""
+        hit = np.zeros(start.size, dtype=np.bool_)
+        hit[self._equal_part[start]] = True
+        return hit[self._equal_part]
 
     def _linked(self, implemented: Int) -> Bool:
         """Nodes reached from an implemented node by a chain whose composition is neither
@@ -354,18 +481,20 @@ class GapIndex:
         """
         size = len(self.nodes)
         claims = np.empty(size, dtype=np.int64)
-        e, c, v, i, n = (self._letters[x] for x in "ECVIN")
+        c, v, i, n = (self._letters[x] for x in "CVIN")
         covering, contained = self._covering, self._contained  # E|V and E|C
         start = np.zeros(size, dtype=np.bool_)
         start[implemented] = True
-        equal = e.closure(start, claims)
+        equal = self._equal_closure(start)
         sup = covering.closure(v.step(equal), claims)
         sub = contained.closure(c.step(equal), claims)
-        overlaps = e.closure(i.step(equal) | i.step(sup), claims)
-        sub_overlaps = contained.closure(c.step(sup) | c.step(overlaps), claims)
-        disjoint = covering.closure(n.step(equal) | n.step(sub), claims)
-        sub_any = contained.closure(i.step(sub) | c.step(disjoint) | i.step(disjoint), claims)
-        sup_any = covering.closure(n.step(sup) | v.step(overlaps) | n.step(overlaps) | n.step(sub_overlaps), claims)
+        overlaps = self._equal_closure(i.step(equal | sup))
+        sub_overlaps = contained.closure(c.step(sup | overlaps), claims)
+        disjoint = covering.closure(n.step(equal | sub), claims)
+        # the last two classes feed no other, so only their contribution to the union counts:
+        # what a closed class already holds adds nothing when followed along its own edges
+        sub_any = contained.closure((i.step(sub | disjoint) | c.step(disjoint)) & ~(sub | sub_overlaps), claims)
+        sup_any = covering.closure((n.step(sup | overlaps | sub_overlaps) | v.step(overlaps)) & ~sup, claims)
         linked: Bool = equal | sup | sub | overlaps | sub_overlaps | sub_any | sup_any
         # gap.py's fallback: a mapping chain of at most two steps
         one = self._mapping_links.step(start)
@@ -404,7 +533,7 @@ class GapIndex:
                     codes[position] = _NOT_APPLICABLE
                     reasons[position] = verdict.reason
         risks = self._risks(covered, overlap, risk_frameworks, target)
-        return FastGapReport(self, inventory, target, chosen.clauses, codes, reasons, risks, covered_via, overlap_via)
+        return FastGapReport(self, inventory, target, chosen, codes, reasons, risks, covered_via, overlap_via)
 
     def _implemented(self, inventory: Inventory) -> tuple[Int, Int]:
         """Nodes fully and partly implemented by the effective controls — compiled once per
@@ -466,7 +595,7 @@ class FastGapReport:
         index: GapIndex,
         inventory: Inventory,
         target: str,
-        clauses: tuple[Clause, ...],
+        clauses: _Target,
         codes: npt.NDArray[np.int8],
         reasons: dict[int, str],
         risks: dict[str, str],
@@ -476,13 +605,13 @@ class FastGapReport:
         self.gap_index = index
         self.inventory = inventory
         self.target = target
-        self.clauses = clauses
+        self.clauses = clauses.clauses
         self.codes = codes
         self.risks = risks
         self._reasons = reasons
         self._covered_via = covered_via
         self._overlap_via = overlap_via
-        self._position = {c.id: i for i, c in enumerate(clauses)}
+        self._position = clauses.position
 
     def __len__(self) -> int:
         return len(self.clauses)
@@ -530,10 +659,7 @@ class FastGapReport:
         raise AssertionError(f"no effective control implements {name}")  # pragma: no cover
 
     def _fact_line(self, edge: int) -> str:
-        fact = self.gap_index.facts[int(self.gap_index._fact[edge])]
-        nodes = self.gap_index.nodes
-        where = fact.payload.where if isinstance(fact.payload, Mapping) else fact.kind
-        return f"{nodes[fact.left]} {RelationSet(fact.mask)} {nodes[fact.right]} [{where}]"
+        return self.gap_index._facts.line(int(self.gap_index._fact[edge]))
 
     def _covered_chain(self, node: int) -> list[str]:
         lines: list[str] = []

@@ -385,8 +385,15 @@ def is_target(kb: KnowledgeBase, clause: Clause) -> bool:
     """Requirements count; risks, levels, definitions and headings that only group them do not."""
     if clause.kind in _EXCLUDED_KINDS:
         return False
-    below = kb.descendants(clause.id)
-    return not below or any(kb.clauses[c].kind not in _EXCLUDED_KINDS for c in below)
+    below = list(kb.children.get(clause.id, ()))
+    if not below:
+        return True
+    while below:  # stop at the first descendant that is a requirement
+        current = below.pop()
+        if kb.clauses[current].kind not in _EXCLUDED_KINDS:
+            return True
+        below.extend(kb.children.get(current, ()))
+    return False
 
 
 def _section_of(kb: KnowledgeBase, clause: Clause) -> str:

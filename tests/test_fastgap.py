@@ -335,3 +335,43 @@ def test_agrees_with_gap_analysis_on_the_bundled_data(kb: KnowledgeBase, example
         assert fast.risks == {r.risk.id: r.status for r in slow.risks}
         for clause_id, status in fast.statuses.items():
             assert status in STATUS_NAMES and fast.explain(clause_id)
+
+
+def network_facts(kb: KnowledgeBase) -> list[tuple[int, int, int, str, str]]:
+    """kb.network's facts, with where each comes from, in a comparable order."""
+    return sorted(
+        (f.left, f.right, f.mask, f.kind, f.payload.where if f.payload is not None else "") for f in kb.network.facts
+    )
+
+
+def index_facts(index: GapIndex) -> list[tuple[int, int, int, str, str]]:
+    table = index._facts
+    rows = []
+    for n in range(table.left.size):
+        origin = int(table.origin[n])
+        where = table.mappings[origin].where if origin >= 0 else ""
+        kind = ("hierarchy", "exhaustive", "union", "mapping", "adoption")[table.kind[n]]
+        rows.append((int(table.left[n]), int(table.right[n]), int(table.mask[n]), kind, where))
+    return sorted(rows)
+
+
+def test_the_index_holds_the_facts_of_the_network_without_building_it(kb: KnowledgeBase) -> None:
+    generated = generate(TINY, seed=2).knowledge_base()
+    for base in (kb, generated):
+        index = GapIndex(base)
+        assert index.nodes == base.network.nodes  # same numbering: node n is the same clause or union
+        assert index_facts(index) == network_facts(base)
+    fresh = generate(TINY, seed=2).knowledge_base()  # the index itself never needs the network
+    GapIndex(fresh)
+    assert "network" not in vars(fresh)
+
+
+def test_targets_are_requirements_or_headings_over_requirements(kb: KnowledgeBase) -> None:
+    from crosswalk.gap import _EXCLUDED_KINDS, is_target
+
+    for clause in kb.clauses.values():
+        below = kb.descendants(clause.id)
+        expected = clause.kind not in _EXCLUDED_KINDS and (
+            not below or any(kb.clauses[c].kind not in _EXCLUDED_KINDS for c in below)
+        )
+        assert is_target(kb, clause) == expected, clause.id
