@@ -177,6 +177,13 @@ class _Edges:
         result[self.target[nodes[self.source]]] = True
         return result
 
+    def pull(self, nodes: Int, sources: Bool) -> Bool:
+        """Those of ``nodes`` with an edge of this class to one of ``sources``."""
+        numbers = self.gather(nodes)
+        result = np.zeros(sources.size, dtype=np.bool_)
+        result[self.source[numbers[sources[self.target[numbers]]]]] = True
+        return result
+
     def closure(self, start: Bool, claims: Int) -> Bool:
         """``start`` and every node reachable from it."""
         reached = start.copy()
@@ -428,7 +435,7 @@ class GapIndex:
         claims = np.empty(size, dtype=np.int64)
         # seeds: overlapping neighbours of covered nodes, covered nodes, partly implemented
         edges = self._overlapping
-        step = np.flatnonzero(covered[edges.source])
+        step = edges.gather(covered.nonzero()[0])
         neighbours = edges.target[step]
         kept = _first_claims(neighbours, claims)
         reached[neighbours[kept]] = True
@@ -457,9 +464,11 @@ class GapIndex:
         hit[self._equal_part[start]] = True
         return hit[self._equal_part]
 
-    def _linked(self, implemented: Int) -> Bool:
+    def _linked(self, implemented: Int, only: Int | None = None) -> Bool:
         """Nodes reached from an implemented node by a chain whose composition is neither
-        "any" nor exactly "disjoint", or by a mapping chain of at most two steps.
+        "any" nor exactly "disjoint", or by a mapping chain of at most two steps — exactly
+        on the nodes of ``only`` when it is given (the undecided targets), elsewhere perhaps
+        fewer.
 
         The relation sets a chain can compose to fall into eight classes that behave
         alike under the letters E C V I N (state -letter-> state; ✗ = "any", not followed):
@@ -490,15 +499,31 @@ class GapIndex:
         sub = contained.closure(c.step(equal), claims)
         overlaps = self._equal_closure(i.step(equal | sup))
         sub_overlaps = contained.closure(c.step(sup | overlaps), claims)
-        disjoint = covering.closure(n.step(equal | sub), claims)
-        # the last two classes feed no other, so only their contribution to the union counts:
-        # what a closed class already holds adds nothing when followed along its own edges
-        sub_any = contained.closure((i.step(sub | disjoint) | c.step(disjoint)) & ~(sub | sub_overlaps), claims)
-        sup_any = covering.closure((n.step(sup | overlaps | sub_overlaps) | v.step(overlaps)) & ~sup, claims)
-        linked: Bool = equal | sup | sub | overlaps | sub_overlaps | sub_any | sup_any
         # gap.py's fallback: a mapping chain of at most two steps
         one = self._mapping_links.step(start)
-        return linked | one | self._mapping_links.step(one)
+        linked: Bool = equal | sup | sub | overlaps | sub_overlaps | one | self._mapping_links.step(one)
+        rest = only[~linked[only]] if only is not None else None
+        if rest is not None and not rest.size:
+            return linked
+        disjoint = covering.closure(n.step(equal | sub), claims)
+        # The last two classes feed no other, so only what they add to the union counts: a
+        # node a closed class already holds adds nothing along that class's own edges, and
+        # with ``only``, neither does a node that cannot reach an undecided one.
+        if rest is None:
+            sub_seeds = i.step(sub | disjoint) | c.step(disjoint)
+            sup_seeds = n.step(sup | overlaps | sub_overlaps) | v.step(overlaps)
+        else:
+            toward = np.zeros(size, dtype=np.bool_)
+            toward[rest] = True
+            # x reaches ``rest`` along E|C edges iff ``rest`` reaches x along their converses,
+            # and a fact y -I-> x is stored as x -I-> y too (y -C-> x as x -V-> y, N as N, V as C)
+            into_sub = covering.closure(toward, claims).nonzero()[0]
+            into_sup = contained.closure(toward, claims).nonzero()[0]
+            sub_seeds = i.pull(into_sub, sub | disjoint) | v.pull(into_sub, disjoint)
+            sup_seeds = n.pull(into_sup, sup | overlaps | sub_overlaps) | c.pull(into_sup, overlaps)
+        sub_any = contained.closure(sub_seeds & ~(sub | sub_overlaps), claims)
+        sup_any = covering.closure(sup_seeds & ~sup, claims)
+        return linked | sub_any | sup_any
 
     # -- analysis ----------------------------------------------------------------------
 
@@ -517,10 +542,9 @@ class GapIndex:
         full, partial = self._implemented(inventory)
         covered, covered_via = self._covered(full)
         overlap, overlap_via = self._overlap(covered, partial)
-        linked = self._linked(np.concatenate([full, partial]))
-
         chosen = self._targets[target]
         nodes = chosen.nodes
+        linked = self._linked(np.concatenate([full, partial]), only=nodes[~(covered | overlap)[nodes]])
         codes = np.full(nodes.size, _GAP, dtype=np.int8)
         codes[linked[nodes]] = _UNDETERMINED
         codes[overlap[nodes]] = _PARTIAL

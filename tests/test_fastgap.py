@@ -296,6 +296,12 @@ def test_the_eight_class_closures_are_the_walk_search(model) -> None:
             near.update(kb.mapping_neighbours.get(first, ()))
     linked = index._linked(np.array(sorted(start), dtype=np.int64))
     assert set(np.flatnonzero(linked).tolist()) == walks(index, start) | near
+    # asked only about some nodes (the undecided targets), it is exact on those
+    others = sorted(set(range(len(index.nodes))) - start)
+    for only in (others, others[::2], others[-1:]):
+        chosen = np.array(only, dtype=np.int64)
+        partly = index._linked(np.array(sorted(start), dtype=np.int64), only=chosen)
+        assert np.array_equal(partly[chosen], linked[chosen])
 
 
 # -- generated catalogues and the bundled data ----------------------------------------------
