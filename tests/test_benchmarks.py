@@ -17,3 +17,29 @@ def test_benchmark_suite_runs_on_the_bundled_data(tmp_path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     table = output.read_text(encoding="utf-8")
     assert "full path-consistency closure" in table and "fastgap" in table
+
+
+def test_excel_writer_benchmark_runs_and_compares_both_writers() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_excel.py"), "--targets", "30", "--controls", "20", "--repeat", "1"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "| openpyxl |" in result.stdout and "| xlsxwriter |" in result.stdout
+
+
+def test_both_excel_writers_write_the_same_cells(tmp_path) -> None:
+    import openpyxl
+
+    from benchmarks.bench_excel import rows, write_openpyxl, write_xlsxwriter
+
+    matrix, gaps = rows(12, 9)
+    matrix[0][0] = "=HYPERLINK(1)"  # hostile text stays text in both
+    values = []
+    for writer in (write_openpyxl, write_xlsxwriter):
+        path = tmp_path / f"{writer.__name__}.xlsx"
+        writer(path, matrix, gaps, 9)
+        book = openpyxl.load_workbook(path)
+        values.append({name: [[c.value for c in row] for row in book[name].iter_rows()] for name in ("Matrix", "Gaps")})
+        assert book["Matrix"]["A2"].data_type == "s"
+    assert values[0] == values[1]
