@@ -67,18 +67,20 @@ from crosswalk.inference import DIS, EQ, INT, SUB, SUP
 from crosswalk.inventory import Inventory, Profile
 from crosswalk.model import Clause, Mapping
 from crosswalk.relations import (
+    ALL,
     CONTAINED,
     COVERING,
     OVERLAPPING,
     Relation,
     RelationSet,
+    compose_masks,
     converse_mask,
 )
 
 if TYPE_CHECKING:
     from crosswalk.knowledge import KnowledgeBase
 
-__all__ = ["LETTERS", "STATUS_NAMES", "FastGapReport", "GapIndex", "fast_gap_analysis"]
+__all__ = ["LETTERS", "STATUS_NAMES", "ChainRelations", "FastGapReport", "GapIndex", "fast_gap_analysis", "index_of"]
 
 STATUS_NAMES = ("not_applicable", "gap", "undetermined", "partial", "covered")
 """Status codes of :attr:`FastGapReport.codes`, weakest first (the words of gap.py)."""
@@ -96,6 +98,41 @@ _UNREACHED = -3
 
 Int = npt.NDArray[np.int64]
 Bool = npt.NDArray[np.bool_]
+_FACT_SETS = tuple(LETTERS)  # the relation sets a fact can carry, in a fixed order
+
+
+def _walk_tables() -> tuple[tuple[int, ...], npt.NDArray[np.uint16], npt.NDArray[np.uint16], Int]:
+    """For :meth:`GapIndex.relations_from`: the relation sets a chain from a node can
+    compose to ("any" left out: such a chain says nothing); for each fact set and each of
+    them, the set one fact further, as a bit; the same over every set of them (a row per
+    fact set); and the intersection of each set of them."""
+    states = [EQ]
+    for mask in states:  # grows while it is read
+        for fact in _FACT_SETS:
+            after = compose_masks(mask, fact)
+            if after != ALL and after not in states:
+                states.append(after)
+    count = len(states)
+    assert count <= 16, "states must fit a uint16"
+    single = np.zeros((len(_FACT_SETS), count), dtype=np.uint16)
+    for f, fact in enumerate(_FACT_SETS):
+        for j, mask in enumerate(states):
+            after = compose_masks(mask, fact)
+            single[f, j] = 0 if after == ALL else 1 << states.index(after)
+    subsets = np.arange(1 << count)
+    table = np.zeros((len(_FACT_SETS), 1 << count), dtype=np.uint16)
+    meet = np.full(1 << count, ALL, dtype=np.int64)
+    for j, mask in enumerate(states):
+        present = (subsets >> j) & 1 == 1
+        table |= np.where(present, single[:, j : j + 1], 0).astype(np.uint16)
+        meet[present] &= mask
+    return tuple(states), single, table.ravel(), meet
+
+
+_WALK_STATES, _WALK_SINGLE, _WALK_TABLE, _WALK_MEET = _walk_tables()
+_FACT_CODE = np.full(33, -1, dtype=np.int64)  # relation set -> position in _FACT_SETS
+_FACT_CODE[list(_FACT_SETS)] = np.arange(len(_FACT_SETS))
+_WALK_BITS = np.arange(len(_WALK_STATES), dtype=np.uint16)
 
 
 def _within(masks: Int, allowed: int) -> Bool:
@@ -324,6 +361,7 @@ class GapIndex:
         order = np.argsort(source, kind="stable")
         self._source, self._target, self._mask = source[order], target[order], masks[order]
         self._fact = np.concatenate([numbers, numbers])[order]
+        self._pointer, _ = _csr(self._source, size)
 
         def select(keep: Bool) -> _Edges:
             return _Edges.select(keep, self._source, self._target, size)
@@ -333,6 +371,8 @@ class GapIndex:
             for letter in "ECVIN"
         }
         self._equal_part = _components(self._letters["E"], size)
+        self._followed = select(_FACT_CODE[self._mask] >= 0)  # every edge with a letter
+        self._walk_row = _FACT_CODE[self._mask[self._followed.number]] << len(_WALK_STATES)
         self._covering = select(_within(self._mask, COVERING))  # source ⊇ target: E or V
         self._contained = select(_within(self._mask, CONTAINED))  # source ⊆ target: E or C
         self._overlapping = select(_within(self._mask, OVERLAPPING))
@@ -525,6 +565,42 @@ class GapIndex:
         sup_any = covering.closure(sup_seeds & ~sup, claims)
         return linked | sub_any | sup_any
 
+    # -- relations from one clause ----------------------------------------------------
+
+    def relations_from(self, clause_id: str) -> ChainRelations:
+        """What chains of facts entail between ``clause_id`` and every node: one
+        breadth-first search over (node, composed relation set) states, each node's
+        reachable sets held as bits of one integer, stepped by table lookup."""
+        source = self.index[clause_id]
+        size = len(self.nodes)
+        edges = self._followed
+        claims = np.empty(size, dtype=np.int64)
+        state = np.zeros(size, dtype=np.uint16)  # bit k: some chain composes to _WALK_STATES[k]
+        pending = np.zeros(size, dtype=np.uint16)  # bits a frontier node has not passed on
+        level = np.full((size, len(_WALK_STATES)), -1, dtype=np.int32)  # chain length at first reach
+        state[source] = pending[source] = 1  # the empty chain: equal
+        level[source, 0] = 0
+        frontier = np.array([source], dtype=np.int64)
+        depth = 0
+        while frontier.size:
+            depth += 1
+            numbers = edges.gather(frontier)
+            targets = edges.target[numbers]
+            carried = _WALK_TABLE.take(self._walk_row[numbers] + pending[edges.source[numbers]])
+            pending[frontier] = 0
+            fresh = carried & ~state[targets]
+            keep = fresh != 0
+            targets, fresh = targets[keep], fresh[keep]
+            before = state[targets]
+            np.bitwise_or.at(state, targets, fresh)
+            kept = _first_claims(targets, claims)
+            frontier = targets[kept]
+            added = state[frontier] & ~before[kept]
+            pending[frontier] = added
+            rows, bits = np.nonzero((added[:, None] >> _WALK_BITS) & 1)
+            level[frontier[rows], bits] = depth
+        return ChainRelations(self, clause_id, state, level)
+
     # -- analysis ----------------------------------------------------------------------
 
     def analyse(
@@ -708,7 +784,100 @@ class FastGapReport:
         return [self._control_for(node, "partial"), *lines[::-1]]
 
 
+class ChainRelations:
+    """What chains of facts entail between one clause and every other node.
+
+    For each node: the intersection of the compositions of every chain (walk) of facts
+    that reaches it. Sound — each composition contains the true relation, so their
+    intersection does too — and found in time near-linear in the number of facts; but
+    never tighter than :meth:`crosswalk.knowledge.KnowledgeBase.relation`, whose path
+    consistency also intersects at the nodes in between. ``relation()`` is "any" for a
+    node no informative chain reaches.
+    """
+
+    def __init__(self, index: GapIndex, clause_id: str, state: npt.NDArray[np.uint16], level: npt.NDArray[np.int32]) -> None:
+        self.gap_index = index
+        self.source = clause_id
+        self._state = state
+        self._level = level
+        self._masks = _WALK_MEET[state]
+
+    def __repr__(self) -> str:
+        return f"<ChainRelations from {self.source}: {len(self.related())} related clauses>"
+
+    def relation(self, clause_id: str) -> RelationSet:
+        """The relation set the chains entail from the source to ``clause_id``."""
+        return RelationSet(int(self._masks[self.gap_index.index[clause_id]]))
+
+    def related(self, framework: str | None = None) -> dict[str, RelationSet]:
+        """Every clause (of ``framework``, if given) with something entailed, source excluded."""
+        nodes = self.gap_index.nodes
+        found = np.flatnonzero(self._masks != ALL).tolist()
+        prefix = f"{framework}:" if framework else ""
+        return {
+            nodes[n]: RelationSet(int(self._masks[n]))
+            for n in found
+            if nodes[n] != self.source and nodes[n].startswith(prefix) and not nodes[n].startswith("∪(")
+        }
+
+    def chains(self, clause_id: str) -> list[list[tuple[int, int]]]:
+        """One shortest chain per relation set the chains to ``clause_id`` compose to (the
+        relation is the intersection of their compositions): each step is a fact's number
+        and its relation set read along the chain, source first."""
+        index = self.gap_index
+        node = index.index[clause_id]
+        level = self._level
+        result = []
+        for k in np.flatnonzero(level[node] >= 0).tolist():
+            chain: list[tuple[int, int]] = []
+            at, bit = node, k
+            while level[at, bit] > 0:
+                # the facts into `at` are its out-edges read backwards: take one from a node
+                # reached a step earlier in a relation set that this fact steps to `bit`
+                for edge in range(int(index._pointer[at]), int(index._pointer[at + 1])):
+                    inward = converse_mask(int(index._mask[edge]))
+                    if _FACT_CODE[inward] < 0:
+                        continue
+                    before = int(index._target[edge])
+                    steps = np.flatnonzero(
+                        (level[before] == level[at, bit] - 1) & (_WALK_SINGLE[_FACT_CODE[inward]] == 1 << bit)
+                    )
+                    if steps.size:
+                        chain.append((int(index._fact[edge]), inward))
+                        at, bit = before, int(steps[0])
+                        break
+                else:  # pragma: no cover - a state reached at depth d has a predecessor at d - 1
+                    raise AssertionError(f"no predecessor of {index.nodes[at]}")
+            result.append(chain[::-1])
+        return result
+
+    def explain(self, clause_id: str) -> list[list[str]]:
+        """The chains of :meth:`chains`, one fact per line, with where each fact comes from."""
+        table = self.gap_index._facts
+        nodes = self.gap_index.nodes
+        result = []
+        for chain in self.chains(clause_id):
+            lines, at = [], self.gap_index.index[self.source]
+            for fact, mask in chain:
+                left, right = int(table.left[fact]), int(table.right[fact])
+                after = right if left == at else left
+                origin = int(table.origin[fact])
+                where = table.mappings[origin].where if origin >= 0 else _KINDS[table.kind[fact]]
+                lines.append(f"{nodes[at]} {RelationSet(mask)} {nodes[after]} [{where}]")
+                at = after
+            result.append(lines)
+        return result
+
+
 _INDEXES: weakref.WeakKeyDictionary[KnowledgeBase, GapIndex] = weakref.WeakKeyDictionary()
+
+
+def index_of(kb: KnowledgeBase) -> GapIndex:
+    """The :class:`GapIndex` of ``kb``, built on first use and kept while ``kb`` lives."""
+    index = _INDEXES.get(kb)
+    if index is None:
+        index = _INDEXES[kb] = GapIndex(kb)
+    return index
 
 
 def fast_gap_analysis(
@@ -719,9 +888,6 @@ def fast_gap_analysis(
     profile: Profile | None = None,
     risk_frameworks: Iterable[str] | None = None,
 ) -> FastGapReport:
-    """Chain-based gap analysis of ``inventory`` against ``target`` (module doc); the
-    :class:`GapIndex` is built on first use and kept while ``kb`` lives."""
-    index = _INDEXES.get(kb)
-    if index is None:
-        index = _INDEXES[kb] = GapIndex(kb)
-    return index.analyse(inventory, target=target, profile=profile, risk_frameworks=risk_frameworks)
+    """Chain-based gap analysis of ``inventory`` against ``target`` (module doc), on
+    :func:`index_of` ``kb``."""
+    return index_of(kb).analyse(inventory, target=target, profile=profile, risk_frameworks=risk_frameworks)

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.synthetic import Size, generate
-from crosswalk.errors import UnknownFrameworkError
+from crosswalk.errors import UnknownClauseError, UnknownFrameworkError
 from crosswalk.fastgap import LETTERS, STATUS_NAMES, GapIndex, fast_gap_analysis
 from crosswalk.gap import gap_analysis
 from crosswalk.inference import DIS, Derivation
@@ -381,3 +381,61 @@ def test_targets_are_requirements_or_headings_over_requirements(kb: KnowledgeBas
             not below or any(kb.clauses[c].kind not in _EXCLUDED_KINDS for c in below)
         )
         assert is_target(kb, clause) == expected, clause.id
+
+
+# -- relations from one clause along chains -------------------------------------------------
+
+
+def walk_meet(index: GapIndex, source: int) -> dict[int, int]:
+    """Reference: every (node, composed relation set) a walk reaches, intersected per node."""
+    seen = {(source, 1)}
+    queue = deque(seen)
+    while queue:
+        node, mask = queue.popleft()
+        for edge in range(int(index._source.size)):
+            if index._source[edge] == node and int(index._mask[edge]) in LETTERS:
+                state = (int(index._target[edge]), compose_masks(mask, int(index._mask[edge])))
+                if state[1] != ALL and state not in seen:
+                    seen.add(state)
+                    queue.append(state)
+    meet: dict[int, int] = {}
+    for node, mask in seen:
+        meet[node] = meet.get(node, ALL) & mask
+    return meet
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(models())
+def test_chain_relations_are_the_walk_intersection_sound_and_explained(model) -> None:
+    kb, _, truth, *_ = model
+    index = GapIndex(kb)
+    closure = kb.closure
+    for source in truth:
+        found = index.relations_from(source)
+        meet = walk_meet(index, index.index[source])
+        for node, name in enumerate(index.nodes):
+            mask = found.relation(name).mask
+            assert mask == meet.get(node, ALL), (source, name)
+            # sound: contains what path consistency entails, hence the true relation
+            assert closure.mask(index.index[source], node) & ~mask == 0, (source, name)
+            if name in truth and name != source:
+                assert true_relation(truth[source], truth[name]).bit & mask
+            # explained: the chains compose to sets whose intersection is the relation
+            composed = ALL
+            for chain in found.chains(name):
+                step = 1  # equal
+                for _, relation in chain:
+                    step = compose_masks(step, relation)
+                composed &= step
+            assert composed == mask, (source, name)
+
+
+def test_chain_relations_on_the_bundled_data(kb: KnowledgeBase) -> None:
+    found = kb.chain_relations("iso23894:6.4.2")
+    related = found.related("gbt46347")
+    assert related and all(name.startswith("gbt46347:") for name in related)
+    for name, relation in related.items():
+        assert kb.relation("iso23894:6.4.2", name).relations.mask & ~relation.mask == 0  # never tighter than PC
+        assert all(chain and chain[0].startswith("iso23894:6.4.2 ") for chain in found.explain(name))
+    with pytest.raises(UnknownClauseError):
+        kb.chain_relations("iso23894:99.99")
