@@ -148,6 +148,10 @@ def _csr(sources: Int, size: int) -> tuple[Int, Int]:
     return pointer, degree
 
 
+_DENSE_EDGES = 8192
+"""Up to this many edges, a closure makes whole passes over them instead of keeping a
+frontier: fewer numpy calls per level, which is what small networks pay for."""
+
 _counting: Int = np.arange(1 << 16, dtype=np.int64)
 
 
@@ -224,6 +228,12 @@ class _Edges:
     def closure(self, start: Bool, claims: Int) -> Bool:
         """``start`` and every node reachable from it."""
         reached = start.copy()
+        if self.target.size <= _DENSE_EDGES:  # few edges: whole passes cost less than a frontier
+            count, before = np.count_nonzero(reached), -1
+            while count != before:
+                reached[self.target[reached[self.source]]] = True
+                count, before = np.count_nonzero(reached), count
+            return reached
         frontier = start.nonzero()[0]
         while frontier.size:
             targets = self.target[self.gather(frontier)]
