@@ -257,3 +257,22 @@ def test_standard_prefixes_need_no_declaration() -> None:
     )
     declared = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nSELECT * { ?a skos:x ?b }"
     assert with_standard_prefixes(declared) == declared
+
+
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+def test_items_without_an_ai_act_link_are_exactly_those(kb: KnowledgeBase, engine: str) -> None:
+    # the bundled data links every item; keep half of the GB/T 46347 <-> AI Act mappings
+    sets = [
+        s.model_copy(update={"mappings": s.mappings[: len(s.mappings) // 2]})
+        if {s.subject_framework, s.object_framework} == {"gbt46347", "euaiact"} else s
+        for s in kb.mapping_sets
+    ]
+    thinner = KnowledgeBase(kb.frameworks.values(), kb.clauses.values(), sets)
+    linked = set()
+    for m in thinner.mappings:
+        ends = {*m.subjects, m.object}
+        if any(e.startswith("euaiact:") for e in ends):
+            linked |= {e for e in ends if e.startswith("gbt46347:")}
+    expected = {c.id for c in thinner.clauses_of("gbt46347") if c.kind == "capability_item"} - linked
+    found = query(thinner, "gbt46347-items-without-euaiact-link", engine=engine)
+    assert set(found.item) == expected and expected
