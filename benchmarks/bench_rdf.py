@@ -17,6 +17,7 @@ Steps:
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import statistics
 import sys
 import tempfile
@@ -29,6 +30,7 @@ import crosswalk
 from crosswalk.rdf import read_rdf, to_graph, write_rdf
 from crosswalk.sparql import get_named_query, named_queries, run_query, to_store
 
+ROOT = Path(__file__).resolve().parent.parent
 PARAMETERS: dict[str, dict[str, Any]] = {
     "mappings-of-clause": {"clause": "iso31000:6.4.2"},
     "clauses-by-framework": {"framework": "euaiact"},
@@ -61,7 +63,14 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per step (median shown)")
+    parser.add_argument("--output", type=Path, help="also write the table to this markdown file")
     options = parser.parse_args(argv)
+    lines: list[str] = []
+
+    def emit(line: str) -> None:
+        print(line, flush=True)
+        lines.append(line)
+
     repeat = max(1, options.repeat)
     try:
         import pyoxigraph
@@ -70,11 +79,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
     kb = crosswalk.load()
-    print(f"{kb!r}; median of {repeat} run(s), in ms")
-    print(f"{'step':<52}{'rdflib':>10}{'oxigraph':>10}{'ratio':>9}")
+    emit(f"{kb!r}; median of {repeat} run(s), in ms")
+    emit(f"{'step':<52}{'rdflib':>10}{'oxigraph':>10}{'ratio':>9}")
     graph = to_graph(kb, store="SimpleMemory")
     store = to_store(kb)
-    print(row(f"export: to_graph ({len(graph)} triples)", median_time(lambda: to_graph(kb), repeat), None))
+    emit(row(f"export: to_graph ({len(graph)} triples)", median_time(lambda: to_graph(kb), repeat), None))
 
     with tempfile.TemporaryDirectory() as directory:
         turtle = Path(directory) / "kb.ttl"
@@ -85,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             ("Turtle", "turtle", pyoxigraph.RdfFormat.TURTLE),
             ("N-Triples", "nt", pyoxigraph.RdfFormat.N_TRIPLES),
         ):
-            print(
+            emit(
                 row(
                     f"export: write {name}",
                     median_time(lambda f=rdflib_format: graph.serialize(format=f), repeat),
@@ -108,19 +117,33 @@ def main(argv: list[str] | None = None) -> int:
                 fresh.load(d, format=f)
                 return fresh
 
-            print(row(f"load: parse {name}", median_time(rdflib_load, repeat), median_time(oxigraph_load, repeat)))
-        print(row("load: read_rdf (Turtle to KnowledgeBase)", median_time(lambda: read_rdf(turtle), repeat), None))
+            emit(row(f"load: parse {name}", median_time(rdflib_load, repeat), median_time(oxigraph_load, repeat)))
+        emit(row("load: read_rdf (Turtle to KnowledgeBase)", median_time(lambda: read_rdf(turtle), repeat), None))
 
+    # the queries run on the knowledge base with a real gap report (gaps-by-domain reads it)
+    inventory = kb.read_inventory(ROOT / "examples" / "cn-enterprise.yaml")
+    graph = to_graph(kb, inventory=inventory, report=kb.gap(inventory, target="gbt46347"), store="SimpleMemory")
+    store = to_store(graph)
+    emit(f"queries on the knowledge base and the gap report of examples/cn-enterprise.yaml ({len(graph)} triples)")
     for name in named_queries():
         named = get_named_query(name)
         bindings = named.bindings(PARAMETERS.get(name, {}))
-        print(
+        emit(
             row(
                 f"query: {name}",
                 median_time(lambda t=named.text, b=bindings: run_query(graph, t, bindings=b, engine="rdflib"), repeat),
                 median_time(lambda t=named.text, b=bindings: run_query(store, t, bindings=b, engine="oxigraph"), repeat),
             )
         )
+    if options.output:
+        command = f"python benchmarks/bench_rdf.py --repeat {repeat} --output {options.output}"
+        started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        text = "\n".join(lines)
+        options.output.write_text(
+            f"# RDF and SPARQL: rdflib against Oxigraph\n\nCommand: `{command}`  \nRun: {started}\n\n```\n{text}\n```\n",
+            encoding="utf-8",
+        )
+        print(f"\nwritten to {options.output}")
     return 0
 
 

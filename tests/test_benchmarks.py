@@ -43,3 +43,21 @@ def test_both_excel_writers_write_the_same_cells(tmp_path) -> None:
         values.append({name: [[c.value for c in row] for row in book[name].iter_rows()] for name in ("Matrix", "Gaps")})
         assert book["Matrix"]["A2"].data_type == "s"
     assert values[0] == values[1]
+
+
+def test_rdf_benchmark_times_every_named_query_on_both_engines(tmp_path) -> None:
+    import pytest
+
+    pytest.importorskip("pyoxigraph")
+    from crosswalk.sparql import named_queries
+
+    output = tmp_path / "rdf.md"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_rdf.py"), "--repeat", "1", "--output", str(output)],
+        capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    table = output.read_text(encoding="utf-8")
+    for name in named_queries():
+        line = next(line for line in table.splitlines() if line.startswith(f"query: {name} "))
+        assert line.rstrip().endswith("x"), line  # timed on rdflib and on Oxigraph
