@@ -52,23 +52,31 @@ Row = dict[str, Any]
 # -- measuring ------------------------------------------------------------------------------
 
 
+SAMPLE_SECONDS = 0.5
+"""Operations faster than this are run until about this much time is spent (at most 200
+runs, at least ``--repeat``): a median of five runs of a millisecond is mostly noise."""
+
+
 def measure(operation: Callable[[], object], repeat: int, *, traced: bool = True, warm: bool = True) -> Row:
-    """Median time of ``repeat`` runs (after one untimed warm-up run that fills lazy caches,
-    unless ``warm`` is false), and the traced allocation peak of one more run."""
+    """Median time of at least ``repeat`` runs (more for fast operations, see
+    SAMPLE_SECONDS; after one untimed warm-up run that fills lazy caches, unless ``warm``
+    is false), and the traced allocation peak of one more run."""
     if warm:
         operation()
-    times = []
-    for _ in range(repeat):
+    times: list[float] = []
+    while len(times) < repeat or (sum(times) < SAMPLE_SECONDS and len(times) < 200):
         start = time.perf_counter()
         operation()
         times.append(time.perf_counter() - start)
+        if not warm and len(times) >= repeat:
+            break  # cold measurements (fresh processes) keep the requested count
     peak = None
     if traced:
         tracemalloc.start()
         operation()
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
-    return {"seconds": statistics.median(times), "runs": repeat, "traced_mb": peak}
+    return {"seconds": statistics.median(times), "runs": len(times), "traced_mb": peak}
 
 
 def cache_path(size: Size, seed: int) -> Path:
@@ -145,7 +153,7 @@ def bundled_excel(args: argparse.Namespace) -> list[Row]:
     kb = crosswalk.load()
     report = kb.gap(EXAMPLE, target=TARGET)
     with tempfile.TemporaryDirectory() as folder:
-        paths = iter(Path(folder) / f"gap-{n}.xlsx" for n in range(args.repeat + 2))
+        paths = (Path(folder) / f"gap-{n}.xlsx" for n in itertools.count())
         row = measure(lambda: report.to_excel(next(paths)), args.repeat)
     return [{"operation": "Excel export of that report", **row}]
 
@@ -250,23 +258,35 @@ def synthetic_baseline(args: argparse.Namespace) -> list[Row]:
     index = kb.network.index
     targets = [index[c.id] for c in kb.clauses_of(data.target) if is_target(kb, c)]
     times: list[float] = []
+    interleaved = ""
     if args.child == "per-target":
+        from crosswalk.fastgap import GapIndex
+
         def search_all() -> None:
             for target in targets:
                 per_target_search(edges, target, full, partial)
 
         sample = timed_sample(targets, lambda t: per_target_search(edges, t, full, partial), budget=args.budget, seed=args.seed)
-        # when a whole pass fits the budget, time whole passes (a median, like fastgap's rows)
+        # when a whole pass fits the budget, time whole passes, each right after a burst of
+        # fastgap runs on the same data: on a shared machine whose speed drifts, the ratio
+        # of neighbouring measurements is steadier than that of two processes' medians
+        fast = GapIndex(kb)
+        fast.analyse(data.inventory, target=data.target)
+        ratios = []
         while sample.complete and len(times) < args.repeat and sum(times) < args.budget:
+            burst = measure(lambda: fast.analyse(data.inventory, target=data.target), 5, traced=False)
             start = time.perf_counter()
             search_all()
             times.append(time.perf_counter() - start)
+            ratios.append(times[-1] / burst["seconds"])
+        if ratios:
+            interleaved = f"; {statistics.median(ratios):,.0f}× fastgap when interleaved with it ({len(ratios)} rounds)"
         what, unit = "per-target BFS over edges (pure Python; chain statuses, no union rule)", "targets"
     else:
         pairs = PairGrid(sorted(full | partial), targets)
         sample = timed_sample(pairs, lambda pair: path_enumeration(edges, *pair), budget=args.budget, seed=args.seed)
         what, unit = "naive path enumeration, simple paths ≤ 4 edges per (implemented, target) pair", "pairs"
-    note = f"all {sample.total:,} {unit}" if sample.complete else (
+    note = f"all {sample.total:,} {unit}{interleaved}" if sample.complete else (
         f"EXTRAPOLATED from {sample.done:,} of {sample.total:,} {unit} ({sample.seconds:.0f} s sample)"
     )
     seconds = statistics.median(times) if times else sample.estimate
