@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -94,12 +95,14 @@ def main(argv: list[str] | None = None) -> int:
             ("Turtle", "turtle", pyoxigraph.RdfFormat.TURTLE),
             ("N-Triples", "nt", pyoxigraph.RdfFormat.N_TRIPLES),
         ):
+            def rdflib_write(f: str = rdflib_format) -> object:
+                return graph.serialize(format=f)
+
+            def oxigraph_write(f: Any = oxigraph_format) -> object:
+                return store.dump(format=f, from_graph=pyoxigraph.DefaultGraph())
+
             emit(
-                row(
-                    f"export: write {name}",
-                    median_time(lambda f=rdflib_format: graph.serialize(format=f), repeat),
-                    median_time(lambda f=oxigraph_format: store.dump(format=f, from_graph=pyoxigraph.DefaultGraph()), repeat),
-                )
+                row(f"export: write {name}", median_time(rdflib_write, repeat), median_time(oxigraph_write, repeat))
             )
         for name, path, rdflib_format, oxigraph_format in (
             ("Turtle", turtle, "turtle", pyoxigraph.RdfFormat.TURTLE),
@@ -131,13 +134,13 @@ def main(argv: list[str] | None = None) -> int:
         emit(
             row(
                 f"query: {name}",
-                median_time(lambda t=named.text, b=bindings: run_query(graph, t, bindings=b, engine="rdflib"), repeat),
-                median_time(lambda t=named.text, b=bindings: run_query(store, t, bindings=b, engine="oxigraph"), repeat),
+                median_time(partial(run_query, graph, named.text, bindings=bindings, engine="rdflib"), repeat),
+                median_time(partial(run_query, store, named.text, bindings=bindings, engine="oxigraph"), repeat),
             )
         )
     if options.output:
         command = f"python benchmarks/bench_rdf.py --repeat {repeat} --output {options.output}"
-        started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         text = "\n".join(lines)
         options.output.write_text(
             f"# RDF and SPARQL: rdflib against Oxigraph\n\nCommand: `{command}`  \nRun: {started}\n\n```\n{text}\n```\n",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from crosswalk.inventory import Profile
 from crosswalk.model import Clause
 
-__all__ = ["Applicability", "applicability", "OPERATOR_ROLES"]
+__all__ = ["OPERATOR_ROLES", "Applicability", "applicability"]
 
 OPERATOR_ROLES = frozenset(
     {"provider", "deployer", "importer", "distributor", "authorised_representative", "product_manufacturer"}
@@ -65,13 +65,13 @@ def applicability(clause: Clause, profile: Profile | None) -> Applicability:
             return Applicability(
                 False, f"addressed to {', '.join(sorted(operators))}; the profile has the role(s) {roles}"
             )
-    if clause.categories and "any" not in clause.categories:
-        if not set(clause.categories) & set(profile.categories):
-            categories = ", ".join(profile.categories) or "none"
-            return Applicability(
-                False,
-                f"applies to {', '.join(clause.categories)} systems; the profile's categories: {categories}",
-            )
+    if (clause.categories and "any" not in clause.categories
+            and not set(clause.categories) & set(profile.categories)):
+        categories = ", ".join(profile.categories) or "none"
+        return Applicability(
+            False,
+            f"applies to {', '.join(clause.categories)} systems; the profile's categories: {categories}",
+        )
     if clause.applies_from is not None and profile.as_of is not None:
         date = _date(clause, profile)
         if date is not None and profile.as_of < date:

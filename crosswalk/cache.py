@@ -70,7 +70,7 @@ def read_cached(key: str) -> KnowledgeBase | None:
     path = directory / f"kb-{key}.pickle"
     try:
         with path.open("rb") as handle:
-            return pickle.load(handle)  # noqa: S301 - our own file, keyed by content hash
+            return pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None
 

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["AliasIndex", "Citation", "parse_citation", "normalise_text"]
+__all__ = ["AliasIndex", "Citation", "normalise_text", "parse_citation"]
 
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 

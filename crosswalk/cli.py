@@ -13,7 +13,7 @@ from typing import Any
 
 from crosswalk.errors import CrosswalkError
 
-__all__ = ["main", "build_parser"]
+__all__ = ["build_parser", "main"]
 
 
 class _Progress:

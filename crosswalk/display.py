@@ -26,26 +26,26 @@ if TYPE_CHECKING:
     from crosswalk.model import Clause, Framework, MappingSet
 
 __all__ = [
-    "STATUS_COLOURS",
-    "RELATION_COLOURS",
     "CHART_COLOURS",
     "FRAMEWORK_PALETTE",
-    "safe_url",
-    "framework_colour",
-    "table_html",
-    "explanation_text",
-    "derivation_html",
-    "relation_html",
-    "clause_text",
+    "RELATION_COLOURS",
+    "STATUS_COLOURS",
     "clause_card_html",
     "clause_html",
+    "clause_text",
+    "derivation_html",
+    "explanation_text",
     "framework_card_html",
+    "framework_colour",
     "framework_html",
+    "gap_html",
+    "gap_summary_text",
+    "knowledge_html",
     "mapping_html",
     "mapping_set_html",
-    "knowledge_html",
-    "gap_summary_text",
-    "gap_html",
+    "relation_html",
+    "safe_url",
+    "table_html",
 ]
 
 STATUS_COLOURS = {

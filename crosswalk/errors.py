@@ -11,17 +11,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "CitationError",
+    "ContradictionError",
     "CrosswalkError",
-    "Problem",
     "DataError",
+    "EndpointError",
+    "ExportError",
+    "InventoryError",
+    "Problem",
+    "QueryError",
     "UnknownClauseError",
     "UnknownFrameworkError",
-    "CitationError",
-    "InventoryError",
-    "ContradictionError",
-    "ExportError",
-    "EndpointError",
-    "QueryError",
 ]
 
 

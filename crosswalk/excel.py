@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from crosswalk.gap import GapReport
     from crosswalk.knowledge import KnowledgeBase
 
-__all__ = ["write_gap_workbook", "write_inventory_template", "STATUS_COLOURS", "safe_cell_value"]
+__all__ = ["STATUS_COLOURS", "safe_cell_value", "write_gap_workbook", "write_inventory_template"]
 
 STATUS_COLOURS = {
     "covered": "C6EFCE",

@@ -229,10 +229,10 @@ class _Edges:
         """``start`` and every node reachable from it."""
         reached = start.copy()
         if self.target.size <= _DENSE_EDGES:  # few edges: whole passes cost less than a frontier
-            count, before = np.count_nonzero(reached), -1
+            count, before = int(np.count_nonzero(reached)), -1
             while count != before:
                 reached[self.target[reached[self.source]]] = True
-                count, before = np.count_nonzero(reached), count
+                count, before = int(np.count_nonzero(reached)), count
             return reached
         frontier = start.nonzero()[0]
         while frontier.size:

@@ -44,15 +44,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "STATUSES",
+    "CapabilityEstimate",
     "Evidence",
     "Finding",
-    "RiskFinding",
-    "SectionSummary",
-    "CapabilityEstimate",
     "GapReport",
+    "RiskFinding",
+    "ScoringModel",
+    "SectionSummary",
     "gap_analysis",
     "is_target",
-    "ScoringModel",
     "load_scoring_model",
 ]
 
@@ -574,7 +574,7 @@ def _next_steps(
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Clauses whose full implementation would cover the target, and planned controls citing them."""
     candidates = [nodes[target]]
-    for node, mask in closure.neighbours(target).items():
+    for node in closure.neighbours(target):
         if closure.mask(node, target) & ~COVERING == 0 and nodes[node] in kb.clauses:
             candidates.append(nodes[node])
     candidates = sorted(set(candidates), key=lambda c: (c != nodes[target], kb.clauses[c].depth, c))[:4]
@@ -631,7 +631,7 @@ def _risk_findings(
                         partly.append((owners[0][0].id, mapping.subject, mapping))
                         break
                 else:
-                    for node, mask in closure.neighbours(requirement).items():
+                    for node in closure.neighbours(requirement):
                         if node in covered and closure.mask(node, requirement) & ~OVERLAPPING == 0:
                             partly.append((covered[node].control, mapping.subject, mapping))
                             break

@@ -24,18 +24,18 @@ from crosswalk.model import (
 )
 
 __all__ = [
-    "SourceEntry",
-    "AdoptionEntry",
-    "FrameworkEntry",
-    "DatesEntry",
-    "CategoryDatesEntry",
-    "ClauseEntry",
     "AdoptedClauseEntry",
+    "AdoptionEntry",
     "CatalogueFile",
     "CataloguePartFile",
+    "CategoryDatesEntry",
+    "ClauseEntry",
+    "DatesEntry",
+    "FrameworkEntry",
     "MappingEntry",
-    "MappingSetEntry",
     "MappingFile",
+    "MappingSetEntry",
+    "SourceEntry",
     "json_schemas",
 ]
 

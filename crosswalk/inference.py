@@ -35,17 +35,17 @@ from crosswalk.relations import (
 )
 
 __all__ = [
-    "Fact",
-    "Network",
-    "Closure",
-    "Derivation",
-    "minimal_conflict",
-    "RATIONALE_STRICTNESS",
+    "DIS",
     "EQ",
+    "INT",
+    "RATIONALE_STRICTNESS",
     "SUB",
     "SUP",
-    "INT",
-    "DIS",
+    "Closure",
+    "Derivation",
+    "Fact",
+    "Network",
+    "minimal_conflict",
 ]
 
 EQ = Relation.EQUAL.bit

@@ -30,17 +30,17 @@ if TYPE_CHECKING:
     from crosswalk.knowledge import KnowledgeBase
 
 __all__ = [
-    "ControlStatus",
-    "Coverage",
-    "ClauseRef",
-    "Control",
-    "Profile",
-    "Inventory",
-    "read_inventory",
-    "read_profile",
-    "inventory_from_records",
     "CONTROL_COLUMNS",
     "LIMITS",
+    "ClauseRef",
+    "Control",
+    "ControlStatus",
+    "Coverage",
+    "Inventory",
+    "Profile",
+    "inventory_from_records",
+    "read_inventory",
+    "read_profile",
 ]
 
 ControlStatus = Literal["implemented", "partially_implemented", "planned", "not_implemented"]
@@ -472,7 +472,7 @@ def _from_table(rows: Sequence[Sequence[Any]], kb: KnowledgeBase, file: str, she
     for index, name in enumerate(header):
         if name and name not in CONTROL_COLUMNS:
             problems.append(Problem(file, f"{'sheet ' + repr(sheet) + ', ' if sheet else ''}row 1, column {_letter(index)}", "header", f"unknown column {name!r}"))
-    if len(set(h for h in header if h)) != len([h for h in header if h]):
+    if len({h for h in header if h}) != len([h for h in header if h]):
         problems.append(Problem(file, "row 1", "header", "a column name appears twice"))
     columns = {name: _letter(i) for i, name in enumerate(header) if name in CONTROL_COLUMNS}
     records = []
@@ -516,7 +516,7 @@ def _read_xlsx(path: Path, kb: KnowledgeBase) -> Inventory:
 
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except Exception as error:  # openpyxl raises many types on corrupt files
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many types on corrupt files
         raise InventoryError([Problem(file, "", "format", f"openpyxl could not read the workbook: {type(error).__name__}: {error}")]) from None
     try:
         names = workbook.sheetnames

@@ -33,13 +33,14 @@ from crosswalk.inference import (
     minimal_conflict,
 )
 from crosswalk.model import Clause, Framework, Mapping, MappingSet
-from crosswalk.relations import COVERING as COVERING_MASK, Relation, RelationSet
+from crosswalk.relations import COVERING as COVERING_MASK
+from crosswalk.relations import Relation, RelationSet
 from crosswalk.resources import mappings_dir
 
 if TYPE_CHECKING:
     import networkx
 
-__all__ = ["KnowledgeBase", "InferredRelation", "Addressing", "load", "union_node"]
+__all__ = ["Addressing", "InferredRelation", "KnowledgeBase", "load", "union_node"]
 
 _STRM_MASK = {r.value: r.bit for r in Relation}
 _CHILD_OF_PARENT = EQ | SUB
@@ -367,9 +368,9 @@ class KnowledgeBase:
         # a word that is itself a local id of that framework ("planning.governance")
         for token in sorted(citation.tokens(), key=len, reverse=True):
             found = self.find_clause(f"{citation.prefix}:{token}")
-            if found is not None and ("." in token or not token.isdigit() or citation.local in (None, token)):
-                if citation.local is None or len(token) >= len(citation.local):
-                    return found
+            plausible = "." in token or not token.isdigit() or citation.local in (None, token)
+            if found is not None and plausible and (citation.local is None or len(token) >= len(citation.local)):
+                return found
         if citation.local is not None:
             found = self.find_clause(citation.id)
             if found is not None:
@@ -615,7 +616,7 @@ class KnowledgeBase:
             node = index.get(requirement)
             if node is None:
                 continue
-            for other, _ in closure.neighbours(node).items():
+            for other in closure.neighbours(node):
                 name = nodes[other]
                 if name in seen or name not in self.clauses or closure.mask(other, node) & ~COVERING_MASK:
                     continue

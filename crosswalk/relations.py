@@ -21,16 +21,16 @@ from functools import cache
 from crosswalk.resources import ontologies_dir
 
 __all__ = [
+    "ALL",
+    "CONTAINED",
+    "COVERING",
+    "EMPTY",
+    "OVERLAPPING",
     "Relation",
     "RelationSet",
-    "ALL",
-    "EMPTY",
-    "COVERING",
-    "OVERLAPPING",
-    "CONTAINED",
     "compose_masks",
-    "converse_mask",
     "composition_table",
+    "converse_mask",
     "status_of_mask",
 ]
 
@@ -219,7 +219,7 @@ class RelationSet:
         return iter(_relations_of(self.mask))
 
     def __len__(self) -> int:
-        return bin(self.mask).count("1")
+        return self.mask.bit_count()
 
     def __contains__(self, relation: object) -> bool:
         return isinstance(relation, Relation) and bool(self.mask & relation.bit)

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from crosswalk.knowledge import KnowledgeBase
     from crosswalk.model import Clause, Mapping
 
-__all__ = ["pair_statistics", "stats_markdown", "unlinked_clauses", "redundant_mappings"]
+__all__ = ["pair_statistics", "redundant_mappings", "stats_markdown", "unlinked_clauses"]
 
 
 def pair_statistics(kb: KnowledgeBase) -> list[dict[str, Any]]:
@@ -121,8 +121,8 @@ def redundant_mappings(
                 found.append(
                     (
                         mapping,
-                        f"{mapping.subject} {mapping.relation} {mapping.object} already follows from the other "
-                        f"mappings and the hierarchy (through {', '.join(witnesses)})",
+                        (f"{mapping.subject} {mapping.relation} {mapping.object} already follows from the other "
+                        f"mappings and the hierarchy (through {', '.join(witnesses)})"),
                     )
                 )
                 break

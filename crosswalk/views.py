@@ -45,17 +45,17 @@ if TYPE_CHECKING:
     from crosswalk.knowledge import KnowledgeBase
 
 __all__ = [
-    "Link",
     "ClauseView",
     "FrameworkView",
+    "Link",
     "Neighbourhood",
     "clause_view",
-    "framework_view",
-    "links_of",
-    "neighbourhood",
     "coverage_frame",
     "coverage_heatmap",
     "domain_chart",
+    "framework_view",
+    "links_of",
+    "neighbourhood",
 ]
 
 _STRM = frozenset(r.value for r in Relation)

@@ -238,7 +238,7 @@ def test_atomic_write_leaves_previous_file_on_failure(tmp_path: Path, kb: Knowle
     output.write_bytes(b"old")
     import openpyxl.workbook.workbook as wb
 
-    def explode(self, filename):  # noqa: ANN001
+    def explode(self, filename):
         Path(filename).write_bytes(b"half")
         raise OSError("disk full")
 

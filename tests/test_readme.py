@@ -14,7 +14,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_python_examples_run(tmp_path) -> None:
-    blocks = re.findall(r"```python\n(.*?)```", README, flags=re.S)
+    blocks = re.findall(r"```python\n(.*?)```", README, flags=re.DOTALL)
     assert blocks
     cwd = os.getcwd()
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
@@ -35,7 +35,7 @@ def test_every_cli_command_is_documented() -> None:
 
 
 def test_first_commands_are_the_setup_and_the_tests() -> None:
-    first, second = re.findall(r"```bash\n(.*?)```", README, flags=re.S)[:2]
+    first, second = re.findall(r"```bash\n(.*?)```", README, flags=re.DOTALL)[:2]
     assert "pip install" in first and "crosswalk gap examples/eu-provider.yaml" in first
     assert second.strip() == ".venv/bin/python -m pytest"
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import yaml
 
-__all__ = ["ExactDumper", "LOSSY_BREAKS", "dump_exact"]
+__all__ = ["LOSSY_BREAKS", "ExactDumper", "dump_exact"]
 
 LOSSY_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
 """Characters that only the double-quoted style keeps."""
