@@ -225,6 +225,19 @@ class _Edges:
         result[self.source[numbers[sources[self.target[numbers]]]]] = True
         return result
 
+    def extend(self, reached: Bool, via: Int, frontier: Int, claims: Int) -> None:
+        """Add to ``reached`` every node reachable from ``frontier``, recording in ``via``
+        the edge (its number among all edges) that first reached it."""
+        while frontier.size:
+            numbers = self.gather(frontier)
+            targets = self.target[numbers]
+            fresh = ~reached[targets]
+            targets, numbers = targets[fresh], numbers[fresh]
+            kept = _first_claims(targets, claims)
+            frontier = targets[kept]
+            reached[frontier] = True
+            via[frontier] = self.number[numbers[kept]]
+
     def closure(self, start: Bool, claims: Int) -> Bool:
         """``start`` and every node reachable from it."""
         reached = start.copy()
@@ -461,15 +474,7 @@ class GapIndex:
         edges = self._covering
         claims = np.empty(size, dtype=np.int64)
         while frontier.size:
-            while frontier.size:
-                numbers = edges.gather(frontier)
-                reached = edges.target[numbers]
-                fresh = ~covered[reached]
-                reached, numbers = reached[fresh], numbers[fresh]
-                kept = _first_claims(reached, claims)
-                frontier = reached[kept]
-                covered[frontier] = True
-                via[frontier] = edges.number[numbers[kept]]
+            edges.extend(covered, via, frontier, claims)
             # the union rule: a union node whose members are all covered is covered
             done = np.bincount(self._union[covered[self._member]], minlength=size)
             frontier = np.flatnonzero((self._union_size > 0) & (done == self._union_size) & ~covered)
@@ -495,17 +500,7 @@ class GapIndex:
         reached[partial] = True
         via[partial] = _IMPLEMENTED
         # what a covered node contains is already a seed: follow (E|C)* from the others
-        frontier = np.flatnonzero(reached & ~covered)
-        edges = self._contained
-        while frontier.size:
-            numbers = edges.gather(frontier)
-            targets = edges.target[numbers]
-            fresh = ~reached[targets]
-            targets, numbers = targets[fresh], numbers[fresh]
-            kept = _first_claims(targets, claims)
-            frontier = targets[kept]
-            reached[frontier] = True
-            via[frontier] = edges.number[numbers[kept]]
+        self._contained.extend(reached, via, np.flatnonzero(reached & ~covered), claims)
         return reached, via
 
     def _equal_closure(self, start: Bool) -> Bool:

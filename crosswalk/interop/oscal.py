@@ -59,7 +59,7 @@ from pydantic import ValidationError
 from crosswalk.atomic import write_text_atomic
 from crosswalk.catalogue import mapping_id
 from crosswalk.errors import DataError, ExportError, Problem
-from crosswalk.interop.references import canonical_ids, reference_problems
+from crosswalk.interop.references import canonical_ids, reference_problems, validated_mapping
 from crosswalk.interop.vocabulary import (
     OSCAL_NAMESPACE,
     RATIONALES,
@@ -481,10 +481,4 @@ def _mapping(
         "mapping_set": header["id"],
         "path": file,
     }
-    try:
-        return Mapping.model_validate(values)
-    except ValidationError as error:
-        for detail in error.errors():
-            field = ".".join(str(p) for p in detail["loc"])
-            problem(f"valid-{field}", f"{field}: {detail['msg']}")
-        return None
+    return validated_mapping(values, problem)

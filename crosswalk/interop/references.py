@@ -8,8 +8,11 @@ mappings and reports each problem at that place.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from collections.abc import Mapping as MappingABC
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
 
 from crosswalk.errors import Problem
 from crosswalk.model import Mapping, MappingSet
@@ -17,7 +20,21 @@ from crosswalk.model import Mapping, MappingSet
 if TYPE_CHECKING:
     from crosswalk.knowledge import KnowledgeBase
 
-__all__ = ["canonical_ids", "reference_problems"]
+__all__ = ["canonical_ids", "reference_problems", "validated_mapping"]
+
+
+def validated_mapping(
+    values: MappingABC[str, Any], problem: Callable[[str, str], None], column_of: MappingABC[str, str] | None = None
+) -> Mapping | None:
+    """The mapping ``values`` describe, or None after reporting each invalid field through
+    ``problem(rule, message)`` (named as the imported format names it, via ``column_of``)."""
+    try:
+        return Mapping.model_validate(values)
+    except ValidationError as error:
+        for detail in error.errors():
+            field = ".".join(str(p) for p in detail["loc"])
+            problem(f"valid-{field}", f"{(column_of or {}).get(field, field)}: {detail['msg']}")
+        return None
 
 
 def canonical_ids(mappings: Sequence[Mapping], kb: KnowledgeBase) -> list[Mapping]:

@@ -79,7 +79,7 @@ from pydantic import ValidationError
 from crosswalk.atomic import write_text_atomic
 from crosswalk.catalogue import mapping_id
 from crosswalk.errors import DataError, Problem
-from crosswalk.interop.references import canonical_ids, reference_problems
+from crosswalk.interop.references import canonical_ids, reference_problems, validated_mapping
 from crosswalk.interop.vocabulary import (
     DEFAULT_CLAUSE_IRI,
     RATIONALES,
@@ -581,13 +581,7 @@ def _mapping(
         "mapping_set": set_id,
         "path": file,
     }
-    try:
-        return Mapping.model_validate(values)
-    except ValidationError as error:
-        for detail in error.errors():
-            field = ".".join(str(p) for p in detail["loc"])
-            problem(f"valid-{field}", f"{_COLUMN_OF.get(field, field)}: {detail['msg']}")
-        return None
+    return validated_mapping(values, problem, _COLUMN_OF)
 
 
 _COLUMN_OF = {
