@@ -88,7 +88,32 @@ def _cmd_relation(args: argparse.Namespace) -> int:
     kb = _load(args)
     source = (kb.find_clause(args.source) or kb.resolve(args.source)).id
     target = (kb.find_clause(args.target) or kb.resolve(args.target)).id
-    print(kb.relation(source, target).explain())
+    if not args.chains:
+        print(kb.relation(source, target).explain())
+        return 0
+    found = kb.chain_relations(source)
+    relation = found.relation(target)
+    print(f"{source} → {target}: {relation} ({relation.status}; chains only — sound, possibly weaker than path consistency)")
+    for number, chain in enumerate(found.explain(target), start=1):
+        print(f"  chain {number}:")
+        for line in chain:
+            print(f"    {line}")
+    return 0
+
+
+def _cmd_related(args: argparse.Namespace) -> int:
+    kb = _load(args)
+    source = (kb.find_clause(args.id) or kb.resolve(args.id)).id
+    if args.framework:
+        kb.framework(args.framework)
+    related = kb.chain_relations(source).related(args.framework)
+    for name, relation in list(related.items())[: args.limit]:
+        print(f"{name:<40} {str(relation):<45} {relation.status}")
+    if len(related) > args.limit:
+        print(f"… {len(related) - args.limit} more (--limit)", file=sys.stderr)
+    if not related:
+        print(f"no clause{' of ' + args.framework if args.framework else ''} is related to {source} by a chain of mappings", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -341,6 +366,12 @@ def build_parser() -> argparse.ArgumentParser:
     relation = command("relation", _cmd_relation, "explain the inferred relation between two clauses")
     relation.add_argument("source")
     relation.add_argument("target")
+    relation.add_argument("--chains", action="store_true",
+                          help="what chains of facts entail (near-linear: for very large knowledge bases), with the chains")
+    related = command("related", _cmd_related, "clauses related to one clause by chains of mappings, with their relation sets")
+    related.add_argument("id", help="canonical id or a citation")
+    related.add_argument("--framework", help="only clauses of this framework prefix")
+    related.add_argument("--limit", type=int, default=50)
     validate = command("validate", _cmd_validate, "check data files (and your own) for every problem, contradictions included")
     validate.add_argument("paths", nargs="*", help="your own catalogue or mapping files/directories")
     validate.add_argument("--no-redundancy", action="store_true", help="skip the (slower) check for mappings inference already entails")

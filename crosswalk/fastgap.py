@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable, Sequence
+from html import escape
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -78,6 +79,8 @@ from crosswalk.relations import (
 )
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from crosswalk.knowledge import KnowledgeBase
 
 __all__ = ["LETTERS", "STATUS_NAMES", "ChainRelations", "FastGapReport", "GapIndex", "fast_gap_analysis", "index_of"]
@@ -724,6 +727,26 @@ class FastGapReport:
     def __repr__(self) -> str:
         return f"<FastGapReport {self.target}: {self.counts}>"
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per target clause: id, English heading, status, and the explanation."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [(c.id, c.title, STATUS_NAMES[code], " → ".join(self.explain(c.id)))
+             for c, code in zip(self.clauses, self.codes.tolist(), strict=True)],
+            columns=["clause", "title", "status", "why"],
+        )
+
+    def _repr_html_(self) -> str:
+        from crosswalk.display import STATUS_COLOURS, table_html
+
+        counts = ", ".join(f"{name} {count}" for name, count in self.counts.items())
+        rows = [(c.id, c.title, STATUS_NAMES[code]) for c, code in zip(self.clauses, self.codes.tolist(), strict=True)]
+        colours = [STATUS_COLOURS.get(status) for _, _, status in rows]
+        return (f"<p><b>Fast gap analysis against {escape(self.target)}</b>: {escape(counts)} "
+                f"(<code>report.explain(clause)</code> gives the chain behind a status)</p>"
+                + table_html(["clause", "title", "status"], rows, row_colours=colours))
+
     def status(self, clause_id: str) -> str:
         """The status of one target clause (KeyError if it is not a target)."""
         return STATUS_NAMES[self.codes[self._position[clause_id]]]
@@ -824,6 +847,27 @@ class ChainRelations:
             for n in found
             if nodes[n] != self.source and nodes[n].startswith(prefix) and not nodes[n].startswith("∪(")
         }
+
+    def to_frame(self, framework: str | None = None) -> pd.DataFrame:
+        """The related clauses (of ``framework``, if given) with their relation sets."""
+        import pandas as pd
+
+        related = self.related(framework)
+        return pd.DataFrame(
+            [(name, str(relation), relation.status) for name, relation in related.items()],
+            columns=["clause", "relation", "status_if_source_implemented"],
+        )
+
+    def _repr_html_(self) -> str:
+        from crosswalk.display import STATUS_COLOURS, table_html
+
+        related = self.related()
+        rows = [(name, str(relation), relation.status) for name, relation in list(related.items())[:200]]
+        more = f" (the first 200 of {len(related)})" if len(related) > 200 else ""
+        return (f"<p><b>What chains entail from {escape(self.source)}</b>: {len(related)} related clauses{more}; "
+                f"<code>.explain(clause)</code> shows the chains</p>"
+                + table_html(["clause", "relation set", "status if the source is fully implemented"], rows,
+                             row_colours=[STATUS_COLOURS.get(status) for *_, status in rows]))
 
     def chains(self, clause_id: str) -> list[list[tuple[int, int]]]:
         """One shortest chain per relation set the chains to ``clause_id`` compose to (the

@@ -47,8 +47,25 @@ def test_search_bilingual(capsys) -> None:
 
 
 def test_relation_explains(capsys) -> None:
-    assert main(["-q", "relation", "iso23894:6.4.2", "iso31000:6.4.2.1" if False else "iso31000:6.4.2"]) == 0
+    assert main(["-q", "relation", "iso23894:6.4.2", "iso31000:6.4.2"]) == 0
     assert "superset_of" in capsys.readouterr().out
+
+
+def test_relation_along_chains_shows_each_chain(capsys) -> None:
+    assert main(["-q", "relation", "ISO/IEC 23894 6.4.2", "gbt46347:assessment", "--chains"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("iso23894:6.4.2 → gbt46347:assessment: ") and "chains only" in out
+    assert "chain 1:" in out and "[mappings/crosswalks/gbt46347-iso23894.yaml mapping #" in out
+
+
+def test_related_lists_clauses_of_one_framework(capsys) -> None:
+    assert main(["-q", "related", "iso23894:6.4.2", "--framework", "euaiact", "--limit", "3"]) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert len(lines) == 3 and all(line.startswith("euaiact:") for line in lines)
+    assert "more (--limit)" in captured.err
+    assert main(["-q", "related", "iso23894:6.4.2", "--framework", "nosuch"]) == 2
+    assert "nosuch" in capsys.readouterr().err
 
 
 def test_validate_bundled_data_is_clean(capsys) -> None:

@@ -434,3 +434,16 @@ def test_chain_relations_on_the_bundled_data(kb: KnowledgeBase) -> None:
         assert all(chain and chain[0].startswith("iso23894:6.4.2 ") for chain in found.explain(name))
     with pytest.raises(UnknownClauseError):
         kb.chain_relations("iso23894:99.99")
+
+
+def test_fast_report_and_chain_relations_display_in_jupyter_and_pandas(kb: KnowledgeBase) -> None:
+    report = kb.fast_gap(EXAMPLES / "cn-enterprise.yaml", target="gbt46347")
+    frame = report.to_frame()
+    assert list(frame.columns) == ["clause", "title", "status", "why"]
+    assert frame.status.value_counts().to_dict() == {k: v for k, v in report.counts.items() if v}
+    html = report._repr_html_()
+    assert "gbt46347:planning.governance" in html and "#c6efce" in html  # covered rows coloured
+    chains = kb.chain_relations("iso23894:6.4.2")
+    table = chains.to_frame("gbt46347")
+    assert set(table.clause) == set(chains.related("gbt46347"))
+    assert "iso23894:6.4.2" in chains._repr_html_() and "<table" in chains._repr_html_()
