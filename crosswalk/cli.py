@@ -108,7 +108,7 @@ def _cmd_related(args: argparse.Namespace) -> int:
         kb.framework(args.framework)
     related = kb.chain_relations(source).related(args.framework)
     for name, relation in list(related.items())[: args.limit]:
-        print(f"{name:<40} {str(relation):<45} {relation.status}")
+        print(f"{name:<40} {relation!s:<45} {relation.status}")
     if len(related) > args.limit:
         print(f"… {len(related) - args.limit} more (--limit)", file=sys.stderr)
     if not related:

@@ -55,8 +55,8 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable, Sequence
-from html import escape
 from dataclasses import dataclass
+from html import escape
 from typing import TYPE_CHECKING
 
 import numpy as np
