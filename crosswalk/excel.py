@@ -19,10 +19,11 @@ from crosswalk.atomic import atomic_path
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
+    from crosswalk.fastgap import FastGapReport
     from crosswalk.gap import GapReport
     from crosswalk.knowledge import KnowledgeBase
 
-__all__ = ["STATUS_COLOURS", "safe_cell_value", "write_gap_workbook", "write_inventory_template"]
+__all__ = ["STATUS_COLOURS", "safe_cell_value", "write_fast_gap_workbook", "write_gap_workbook", "write_inventory_template"]
 
 STATUS_COLOURS = {
     "covered": "C6EFCE",
@@ -322,16 +323,62 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:
     ]
     for line in lines:
         about.append(list(line))
+    return _save(workbook, path)
+
+
+def _save(workbook: Any, path: str | Path) -> Path:
+    """Save a streamed workbook atomically; on failure release its sheets' temporary files."""
     workbook.properties.creator = "crosswalk"
     try:
         with atomic_path(path) as temporary:
             workbook.save(temporary)
     except BaseException:
-        for worksheet in workbook.worksheets:  # release the streamed sheets' temporary files
+        for worksheet in workbook.worksheets:
             with contextlib.suppress(Exception):
                 worksheet.close()
         raise
     return Path(path)
+
+
+def write_fast_gap_workbook(report: FastGapReport, path: str | Path) -> Path:
+    """The workbook of a chain-based gap analysis (:mod:`crosswalk.fastgap`): Findings, one
+    row per target clause with its status and the chain behind it, Risks and About —
+    streamed, for knowledge bases too large for the full report. Returns the path."""
+    from openpyxl import Workbook
+
+    from crosswalk import __version__
+    from crosswalk.fastgap import STATUS_NAMES
+
+    workbook = Workbook(write_only=True)
+    findings = _StreamSheet(workbook, "Findings", ["Clause", "Title", "Title (zh)", "Status", "Why"], [26, 44, 24, 14, 100], status_column=4)
+    for clause, code in zip(report.clauses, report.codes.tolist(), strict=True):
+        findings.append([clause.id, clause.title, clause.title_zh, STATUS_NAMES[code], "\n".join(report.explain(clause.id))])
+    findings.finish()
+    risks = _StreamSheet(workbook, "Risks", ["Risk source", "Status"], [40, 18], status_column=2)
+    for risk, status in report.risks.items():
+        risks.append([risk, status])
+    risks.finish()
+    about = _StreamSheet(workbook, "About", ["Item", "Value"], [24, 110], status_column=1)
+    counts = ", ".join(f"{name} {count}" for name, count in report.counts.items())
+    for line in (
+        ("Report", f"Chain-based gap analysis against {report.target}: {counts}"),
+        ("Organisation", report.inventory.organisation or ""),
+        ("Inventory", report.inventory.path or "(Python objects)"),
+        ("crosswalk version", __version__),
+        ("Method", ("Covered and partial are the statuses the full analysis gives (kb.gap), found along chains of "
+                   "mappings for knowledge bases too large for path consistency; each comes with the chain that "
+                   "proves it. No derivation scores, capability estimate or control matrix (use the full report).")),
+        ("Soundness", "A clause is reported covered only when the mappings prove that the implemented clauses contain it (DESIGN.md §5)."),
+        *((status, f"Legend: {text}") for status, text in (
+            ("covered", "proven contained in what the controls implement"),
+            ("partial", "proven overlap, not proven containment"),
+            ("undetermined", "linked by mappings, overlap not proven"),
+            ("gap", "no effective control is linked"),
+            ("not_applicable", "outside the profile (role, system category or date); the reason is given"),
+        )),
+    ):
+        about.append(list(line))
+    return _save(workbook, path)
 
 
 def write_inventory_template(path: str | Path, *, kb: KnowledgeBase | None = None) -> Path:

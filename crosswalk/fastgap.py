@@ -57,6 +57,7 @@ import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -726,6 +727,29 @@ class FastGapReport:
 
     def __repr__(self) -> str:
         return f"<FastGapReport {self.target}: {self.counts}>"
+
+    def summary_text(self, *, listed: int = 15) -> str:
+        """Counts, then the gaps and undetermined clauses (the first ``listed`` of each)."""
+        counts = ", ".join(f"{name} {count}" for name, count in self.counts.items())
+        who = self.inventory.organisation or self.inventory.path or "inventory"
+        lines = [f"Chain-based gap analysis of {who} against {self.target}: {counts}"]
+        for wanted in ("gap", "undetermined"):
+            found = [c for c, code in zip(self.clauses, self.codes.tolist(), strict=True) if STATUS_NAMES[code] == wanted]
+            if found:
+                lines.append(f"\n{wanted} ({len(found)}):")
+                lines += [f"  {c.id:<30} {c.title}" for c in found[:listed]]
+                if len(found) > listed:
+                    lines.append(f"  … {len(found) - listed} more")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary_text()
+
+    def to_excel(self, path: str | Path) -> Path:
+        """Write the workbook (Findings with the chain behind each status, Risks, About); atomic."""
+        from crosswalk.excel import write_fast_gap_workbook
+
+        return write_fast_gap_workbook(self, path)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per target clause: id, English heading, status, and the explanation."""

@@ -123,3 +123,31 @@ def test_gap_writes_findings_as_rdf_that_sparql_can_query(tmp_path, capsys) -> N
     assert main(["-q", "gap", str(EXAMPLES / "cn-enterprise.yaml"), "--target", "gbt46347", "--rdf", str(out)]) == 0
     frame = query(read_graph(out), "gaps-by-domain", framework="gbt46347")
     assert len(frame) > 0
+
+
+def test_fast_gap_writes_the_same_statuses_to_a_workbook_and_csv(tmp_path, capsys) -> None:
+    import openpyxl
+    import pandas as pd
+
+    import crosswalk
+
+    from .conftest import EXAMPLES
+
+    inventory = EXAMPLES / "eu-provider.yaml"
+    book, table = tmp_path / "fast.xlsx", tmp_path / "fast.csv"
+    assert main(["-q", "gap", str(inventory), "--target", "euaiact", "--fast", "-o", str(book), "--csv", str(table)]) == 0
+    assert "Chain-based gap analysis" in capsys.readouterr().out
+    expected = {f.clause.id: f.status for f in crosswalk.load().gap(inventory, target="euaiact").findings}
+    rows = list(openpyxl.load_workbook(book, read_only=True)["Findings"].iter_rows(min_row=2, values_only=True))
+    assert {row[0]: row[3] for row in rows} == expected
+    assert any(row[3] == "not_applicable" and "not applicable:" in row[4] for row in rows)  # the profile's reasons
+    assert dict(zip(*(pd.read_csv(table)[c] for c in ("clause", "status")), strict=True)) == expected
+
+
+def test_fast_gap_refuses_what_only_the_full_report_has(tmp_path, capsys) -> None:
+    from .conftest import EXAMPLES
+
+    args = ["-q", "gap", str(EXAMPLES / "cn-enterprise.yaml"), "--target", "gbt46347", "--fast"]
+    assert main([*args, "--rdf", str(tmp_path / "x.ttl")]) == 2
+    assert "drop --fast" in capsys.readouterr().err
+    assert not (tmp_path / "x.ttl").exists()

@@ -8,6 +8,7 @@ import gc
 import itertools
 import weakref
 from collections import deque
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -447,3 +448,27 @@ def test_fast_report_and_chain_relations_display_in_jupyter_and_pandas(kb: Knowl
     table = chains.to_frame("gbt46347")
     assert set(table.clause) == set(chains.related("gbt46347"))
     assert "iso23894:6.4.2" in chains._repr_html_() and "<table" in chains._repr_html_()
+
+
+def test_fast_workbook_keeps_hostile_text_as_text_and_never_overwrites_on_failure(kb: KnowledgeBase, tmp_path, monkeypatch) -> None:
+    import openpyxl
+    import openpyxl.workbook.workbook as wb
+
+    inv = kb.read_inventory(EXAMPLES / "cn-enterprise.yaml").model_copy(update={"organisation": "=HYPERLINK(\"http://x\")"})
+    report = kb.fast_gap(inv, target="gbt46347")
+    path = report.to_excel(tmp_path / "fast.xlsx")
+    about = {row[0].value: row[1] for row in openpyxl.load_workbook(path)["About"].iter_rows(min_row=2)}
+    assert about["Organisation"].value == "=HYPERLINK(\"http://x\")" and about["Organisation"].data_type == "s"
+    # a failed write leaves the user's existing file as it was
+    existing = tmp_path / "keep.xlsx"
+    existing.write_bytes(b"the user's file")
+
+    def explode(self: object, filename: str) -> None:
+        Path(filename).write_bytes(b"half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(wb.Workbook, "save", explode)
+    with pytest.raises(OSError):
+        report.to_excel(existing)
+    assert existing.read_bytes() == b"the user's file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fast.xlsx", "keep.xlsx"]
