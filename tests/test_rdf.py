@@ -591,3 +591,39 @@ def test_write_is_atomic(small: KnowledgeBase, tmp_path: Path, monkeypatch: pyte
         write_rdf(small, tmp_path / "missing" / "kb.ttl")
     with pytest.raises(ValueError, match="unknown RDF output format"):
         write_rdf(small, target, format="rdfa")
+
+
+def test_turtle_by_oxigraph_is_the_same_graph_stable_and_prefixed(kb: KnowledgeBase, tmp_path: Path) -> None:
+    pytest.importorskip("pyoxigraph")
+    from rdflib import BNode
+    from rdflib.compare import isomorphic
+
+    # a slice of the real export (40 clauses with their blank-node lists), small enough
+    # for an isomorphism check
+    whole = to_graph(kb)
+    part = Graph()
+    for prefix, namespace in whole.namespaces():
+        part.bind(prefix, namespace)
+    pending = list(dict.fromkeys(whole.subjects(CW.addresseeList, None)))[:40]
+    while pending:
+        node = pending.pop()
+        for p, o in whole.predicate_objects(node):
+            part.add((node, p, o))
+            if isinstance(o, BNode):
+                pending.append(o)
+    assert any(isinstance(o, BNode) for o in part.objects())
+    first, again, by_rdflib = tmp_path / "a.ttl", tmp_path / "b.ttl", tmp_path / "c.ttl"
+    write_rdf(part, first, engine="oxigraph")
+    write_rdf(part, again, engine="oxigraph")
+    write_rdf(part, by_rdflib, engine="rdflib")
+    prefixes = [line for line in first.read_text(encoding="utf-8").splitlines() if line.startswith("@prefix ")]
+    assert prefixes == sorted(prefixes) and any(line.startswith("@prefix cw: ") for line in prefixes)
+    assert isomorphic(Graph().parse(first), part) and isomorphic(Graph().parse(by_rdflib), part)
+    assert isomorphic(Graph().parse(first), Graph().parse(again))
+
+
+def test_auto_turtle_engine_keeps_rdflib_lists_for_small_graphs(kb: KnowledgeBase, tmp_path: Path) -> None:
+    path = write_rdf(kb, tmp_path / "kb.ttl")  # auto: under OXIGRAPH_TURTLE_TRIPLES, rdflib
+    assert "rdf:first" not in path.read_text(encoding="utf-8")
+    with pytest.raises(ValueError, match="engine"):
+        write_rdf(kb, tmp_path / "x.ttl", engine="fast")
