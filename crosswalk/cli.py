@@ -117,13 +117,24 @@ def _cmd_related(args: argparse.Namespace) -> int:
     return 0
 
 
+_LARGE = 5_000
+"""Above this many clauses, `gap` suggests --fast and `validate` --no-inference."""
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     args.data = list(args.data or []) + list(args.paths)
     progress = args._progress
     kb = _load(args)
-    progress.step("checking references and inferring (path consistency)")
-    problems = kb.validate()
-    if not args.no_redundancy:
+    if args.no_inference:
+        progress.step("checking references (no inference: contradictions are not looked for)")
+        problems = kb.reference_problems()
+    else:
+        if len(kb.clauses) > _LARGE and not args.quiet:
+            print(f"note: {len(kb.clauses):,} clauses — path consistency may take a long time; "
+                  "--no-inference checks references only", file=sys.stderr)
+        progress.step("checking references and inferring (path consistency)")
+        problems = kb.validate()
+    if not args.no_redundancy and not args.no_inference:
         from crosswalk.errors import Problem
         from crosswalk.stats import redundant_mappings
 
@@ -137,6 +148,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     print(
         f"{len(kb.frameworks)} frameworks, {len(kb.clauses)} clauses, {len(kb.mappings)} mappings: "
         f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)"
+        + (" (references only: contradictions not checked)" if args.no_inference else "")
     )
     return 1 if errors else 0
 
@@ -201,10 +213,6 @@ def _cmd_gap(args: argparse.Namespace) -> int:
             report.to_frame().to_csv(temporary, index=False)
         print(f"wrote {args.csv}")
     return 0
-
-
-_LARGE = 5_000
-"""Above this many clauses, `gap` suggests --fast."""
 
 
 def _fast_gap(args: argparse.Namespace, kb: Any, inventory: Any) -> int:
@@ -403,6 +411,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate = command("validate", _cmd_validate, "check data files (and your own) for every problem, contradictions included")
     validate.add_argument("paths", nargs="*", help="your own catalogue or mapping files/directories")
     validate.add_argument("--no-redundancy", action="store_true", help="skip the (slower) check for mappings inference already entails")
+    validate.add_argument("--no-inference", action="store_true",
+                          help="check files, ids and references only: no contradiction search (for very large data)")
     stats = command("stats", _cmd_stats, "per framework pair: how many clauses are linked")
     stats.add_argument("--unlinked", action="append", metavar="PREFIX", help="list the clauses of PREFIX with no mapping")
     stats.add_argument("--markdown", action="store_true", help="print the table as markdown (as in the README)")

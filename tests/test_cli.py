@@ -151,3 +151,32 @@ def test_fast_gap_refuses_what_only_the_full_report_has(tmp_path, capsys) -> Non
     assert main([*args, "--rdf", str(tmp_path / "x.ttl")]) == 2
     assert "drop --fast" in capsys.readouterr().err
     assert not (tmp_path / "x.ttl").exists()
+
+
+def test_validate_without_inference_checks_references_only(tmp_path, capsys) -> None:
+    wrong = tmp_path / "iso31000-iso23894.yaml"
+    wrong.write_text("""\
+mapping_set:
+  id: iso31000-iso23894
+  title: a wrong user claim
+  subject_framework: iso31000
+  object_framework: iso23894
+  author: someone
+  date: 2026-11-01
+mappings:
+  - subject: iso31000:6.4.2
+    relation: superset_of
+    object: iso23894:6.4
+    strength: 5
+    rationale: semantic
+    justification: contradicts the bundled crosswalk on purpose
+""", encoding="utf-8")
+    assert main(["-q", "validate", "--no-redundancy", str(wrong)]) == 1
+    assert "consistency" in capsys.readouterr().out
+    assert main(["-q", "validate", "--no-inference", str(wrong)]) == 0  # references are fine
+    assert "contradictions not checked" in capsys.readouterr().out
+    unknown = tmp_path / "unknown.yaml"
+    unknown.write_text(wrong.read_text(encoding="utf-8").replace("object: iso23894:6.4", "object: iso23894:99.9"), encoding="utf-8")
+    assert main(["-q", "validate", "--no-inference", str(unknown)]) != 0
+    captured = capsys.readouterr()
+    assert "iso23894:99.9" in captured.out + captured.err
