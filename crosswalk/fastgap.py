@@ -38,6 +38,12 @@ disjoint", PC keeps "disjoint" and gap_analysis says gap where this module says
 undetermined; conversely a link that PC only obtains by intersecting paths may be
 undetermined there and gap here. Neither is a claim of coverage.
 
+The same arrays answer pairwise questions (:meth:`GapIndex.relations_from`,
+``kb.chain_relations``): one breadth-first search from a clause over (node, composed
+relation set) states — the twelve sets a chain can compose to, held as the bits of one
+integer per node and stepped by table lookup — gives, for every node, the intersection of
+what all walks to it entail: sound, never tighter than path consistency.
+
 Contradictions are not detected here: validate the data first
 (:meth:`crosswalk.knowledge.KnowledgeBase.validate`, or the data tests).
 
