@@ -61,3 +61,16 @@ def test_rdf_benchmark_times_every_named_query_on_both_engines(tmp_path) -> None
     for name in named_queries():
         line = next(line for line in table.splitlines() if line.startswith(f"query: {name} "))
         assert line.rstrip().endswith("x"), line  # timed on rdflib and on Oxigraph
+
+
+def test_gap_benchmark_runs_on_every_bundled_framework() -> None:
+    import crosswalk
+
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_gap.py"), "--controls", "60", "--targets", "30", "--repeat", "1"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    for prefix in crosswalk.load().frameworks:
+        assert f"| {prefix} |" in result.stdout
+    assert "Gap workbook, 30 targets × 60 controls" in result.stdout
