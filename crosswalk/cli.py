@@ -117,6 +117,17 @@ def _cmd_related(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 _LARGE = 5_000
 """Above this many clauses, `gap` suggests --fast and `validate` --no-inference."""
 
@@ -396,7 +407,7 @@ def build_parser() -> argparse.ArgumentParser:
     search = command("search", _cmd_search, "search clause ids, headings (English/Chinese) and summaries")
     search.add_argument("text", nargs="+")
     search.add_argument("--framework", help="only this framework prefix")
-    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--limit", type=_positive, default=20)
     resolve = command("resolve", _cmd_resolve, "resolve loose citations to canonical clause ids")
     resolve.add_argument("text", nargs="+", help="e.g. 'ISO 31000 6.4.2' 'Art. 9(2)(a) AI Act'")
     relation = command("relation", _cmd_relation, "explain the inferred relation between two clauses")
@@ -407,7 +418,7 @@ def build_parser() -> argparse.ArgumentParser:
     related = command("related", _cmd_related, "clauses related to one clause by chains of mappings, with their relation sets")
     related.add_argument("id", help="canonical id or a citation")
     related.add_argument("--framework", help="only clauses of this framework prefix")
-    related.add_argument("--limit", type=int, default=50)
+    related.add_argument("--limit", type=_positive, default=50)
     validate = command("validate", _cmd_validate, "check data files (and your own) for every problem, contradictions included")
     validate.add_argument("paths", nargs="*", help="your own catalogue or mapping files/directories")
     validate.add_argument("--no-redundancy", action="store_true", help="skip the (slower) check for mappings inference already entails")
@@ -448,7 +459,7 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--engine", default="auto", choices=["auto", "rdflib", "oxigraph"])
     query.add_argument("--timeout", type=float, default=30.0)
     query.add_argument("--format", default="table", choices=["table", "csv", "json"])
-    query.add_argument("--limit", type=int, default=200)
+    query.add_argument("--limit", type=_positive, default=200)
     command("queries", _cmd_queries, "list the named SPARQL queries and their parameters")
     publish = command("publish", _cmd_publish, "upload the knowledge graph to a SPARQL server (Graph Store Protocol)")
     publish.add_argument("--endpoint", required=True, help="graph store URL, e.g. http://127.0.0.1:7878/store")

@@ -180,3 +180,12 @@ mappings:
     assert main(["-q", "validate", "--no-inference", str(unknown)]) != 0
     captured = capsys.readouterr()
     assert "iso23894:99.9" in captured.out + captured.err
+
+
+@pytest.mark.parametrize("command", [["search", "risk"], ["related", "iso23894:6.4.2"], ["sparql", "mapping-counts"]])
+@pytest.mark.parametrize("limit", ["0", "-3", "ten"])
+def test_limits_must_be_positive_whole_numbers(command: list[str], limit: str, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["-q", *command, "--limit", limit])
+    assert exit_.value.code == 2
+    assert "--limit" in capsys.readouterr().err
