@@ -863,9 +863,20 @@ class ChainRelations:
     def __repr__(self) -> str:
         return f"<ChainRelations from {self.source}: {len(self.related())} related clauses>"
 
+    def _node(self, clause_id: str) -> int:
+        node = self.gap_index.index.get(clause_id)
+        if node is None:
+            import difflib
+
+            from crosswalk.errors import UnknownClauseError
+
+            names = [n for n in self.gap_index.nodes if not n.startswith("∪(")]
+            raise UnknownClauseError(clause_id, difflib.get_close_matches(clause_id, names, n=3))
+        return node
+
     def relation(self, clause_id: str) -> RelationSet:
         """The relation set the chains entail from the source to ``clause_id``."""
-        return RelationSet(int(self._masks[self.gap_index.index[clause_id]]))
+        return RelationSet(int(self._masks[self._node(clause_id)]))
 
     def related(self, framework: str | None = None) -> dict[str, RelationSet]:
         """Every clause (of ``framework``, if given) with something entailed, source excluded."""
@@ -904,7 +915,7 @@ class ChainRelations:
         relation is the intersection of their compositions): each step is a fact's number
         and its relation set read along the chain, source first."""
         index = self.gap_index
-        node = index.index[clause_id]
+        node = self._node(clause_id)
         level = self._level
         result = []
         for k in np.flatnonzero(level[node] >= 0).tolist():

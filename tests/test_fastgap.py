@@ -472,3 +472,10 @@ def test_fast_workbook_keeps_hostile_text_as_text_and_never_overwrites_on_failur
         report.to_excel(existing)
     assert existing.read_bytes() == b"the user's file"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fast.xlsx", "keep.xlsx"]
+
+
+def test_chain_relations_name_the_closest_ids_for_an_unknown_one(kb: KnowledgeBase) -> None:
+    found = kb.chain_relations("iso23894:6.4.2")
+    for ask in (found.relation, found.chains, found.explain):
+        with pytest.raises(UnknownClauseError, match="iso23894:6.4.2"):
+            ask("iso23894:6.4.2.9")
