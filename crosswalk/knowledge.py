@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -32,7 +33,7 @@ from crosswalk.inference import (
     Network,
     minimal_conflict,
 )
-from crosswalk.model import Clause, Framework, Mapping, MappingSet
+from crosswalk.model import CLAUSE_ID_PATTERN, Clause, Framework, Mapping, MappingSet
 from crosswalk.relations import COVERING as COVERING_MASK
 from crosswalk.relations import Relation, RelationSet
 from crosswalk.resources import mappings_dir
@@ -356,6 +357,9 @@ class KnowledgeBase:
         direct = self.find_clause(stripped) or self.find_clause(stripped.lower())
         if direct is not None:
             return direct
+        if re.fullmatch(CLAUSE_ID_PATTERN, stripped) and stripped.split(":", 1)[0] in self.frameworks:
+            # a canonical id that is not there: name the closest ids rather than guess at its words
+            raise CitationError(text, f"{stripped} is not in the catalogue", self.suggest(stripped))
         regulations = frozenset(p for p, f in self.frameworks.items() if f.kind == "regulation")
         citation = parse_citation(stripped, self._alias_index, regulations)
         if citation is None:

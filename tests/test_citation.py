@@ -81,3 +81,14 @@ def test_any_text_resolves_or_raises_a_citation_error(kb: KnowledgeBase, text: s
         kb.resolve(text)
     except CitationError:
         pass
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [("gbt46347:asessment", "gbt46347:assessment"), ("iso31000:6.4.2.9", "iso31000:6.4.2"), ("euaiact:art9.2.z", "euaiact:art9.2.d")],
+)
+def test_a_misspelt_canonical_id_is_refused_with_the_closest_ids(kb: KnowledgeBase, typo: str, meant: str) -> None:
+    with pytest.raises(CitationError) as error:
+        kb.resolve(typo)
+    assert f"{typo} is not in the catalogue" in str(error.value) and meant in str(error.value)
+    assert kb.resolve("euaiact:art9(2)(a)").id == "euaiact:art9.2.a"  # not an id: still read as a citation
