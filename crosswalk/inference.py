@@ -265,25 +265,30 @@ class Network:
 
         while queue:
             i, j = queue.popleft()
-            rij = relations[i].get(j, ALL)
+            row_i, row_j = relations[i], relations[j]
+            rij = row_i.get(j, ALL)
             if rij == 0 or rij == ALL:
                 continue
             row = rij * 32
-            for k, rjk in list(relations[j].items()):
+            # tighten(i, k) changes only rows i and k (k != j), so row j can be read as it
+            # changes; likewise row i in the second loop
+            for k, rjk in row_j.items():
                 if k == i or rjk == 0:
                     continue
                 mask = compose[row + rjk]
-                if mask != ALL and relations[i].get(k, ALL) & mask != relations[i].get(k, ALL):
-                    tighten(i, k, mask, ("via", j))
-            for k in list(relations[i]):
-                if k == j:
+                if mask != ALL:
+                    current = row_i.get(k, ALL)
+                    if current & mask != current:
+                        tighten(i, k, mask, ("via", j))
+            column = rij
+            for k, rik in row_i.items():
+                if k == j or rik == 0:
                     continue
-                rki = relations[k].get(i, ALL)
-                if rki == 0:
-                    continue
-                mask = compose[rki * 32 + rij]
-                if mask != ALL and relations[k].get(j, ALL) & mask != relations[k].get(j, ALL):
-                    tighten(k, j, mask, ("via", i))
+                mask = compose[converse[rik] * 32 + column]
+                if mask != ALL:
+                    current = row_j.get(k, ALL)
+                    if converse[current] & mask != converse[current]:
+                        tighten(k, j, mask, ("via", i))
         return Closure(size, relations, supports, facts, contradictions)
 
 
