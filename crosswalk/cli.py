@@ -107,6 +107,8 @@ def _cmd_related(args: argparse.Namespace) -> int:
     if args.framework:
         kb.framework(args.framework)
     related = kb.chain_relations(source).related(args.framework)
+    if related:
+        print(f"{'clause':<40} {'relation (what chains entail)':<45} status if {source} is fully implemented")
     for name, relation in list(related.items())[: args.limit]:
         print(f"{name:<40} {relation!s:<45} {relation.status}")
     if len(related) > args.limit:
@@ -218,12 +220,17 @@ def _cmd_gap(args: argparse.Namespace) -> int:
         write_rdf(kb, args.rdf, format=fmt, inventory=inventory, report=report)
         print(f"wrote {args.rdf}")
     if args.csv:
-        from crosswalk.atomic import atomic_path
-
-        with atomic_path(args.csv) as temporary:
-            report.to_frame().to_csv(temporary, index=False)
-        print(f"wrote {args.csv}")
+        _write_csv(report.to_frame(), args.csv)
     return 0
+
+
+def _write_csv(frame: Any, path: str) -> None:
+    """A report's table as CSV, written atomically."""
+    from crosswalk.atomic import atomic_path
+
+    with atomic_path(path) as temporary:
+        frame.to_csv(temporary, index=False)
+    print(f"wrote {path}")
 
 
 def _fast_gap(args: argparse.Namespace, kb: Any, inventory: Any) -> int:
@@ -237,11 +244,7 @@ def _fast_gap(args: argparse.Namespace, kb: Any, inventory: Any) -> int:
         args._progress.step(f"writing {args.output}")
         print(f"\nwrote {report.to_excel(args.output)}")
     if args.csv:
-        from crosswalk.atomic import atomic_path
-
-        with atomic_path(args.csv) as temporary:
-            report.to_frame().to_csv(temporary, index=False)
-        print(f"wrote {args.csv}")
+        _write_csv(report.to_frame(), args.csv)
     return 0
 
 

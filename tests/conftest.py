@@ -89,3 +89,35 @@ def synthetic_kb(
         author="test", date=dt.date(2026, 1, 1), mappings=tuple(rows),
     )
     return KnowledgeBase([framework], built, [mapping_set])
+
+
+CONTRADICTING_MAPPINGS = """\
+mapping_set:
+  id: iso31000-iso23894
+  title: a wrong user claim
+  subject_framework: iso31000
+  object_framework: iso23894
+  author: someone
+  date: 2026-11-01
+mappings:
+  - subject: iso31000:6.4.2
+    relation: superset_of
+    object: iso23894:6.4
+    strength: 5
+    rationale: semantic
+    justification: contradicts the bundled crosswalk on purpose
+"""
+"""A user mapping file that contradicts the bundled crosswalk: ISO/IEC 23894 6.4.2 contains
+ISO 31000 6.4.2, so 31000 6.4.2 cannot contain all of 23894 6.4 (file iso31000-iso23894.yaml)."""
+
+
+@pytest.fixture
+def failing_save(monkeypatch: pytest.MonkeyPatch) -> None:
+    """openpyxl's save writes half a file, then fails as a full disk would."""
+    import openpyxl.workbook.workbook as wb
+
+    def explode(self: object, filename: str) -> None:
+        Path(filename).write_bytes(b"half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(wb.Workbook, "save", explode)

@@ -10,6 +10,8 @@ import pytest
 import crosswalk
 from crosswalk.errors import DataError
 
+from .conftest import CONTRADICTING_MAPPINGS
+
 CATALOGUE = """\
 framework:
   prefix: acme
@@ -133,22 +135,7 @@ def test_like_with_like_rule(tmp_path: Path) -> None:
 def test_user_mapping_contradicting_bundled_data_is_reported(tmp_path: Path) -> None:
     """ISO/IEC 23894 6.4.2 contains ISO 31000 6.4.2 (bundled); saying 31000 6.4.2 contains
     all of 23894 6.4 contradicts it — the load works, inference refuses to answer quietly."""
-    write(tmp_path, "iso31000-iso23894.yaml", """\
-mapping_set:
-  id: iso31000-iso23894
-  title: a wrong user claim
-  subject_framework: iso31000
-  object_framework: iso23894
-  author: someone
-  date: 2026-11-01
-mappings:
-  - subject: iso31000:6.4.2
-    relation: superset_of
-    object: iso23894:6.4
-    strength: 5
-    rationale: semantic
-    justification: wrong on purpose
-""")
+    write(tmp_path, "iso31000-iso23894.yaml", CONTRADICTING_MAPPINGS)
     kb = crosswalk.load([tmp_path])
     problems = kb.validate()
     assert problems and all(p.rule == "consistency" for p in problems)

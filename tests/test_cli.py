@@ -9,6 +9,8 @@ import pytest
 
 from crosswalk.cli import build_parser, main
 
+from .conftest import CONTRADICTING_MAPPINGS
+
 COMMANDS = sorted(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
 
 
@@ -61,7 +63,8 @@ def test_relation_along_chains_shows_each_chain(capsys) -> None:
 def test_related_lists_clauses_of_one_framework(capsys) -> None:
     assert main(["-q", "related", "iso23894:6.4.2", "--framework", "euaiact", "--limit", "3"]) == 0
     captured = capsys.readouterr()
-    lines = captured.out.splitlines()
+    header, *lines = captured.out.splitlines()
+    assert "status if iso23894:6.4.2 is fully implemented" in header
     assert len(lines) == 3 and all(line.startswith("euaiact:") for line in lines)
     assert "more (--limit)" in captured.err
     assert main(["-q", "related", "iso23894:6.4.2", "--framework", "nosuch"]) == 2
@@ -155,22 +158,7 @@ def test_fast_gap_refuses_what_only_the_full_report_has(tmp_path, capsys) -> Non
 
 def test_validate_without_inference_checks_references_only(tmp_path, capsys) -> None:
     wrong = tmp_path / "iso31000-iso23894.yaml"
-    wrong.write_text("""\
-mapping_set:
-  id: iso31000-iso23894
-  title: a wrong user claim
-  subject_framework: iso31000
-  object_framework: iso23894
-  author: someone
-  date: 2026-11-01
-mappings:
-  - subject: iso31000:6.4.2
-    relation: superset_of
-    object: iso23894:6.4
-    strength: 5
-    rationale: semantic
-    justification: contradicts the bundled crosswalk on purpose
-""", encoding="utf-8")
+    wrong.write_text(CONTRADICTING_MAPPINGS, encoding="utf-8")
     assert main(["-q", "validate", "--no-redundancy", str(wrong)]) == 1
     assert "consistency" in capsys.readouterr().out
     assert main(["-q", "validate", "--no-inference", str(wrong)]) == 0  # references are fine

@@ -232,17 +232,11 @@ def test_xlsx_inventory_gives_the_same_report_as_yaml(kb: KnowledgeBase, tmp_pat
     assert [(f.clause.id, f.status) for f in a.findings] == [(f.clause.id, f.status) for f in b.findings]
 
 
-def test_atomic_write_leaves_previous_file_on_failure(tmp_path: Path, kb: KnowledgeBase, monkeypatch) -> None:
+@pytest.mark.usefixtures("failing_save")
+def test_atomic_write_leaves_previous_file_on_failure(tmp_path: Path, kb: KnowledgeBase) -> None:
     report = kb.gap(EXAMPLES / "eu-provider.yaml", target="gbt46347")
     output = tmp_path / "gap.xlsx"
     output.write_bytes(b"old")
-    import openpyxl.workbook.workbook as wb
-
-    def explode(self, filename):
-        Path(filename).write_bytes(b"half")
-        raise OSError("disk full")
-
-    monkeypatch.setattr(wb.Workbook, "save", explode)
     with pytest.raises(OSError):
         report.to_excel(output)
     assert output.read_bytes() == b"old"
