@@ -20,12 +20,13 @@ from crosswalk.atomic import write_text_atomic
 __all__ = ["canonical_text", "format_files", "natural_key"]
 
 _FRAMEWORK_KEYS = ["prefix", "title", "title_zh", "short_name", "edition", "publisher", "kind", "official_url", "iri_base", "aliases", "copyright", "adoption_of"]
-_ADOPTION_KEYS = ["framework", "relation", "status", "source", "note"]
+_ADOPTION_KEYS = ["framework", "relation", "status", "source", "note", "review"]
+_REVIEW_KEYS = ["by", "date", "evidence", "source"]
 _SOURCE_KEYS = ["id", "title", "url", "accessed", "note"]
-_CLAUSE_KEYS = ["id", "parent", "kind", "title", "title_zh", "summary", "normative", "status", "source", "url", "note", "exhaustive", "aliases", "addressees", "categories", "applies_from"]
+_CLAUSE_KEYS = ["id", "parent", "kind", "provision", "title", "title_zh", "summary", "normative", "status", "source", "url", "note", "exhaustive", "aliases", "addressees", "categories", "applies_from"]
 _DATES_KEYS = ["original", "omnibus", "note", "by_category"]
 _SET_KEYS = ["id", "title", "description", "subject_framework", "object_framework", "source", "author", "date", "license", "sources"]
-_MAPPING_KEYS = ["subject", "relation", "object", "strength", "rationale", "justification", "confidence", "source", "author", "date"]
+_MAPPING_KEYS = ["subject", "relation", "object", "strength", "rationale", "justification", "confidence", "scope", "source", "author", "date", "review"]
 
 
 def natural_key(text: str) -> tuple[Any, ...]:
@@ -74,6 +75,9 @@ def canonical_text(path: Path) -> str:
         if isinstance(header, dict) and isinstance(header.get("sources"), list):
             header["sources"] = [_ordered(s, _SOURCE_KEYS) for s in header["sources"]]
         mappings = [_ordered(m, _MAPPING_KEYS) for m in document.get("mappings") or []]
+        for mapping in mappings:
+            if isinstance(mapping, dict) and isinstance(mapping.get("review"), dict):
+                mapping["review"] = _ordered(mapping["review"], _REVIEW_KEYS)
 
         def order(item: dict[str, Any]) -> tuple[Any, ...]:
             subject = item.get("subject")
@@ -88,6 +92,8 @@ def canonical_text(path: Path) -> str:
             framework = _ordered(document["framework"], _FRAMEWORK_KEYS)
             if isinstance(framework, dict) and isinstance(framework.get("adoption_of"), dict):
                 framework["adoption_of"] = _ordered(framework["adoption_of"], _ADOPTION_KEYS)
+                if isinstance(framework["adoption_of"].get("review"), dict):
+                    framework["adoption_of"]["review"] = _ordered(framework["adoption_of"]["review"], _REVIEW_KEYS)
             out["framework"] = framework
         if "sources" in document:
             out["sources"] = [_ordered(s, _SOURCE_KEYS) for s in document["sources"] or []]

@@ -38,8 +38,10 @@ from crosswalk.model import (
     Framework,
     Mapping,
     MappingSet,
+    Review,
     Source,
 )
+from crosswalk.model import PROVISION_OF_KIND
 
 __all__ = [
     "adoption_mapping_sets",
@@ -313,12 +315,16 @@ def _own_clauses(draft: _CatalogueDraft, problems: list[Problem]) -> list[Clause
             if entry.categories is not None
             else (parent.categories if parent else ())
         )
+        provision = entry.provision or (
+            parent.provision if entry.kind == "part" and parent else PROVISION_OF_KIND.get(entry.kind, "guidance")
+        )
         built[clause_id] = Clause(
             id=clause_id,
             framework=prefix,
             local=entry.id,
             parent=parent.id if parent else None,
             kind=entry.kind,
+            provision=provision,
             title=entry.title,
             title_zh=entry.title_zh,
             summary=entry.summary,
@@ -335,6 +341,35 @@ def _own_clauses(draft: _CatalogueDraft, problems: list[Problem]) -> list[Clause
             order=len(built),
             depth=parent.depth + 1 if parent else 0,
         )
+    return _split_into_parts(built, draft, problems)
+
+
+def _split_into_parts(
+    built: dict[str, Clause], draft: _CatalogueDraft, problems: list[Problem]
+) -> list[Clause]:
+    """A clause whose children are requirement parts is split exhaustively by them.
+
+    Parts are our own exhaustive decomposition of one clause (mappings/README.md,
+    "Requirement parts"); they may not sit beside the framework's own sub-clauses.
+    """
+    children: dict[str, list[Clause]] = {}
+    for clause in built.values():
+        if clause.parent:
+            children.setdefault(clause.parent, []).append(clause)
+    for parent_id, below in children.items():
+        kinds = {c.kind == "part" for c in below}
+        if kinds == {True}:
+            built[parent_id] = built[parent_id].model_copy(update={"exhaustive": True})
+        elif kinds == {True, False}:
+            problems.append(
+                Problem(
+                    str(draft.path),
+                    f"clauses (id {built[parent_id].local})",
+                    "parts-alone",
+                    "requirement parts split a clause with no sub-clauses of its own; "
+                    f"{parent_id} has both",
+                )
+            )
     return list(built.values())
 
 
@@ -497,6 +532,13 @@ def build_mapping_sets(
                 problems.append(
                     Problem(str(path), where(), "known-source", f"source {source!r} is not in mapping_set.sources")
                 )
+            if entry.review and entry.review.source and entry.review.source not in set_sources:
+                problems.append(
+                    Problem(
+                        str(path), where(), "known-source",
+                        f"review source {entry.review.source!r} is not in mapping_set.sources",
+                    )
+                )
             if bad:
                 continue
             pairs[key] = index
@@ -514,6 +556,8 @@ def build_mapping_sets(
                         author=entry.author or header.author,
                         date=entry.date or header.date,
                         confidence=entry.confidence,
+                        scope=entry.scope,
+                        review=Review(**entry.review.model_dump()) if entry.review else None,
                         mapping_set=header.id,
                         path=shown,
                         index=index,

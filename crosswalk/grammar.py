@@ -18,8 +18,10 @@ from crosswalk.model import (
     Addressee,
     Category,
     ClauseKind,
+    ProvisionType,
     Rationale,
     RelationName,
+    ScopeCondition,
     Status,
 )
 
@@ -35,6 +37,7 @@ __all__ = [
     "MappingEntry",
     "MappingFile",
     "MappingSetEntry",
+    "ReviewEntry",
     "SourceEntry",
     "json_schemas",
 ]
@@ -54,6 +57,19 @@ class SourceEntry(BaseModel):
     note: str | None = Field(None, description="What it confirms and what not.")
 
 
+class ReviewEntry(BaseModel):
+    """`review:` of a covering mapping (or an adoption): the second reviewer's check."""
+
+    model_config = _STRICT
+    by: str = Field(min_length=1, description="Who checked it (a person, or a named review session).")
+    date: dt.date = Field(description="When it was checked.")
+    evidence: str = Field(
+        min_length=1,
+        description="The source passages that show the containment, by reference and in our words.",
+    )
+    source: str | None = Field(None, description="Id of the source consulted (from `sources:`).")
+
+
 class AdoptionEntry(BaseModel):
     """Declares that this framework adopts another one clause by clause."""
 
@@ -63,6 +79,7 @@ class AdoptionEntry(BaseModel):
     status: Status = Field(description="confirmed or provisional.")
     source: str = Field(description="Source id of the adoption declaration.")
     note: str | None = Field(None, description="Why the adoption is believed identical.")
+    review: ReviewEntry | None = Field(None, description="Second review of the adoption.")
 
 
 class FrameworkEntry(BaseModel):
@@ -110,6 +127,9 @@ class ClauseEntry(BaseModel):
     id: str = Field(pattern=_LOCAL, description="Local id.")
     parent: str | None = Field(None, pattern=_LOCAL, description="Local id of the parent.")
     kind: ClauseKind = Field(description="Kind of element.")
+    provision: ProvisionType | None = Field(
+        None, description="What the provision does (default: from `kind`; a `part` takes its parent's)."
+    )
     title: str = Field(min_length=1, description="Official heading or our short title.")
     title_zh: str | None = Field(None, description="Chinese heading.")
     summary: str | None = Field(None, description="Our own paraphrase.")
@@ -166,6 +186,8 @@ class MappingEntry(BaseModel):
     rationale: Rationale = Field(description="syntactic | semantic | functional.")
     justification: str = Field(min_length=1, description="Why, in our own words.")
     confidence: float | None = Field(None, ge=0, le=1, description="0–1.")
+    scope: ScopeCondition | None = Field(None, description="Condition under which the relation holds.")
+    review: ReviewEntry | None = Field(None, description="Second review (covering relations).")
     source: str | None = Field(None, description="Overrides the set's source.")
     author: str | None = Field(None, description="Overrides the set's author.")
     date: dt.date | None = Field(None, description="Overrides the set's date.")

@@ -17,6 +17,8 @@ __all__ = [
     "CLAUSE_ID_PATTERN",
     "PREFIX_PATTERN",
     "RISK_KINDS",
+    "COUNTED_PROVISIONS",
+    "PROVISION_OF_KIND",
     "Addressee",
     "Adoption",
     "ApplicationDates",
@@ -27,9 +29,12 @@ __all__ = [
     "Framework",
     "Mapping",
     "MappingSet",
+    "ProvisionType",
     "Rationale",
     "RelationName",
+    "Review",
     "Role",
+    "ScopeCondition",
     "Source",
     "Status",
     "split_id",
@@ -58,6 +63,7 @@ ClauseKind = Literal[
     "annex",
     "definition",
     "front_matter",
+    "part",
 ]
 RISK_KINDS: frozenset[str] = frozenset({"risk_source", "risk_category"})
 Status = Literal["confirmed", "provisional"]
@@ -96,6 +102,51 @@ RelationName = Literal[
 ]
 Rationale = Literal["syntactic", "semantic", "functional"]
 
+ProvisionType = Literal[
+    "obligation",
+    "prohibition",
+    "guidance",
+    "principle",
+    "definition",
+    "scope",
+    "classification",
+    "condition",
+    "permission",
+    "procedure",
+    "transitional",
+    "application",
+    "penalty",
+    "informative",
+    "risk",
+    "structure",
+]
+"""What a provision does (mappings/README.md, "Provision types"). Only the types in
+:data:`COUNTED_PROVISIONS` ask an organisation for an outcome; a gap analysis shows the
+others as "not an obligation", with their type, never as gaps."""
+
+COUNTED_PROVISIONS: frozenset[str] = frozenset({"obligation", "prohibition", "guidance"})
+"""Provision types that bind or guide the organisation itself: the only gap-analysis targets."""
+
+PROVISION_OF_KIND: dict[str, str] = {
+    "section": "structure",
+    "front_matter": "scope",
+    "definition": "definition",
+    "risk_source": "risk",
+    "risk_category": "risk",
+    "capability_level": "definition",
+    "obligation": "obligation",
+    "prohibition": "prohibition",
+    "principle": "principle",
+}
+"""The provision type of a clause whose catalogue entry states none; any other kind is
+``guidance``, and a ``part`` takes its parent's type."""
+
+ScopeCondition = Literal["ai_risk_only", "systems_in_scope"]
+"""A condition under which a covering mapping holds (mappings/README.md, "Scope policy"):
+``ai_risk_only`` — for AI-related risk only (ISO/IEC 23894 applies the organisation-wide
+ISO 31000 to AI); ``systems_in_scope`` — only for the AI systems inside the subject's
+management-system scope (ISO/IEC 42001 against the per-system EU AI Act)."""
+
 _FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
@@ -121,6 +172,20 @@ class Source(BaseModel):
     note: str | None = Field(None, description="What the source does and does not confirm.")
 
 
+class Review(BaseModel):
+    """A second reviewer's check of a mapping that can make a clause covered."""
+
+    model_config = _FROZEN
+    by: str = Field(min_length=1, description="Who checked it (a person, or a named review session).")
+    date: dt.date = Field(description="When it was checked.")
+    evidence: str = Field(
+        min_length=1,
+        description="Where the containment shows: source passages by reference (clause, table, "
+        "page), in our words, never quoted ISO/IEC or GB/T body text.",
+    )
+    source: str | None = Field(None, description="Id of the source consulted, where it has one.")
+
+
 class Adoption(BaseModel):
     """A framework that adopts another one clause by clause (GB/T 24353 = ISO 31000)."""
 
@@ -132,6 +197,7 @@ class Adoption(BaseModel):
     status: Status = Field(description="Whether the identical adoption is confirmed.")
     source: str = Field(description="Source id that declares the adoption.")
     note: str | None = Field(None, description="Why we believe the adoption holds.")
+    review: Review | None = Field(None, description="Second review of the clause-by-clause equality.")
 
 
 class CategoryDates(BaseModel):
@@ -210,6 +276,9 @@ class Clause(BaseModel):
     local: str = Field(description="Local id, written as the framework numbers it.")
     parent: str | None = Field(None, description="Canonical id of the parent clause.")
     kind: ClauseKind = Field(description="What sort of element it is.")
+    provision: ProvisionType = Field(
+        "guidance", description="What the provision does; only obligations, prohibitions and guidance are gap targets."
+    )
     title: str = Field(description="Official heading (English) or our short title.")
     title_zh: str | None = Field(None, description="Official heading (Chinese).")
     summary: str | None = Field(None, description="Our own paraphrase, never the body text.")
@@ -230,6 +299,11 @@ class Clause(BaseModel):
     def is_risk(self) -> bool:
         """True for risk sources and risk categories (objects of `addresses`)."""
         return self.kind in RISK_KINDS
+
+    @property
+    def is_counted(self) -> bool:
+        """True when the provision asks the organisation for an outcome (a gap target)."""
+        return self.provision in COUNTED_PROVISIONS
 
     def label(self, language: str = "en") -> str:
         """A one-line label: id and heading (Chinese heading when asked and present)."""
@@ -259,6 +333,8 @@ class Mapping(BaseModel):
     author: str = Field(description="Who wrote the mapping.")
     date: dt.date = Field(description="When it was asserted.")
     confidence: float | None = Field(None, ge=0, le=1, description="Confidence, 0–1.")
+    scope: ScopeCondition | None = Field(None, description="Condition under which the relation holds.")
+    review: Review | None = Field(None, description="Second review (required where it can make a clause covered).")
     mapping_set: str = Field(description="Id of the mapping set that holds it.")
     path: str | None = Field(None, description="File it was loaded from.")
     index: int = Field(0, description="Position in its file (0-based).")

@@ -48,6 +48,7 @@ from crosswalk.model import (
     Framework,
     Mapping,
     MappingSet,
+    Review,
     Source,
 )
 from crosswalk.relations import Relation, composition_table
@@ -305,6 +306,8 @@ class _Writer:
             add((adoption_node, DCTERMS.source, self.source(str(node), framework.sources, adoption.source)))
             if adoption.note:
                 add((adoption_node, SKOS.note, Literal(adoption.note)))
+            if adoption.review is not None:
+                self.review(adoption_node, adoption.review)
 
     def clause(self, clause: Clause) -> None:
         node = self.clause_node(clause.id)
@@ -326,6 +329,7 @@ class _Writer:
             add((node, SKOS.topConceptOf, scheme))
             add((scheme, SKOS.hasTopConcept, node))
         add((node, CW.kind, Literal(clause.kind)))
+        add((node, CW.provision, Literal(clause.provision)))
         add((node, SKOS.prefLabel, Literal(clause.title, lang="en")))
         if clause.title_zh:
             add((node, SKOS.prefLabel, Literal(clause.title_zh, lang="zh")))
@@ -368,6 +372,17 @@ class _Writer:
         add((node, CW.order, Literal(clause.order)))
         add((node, CW.depth, Literal(clause.depth)))
 
+    def review(self, subject: Node, review: Review) -> None:
+        """A second review as a blank node: who, when, on what evidence."""
+        node = BNode()
+        self.add((subject, CW.review, node))
+        self.add((node, RDF.type, CW.Review))
+        self.add((node, PROV.wasAttributedTo, self.agent(review.by)))
+        self.add((node, DCTERMS.date, Literal(review.date)))
+        self.add((node, CW.evidence, Literal(review.evidence)))
+        if review.source:
+            self.add((node, CW.reviewSource, Literal(review.source)))
+
     def mapping_set(self, mapping_set: MappingSet, order: int) -> None:
         node = URIRef(f"{BASE}mappingset/{_segment(mapping_set.id)}")
         add = self.add
@@ -409,6 +424,10 @@ class _Writer:
         add((node, DCTERMS.date, Literal(mapping.date)))
         if mapping.confidence is not None:
             add((node, CW.confidence, _decimal(mapping.confidence)))
+        if mapping.scope is not None:
+            add((node, CW.scopeCondition, Literal(mapping.scope)))
+        if mapping.review is not None:
+            self.review(node, mapping.review)
         add((node, CW.inMappingSet, set_node))
         add((node, CW["index"], Literal(mapping.index)))
         if not mapping.is_union:
@@ -849,6 +868,7 @@ class _Reader:
                     status=self.one(adoption_node, CW.status),
                     source=self.source_id(adoption_node),
                     note=self.one(adoption_node, SKOS.note, required=False),
+                    review=self.review(adoption_node),
                 )
             framework = self.build(
                 node,
@@ -910,6 +930,7 @@ class _Reader:
                 local=self.one(node, SKOS.notation),
                 parent=ids.get(parent) if parent is not None else None,
                 kind=self.one(node, CW.kind),
+                provision=self.one(node, CW.provision),
                 title=self.one(node, SKOS.prefLabel, language="en"),
                 title_zh=self.one(node, SKOS.prefLabel, language="zh", required=False),
                 summary=self.one(node, CW.summary, required=False),
@@ -971,6 +992,19 @@ class _Reader:
                 result.append(built)
         return result
 
+    def review(self, subject: Node) -> Review | None:
+        node = self.graph.value(subject, CW.review)
+        if node is None:
+            return None
+        return self.build(
+            node,
+            Review,
+            by=self.agent(node),
+            date=self.one(node, DCTERMS.date),
+            evidence=self.one(node, CW.evidence),
+            source=self.one(node, CW.reviewSource, required=False),
+        )
+
     def mapping(self, node: Node, ids: dict[Node, str], set_id: str | None) -> Mapping | None:
         head = self.graph.value(node, CW.unionOf)
         subject_nodes = list(Collection(self.graph, head)) if head is not None else self.values(node, CW.subject)
@@ -996,6 +1030,8 @@ class _Reader:
             author=self.agent(node),
             date=self.one(node, DCTERMS.date),
             confidence=self.one(node, CW.confidence, required=False),
+            scope=self.one(node, CW.scopeCondition, required=False),
+            review=self.review(node),
             mapping_set=set_id,
             index=self.one(node, CW["index"]),
         )
