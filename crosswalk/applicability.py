@@ -36,7 +36,9 @@ def _date(clause: Clause, profile: Profile) -> dt.date | None:
     dates = clause.applies_from
     assert dates is not None
     relevant: list[str | None] = [c for c in profile.categories if c in clause.categories] or [None]
-    found = [d for d in (dates.date_for(profile.regime, c) for c in relevant) if d is not None]
+    found = [
+        d for d in (dates.date_for(profile.regime, c, profile.placed_on_market) for c in relevant) if d is not None
+    ]
     return min(found) if found else None
 
 

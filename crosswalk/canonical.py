@@ -24,7 +24,8 @@ _ADOPTION_KEYS = ["framework", "relation", "status", "source", "note", "review"]
 _REVIEW_KEYS = ["by", "date", "evidence", "source"]
 _SOURCE_KEYS = ["id", "title", "url", "accessed", "note"]
 _CLAUSE_KEYS = ["id", "parent", "kind", "provision", "title", "title_zh", "summary", "normative", "status", "source", "url", "note", "exhaustive", "aliases", "addressees", "categories", "applies_from"]
-_DATES_KEYS = ["original", "omnibus", "note", "by_category"]
+_DATES_KEYS = ["original", "omnibus", "note", "by_category", "grace"]
+_GRACE_KEYS = ["placed_before", "original", "omnibus"]
 _SET_KEYS = ["id", "title", "description", "subject_framework", "object_framework", "source", "author", "date", "license", "sources"]
 _MAPPING_KEYS = ["subject", "relation", "object", "strength", "rationale", "justification", "confidence", "scope", "source", "author", "date", "review"]
 
@@ -102,6 +103,8 @@ def canonical_text(path: Path) -> str:
             clause = _ordered(clause, _CLAUSE_KEYS)
             if isinstance(clause, dict) and isinstance(clause.get("applies_from"), dict):
                 clause["applies_from"] = _ordered(clause["applies_from"], _DATES_KEYS)
+                if isinstance(clause["applies_from"].get("grace"), dict):
+                    clause["applies_from"]["grace"] = _ordered(clause["applies_from"]["grace"], _GRACE_KEYS)
             clauses.append(clause)
         out["clauses"] = clauses
         out.update({k: v for k, v in document.items() if k not in out})

@@ -36,6 +36,7 @@ from crosswalk.model import (
     CategoryDates,
     Clause,
     Framework,
+    GraceDates,
     Mapping,
     MappingSet,
     Review,
@@ -378,7 +379,10 @@ def _dates(entry: Any) -> ApplicationDates:
         CategoryDates(category=category, original=value.original, omnibus=value.omnibus)
         for category, value in (entry.by_category or {}).items()
     )
-    return ApplicationDates(original=entry.original, omnibus=entry.omnibus, note=entry.note, by_category=special)
+    grace = GraceDates(**entry.grace.model_dump()) if entry.grace else None
+    return ApplicationDates(
+        original=entry.original, omnibus=entry.omnibus, note=entry.note, by_category=special, grace=grace
+    )
 
 
 def _adopted_clauses(

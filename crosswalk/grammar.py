@@ -34,6 +34,7 @@ __all__ = [
     "ClauseEntry",
     "DatesEntry",
     "FrameworkEntry",
+    "GraceDatesEntry",
     "MappingEntry",
     "MappingFile",
     "MappingSetEntry",
@@ -108,6 +109,15 @@ class CategoryDatesEntry(BaseModel):
     omnibus: dt.date | None = Field(None, description="Date as amended by the Digital Omnibus.")
 
 
+class GraceDatesEntry(BaseModel):
+    """`applies_from.grace`: later dates for systems placed on the market before a cut-off."""
+
+    model_config = _STRICT
+    placed_before: dt.date = Field(description="Cut-off: systems placed on the market before it.")
+    original: dt.date | None = Field(None, description="Their date under Art 113, if it differs.")
+    omnibus: dt.date | None = Field(None, description="Their date as amended by the Digital Omnibus.")
+
+
 class DatesEntry(BaseModel):
     """`applies_from:` of a provision."""
 
@@ -117,6 +127,9 @@ class DatesEntry(BaseModel):
     note: str | None = Field(None, description="Caveats.")
     by_category: dict[Category, CategoryDatesEntry] | None = Field(
         None, description="Different dates for some system categories (e.g. high_risk_annex1)."
+    )
+    grace: GraceDatesEntry | None = Field(
+        None, description="Later dates for systems placed on the market before a cut-off date."
     )
 
 

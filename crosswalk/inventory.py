@@ -111,6 +111,11 @@ class Profile(BaseModel):
     regime: Literal["omnibus", "original"] = Field(
         "omnibus", description="Application dates as amended by the Digital Omnibus, or original."
     )
+    placed_on_market: dt.date | None = Field(
+        None,
+        description="When the profile's AI systems were first placed on the market (decides grace "
+        "periods such as Art 50(2)'s; unknown means the earlier date counts).",
+    )
 
     def describe(self) -> str:
         """One line for reports."""

@@ -27,6 +27,7 @@ __all__ = [
     "Clause",
     "ClauseKind",
     "Framework",
+    "GraceDates",
     "Mapping",
     "MappingSet",
     "ProvisionType",
@@ -209,6 +210,16 @@ class CategoryDates(BaseModel):
     omnibus: dt.date | None = Field(None, description="Date as amended by the Digital Omnibus.")
 
 
+class GraceDates(BaseModel):
+    """Later dates for systems already placed on the market before a cut-off date (a grace
+    period, e.g. the Digital Omnibus's for Art 50(2))."""
+
+    model_config = _FROZEN
+    placed_before: dt.date = Field(description="Systems placed on the market before this date get these dates.")
+    original: dt.date | None = Field(None, description="Their date under Art 113, if it differs.")
+    omnibus: dt.date | None = Field(None, description="Their date as amended by the Digital Omnibus.")
+
+
 class ApplicationDates(BaseModel):
     """When a provision applies: under Art 113 and as amended by the Digital Omnibus."""
 
@@ -221,16 +232,29 @@ class ApplicationDates(BaseModel):
     by_category: tuple[CategoryDates, ...] = Field(
         (), description="Other dates for some system categories (Annex I products: Art 113(c))."
     )
+    grace: GraceDates | None = Field(
+        None, description="Later dates for systems placed on the market before a cut-off date."
+    )
 
     def date_for(
-        self, regime: Literal["original", "omnibus"], category: str | None = None
+        self,
+        regime: Literal["original", "omnibus"],
+        category: str | None = None,
+        placed_on_market: dt.date | None = None,
     ) -> dt.date | None:
         """The application date under the chosen regime (Omnibus falls back to original),
-        for ``category`` when the provision has dates of its own for it."""
-        dates: ApplicationDates | CategoryDates = self
+        for ``category`` when the provision has dates of its own for it, and for systems
+        placed on the market on ``placed_on_market`` when a grace period covers them."""
+        dates: ApplicationDates | CategoryDates | GraceDates = self
         for special in self.by_category:
             if special.category == category:
                 dates = special
+        grace = self.grace
+        if grace is not None and placed_on_market is not None and placed_on_market < grace.placed_before:
+            if regime == "omnibus" and grace.omnibus is not None:
+                return grace.omnibus
+            if grace.original is not None:
+                return grace.original
         if regime == "omnibus" and dates.omnibus is not None:
             return dates.omnibus
         return dates.original

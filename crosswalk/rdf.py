@@ -46,6 +46,7 @@ from crosswalk.model import (
     CategoryDates,
     Clause,
     Framework,
+    GraceDates,
     Mapping,
     MappingSet,
     Review,
@@ -369,6 +370,14 @@ class _Writer:
                     add((holder, CW.appliesFromOriginal, Literal(special.original)))
                 if special.omnibus:
                     add((holder, CW.appliesFromOmnibus, Literal(special.omnibus)))
+            if dates.grace is not None:
+                holder = BNode()
+                add((node, CW.graceDates, holder))
+                add((holder, CW.placedBefore, Literal(dates.grace.placed_before)))
+                if dates.grace.original:
+                    add((holder, CW.appliesFromOriginal, Literal(dates.grace.original)))
+                if dates.grace.omnibus:
+                    add((holder, CW.appliesFromOmnibus, Literal(dates.grace.omnibus)))
         add((node, CW.order, Literal(clause.order)))
         add((node, CW.depth, Literal(clause.depth)))
 
@@ -922,6 +931,16 @@ class _Reader:
                     key=lambda d: d.category,
                 )
             )
+            grace_node = self.graph.value(node, CW.graceDates)
+            grace = (
+                GraceDates(
+                    placed_before=self.one(grace_node, CW.placedBefore),
+                    original=self.one(grace_node, CW.appliesFromOriginal, required=False),
+                    omnibus=self.one(grace_node, CW.appliesFromOmnibus, required=False),
+                )
+                if grace_node is not None
+                else None
+            )
             clause = self.build(
                 node,
                 Clause,
@@ -943,8 +962,10 @@ class _Reader:
                 aliases=self.texts(node, CW.alias, CW.aliasList),
                 addressees=self.texts(node, CW.addressee, CW.addresseeList),
                 categories=self.texts(node, CW.category, CW.categoryList),
-                applies_from=ApplicationDates(original=dates[0], omnibus=dates[1], note=dates[2], by_category=special)
-                if any(d is not None for d in dates) or special
+                applies_from=ApplicationDates(
+                    original=dates[0], omnibus=dates[1], note=dates[2], by_category=special, grace=grace
+                )
+                if any(d is not None for d in dates) or special or grace
                 else None,
                 order=self.one(node, CW.order),
                 depth=self.one(node, CW.depth),
