@@ -31,6 +31,7 @@ from crosswalk.grammar import (
     SourceEntry,
 )
 from crosswalk.model import (
+    PROVISION_OF_KIND,
     Adoption,
     ApplicationDates,
     CategoryDates,
@@ -42,7 +43,6 @@ from crosswalk.model import (
     Review,
     Source,
 )
-from crosswalk.model import PROVISION_OF_KIND
 
 __all__ = [
     "adoption_mapping_sets",

@@ -15,10 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = [
     "CLAUSE_ID_PATTERN",
-    "PREFIX_PATTERN",
-    "RISK_KINDS",
     "COUNTED_PROVISIONS",
+    "PREFIX_PATTERN",
     "PROVISION_OF_KIND",
+    "RISK_KINDS",
     "Addressee",
     "Adoption",
     "ApplicationDates",
