@@ -23,7 +23,15 @@ from crosswalk.fastgap import LETTERS
 from crosswalk.inference import DIS, EQ, Network
 from crosswalk.relations import ALL, CONTAINED, COVERING, OVERLAPPING, compose_masks, converse_mask
 
-__all__ = ["Adjacency", "PairGrid", "Sample", "adjacency", "path_enumeration", "per_target_search", "timed_sample"]
+__all__ = [
+    "Adjacency",
+    "PairGrid",
+    "Sample",
+    "adjacency",
+    "path_enumeration",
+    "per_target_search",
+    "timed_sample",
+]
 
 Item = TypeVar("Item")
 Adjacency = list[list[tuple[int, int]]]
@@ -137,7 +145,9 @@ def _random_order(total: int, rng: random.Random) -> Iterator[int]:
             yield position
 
 
-def timed_sample(items: Sequence[Item], run: Callable[[Item], object], *, budget: float, seed: int = 0) -> Sample:
+def timed_sample(
+    items: Sequence[Item], run: Callable[[Item], object], *, budget: float, seed: int = 0
+) -> Sample:
     """Run ``run`` on items in a seeded random order until the budget (seconds) is spent."""
     start = time.perf_counter()
     done = 0

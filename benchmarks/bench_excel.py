@@ -44,20 +44,47 @@ def rows(targets: int, controls: int) -> tuple[list[list[Any]], list[list[Any]]]
         for _ in range(3):
             marks[rng.randrange(controls)] = rng.choice("●◐")
         matrix.append([f"t:{t // 100}.{t % 100}", status, *marks])
-        why = "proved by a chain of containment through " + ", ".join(f"c{rng.randrange(999)}" for _ in range(6))
-        gaps.append([f"t:{t}", f"Clause heading {t}", "条款", f"t:{t // 100}", status, why, 7, 0.9, 40,
-                     "K1, K2", why * 2, "implement c1", "", "confirmed", f"https://example.org/{t}"])
+        why = "proved by a chain of containment through " + ", ".join(
+            f"c{rng.randrange(999)}" for _ in range(6)
+        )
+        gaps.append(
+            [
+                f"t:{t}",
+                f"Clause heading {t}",
+                "条款",
+                f"t:{t // 100}",
+                status,
+                why,
+                7,
+                0.9,
+                40,
+                "K1, K2",
+                why * 2,
+                "implement c1",
+                "",
+                "confirmed",
+                f"https://example.org/{t}",
+            ]
+        )
     return matrix, gaps
 
 
-def write_openpyxl(path: Path, matrix: list[list[Any]], gaps: list[list[Any]], controls: int) -> None:
+def write_openpyxl(
+    path: Path, matrix: list[list[Any]], gaps: list[list[Any]], controls: int
+) -> None:
     from openpyxl import Workbook
 
     from crosswalk.excel import _StreamSheet
 
     workbook = Workbook(write_only=True)
-    sheet = _StreamSheet(workbook, "Matrix", ["Clause", "Status", *[f"K{j}" for j in range(controls)]],
-                         [24, 14, *[8] * controls], status_column=2, freeze="C2")
+    sheet = _StreamSheet(
+        workbook,
+        "Matrix",
+        ["Clause", "Status", *[f"K{j}" for j in range(controls)]],
+        [24, 14, *[8] * controls],
+        status_column=2,
+        freeze="C2",
+    )
     for row in matrix:
         sheet.append(row)
     sheet.finish()
@@ -68,19 +95,37 @@ def write_openpyxl(path: Path, matrix: list[list[Any]], gaps: list[list[Any]], c
     workbook.save(path)
 
 
-def write_xlsxwriter(path: Path, matrix: list[list[Any]], gaps: list[list[Any]], controls: int) -> None:
+def write_xlsxwriter(
+    path: Path, matrix: list[list[Any]], gaps: list[list[Any]], controls: int
+) -> None:
     import xlsxwriter
 
     from crosswalk.excel import _HEADER_FILL, STATUS_COLOURS, safe_cell_value
 
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                               "strings_to_urls": False, "strings_to_numbers": False})
-    header = workbook.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": f"#{_HEADER_FILL}", "text_wrap": True})
+    workbook = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    header = workbook.add_format(
+        {"bold": True, "font_color": "#FFFFFF", "bg_color": f"#{_HEADER_FILL}", "text_wrap": True}
+    )
     fills = {k: workbook.add_format({"bg_color": f"#{v}"}) for k, v in STATUS_COLOURS.items()}
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     link = workbook.add_format({"font_color": "blue", "underline": 1})
 
-    def sheet(name: str, headers: list[str], widths: list[int], table: list[list[Any]], status: int, url: int | None) -> None:
+    def sheet(
+        name: str,
+        headers: list[str],
+        widths: list[int],
+        table: list[list[Any]],
+        status: int,
+        url: int | None,
+    ) -> None:
         ws = workbook.add_worksheet(name)
         for column, width in enumerate(widths):
             ws.set_column(column, column, width)
@@ -101,7 +146,14 @@ def write_xlsxwriter(path: Path, matrix: list[list[Any]], gaps: list[list[Any]],
                     ws.write_number(r, c, value)
         ws.autofilter(0, 0, len(table), len(headers) - 1)
 
-    sheet("Matrix", ["Clause", "Status", *[f"K{j}" for j in range(controls)]], [24, 14, *[8] * controls], matrix, 2, None)
+    sheet(
+        "Matrix",
+        ["Clause", "Status", *[f"K{j}" for j in range(controls)]],
+        [24, 14, *[8] * controls],
+        matrix,
+        2,
+        None,
+    )
     sheet("Gaps", [f"h{k}" for k in range(15)], [20] * 15, gaps, 5, 15)
     workbook.close()
 
@@ -118,7 +170,16 @@ def child(engine: str, targets: int, controls: int) -> None:
         seconds = time.perf_counter() - start
         size = path.stat().st_size
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"seconds": seconds, "added_mb": (peak - before) / 1024, "peak_mb": peak / 1024, "size_mb": size / 1e6}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "added_mb": (peak - before) / 1024,
+                "peak_mb": peak / 1024,
+                "size_mb": size / 1e6,
+            }
+        )
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -139,14 +200,29 @@ def main(argv: list[str] | None = None) -> None:
     results: dict[str, list[dict[str, float]]] = {}
     for _ in range(args.repeat):
         for engine in engines:
-            command = [sys.executable, __file__, "--child", engine, "--targets", str(args.targets), "--controls", str(args.controls)]
-            output = subprocess.run(command, check=True, capture_output=True, text=True, env=environment).stdout
+            command = [
+                sys.executable,
+                __file__,
+                "--child",
+                engine,
+                "--targets",
+                str(args.targets),
+                "--controls",
+                str(args.controls),
+            ]
+            output = subprocess.run(
+                command, check=True, capture_output=True, text=True, env=environment
+            ).stdout
             results.setdefault(engine, []).append(json.loads(output))
-    print(f"## Gap workbook, {args.targets:,} targets × {args.controls:,} controls (Matrix + Gaps sheets), medians of {args.repeat}\n")
+    print(
+        f"## Gap workbook, {args.targets:,} targets × {args.controls:,} controls (Matrix + Gaps sheets), medians of {args.repeat}\n"
+    )
     print("| writer | time | added peak RSS | file |\n|---|---:|---:|---:|")
     for engine, runs in results.items():
         median = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
-        print(f"| {engine} | {median['seconds']:.2f} s | {median['added_mb']:.0f} MB | {median['size_mb']:.1f} MB |")
+        print(
+            f"| {engine} | {median['seconds']:.2f} s | {median['added_mb']:.0f} MB | {median['size_mb']:.1f} MB |"
+        )
 
 
 if __name__ == "__main__":

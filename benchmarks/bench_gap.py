@@ -47,7 +47,14 @@ def synthetic_inventory(kb: crosswalk.KnowledgeBase, count: int, seed: int = 7) 
             ClauseRef(clause=rng.choice(ids), coverage=rng.choice(["full", "full", "partial"]))
             for _ in range(rng.randint(1, 3))
         )
-        controls.append(Control(id=f"C-{number:05d}", title=f"Control {number}", status=rng.choice(statuses), implements=refs))
+        controls.append(
+            Control(
+                id=f"C-{number:05d}",
+                title=f"Control {number}",
+                status=rng.choice(statuses),
+                implements=refs,
+            )
+        )
     return Inventory(organisation="synthetic", controls=tuple(controls))
 
 
@@ -78,10 +85,26 @@ def main() -> None:
 
     rng = random.Random(11)
     clauses = [(f"c{i}", None) for i in range(args.targets)]
-    mappings = list({(f"c{a}", f"c{b}"): (f"c{a}", "intersects_with", f"c{b}") for a, b in ((rng.randrange(args.targets), rng.randrange(args.targets)) for _ in range(args.targets)) if a != b}.values())
+    mappings = list(
+        {
+            (f"c{a}", f"c{b}"): (f"c{a}", "intersects_with", f"c{b}")
+            for a, b in (
+                (rng.randrange(args.targets), rng.randrange(args.targets))
+                for _ in range(args.targets)
+            )
+            if a != b
+        }.values()
+    )
     small = synthetic_kb(clauses, mappings)
     controls = tuple(
-        Control(id=f"K{j}", title="k", status="implemented", implements=tuple(ClauseRef(clause=f"t:c{rng.randrange(args.targets)}") for _ in range(3)))
+        Control(
+            id=f"K{j}",
+            title="k",
+            status="implemented",
+            implements=tuple(
+                ClauseRef(clause=f"t:c{rng.randrange(args.targets)}") for _ in range(3)
+            ),
+        )
         for j in range(args.controls)
     )
     report = small.gap(Inventory(controls=controls), target="t")
@@ -92,8 +115,12 @@ def main() -> None:
         elapsed = time.perf_counter() - start
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         size = path.stat().st_size
-    print(f"## Gap workbook, {args.targets:,} targets × {args.controls:,} controls (Matrix sheet)\n")
-    print(f"written in {elapsed:.1f} s, {size / 1e6:.1f} MB on disk; process peak RSS {peak / 1024:.0f} MB (was {before / 1024:.0f} MB before writing)")
+    print(
+        f"## Gap workbook, {args.targets:,} targets × {args.controls:,} controls (Matrix sheet)\n"
+    )
+    print(
+        f"written in {elapsed:.1f} s, {size / 1e6:.1f} MB on disk; process peak RSS {peak / 1024:.0f} MB (was {before / 1024:.0f} MB before writing)"
+    )
 
 
 if __name__ == "__main__":

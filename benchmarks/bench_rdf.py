@@ -84,7 +84,13 @@ def main(argv: list[str] | None = None) -> int:
     emit(f"{'step':<52}{'rdflib':>10}{'oxigraph':>10}{'ratio':>9}")
     graph = to_graph(kb, store="SimpleMemory")
     store = to_store(kb)
-    emit(row(f"export: to_graph ({len(graph)} triples)", median_time(lambda: to_graph(kb), repeat), None))
+    emit(
+        row(
+            f"export: to_graph ({len(graph)} triples)",
+            median_time(lambda: to_graph(kb), repeat),
+            None,
+        )
+    )
 
     with tempfile.TemporaryDirectory() as directory:
         turtle = Path(directory) / "kb.ttl"
@@ -95,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             ("Turtle", "turtle", pyoxigraph.RdfFormat.TURTLE),
             ("N-Triples", "nt", pyoxigraph.RdfFormat.N_TRIPLES),
         ):
+
             def rdflib_write(f: str = rdflib_format) -> object:
                 return graph.serialize(format=f)
 
@@ -102,7 +109,11 @@ def main(argv: list[str] | None = None) -> int:
                 return store.dump(format=f, from_graph=pyoxigraph.DefaultGraph())
 
             emit(
-                row(f"export: write {name}", median_time(rdflib_write, repeat), median_time(oxigraph_write, repeat))
+                row(
+                    f"export: write {name}",
+                    median_time(rdflib_write, repeat),
+                    median_time(oxigraph_write, repeat),
+                )
             )
         for name, path, rdflib_format, oxigraph_format in (
             ("Turtle", turtle, "turtle", pyoxigraph.RdfFormat.TURTLE),
@@ -120,22 +131,44 @@ def main(argv: list[str] | None = None) -> int:
                 fresh.load(d, format=f)
                 return fresh
 
-            emit(row(f"load: parse {name}", median_time(rdflib_load, repeat), median_time(oxigraph_load, repeat)))
-        emit(row("load: read_rdf (Turtle to KnowledgeBase)", median_time(lambda: read_rdf(turtle), repeat), None))
+            emit(
+                row(
+                    f"load: parse {name}",
+                    median_time(rdflib_load, repeat),
+                    median_time(oxigraph_load, repeat),
+                )
+            )
+        emit(
+            row(
+                "load: read_rdf (Turtle to KnowledgeBase)",
+                median_time(lambda: read_rdf(turtle), repeat),
+                None,
+            )
+        )
 
     # the queries run on the knowledge base with a real gap report (gaps-by-domain reads it)
     inventory = kb.read_inventory(ROOT / "examples" / "cn-enterprise.yaml")
-    graph = to_graph(kb, inventory=inventory, report=kb.gap(inventory, target="gbt46347"), store="SimpleMemory")
+    graph = to_graph(
+        kb, inventory=inventory, report=kb.gap(inventory, target="gbt46347"), store="SimpleMemory"
+    )
     store = to_store(graph)
-    emit(f"queries on the knowledge base and the gap report of examples/cn-enterprise.yaml ({len(graph)} triples)")
+    emit(
+        f"queries on the knowledge base and the gap report of examples/cn-enterprise.yaml ({len(graph)} triples)"
+    )
     for name in named_queries():
         named = get_named_query(name)
         bindings = named.bindings(PARAMETERS.get(name, {}))
         emit(
             row(
                 f"query: {name}",
-                median_time(partial(run_query, graph, named.text, bindings=bindings, engine="rdflib"), repeat),
-                median_time(partial(run_query, store, named.text, bindings=bindings, engine="oxigraph"), repeat),
+                median_time(
+                    partial(run_query, graph, named.text, bindings=bindings, engine="rdflib"),
+                    repeat,
+                ),
+                median_time(
+                    partial(run_query, store, named.text, bindings=bindings, engine="oxigraph"),
+                    repeat,
+                ),
             )
         )
     if options.output:

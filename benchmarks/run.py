@@ -57,7 +57,9 @@ SAMPLE_SECONDS = 0.5
 runs, at least ``--repeat``): a median of five runs of a millisecond is mostly noise."""
 
 
-def measure(operation: Callable[[], object], repeat: int, *, traced: bool = True, warm: bool = True) -> Row:
+def measure(
+    operation: Callable[[], object], repeat: int, *, traced: bool = True, warm: bool = True
+) -> Row:
     """Median time of at least ``repeat`` runs (more for fast operations, see
     SAMPLE_SECONDS; after one untimed warm-up run that fills lazy caches, unless ``warm``
     is false), and the traced allocation peak of one more run."""
@@ -82,7 +84,10 @@ def measure(operation: Callable[[], object], repeat: int, *, traced: bool = True
 def cache_path(size: Size, seed: int) -> Path:
     """Where the generated data of a size and seed is kept (keyed on the generator's code)."""
     code = hashlib.sha256((ROOT / "benchmarks" / "synthetic.py").read_bytes()).hexdigest()[:12]
-    folder = Path(os.environ.get("CROSSWALK_BENCH_CACHE") or Path(tempfile.gettempdir()) / "crosswalk-benchmarks")
+    folder = Path(
+        os.environ.get("CROSSWALK_BENCH_CACHE")
+        or Path(tempfile.gettempdir()) / "crosswalk-benchmarks"
+    )
     return folder / f"synthetic-{size.name}-{seed}-{code}.pickle"
 
 
@@ -116,7 +121,13 @@ def bundled_closure(args: argparse.Namespace) -> list[Row]:
     import crosswalk
 
     kb = crosswalk.load()
-    return [{"operation": "full path-consistency closure", "compare": True, **measure(kb.network.close, args.repeat)}]
+    return [
+        {
+            "operation": "full path-consistency closure",
+            "compare": True,
+            **measure(kb.network.close, args.repeat),
+        }
+    ]
 
 
 def bundled_gap(args: argparse.Namespace) -> list[Row]:
@@ -128,8 +139,17 @@ def bundled_gap(args: argparse.Namespace) -> list[Row]:
     inventory = kb.read_inventory(EXAMPLE)
     row = measure(lambda: gap_analysis(kb, inventory, target=TARGET), args.repeat)
     fast = fast_gap_analysis(kb, inventory, target=TARGET)
-    note = "closure already computed by load(); " + agreement(fast, gap_analysis(kb, inventory, target=TARGET))
-    return [{"operation": f"gap analysis, eu-provider.yaml → {TARGET} (gap.py)", "note": note, "compare": True, **row}]
+    note = "closure already computed by load(); " + agreement(
+        fast, gap_analysis(kb, inventory, target=TARGET)
+    )
+    return [
+        {
+            "operation": f"gap analysis, eu-provider.yaml → {TARGET} (gap.py)",
+            "note": note,
+            "compare": True,
+            **row,
+        }
+    ]
 
 
 def bundled_fastgap(args: argparse.Namespace) -> list[Row]:
@@ -143,7 +163,11 @@ def bundled_fastgap(args: argparse.Namespace) -> list[Row]:
     run = measure(lambda: index.analyse(inventory, target=TARGET), args.repeat)
     return [
         {"operation": "fastgap index build", **build},
-        {"operation": f"gap analysis, eu-provider.yaml → {TARGET} (fastgap)", "reference": True, **run},
+        {
+            "operation": f"gap analysis, eu-provider.yaml → {TARGET} (fastgap)",
+            "reference": True,
+            **run,
+        },
     ]
 
 
@@ -172,8 +196,13 @@ def synthetic_generate(args: argparse.Namespace) -> list[Row]:
     counts = data.relation_counts()
     total = sum(counts.values())
     mix = ", ".join(f"{name} {100 * n / total:.0f}%" for name, n in counts.most_common())
-    row = {"operation": GENERATE, "seconds": seconds, "runs": 1, "note": mix,
-           "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    row = {
+        "operation": GENERATE,
+        "seconds": seconds,
+        "runs": 1,
+        "note": mix,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
     path.with_suffix(".json").write_text(json.dumps(row), encoding="utf-8")
     return [row]
 
@@ -184,13 +213,28 @@ def synthetic_calibrate(args: argparse.Namespace) -> list[Row]:
     points = []
     for clauses in (250, 500, 1000):
         shape = SIZES["S"]
-        size = Size(f"c{clauses}", clauses, clauses * shape.mappings // shape.clauses, clauses // 2, shape.frameworks)
+        size = Size(
+            f"c{clauses}",
+            clauses,
+            clauses * shape.mappings // shape.clauses,
+            clauses // 2,
+            shape.frameworks,
+        )
         network = generate(size, seed=args.seed).knowledge_base().network
         start = time.perf_counter()
         network.close()
         points.append((clauses, time.perf_counter() - start))
-    exponent = max(math.log(b[1] / a[1]) / math.log(b[0] / a[0]) for a, b in itertools.pairwise(points))
-    return [{"operation": "calibration", "seconds": points[-1][1], "clauses": points[-1][0], "exponent": exponent}]
+    exponent = max(
+        math.log(b[1] / a[1]) / math.log(b[0] / a[0]) for a, b in itertools.pairwise(points)
+    )
+    return [
+        {
+            "operation": "calibration",
+            "seconds": points[-1][1],
+            "clauses": points[-1][0],
+            "exponent": exponent,
+        }
+    ]
 
 
 def synthetic_pc(args: argparse.Namespace) -> list[Row]:
@@ -204,13 +248,30 @@ def synthetic_pc(args: argparse.Namespace) -> list[Row]:
     problems = len(kb.unchecked_closure.contradictions)  # computed once and kept for gap.py
     first = time.perf_counter() - start
     repeat = args.repeat - 1 if args.projected * args.repeat < 2 * PC_LIMIT else 0
-    times = [first] + ([measure(network.close, 1, traced=False, warm=False)["seconds"] for _ in range(repeat)])
+    times = [first] + (
+        [measure(network.close, 1, traced=False, warm=False)["seconds"] for _ in range(repeat)]
+    )
     closure = {"seconds": statistics.median(times), "runs": len(times)}
-    run = measure(lambda: gap_analysis(kb, data.inventory, target=data.target), args.repeat, traced=False)
-    note = agreement(GapIndex(kb).analyse(data.inventory, target=data.target), gap_analysis(kb, data.inventory, target=data.target))
+    run = measure(
+        lambda: gap_analysis(kb, data.inventory, target=data.target), args.repeat, traced=False
+    )
+    note = agreement(
+        GapIndex(kb).analyse(data.inventory, target=data.target),
+        gap_analysis(kb, data.inventory, target=data.target),
+    )
     return [
-        {"operation": "full path-consistency closure", "note": f"{problems} contradictions", "compare": True, **closure},
-        {"operation": "gap analysis (gap.py, closure computed)", "note": note, "compare": True, **run},
+        {
+            "operation": "full path-consistency closure",
+            "note": f"{problems} contradictions",
+            "compare": True,
+            **closure,
+        },
+        {
+            "operation": "gap analysis (gap.py, closure computed)",
+            "note": note,
+            "compare": True,
+            **run,
+        },
     ]
 
 
@@ -233,11 +294,18 @@ def synthetic_fastgap(args: argparse.Namespace) -> list[Row]:
     chains = measure(lambda: index.relations_from(source), args.repeat)
     related = len(index.relations_from(source).related())
     return [
-        {"operation": "fastgap index build (fact network + arrays, one-time)", "seconds": build, "runs": 1,
-         "note": f"{index.edge_count:,} directed edges"},
+        {
+            "operation": "fastgap index build (fact network + arrays, one-time)",
+            "seconds": build,
+            "runs": 1,
+            "note": f"{index.edge_count:,} directed edges",
+        },
         {"operation": "gap analysis (fastgap)", "reference": True, "note": shown, **run},
-        {"operation": "relations from one clause to every other along chains (kb.chain_relations)",
-         "note": f"{related:,} clauses related to {source}", **chains},
+        {
+            "operation": "relations from one clause to every other along chains (kb.chain_relations)",
+            "note": f"{related:,} clauses related to {source}",
+            **chains,
+        },
     ]
 
 
@@ -266,7 +334,12 @@ def synthetic_baseline(args: argparse.Namespace) -> list[Row]:
             for target in targets:
                 per_target_search(edges, target, full, partial)
 
-        sample = timed_sample(targets, lambda t: per_target_search(edges, t, full, partial), budget=args.budget, seed=args.seed)
+        sample = timed_sample(
+            targets,
+            lambda t: per_target_search(edges, t, full, partial),
+            budget=args.budget,
+            seed=args.seed,
+        )
         # when a whole pass fits the budget, time whole passes, each right after a burst of
         # fastgap runs on the same data: on a shared machine whose speed drifts, the ratio
         # of neighbouring measurements is steadier than that of two processes' medians
@@ -274,24 +347,46 @@ def synthetic_baseline(args: argparse.Namespace) -> list[Row]:
         fast.analyse(data.inventory, target=data.target)
         ratios = []
         while sample.complete and len(times) < args.repeat and sum(times) < args.budget:
-            burst = measure(lambda: fast.analyse(data.inventory, target=data.target), 5, traced=False)
+            burst = measure(
+                lambda: fast.analyse(data.inventory, target=data.target), 5, traced=False
+            )
             start = time.perf_counter()
             search_all()
             times.append(time.perf_counter() - start)
             ratios.append(times[-1] / burst["seconds"])
         if ratios:
             interleaved = f"; {statistics.median(ratios):,.0f}× fastgap when interleaved with it ({len(ratios)} rounds)"
-        what, unit = "per-target BFS over edges (pure Python; chain statuses, no union rule)", "targets"
+        what, unit = (
+            "per-target BFS over edges (pure Python; chain statuses, no union rule)",
+            "targets",
+        )
     else:
         pairs = PairGrid(sorted(full | partial), targets)
-        sample = timed_sample(pairs, lambda pair: path_enumeration(edges, *pair), budget=args.budget, seed=args.seed)
-        what, unit = "naive path enumeration, simple paths ≤ 4 edges per (implemented, target) pair", "pairs"
-    note = f"all {sample.total:,} {unit}{interleaved}" if sample.complete else (
-        f"EXTRAPOLATED from {sample.done:,} of {sample.total:,} {unit} ({sample.seconds:.0f} s sample)"
+        sample = timed_sample(
+            pairs, lambda pair: path_enumeration(edges, *pair), budget=args.budget, seed=args.seed
+        )
+        what, unit = (
+            "naive path enumeration, simple paths ≤ 4 edges per (implemented, target) pair",
+            "pairs",
+        )
+    note = (
+        f"all {sample.total:,} {unit}{interleaved}"
+        if sample.complete
+        else (
+            f"EXTRAPOLATED from {sample.done:,} of {sample.total:,} {unit} ({sample.seconds:.0f} s sample)"
+        )
     )
     seconds = statistics.median(times) if times else sample.estimate
-    return [{"operation": what, "seconds": seconds, "runs": max(1, len(times)), "extrapolated": not sample.complete,
-             "note": note, "compare": True}]
+    return [
+        {
+            "operation": what,
+            "seconds": seconds,
+            "runs": max(1, len(times)),
+            "extrapolated": not sample.complete,
+            "note": note,
+            "compare": True,
+        }
+    ]
 
 
 CHILDREN: dict[str, Callable[[argparse.Namespace], list[Row]]] = {
@@ -312,7 +407,11 @@ CHILDREN: dict[str, Callable[[argparse.Namespace], list[Row]]] = {
 
 
 def spawn(
-    command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None, *, limit: float | None = None
+    command: list[str],
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    *,
+    limit: float | None = None,
 ) -> tuple[float, float]:
     """Run a command; return its wall time and its own peak resident memory (MB). A command
     still running after ``limit`` seconds is stopped (TimeoutError)."""
@@ -333,11 +432,27 @@ def spawn(
     return seconds, usage.ru_maxrss / 1024
 
 
-def child(name: str, args: argparse.Namespace, *, limit: float | None = None, **extra: Any) -> list[Row]:
+def child(
+    name: str, args: argparse.Namespace, *, limit: float | None = None, **extra: Any
+) -> list[Row]:
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "rows.json"
-        command = [sys.executable, str(Path(__file__).resolve()), "--child", name, "--result", str(out)]
-        command += ["--repeat", str(args.repeat), "--seed", str(args.seed), "--budget", str(args.budget)]
+        command = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--child",
+            name,
+            "--result",
+            str(out),
+        ]
+        command += [
+            "--repeat",
+            str(args.repeat),
+            "--seed",
+            str(args.seed),
+            "--budget",
+            str(args.budget),
+        ]
         for key, value in extra.items():
             command += [f"--{key}", str(value)]
         print(f"· {name} {extra.get('size', '')}", file=sys.stderr, flush=True)
@@ -358,19 +473,32 @@ def cold_rows(args: argparse.Namespace) -> list[Row]:
         load = [sys.executable, "-c", "import crosswalk; crosswalk.load()"]
         spawn(load, dict(os.environ, CROSSWALK_CACHE_DIR=str(warm)), work)  # fills the warm cache
         cases = [
-            ("cold `python -c \"import crosswalk\"`", [sys.executable, "-c", "import crosswalk"], None),
-            ("cold `python -c \"import crosswalk; crosswalk.load()\"`, empty cache", load, "empty"),
-            ("cold `python -c \"import crosswalk; crosswalk.load()\"`, warm cache", load, "warm"),
+            (
+                'cold `python -c "import crosswalk"`',
+                [sys.executable, "-c", "import crosswalk"],
+                None,
+            ),
+            ('cold `python -c "import crosswalk; crosswalk.load()"`, empty cache', load, "empty"),
+            ('cold `python -c "import crosswalk; crosswalk.load()"`, warm cache', load, "warm"),
         ]
         for label, command, cache in cases:
             times, peaks = [], []
             for _ in range(args.repeat):
                 folder_for_run = warm if cache == "warm" else Path(tempfile.mkdtemp(dir=work))
-                seconds, rss = spawn(command, dict(os.environ, CROSSWALK_CACHE_DIR=str(folder_for_run)), work)
+                seconds, rss = spawn(
+                    command, dict(os.environ, CROSSWALK_CACHE_DIR=str(folder_for_run)), work
+                )
                 times.append(seconds)
                 peaks.append(rss)
-            rows.append({"operation": label, "seconds": statistics.median(times), "runs": args.repeat,
-                         "rss_mb": max(peaks), "note": "whole process, interpreter start-up included"})
+            rows.append(
+                {
+                    "operation": label,
+                    "seconds": statistics.median(times),
+                    "runs": args.repeat,
+                    "rss_mb": max(peaks),
+                    "note": "whole process, interpreter start-up included",
+                }
+            )
     return rows
 
 
@@ -382,7 +510,13 @@ def bundled_label() -> str:
 
 
 def duration(seconds: float) -> str:
-    for limit, unit, scale in ((1e-3, "µs", 1e6), (1, "ms", 1e3), (120, "s", 1), (7200, "min", 1 / 60), (172800, "h", 1 / 3600)):
+    for limit, unit, scale in (
+        (1e-3, "µs", 1e6),
+        (1, "ms", 1e3),
+        (120, "s", 1),
+        (7200, "min", 1 / 60),
+        (172800, "h", 1 / 3600),
+    ):
         if seconds < limit:
             return f"{seconds * scale:.3g} {unit}"
     return f"{seconds / 86400:,.0f} days"
@@ -403,7 +537,11 @@ def render(sections: list[tuple[str, list[Row]]], header: dict[str, str], notes:
         reference = next((r["seconds"] for r in rows if r.get("reference")), None)
         for row in rows:
             seconds = row.get("seconds")
-            shown = "skipped" if seconds is None else ("≈ " if row.get("extrapolated") else "") + duration(seconds)
+            shown = (
+                "skipped"
+                if seconds is None
+                else ("≈ " if row.get("extrapolated") else "") + duration(seconds)
+            )
             ratio = ""
             if reference and seconds is not None and (row.get("compare") or row.get("reference")):
                 ratio = f"{seconds / reference:,.3g}×"
@@ -436,7 +574,11 @@ def parent(args: argparse.Namespace) -> None:
     sizes = [s for s in args.sizes.split(",") if s]
     if sizes:
         calibration = child("calibrate", args)[0]
-        exponent, t_ref, c_ref = calibration["exponent"], calibration["seconds"], calibration["clauses"]
+        exponent, t_ref, c_ref = (
+            calibration["exponent"],
+            calibration["seconds"],
+            calibration["clauses"],
+        )
         notes.append(
             f"Path consistency projected as {duration(t_ref)} × (clauses / {c_ref})^{exponent:.2f} "
             f"(fit on 250, 500 and 1,000 generated clauses); rows projected over {PC_LIMIT:.0f} s are skipped."
@@ -456,17 +598,27 @@ def parent(args: argparse.Namespace) -> None:
             try:
                 rows += child("pc", args, size=name, projected=projected, limit=3 * PC_LIMIT + 60)
             except TimeoutError as error:
-                stopped = f"stopped after {duration(error.args[0])} (projected {duration(projected)})"
+                stopped = (
+                    f"stopped after {duration(error.args[0])} (projected {duration(projected)})"
+                )
         if stopped:
             rows += [
                 {"operation": "full path-consistency closure", "seconds": None, "note": stopped},
-                {"operation": "gap analysis (gap.py, closure computed)", "seconds": None, "note": "needs the closure"},
+                {
+                    "operation": "gap analysis (gap.py, closure computed)",
+                    "seconds": None,
+                    "note": "needs the closure",
+                },
             ]
         elif projected > PC_LIMIT:
             skip = f"skipped: projected {duration(projected)}"
             rows += [
                 {"operation": "full path-consistency closure", "seconds": None, "note": skip},
-                {"operation": "gap analysis (gap.py, closure computed)", "seconds": None, "note": "needs the closure"},
+                {
+                    "operation": "gap analysis (gap.py, closure computed)",
+                    "seconds": None,
+                    "note": "needs the closure",
+                },
             ]
         rows += child("fastgap", args, size=name)
         for baseline in ("per-target", "paths"):
@@ -490,12 +642,28 @@ def parent(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="S,M,L", help="synthetic sizes to run, e.g. S,M (default S,M,L; '' for none)")
-    parser.add_argument("--repeat", type=int, default=5, help="runs per timed row (median reported)")
-    parser.add_argument("--output", default=str(ROOT / "benchmarks" / "results.md"), help="markdown file to write ('' for none)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic data and the samples")
-    parser.add_argument("--budget", type=float, default=10.0, help="seconds per sampled baseline row")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--sizes",
+        default="S,M,L",
+        help="synthetic sizes to run, e.g. S,M (default S,M,L; '' for none)",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=5, help="runs per timed row (median reported)"
+    )
+    parser.add_argument(
+        "--output",
+        default=str(ROOT / "benchmarks" / "results.md"),
+        help="markdown file to write ('' for none)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of the synthetic data and the samples"
+    )
+    parser.add_argument(
+        "--budget", type=float, default=10.0, help="seconds per sampled baseline row"
+    )
     parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
     parser.add_argument("--size", help=argparse.SUPPRESS)

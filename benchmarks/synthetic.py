@@ -187,7 +187,11 @@ def _grow_framework(
                 if len(nodes) - first >= count:
                     break
                 node = nodes[parent]
-                picked = node.themes if len(node.themes) == 1 or rng.random() < 0.5 else (rng.choice(node.themes),)
+                picked = (
+                    node.themes
+                    if len(node.themes) == 1 or rng.random() < 0.5
+                    else (rng.choice(node.themes),)
+                )
                 local = f"{node.local}.{number}"
                 nodes.append(_Node(f"{prefix}:{local}", prefix, local, parent, depth, picked))
                 node.children.append(len(nodes) - 1)
@@ -198,7 +202,9 @@ def _grow_framework(
     number = sum(1 for n in nodes[first:] if n.parent is None)
     while len(nodes) - first < count:
         number += 1
-        nodes.append(_Node(f"{prefix}:{number}", prefix, str(number), None, 0, (rng.randrange(themes),)))
+        nodes.append(
+            _Node(f"{prefix}:{number}", prefix, str(number), None, 0, (rng.randrange(themes),))
+        )
 
     # outcome sets, leaves first (they may lean on leaves of earlier frameworks)
     own = range(first, len(nodes))
@@ -247,7 +253,9 @@ def _foreign(rng: random.Random, pool: list[int], nodes: list[_Node], prefix: st
     return None
 
 
-def _grow_risks(rng: random.Random, count: int, nodes: list[_Node], sets: list[frozenset[int]]) -> list[int]:
+def _grow_risks(
+    rng: random.Random, count: int, nodes: list[_Node], sets: list[frozenset[int]]
+) -> list[int]:
     """A two-level risk taxonomy (categories, sources); risks carry no outcome sets."""
     categories = max(2, round(count**0.5))
     sources: list[int] = []
@@ -289,10 +297,17 @@ def _draw_mappings(
     requirement_count = len(sets)
 
     def add(subjects: tuple[int, ...], target: int, relation: str | None = None) -> bool:
-        key = (min(subjects[0], target), max(subjects[0], target)) if len(subjects) == 1 else (-len(rows) - 1, target)
+        key = (
+            (min(subjects[0], target), max(subjects[0], target))
+            if len(subjects) == 1
+            else (-len(rows) - 1, target)
+        )
         if target in subjects or key in seen:
             return False
-        if any(nodes[s].framework == nodes[target].framework for s in subjects) and relation is None:
+        if (
+            any(nodes[s].framework == nodes[target].framework for s in subjects)
+            and relation is None
+        ):
             return False
         seen.add(key)
         if relation is None:
@@ -303,7 +318,12 @@ def _draw_mappings(
 
     anchored = [i for i in range(requirement_count) if nodes[i].anchor is not None]
     rng.shuffle(anchored)
-    quota = {"addresses": total * 5 // 100, "union": total // 100, "anchor": total * 14 // 100, "lifted": total * 10 // 100}
+    quota = {
+        "addresses": total * 5 // 100,
+        "union": total // 100,
+        "anchor": total * 14 // 100,
+        "lifted": total * 10 // 100,
+    }
     for index in anchored[: quota["anchor"]]:
         anchor = nodes[index].anchor
         assert anchor is not None
@@ -405,14 +425,18 @@ def _strength(rng: random.Random, relation: str) -> int:
     return rng.randint(low, high)
 
 
-def _draw_inventory(rng: random.Random, size: Size, nodes: list[_Node], prefixes: list[str], target: str) -> Inventory:
+def _draw_inventory(
+    rng: random.Random, size: Size, nodes: list[_Node], prefixes: list[str], target: str
+) -> Inventory:
     """Controls citing clauses of a few "home" frameworks (and a few target clauses)."""
     home_count = max(1, round(0.4 * (len(prefixes) - 1)))
     home = set(prefixes[:home_count])
     cited = [i for i, n in enumerate(nodes) if n.framework in home]
     leaves = [i for i in cited if not nodes[i].children]
     direct = [i for i, n in enumerate(nodes) if n.framework == target]
-    statuses = ("implemented",) * 6 + ("partially_implemented",) * 2 + ("planned", "not_implemented")
+    statuses = (
+        ("implemented",) * 6 + ("partially_implemented",) * 2 + ("planned", "not_implemented")
+    )
     controls = []
     for number in range(1, size.controls + 1):
         refs: dict[str, str] = {}
@@ -449,7 +473,9 @@ def _clauses(nodes: list[_Node], risks: list[int]) -> list[Clause]:
         if node.framework == RISK_PREFIX:
             kind = "risk_source" if index in risk_set else "risk_category"
         else:
-            kind = "requirement" if not node.children else "section" if node.depth == 0 else "clause"
+            kind = (
+                "requirement" if not node.children else "section" if node.depth == 0 else "clause"
+            )
         result.append(
             Clause(
                 id=node.id,

@@ -16,7 +16,14 @@ from crosswalk.model import Clause
 __all__ = ["OPERATOR_ROLES", "Applicability", "applicability"]
 
 OPERATOR_ROLES = frozenset(
-    {"provider", "deployer", "importer", "distributor", "authorised_representative", "product_manufacturer"}
+    {
+        "provider",
+        "deployer",
+        "importer",
+        "distributor",
+        "authorised_representative",
+        "product_manufacturer",
+    }
 )
 
 
@@ -37,7 +44,9 @@ def _date(clause: Clause, profile: Profile) -> dt.date | None:
     assert dates is not None
     relevant: list[str | None] = [c for c in profile.categories if c in clause.categories] or [None]
     found = [
-        d for d in (dates.date_for(profile.regime, c, profile.placed_on_market) for c in relevant) if d is not None
+        d
+        for d in (dates.date_for(profile.regime, c, profile.placed_on_market) for c in relevant)
+        if d is not None
     ]
     return min(found) if found else None
 
@@ -65,10 +74,14 @@ def applicability(clause: Clause, profile: Profile | None) -> Applicability:
         if not operators & set(profile.roles):
             roles = ", ".join(profile.roles) or "none"
             return Applicability(
-                False, f"addressed to {', '.join(sorted(operators))}; the profile has the role(s) {roles}"
+                False,
+                f"addressed to {', '.join(sorted(operators))}; the profile has the role(s) {roles}",
             )
-    if (clause.categories and "any" not in clause.categories
-            and not set(clause.categories) & set(profile.categories)):
+    if (
+        clause.categories
+        and "any" not in clause.categories
+        and not set(clause.categories) & set(profile.categories)
+    ):
         categories = ", ".join(profile.categories) or "none"
         return Applicability(
             False,
@@ -77,9 +90,14 @@ def applicability(clause: Clause, profile: Profile | None) -> Applicability:
     if clause.applies_from is not None and profile.as_of is not None:
         date = _date(clause, profile)
         if date is not None and profile.as_of < date:
-            regime = "as amended by the Digital Omnibus" if profile.regime == "omnibus" and clause.applies_from.omnibus else "under Art 113"
+            regime = (
+                "as amended by the Digital Omnibus"
+                if profile.regime == "omnibus" and clause.applies_from.omnibus
+                else "under Art 113"
+            )
             return Applicability(
-                False, f"applies from {date.isoformat()} ({regime}); not yet on {profile.as_of.isoformat()}"
+                False,
+                f"applies from {date.isoformat()} ({regime}); not yet on {profile.as_of.isoformat()}",
             )
     if clause.applies_from is not None and profile.as_of is not None:
         date = _date(clause, profile)

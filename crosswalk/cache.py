@@ -71,7 +71,15 @@ def read_cached(key: str) -> KnowledgeBase | None:
     try:
         with path.open("rb") as handle:
             return pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+    except (
+        OSError,
+        pickle.UnpicklingError,
+        EOFError,
+        AttributeError,
+        ImportError,
+        TypeError,
+        ValueError,
+    ):
         return None
 
 
@@ -87,7 +95,11 @@ def write_cached(key: str, kb: KnowledgeBase) -> None:
             pickle.dump(kb, stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(name, directory / f"kb-{key}.pickle")
         for old in directory.glob("kb-*.pickle"):
-            if old.name != f"kb-{key}.pickle" and old.stat().st_mtime < (directory / f"kb-{key}.pickle").stat().st_mtime - 86400 * 30:
+            if (
+                old.name != f"kb-{key}.pickle"
+                and old.stat().st_mtime
+                < (directory / f"kb-{key}.pickle").stat().st_mtime - 86400 * 30
+            ):
                 old.unlink(missing_ok=True)
     except (OSError, pickle.PicklingError, RecursionError):
         return

@@ -19,20 +19,79 @@ from crosswalk.atomic import write_text_atomic
 
 __all__ = ["canonical_text", "format_files", "natural_key"]
 
-_FRAMEWORK_KEYS = ["prefix", "title", "title_zh", "short_name", "edition", "publisher", "kind", "official_url", "iri_base", "aliases", "copyright", "adoption_of"]
+_FRAMEWORK_KEYS = [
+    "prefix",
+    "title",
+    "title_zh",
+    "short_name",
+    "edition",
+    "publisher",
+    "kind",
+    "official_url",
+    "iri_base",
+    "aliases",
+    "copyright",
+    "adoption_of",
+]
 _ADOPTION_KEYS = ["framework", "relation", "status", "source", "note", "review"]
 _REVIEW_KEYS = ["by", "date", "evidence", "source"]
 _SOURCE_KEYS = ["id", "title", "url", "accessed", "note"]
-_CLAUSE_KEYS = ["id", "parent", "kind", "provision", "title", "title_zh", "summary", "normative", "status", "source", "url", "note", "exhaustive", "aliases", "addressees", "categories", "applies_from"]
+_CLAUSE_KEYS = [
+    "id",
+    "parent",
+    "kind",
+    "provision",
+    "title",
+    "title_zh",
+    "summary",
+    "normative",
+    "status",
+    "source",
+    "url",
+    "note",
+    "exhaustive",
+    "aliases",
+    "addressees",
+    "categories",
+    "applies_from",
+]
 _DATES_KEYS = ["original", "omnibus", "note", "by_category", "grace"]
 _GRACE_KEYS = ["placed_before", "original", "omnibus"]
-_SET_KEYS = ["id", "title", "description", "subject_framework", "object_framework", "source", "author", "date", "license", "sources"]
-_MAPPING_KEYS = ["subject", "relation", "object", "strength", "rationale", "justification", "confidence", "scope", "source", "author", "date", "review"]
+_SET_KEYS = [
+    "id",
+    "title",
+    "description",
+    "subject_framework",
+    "object_framework",
+    "source",
+    "author",
+    "date",
+    "license",
+    "sources",
+]
+_MAPPING_KEYS = [
+    "subject",
+    "relation",
+    "object",
+    "strength",
+    "rationale",
+    "justification",
+    "confidence",
+    "scope",
+    "source",
+    "author",
+    "date",
+    "review",
+]
 
 
 def natural_key(text: str) -> tuple[Any, ...]:
     """Sort key that orders numbers numerically: ``art9.2`` < ``art10.1``; ``6.4.2`` < ``6.4.10``."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text) if part)
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        for part in re.split(r"(\d+)", text)
+        if part
+    )
 
 
 def _ordered(data: Any, keys: list[str]) -> dict[str, Any]:
@@ -48,7 +107,10 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
-    flow = all(isinstance(item, str | int | float) and not isinstance(item, bool) for item in data) and len(data) < 12
+    flow = (
+        all(isinstance(item, str | int | float) and not isinstance(item, bool) for item in data)
+        and len(data) < 12
+    )
     return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
 
 
@@ -94,7 +156,9 @@ def canonical_text(path: Path) -> str:
             if isinstance(framework, dict) and isinstance(framework.get("adoption_of"), dict):
                 framework["adoption_of"] = _ordered(framework["adoption_of"], _ADOPTION_KEYS)
                 if isinstance(framework["adoption_of"].get("review"), dict):
-                    framework["adoption_of"]["review"] = _ordered(framework["adoption_of"]["review"], _REVIEW_KEYS)
+                    framework["adoption_of"]["review"] = _ordered(
+                        framework["adoption_of"]["review"], _REVIEW_KEYS
+                    )
             out["framework"] = framework
         if "sources" in document:
             out["sources"] = [_ordered(s, _SOURCE_KEYS) for s in document["sources"] or []]
@@ -104,11 +168,21 @@ def canonical_text(path: Path) -> str:
             if isinstance(clause, dict) and isinstance(clause.get("applies_from"), dict):
                 clause["applies_from"] = _ordered(clause["applies_from"], _DATES_KEYS)
                 if isinstance(clause["applies_from"].get("grace"), dict):
-                    clause["applies_from"]["grace"] = _ordered(clause["applies_from"]["grace"], _GRACE_KEYS)
+                    clause["applies_from"]["grace"] = _ordered(
+                        clause["applies_from"]["grace"], _GRACE_KEYS
+                    )
             clauses.append(clause)
         out["clauses"] = clauses
         out.update({k: v for k, v in document.items() if k not in out})
-    body = yaml.dump(out, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False, indent=2)
+    body = yaml.dump(
+        out,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+        default_flow_style=False,
+        indent=2,
+    )
     return _leading_comments(text) + body
 
 

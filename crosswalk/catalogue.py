@@ -111,9 +111,7 @@ def _item_lines(path: Path, key: str) -> list[int]:
     return []
 
 
-def _pydantic_problems(
-    error: ValidationError, file: str, where: str
-) -> Iterator[Problem]:
+def _pydantic_problems(error: ValidationError, file: str, where: str) -> Iterator[Problem]:
     for detail in error.errors():
         field_path = ".".join(str(p) for p in detail["loc"])
         rule = detail["type"]
@@ -277,7 +275,9 @@ def _own_clauses(draft: _CatalogueDraft, problems: list[Problem]) -> list[Clause
         clause_id = f"{prefix}:{entry.id}"
         if clause_id in built:
             problems.append(
-                Problem(str(path), locate(path, index, raw), "unique-id", f"{clause_id} is listed twice")
+                Problem(
+                    str(path), locate(path, index, raw), "unique-id", f"{clause_id} is listed twice"
+                )
             )
             continue
         if entry.source not in source_ids:
@@ -317,7 +317,9 @@ def _own_clauses(draft: _CatalogueDraft, problems: list[Problem]) -> list[Clause
             else (parent.categories if parent else ())
         )
         provision = entry.provision or (
-            parent.provision if entry.kind == "part" and parent else PROVISION_OF_KIND.get(entry.kind, "guidance")
+            parent.provision
+            if entry.kind == "part" and parent
+            else PROVISION_OF_KIND.get(entry.kind, "guidance")
         )
         built[clause_id] = Clause(
             id=clause_id,
@@ -381,7 +383,11 @@ def _dates(entry: Any) -> ApplicationDates:
     )
     grace = GraceDates(**entry.grace.model_dump()) if entry.grace else None
     return ApplicationDates(
-        original=entry.original, omnibus=entry.omnibus, note=entry.note, by_category=special, grace=grace
+        original=entry.original,
+        omnibus=entry.omnibus,
+        note=entry.note,
+        by_category=special,
+        grace=grace,
     )
 
 
@@ -412,7 +418,12 @@ def _adopted_clauses(
             continue
         if entry.source not in source_ids:
             problems.append(
-                Problem(str(path), _where(index, raw), "known-source", f"unknown source {entry.source!r}")
+                Problem(
+                    str(path),
+                    _where(index, raw),
+                    "known-source",
+                    f"unknown source {entry.source!r}",
+                )
             )
         overlays[entry.id] = entry
     base_locals = {c.local for c in base}
@@ -434,7 +445,9 @@ def _adopted_clauses(
                 update={
                     "id": f"{prefix}:{clause.local}",
                     "framework": prefix,
-                    "parent": f"{prefix}:{clause.parent.split(':', 1)[1]}" if clause.parent else None,
+                    "parent": f"{prefix}:{clause.parent.split(':', 1)[1]}"
+                    if clause.parent
+                    else None,
                     "title": (overlay.title if overlay and overlay.title else clause.title),
                     "title_zh": overlay.title_zh if overlay else None,
                     "status": overlay.status if overlay else "provisional",
@@ -478,7 +491,12 @@ def build_mapping_sets(
             continue
         if header.id in seen_ids:
             problems.append(
-                Problem(str(path), "mapping_set.id", "unique-set", f"set id {header.id!r} is also used by {seen_ids[header.id]}")
+                Problem(
+                    str(path),
+                    "mapping_set.id",
+                    "unique-set",
+                    f"set id {header.id!r} is also used by {seen_ids[header.id]}",
+                )
             )
             continue
         seen_ids[header.id] = path
@@ -492,6 +510,7 @@ def build_mapping_sets(
         mappings: list[Mapping] = []
         pairs: dict[tuple[tuple[str, ...], str], int] = {}
         for index, raw in enumerate(raw_mappings):
+
             def where(path: Path = path, index: int = index) -> str:
                 nonlocal lines
                 if lines is None:
@@ -509,16 +528,28 @@ def build_mapping_sets(
             for subject in subjects:
                 if subject.split(":", 1)[0] != header.subject_framework:
                     problems.append(
-                        Problem(str(path), where(), "subject-framework", f"subject {subject!r} is not a {header.subject_framework} clause")
+                        Problem(
+                            str(path),
+                            where(),
+                            "subject-framework",
+                            f"subject {subject!r} is not a {header.subject_framework} clause",
+                        )
                     )
                     bad = True
             if entry.object.split(":", 1)[0] != header.object_framework:
                 problems.append(
-                    Problem(str(path), where(), "object-framework", f"object {entry.object!r} is not a {header.object_framework} clause")
+                    Problem(
+                        str(path),
+                        where(),
+                        "object-framework",
+                        f"object {entry.object!r} is not a {header.object_framework} clause",
+                    )
                 )
                 bad = True
             if len(set(subjects)) != len(subjects):
-                problems.append(Problem(str(path), where(), "union-distinct", "a union lists a subject twice"))
+                problems.append(
+                    Problem(str(path), where(), "union-distinct", "a union lists a subject twice")
+                )
                 bad = True
             key = (tuple(sorted(subjects)), entry.object)
             if key in pairs:
@@ -534,12 +565,19 @@ def build_mapping_sets(
             source = entry.source or header.source
             if source not in set_sources:
                 problems.append(
-                    Problem(str(path), where(), "known-source", f"source {source!r} is not in mapping_set.sources")
+                    Problem(
+                        str(path),
+                        where(),
+                        "known-source",
+                        f"source {source!r} is not in mapping_set.sources",
+                    )
                 )
             if entry.review and entry.review.source and entry.review.source not in set_sources:
                 problems.append(
                     Problem(
-                        str(path), where(), "known-source",
+                        str(path),
+                        where(),
+                        "known-source",
                         f"review source {entry.review.source!r} is not in mapping_set.sources",
                     )
                 )
@@ -581,7 +619,9 @@ def build_mapping_sets(
     return sets
 
 
-def adoption_mapping_sets(frameworks: Iterable[Framework], clauses: Iterable[Clause]) -> list[MappingSet]:
+def adoption_mapping_sets(
+    frameworks: Iterable[Framework], clauses: Iterable[Clause]
+) -> list[MappingSet]:
     """The `equal` mappings implied by adoption declarations (never hand-copied)."""
     by_framework: dict[str, list[Clause]] = {}
     for clause in clauses:

@@ -44,7 +44,9 @@ def _cmd_frameworks(args: argparse.Namespace) -> int:
     for prefix, framework in kb.frameworks.items():
         clauses = kb.clauses_of(prefix)
         confirmed = sum(c.status == "confirmed" for c in clauses)
-        print(f"{prefix:<10} {len(clauses):>7} {confirmed:>9}  {framework.short_name} — {framework.title}")
+        print(
+            f"{prefix:<10} {len(clauses):>7} {confirmed:>9}  {framework.short_name} — {framework.title}"
+        )
     print(f"\n{len(kb.mappings)} mappings in {len(kb.mapping_sets)} mapping sets")
     return 0
 
@@ -93,7 +95,9 @@ def _cmd_relation(args: argparse.Namespace) -> int:
         return 0
     found = kb.chain_relations(source)
     relation = found.relation(target)
-    print(f"{source} → {target}: {relation} ({relation.status}; chains only — sound, possibly weaker than path consistency)")
+    print(
+        f"{source} → {target}: {relation} ({relation.status}; chains only — sound, possibly weaker than path consistency)"
+    )
     for number, chain in enumerate(found.explain(target), start=1):
         print(f"  chain {number}:")
         for line in chain:
@@ -108,13 +112,18 @@ def _cmd_related(args: argparse.Namespace) -> int:
         kb.framework(args.framework)
     related = kb.chain_relations(source).related(args.framework)
     if related:
-        print(f"{'clause':<40} {'relation (what chains entail)':<45} status if {source} is fully implemented")
+        print(
+            f"{'clause':<40} {'relation (what chains entail)':<45} status if {source} is fully implemented"
+        )
     for name, relation in list(related.items())[: args.limit]:
         print(f"{name:<40} {relation!s:<45} {relation.status}")
     if len(related) > args.limit:
         print(f"… {len(related) - args.limit} more (--limit)", file=sys.stderr)
     if not related:
-        print(f"no clause{' of ' + args.framework if args.framework else ''} is related to {source} by a chain of mappings", file=sys.stderr)
+        print(
+            f"no clause{' of ' + args.framework if args.framework else ''} is related to {source} by a chain of mappings",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -143,8 +152,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         problems = kb.reference_problems()
     else:
         if len(kb.clauses) > _LARGE and not args.quiet:
-            print(f"note: {len(kb.clauses):,} clauses — path consistency may take a long time; "
-                  "--no-inference checks references only", file=sys.stderr)
+            print(
+                f"note: {len(kb.clauses):,} clauses — path consistency may take a long time; "
+                "--no-inference checks references only",
+                file=sys.stderr,
+            )
         progress.step("checking references and inferring (path consistency)")
         problems = kb.validate()
     if not args.no_redundancy and not args.no_inference:
@@ -153,7 +165,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
         for mapping, why in redundant_mappings(kb, only_paths=args.paths or None):
             problems.append(
-                Problem(mapping.path or mapping.mapping_set, f"mappings[{mapping.index}]", "not-entailed-twice", why, "warning")
+                Problem(
+                    mapping.path or mapping.mapping_set,
+                    f"mappings[{mapping.index}]",
+                    "not-entailed-twice",
+                    why,
+                    "warning",
+                )
             )
     errors = [p for p in problems if p.severity == "error"]
     for problem in problems:
@@ -203,8 +221,11 @@ def _cmd_gap(args: argparse.Namespace) -> int:
     if args.fast:
         return _fast_gap(args, kb, inventory)
     if len(kb.clauses) > _LARGE and not args.quiet:
-        print(f"note: {len(kb.clauses):,} clauses — path consistency may take minutes; --fast gives the same "
-              "covered/partial statuses in milliseconds", file=sys.stderr)
+        print(
+            f"note: {len(kb.clauses):,} clauses — path consistency may take minutes; --fast gives the same "
+            "covered/partial statuses in milliseconds",
+            file=sys.stderr,
+        )
     progress.step(f"inferring relations and computing the gap report against {args.target}")
     report = kb.gap(inventory, target=args.target, scoring=args.scoring)
     print(report.summary_text())
@@ -265,7 +286,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from crosswalk import interop
 
     kb = _load(args)
-    options: dict[str, Any] = {k: v for k, v in (("subject", args.subject), ("object", args.object)) if v}
+    options: dict[str, Any] = {
+        k: v for k, v in (("subject", args.subject), ("object", args.object)) if v
+    }
     if args.inferred:
         options["inferred"] = True
     written = interop.export(kb, args.format, args.output, **options)
@@ -279,7 +302,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     kb = _load(args)
     mapping_set = interop.import_(args.path, args.format, kb=kb)
-    print(f"read {len(mapping_set.mappings)} mappings ({mapping_set.subject_framework} → {mapping_set.object_framework})")
+    print(
+        f"read {len(mapping_set.mappings)} mappings ({mapping_set.subject_framework} → {mapping_set.object_framework})"
+    )
     if args.output:
         from crosswalk.interop.mapping_file import write_mapping_yaml
 
@@ -306,16 +331,28 @@ def _cmd_sparql(args: argparse.Namespace) -> int:
     if args.endpoint:
         if args.query in named:
             query = named[args.query]
-            frame = sparql.query_endpoint(args.endpoint, query.text, bindings=query.bindings(params), timeout=args.timeout)
+            frame = sparql.query_endpoint(
+                args.endpoint, query.text, bindings=query.bindings(params), timeout=args.timeout
+            )
         else:
-            text = Path(args.query).read_text(encoding="utf-8") if Path(args.query).is_file() else args.query
-            frame = sparql.query_endpoint(args.endpoint, text, bindings=params or None, timeout=args.timeout)
+            text = (
+                Path(args.query).read_text(encoding="utf-8")
+                if Path(args.query).is_file()
+                else args.query
+            )
+            frame = sparql.query_endpoint(
+                args.endpoint, text, bindings=params or None, timeout=args.timeout
+            )
     else:
         kb = _load(args)
         if args.query in named:
             frame = sparql.query(kb, args.query, engine=args.engine, **params)
         else:
-            text = Path(args.query).read_text(encoding="utf-8") if Path(args.query).is_file() else args.query
+            text = (
+                Path(args.query).read_text(encoding="utf-8")
+                if Path(args.query).is_file()
+                else args.query
+            )
             frame = sparql.run_query(kb, text, bindings=params or None, engine=args.engine)
     if args.format == "csv":
         frame.to_csv(sys.stdout, index=False)
@@ -324,7 +361,9 @@ def _cmd_sparql(args: argparse.Namespace) -> int:
     else:
         import pandas as pd
 
-        with pd.option_context("display.max_rows", args.limit, "display.max_colwidth", 60, "display.width", 200):
+        with pd.option_context(
+            "display.max_rows", args.limit, "display.max_colwidth", 60, "display.width", 200
+        ):
             print(frame.to_string(index=False) if len(frame) else "(no results)")
     return 0
 
@@ -362,7 +401,9 @@ def _cmd_format(args: argparse.Namespace) -> int:
     if args.check and changed:
         print("run `crosswalk format` to rewrite them", file=sys.stderr)
         return 1
-    print(f"{len(paths)} file(s) checked, {len(changed)} {'not canonical' if args.check else 'rewritten'}")
+    print(
+        f"{len(paths)} file(s) checked, {len(changed)} {'not canonical' if args.check else 'rewritten'}"
+    )
     return 0
 
 
@@ -394,8 +435,15 @@ def build_parser() -> argparse.ArgumentParser:
         prog="crosswalk",
         description="Sound cross-framework AI-risk compliance: clause catalogues, typed crosswalks and explained gap analyses.",
     )
-    parser.add_argument("--data", action="append", metavar="PATH", help="extra catalogue/mapping files or directories (repeatable)")
-    parser.add_argument("--no-bundled", action="store_true", help="do not load the bundled frameworks and mappings")
+    parser.add_argument(
+        "--data",
+        action="append",
+        metavar="PATH",
+        help="extra catalogue/mapping files or directories (repeatable)",
+    )
+    parser.add_argument(
+        "--no-bundled", action="store_true", help="do not load the bundled frameworks and mappings"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -405,72 +453,150 @@ def build_parser() -> argparse.ArgumentParser:
         return child
 
     command("frameworks", _cmd_frameworks, "list the loaded frameworks with clause counts")
-    show = command("show", _cmd_show, "show a clause: headings, provenance, applicability, mappings")
-    show.add_argument("id", help="canonical id (iso31000:6.4.2) or a citation ('Art. 9(2)(a) AI Act')")
-    search = command("search", _cmd_search, "search clause ids, headings (English/Chinese) and summaries")
+    show = command(
+        "show", _cmd_show, "show a clause: headings, provenance, applicability, mappings"
+    )
+    show.add_argument(
+        "id", help="canonical id (iso31000:6.4.2) or a citation ('Art. 9(2)(a) AI Act')"
+    )
+    search = command(
+        "search", _cmd_search, "search clause ids, headings (English/Chinese) and summaries"
+    )
     search.add_argument("text", nargs="+")
     search.add_argument("--framework", help="only this framework prefix")
     search.add_argument("--limit", type=_positive, default=20)
     resolve = command("resolve", _cmd_resolve, "resolve loose citations to canonical clause ids")
     resolve.add_argument("text", nargs="+", help="e.g. 'ISO 31000 6.4.2' 'Art. 9(2)(a) AI Act'")
-    relation = command("relation", _cmd_relation, "explain the inferred relation between two clauses")
+    relation = command(
+        "relation", _cmd_relation, "explain the inferred relation between two clauses"
+    )
     relation.add_argument("source")
     relation.add_argument("target")
-    relation.add_argument("--chains", action="store_true",
-                          help="what chains of facts entail (near-linear: for very large knowledge bases), with the chains")
-    related = command("related", _cmd_related, "clauses related to one clause by chains of mappings, with their relation sets")
+    relation.add_argument(
+        "--chains",
+        action="store_true",
+        help="what chains of facts entail (near-linear: for very large knowledge bases), with the chains",
+    )
+    related = command(
+        "related",
+        _cmd_related,
+        "clauses related to one clause by chains of mappings, with their relation sets",
+    )
     related.add_argument("id", help="canonical id or a citation")
     related.add_argument("--framework", help="only clauses of this framework prefix")
     related.add_argument("--limit", type=_positive, default=50)
-    validate = command("validate", _cmd_validate, "check data files (and your own) for every problem, contradictions included")
-    validate.add_argument("paths", nargs="*", help="your own catalogue or mapping files/directories")
-    validate.add_argument("--no-redundancy", action="store_true", help="skip the (slower) check for mappings inference already entails")
-    validate.add_argument("--no-inference", action="store_true",
-                          help="check files, ids and references only: no contradiction search (for very large data)")
+    validate = command(
+        "validate",
+        _cmd_validate,
+        "check data files (and your own) for every problem, contradictions included",
+    )
+    validate.add_argument(
+        "paths", nargs="*", help="your own catalogue or mapping files/directories"
+    )
+    validate.add_argument(
+        "--no-redundancy",
+        action="store_true",
+        help="skip the (slower) check for mappings inference already entails",
+    )
+    validate.add_argument(
+        "--no-inference",
+        action="store_true",
+        help="check files, ids and references only: no contradiction search (for very large data)",
+    )
     stats = command("stats", _cmd_stats, "per framework pair: how many clauses are linked")
-    stats.add_argument("--unlinked", action="append", metavar="PREFIX", help="list the clauses of PREFIX with no mapping")
-    stats.add_argument("--markdown", action="store_true", help="print the table as markdown (as in the README)")
+    stats.add_argument(
+        "--unlinked",
+        action="append",
+        metavar="PREFIX",
+        help="list the clauses of PREFIX with no mapping",
+    )
+    stats.add_argument(
+        "--markdown", action="store_true", help="print the table as markdown (as in the README)"
+    )
     gap = command("gap", _cmd_gap, "gap analysis of an inventory against a target framework")
     gap.add_argument("inventory", help="inventory file (.yaml, .csv or .xlsx)")
-    gap.add_argument("--target", required=True, help="target framework prefix, e.g. gbt46347 or euaiact")
-    gap.add_argument("--profile", help="profile YAML (roles, categories, as_of, regime); overrides the inventory's")
-    gap.add_argument("--scoring", help="capability scoring model YAML (default: the bundled provisional one)")
+    gap.add_argument(
+        "--target", required=True, help="target framework prefix, e.g. gbt46347 or euaiact"
+    )
+    gap.add_argument(
+        "--profile",
+        help="profile YAML (roles, categories, as_of, regime); overrides the inventory's",
+    )
+    gap.add_argument(
+        "--scoring", help="capability scoring model YAML (default: the bundled provisional one)"
+    )
     gap.add_argument("-o", "--output", help="write the Excel workbook here")
     gap.add_argument("--csv", help="also write the findings as CSV")
-    gap.add_argument("--rdf", help="also write knowledge base, inventory and findings as RDF (.ttl or .jsonld)")
-    gap.add_argument("--fast", action="store_true",
-                     help="chain-based analysis for very large knowledge bases: the same covered/partial statuses, "
-                          "no derivation scores, capability estimate or control matrix")
-    template = command("template", _cmd_template, "write an inventory template workbook with drop-downs")
+    gap.add_argument(
+        "--rdf", help="also write knowledge base, inventory and findings as RDF (.ttl or .jsonld)"
+    )
+    gap.add_argument(
+        "--fast",
+        action="store_true",
+        help="chain-based analysis for very large knowledge bases: the same covered/partial statuses, "
+        "no derivation scores, capability estimate or control matrix",
+    )
+    template = command(
+        "template", _cmd_template, "write an inventory template workbook with drop-downs"
+    )
     template.add_argument("path")
     template.add_argument("--force", action="store_true", help="replace an existing file")
-    template.add_argument("--with-clauses", action="store_true", help="add a sheet listing every clause id")
+    template.add_argument(
+        "--with-clauses", action="store_true", help="add a sheet listing every clause id"
+    )
     export = command("export", _cmd_export, "export the knowledge base or a mapping set")
-    export.add_argument("--format", required=True, choices=["ttl", "jsonld", "sssom", "oscal", "ciso", "xlsx", "csv", "yaml"])
+    export.add_argument(
+        "--format",
+        required=True,
+        choices=["ttl", "jsonld", "sssom", "oscal", "ciso", "xlsx", "csv", "yaml"],
+    )
     export.add_argument("--subject", help="subject framework prefix (mapping formats)")
     export.add_argument("--object", help="object framework prefix (mapping formats)")
-    export.add_argument("--inferred", action="store_true", help="xlsx matrix: also show inferred relations (grey)")
-    export.add_argument("-o", "--output", required=True, help="file (or directory for several OSCAL/CISO files)")
-    importer = command("import", _cmd_import, "read mappings from SSSOM, OSCAL, CSV, YAML or an edited Excel matrix")
+    export.add_argument(
+        "--inferred", action="store_true", help="xlsx matrix: also show inferred relations (grey)"
+    )
+    export.add_argument(
+        "-o", "--output", required=True, help="file (or directory for several OSCAL/CISO files)"
+    )
+    importer = command(
+        "import",
+        _cmd_import,
+        "read mappings from SSSOM, OSCAL, CSV, YAML or an edited Excel matrix",
+    )
     importer.add_argument("path")
     importer.add_argument("--format", help="format (default: from the file)")
     importer.add_argument("-o", "--output", help="write a crosswalk mapping file (YAML)")
     query = command("sparql", _cmd_sparql, "run a named query, a query file or query text")
     query.add_argument("query", help="named query, .rq file or SPARQL text")
-    query.add_argument("--param", action="append", metavar="NAME=VALUE", help="a query parameter (bound, never spliced)")
-    query.add_argument("--endpoint", help="query this SPARQL 1.1 endpoint instead of the in-process graph")
+    query.add_argument(
+        "--param",
+        action="append",
+        metavar="NAME=VALUE",
+        help="a query parameter (bound, never spliced)",
+    )
+    query.add_argument(
+        "--endpoint", help="query this SPARQL 1.1 endpoint instead of the in-process graph"
+    )
     query.add_argument("--engine", default="auto", choices=["auto", "rdflib", "oxigraph"])
     query.add_argument("--timeout", type=float, default=30.0)
     query.add_argument("--format", default="table", choices=["table", "csv", "json"])
     query.add_argument("--limit", type=_positive, default=200)
     command("queries", _cmd_queries, "list the named SPARQL queries and their parameters")
-    publish = command("publish", _cmd_publish, "upload the knowledge graph to a SPARQL server (Graph Store Protocol)")
-    publish.add_argument("--endpoint", required=True, help="graph store URL, e.g. http://127.0.0.1:7878/store")
+    publish = command(
+        "publish",
+        _cmd_publish,
+        "upload the knowledge graph to a SPARQL server (Graph Store Protocol)",
+    )
+    publish.add_argument(
+        "--endpoint", required=True, help="graph store URL, e.g. http://127.0.0.1:7878/store"
+    )
     publish.add_argument("--graph", help="named graph IRI (default graph if omitted)")
     publish.add_argument("--timeout", type=float, default=30.0)
     fmt = command("format", _cmd_format, "rewrite data files into canonical form (or --check)")
     fmt.add_argument("paths", nargs="*", help="files or directories (default: the bundled data)")
-    fmt.add_argument("--check", action="store_true", help="only list files that are not canonical; exit 1 if any")
+    fmt.add_argument(
+        "--check", action="store_true", help="only list files that are not canonical; exit 1 if any"
+    )
     schema = command("schema", _cmd_schema, "write (or --check) the JSON Schemas of the data files")
     schema.add_argument("--check", action="store_true")
     schema.add_argument("--directory")

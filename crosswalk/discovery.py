@@ -38,5 +38,3 @@ def discover(roots: Iterable[Path]) -> DataFiles:
             else:
                 found.other.append(path)
     return found
-
-

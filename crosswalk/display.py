@@ -120,7 +120,9 @@ def _link(url: str | None, text: str) -> str:
     target = safe_url(url)
     if target is None:
         return escape(text)
-    return f'<a href="{escape(target)}" target="_blank" rel="noopener noreferrer">{escape(text)}</a>'
+    return (
+        f'<a href="{escape(target)}" target="_blank" rel="noopener noreferrer">{escape(text)}</a>'
+    )
 
 
 def framework_colour(prefix: str, prefixes: Iterable[str]) -> str:
@@ -195,9 +197,15 @@ def table_html(
     for number, row in enumerate(rows):
         cells = []
         for index, value in enumerate(row):
-            text = "" if value is None else (str(value) if index in raw_columns else escape(str(value)))
+            text = (
+                ""
+                if value is None
+                else (str(value) if index in raw_columns else escape(str(value)))
+            )
             cells.append(f'<td style="{_CELL}">{text}</td>')
-        colour = row_colours[number] if row_colours is not None and number < len(row_colours) else None
+        colour = (
+            row_colours[number] if row_colours is not None and number < len(row_colours) else None
+        )
         style = f' style="background:{escape(colour)}"' if colour else ""
         body.append(f"<tr{style}>" + "".join(cells) + "</tr>")
     return f'<table style="{_TABLE}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
@@ -206,7 +214,9 @@ def table_html(
 # -- inferred relations --------------------------------------------------------------------
 
 
-def _derivation_lines(derivation: Derivation, nodes: Sequence[str], depth: int = 0, limit: int = 40) -> list[str]:
+def _derivation_lines(
+    derivation: Derivation, nodes: Sequence[str], depth: int = 0, limit: int = 40
+) -> list[str]:
     pad = "  " * depth
     left, right = nodes[derivation.left], nodes[derivation.right]
     head = f"{pad}{left} {RelationSet(derivation.mask)} {right}"
@@ -217,7 +227,10 @@ def _derivation_lines(derivation: Derivation, nodes: Sequence[str], depth: int =
             source = f"{mapping.where}; strength {mapping.strength}, {mapping.rationale}"
             if mapping.confidence is not None:
                 source += f", confidence {mapping.confidence}"
-            lines = [f"{head}  — {derivation.rule}: {source}", f"{pad}    why: {mapping.justification}"]
+            lines = [
+                f"{head}  — {derivation.rule}: {source}",
+                f"{pad}    why: {mapping.justification}",
+            ]
         else:
             lines = [f"{head}  — {derivation.rule}"]
         return lines
@@ -225,7 +238,9 @@ def _derivation_lines(derivation: Derivation, nodes: Sequence[str], depth: int =
         via = nodes[derivation.via] if derivation.via is not None else "?"
         lines = [f"{head}  — composition through {via} (table in ontologies/composition.tsv)"]
     else:
-        lines = [f"{head}  — intersection of {len(derivation.parts)} derivations (path consistency)"]
+        lines = [
+            f"{head}  — intersection of {len(derivation.parts)} derivations (path consistency)"
+        ]
     for part in derivation.parts:
         if len(lines) >= limit:
             lines.append(f"{pad}  …")
@@ -236,11 +251,19 @@ def _derivation_lines(derivation: Derivation, nodes: Sequence[str], depth: int =
 
 def explanation_text(result: InferredRelation) -> str:
     """A readable explanation of an inferred relation."""
-    lines = [f"{result.source} → {result.target}", f"  relation: {result.relations}", f"  status:   {result.status} (DESIGN.md §5)"]
+    lines = [
+        f"{result.source} → {result.target}",
+        f"  relation: {result.relations}",
+        f"  status:   {result.status} (DESIGN.md §5)",
+    ]
     if result.derivation is None:
-        lines.append("  no mapping, hierarchy or chain constrains this pair: nothing can be concluded")
+        lines.append(
+            "  no mapping, hierarchy or chain constrains this pair: nothing can be concluded"
+        )
         return "\n".join(lines)
-    lines.append(f"  strength: {result.strength} (weakest link)   confidence: {result.confidence:.2f} (product)   rationale: {result.rationale} (least strict)")
+    lines.append(
+        f"  strength: {result.strength} (weakest link)   confidence: {result.confidence:.2f} (product)   rationale: {result.rationale} (least strict)"
+    )
     lines.append("  derivation:")
     lines.extend("    " + line for line in _derivation_lines(result.derivation, result.nodes))
     return "\n".join(lines)
@@ -268,7 +291,9 @@ def derivation_html(derivation: Derivation, nodes: Sequence[str], *, limit: int 
             return f"<li>{step} — <i>{escape(item.rule)}</i> {escape(fact.label)}</li>"
         if item.rule == "composition":
             via = escape(nodes[item.via]) if item.via is not None else "?"
-            rule = f"composition through <code>{via}</code> (RCC-5 table, ontologies/composition.tsv)"
+            rule = (
+                f"composition through <code>{via}</code> (RCC-5 table, ontologies/composition.tsv)"
+            )
         else:
             rule = f"intersection of {len(item.parts)} derivations (path consistency)"
         children = []
@@ -289,17 +314,24 @@ def relation_html(result: InferredRelation) -> str:
         f"{_relation_set_badges(result.relations)} {_badge(result.status)}</div>"
     )
     text = explanation_text(result)
-    plain = (
-        f'<details><summary>plain text</summary><pre style="font-size:12px;white-space:pre-wrap">{escape(text)}</pre></details>'
-    )
+    plain = f'<details><summary>plain text</summary><pre style="font-size:12px;white-space:pre-wrap">{escape(text)}</pre></details>'
     if result.derivation is None:
-        note = "<p>No mapping, hierarchy or chain constrains this pair: nothing can be concluded.</p>"
+        note = (
+            "<p>No mapping, hierarchy or chain constrains this pair: nothing can be concluded.</p>"
+        )
         return f'<div style="{_BOX}">{head}{note}{plain}</div>'
     measures = table_html(
-        ["strength (weakest link)", "confidence (product)", "rationale (least strict)", "mappings used"],
+        [
+            "strength (weakest link)",
+            "confidence (product)",
+            "rationale (least strict)",
+            "mappings used",
+        ],
         [(result.strength, f"{result.confidence:.2f}", result.rationale, len(result.mappings))],
     )
-    paths = "".join(f"<li>{' ; '.join(escape(step) for step in path)}</li>" for path in result.paths)
+    paths = "".join(
+        f"<li>{' ; '.join(escape(step) for step in path)}</li>" for path in result.paths
+    )
     return (
         f'<div style="{_BOX}">{head}{measures}'
         f"<div><b>Supporting paths</b><ol style='margin:2px 0'>{paths}</ol></div>"
@@ -317,9 +349,13 @@ def clause_text(kb: KnowledgeBase, clause: Clause) -> str:
     lines = [f"{clause.id}  {clause.title}"]
     if clause.title_zh:
         lines.append(f"    {clause.title_zh}")
-    lines.append(f"  framework: {framework.short_name} — kind: {clause.kind}, {'normative' if clause.normative else 'informative'}")
+    lines.append(
+        f"  framework: {framework.short_name} — kind: {clause.kind}, {'normative' if clause.normative else 'informative'}"
+    )
     source = framework.source(clause.source)
-    lines.append(f"  number/heading: {clause.status} — source: {source.title if source else clause.source}{' <' + source.url + '>' if source and source.url else ''}")
+    lines.append(
+        f"  number/heading: {clause.status} — source: {source.title if source else clause.source}{' <' + source.url + '>' if source and source.url else ''}"
+    )
     if clause.summary:
         lines.append(f"  summary (ours): {clause.summary}")
     if clause.parent:
@@ -328,10 +364,14 @@ def clause_text(kb: KnowledgeBase, clause: Clause) -> str:
     if children:
         lines.append(f"  children: {', '.join(children[:12])}{' …' if len(children) > 12 else ''}")
     if clause.addressees:
-        lines.append(f"  addressees: {', '.join(clause.addressees)}; categories: {', '.join(clause.categories) or '-'}")
+        lines.append(
+            f"  addressees: {', '.join(clause.addressees)}; categories: {', '.join(clause.categories) or '-'}"
+        )
     if clause.applies_from:
         dates = clause.applies_from
-        lines.append(f"  applies from: {dates.original} (Art 113){f'; {dates.omnibus} (Digital Omnibus)' if dates.omnibus else ''}")
+        lines.append(
+            f"  applies from: {dates.original} (Art 113){f'; {dates.omnibus} (Digital Omnibus)' if dates.omnibus else ''}"
+        )
         for special in dates.by_category:
             omnibus = f"; {special.omnibus} (Digital Omnibus)" if special.omnibus else ""
             lines.append(f"    for {special.category}: {special.original} (Art 113){omnibus}")
@@ -343,7 +383,9 @@ def clause_text(kb: KnowledgeBase, clause: Clause) -> str:
     if links:
         lines.append("  mappings:")
         for mapping in links[:30]:
-            lines.append(f"    {mapping.subject} {mapping.relation} {mapping.object} (strength {mapping.strength}) [{mapping.mapping_set}]")
+            lines.append(
+                f"    {mapping.subject} {mapping.relation} {mapping.object} (strength {mapping.strength}) [{mapping.mapping_set}]"
+            )
     return "\n".join(lines)
 
 
@@ -386,7 +428,11 @@ def clause_card_html(clause: Clause, *, framework: Framework | None = None) -> s
     )
     return (
         f'<div style="{_BOX}"><div style="font-size:15px"><code>{escape(clause.id)}</code> <b>{escape(clause.title)}</b></div>'
-        + (f'<div lang="zh" style="font-size:14px;color:#444">{escape(clause.title_zh)}</div>' if clause.title_zh else "")
+        + (
+            f'<div lang="zh" style="font-size:14px;color:#444">{escape(clause.title_zh)}</div>'
+            if clause.title_zh
+            else ""
+        )
         + f'<div style="{_MUTED}">{escape(name)} · {escape(clause.kind)} · {"normative" if clause.normative else "informative"}</div>'
         + f'{summary}<table style="{_TABLE}">{rows}</table></div>'
     )
@@ -411,7 +457,8 @@ def _neighbour_tables(kb: KnowledgeBase, clause: Clause, *, inferred: bool, limi
                 mapping = link.mapping
                 rows.append(
                     (
-                        _relation_badge(link.relation) + (" (as part of a union)" if link.union else ""),
+                        _relation_badge(link.relation)
+                        + (" (as part of a union)" if link.union else ""),
                         f"<code>{escape(link.target)}</code>",
                         _titles(other) if other is not None else "",
                         mapping.strength if mapping else "",
@@ -421,7 +468,18 @@ def _neighbour_tables(kb: KnowledgeBase, clause: Clause, *, inferred: bool, limi
                 )
             parts.append(
                 f"<div style='margin-top:6px'><b>{escape(name)}</b> ({len(rows)})</div>"
-                + table_html(["relation (this → other)", "clause", "title", "strength", "why", "asserted in"], rows, raw_columns=(0, 1, 2, 4, 5))
+                + table_html(
+                    [
+                        "relation (this → other)",
+                        "clause",
+                        "title",
+                        "strength",
+                        "why",
+                        "asserted in",
+                    ],
+                    rows,
+                    raw_columns=(0, 1, 2, 4, 5),
+                )
             )
     else:
         parts.append("<p><i>No mapping names this clause.</i></p>")
@@ -429,17 +487,30 @@ def _neighbour_tables(kb: KnowledgeBase, clause: Clause, *, inferred: bool, limi
         inferred_rows = []
         for link in derived:
             other = kb.clauses.get(link.target)
-            inferred_rows.append((escape(link.relation), _badge(link.status or "undetermined"), f"<code>{escape(link.target)}</code>", _titles(other) if other else ""))
+            inferred_rows.append(
+                (
+                    escape(link.relation),
+                    _badge(link.status or "undetermined"),
+                    f"<code>{escape(link.target)}</code>",
+                    _titles(other) if other else "",
+                )
+            )
         parts.append(
             "<details><summary><b>Inferred across frameworks</b> "
             f"({len(inferred_rows)} proven overlaps not asserted directly; <code>kb.relation(a, b)</code> explains each)</summary>"
-            + table_html(["relation set", "status", "clause", "title"], inferred_rows, raw_columns=(0, 1, 2, 3))
+            + table_html(
+                ["relation set", "status", "clause", "title"],
+                inferred_rows,
+                raw_columns=(0, 1, 2, 3),
+            )
             + "</details>"
         )
     return "".join(parts)
 
 
-def clause_html(kb: KnowledgeBase, clause: Clause, *, inferred: bool = True, limit: int = 25) -> str:
+def clause_html(
+    kb: KnowledgeBase, clause: Clause, *, inferred: bool = True, limit: int = 25
+) -> str:
     """HTML card for a clause, with bilingual titles, links and neighbours across frameworks."""
     framework = kb.framework(clause.framework)
     trail = [*reversed(kb.ancestors(clause.id)), clause.id]
@@ -447,7 +518,9 @@ def clause_html(kb: KnowledgeBase, clause: Clause, *, inferred: bool = True, lim
     children = kb.children.get(clause.id, [])
     below = ""
     if children:
-        shown = ", ".join(f"<code>{escape(c)}</code> {escape(kb.clauses[c].title)}" for c in children[:12])
+        shown = ", ".join(
+            f"<code>{escape(c)}</code> {escape(kb.clauses[c].title)}" for c in children[:12]
+        )
         below = f'<div style="{_MUTED}">parts: {shown}{" …" if len(children) > 12 else ""}</div>'
     return (
         f'<div><div style="{_MUTED}">{crumbs}</div>'
@@ -477,7 +550,12 @@ def framework_card_html(framework: Framework) -> str:
         facts.append(("cited as", escape(", ".join(framework.aliases))))
     if framework.adoption_of:
         adoption = framework.adoption_of
-        facts.append(("adopts", f"<code>{escape(adoption.framework)}</code> clause by clause ({escape(adoption.relation)}, {_badge(adoption.status)})"))
+        facts.append(
+            (
+                "adopts",
+                f"<code>{escape(adoption.framework)}</code> clause by clause ({escape(adoption.relation)}, {_badge(adoption.status)})",
+            )
+        )
     if framework.copyright:
         facts.append(("copyright", escape(framework.copyright)))
     if framework.path:
@@ -488,12 +566,28 @@ def framework_card_html(framework: Framework) -> str:
     )
     sources = ""
     if framework.sources:
-        sources = "<details><summary>sources of numbers and headings</summary>" + table_html(
-            ["id", "source", "accessed", "note"],
-            [(escape(s.id), _link(s.url, s.title), escape(str(s.accessed or "")), escape(s.note or "")) for s in framework.sources],
-            raw_columns=(0, 1, 2, 3),
-        ) + "</details>"
-    zh = f'<div lang="zh" style="color:#444">{escape(framework.title_zh)}</div>' if framework.title_zh else ""
+        sources = (
+            "<details><summary>sources of numbers and headings</summary>"
+            + table_html(
+                ["id", "source", "accessed", "note"],
+                [
+                    (
+                        escape(s.id),
+                        _link(s.url, s.title),
+                        escape(str(s.accessed or "")),
+                        escape(s.note or ""),
+                    )
+                    for s in framework.sources
+                ],
+                raw_columns=(0, 1, 2, 3),
+            )
+            + "</details>"
+        )
+    zh = (
+        f'<div lang="zh" style="color:#444">{escape(framework.title_zh)}</div>'
+        if framework.title_zh
+        else ""
+    )
     return (
         f'<div style="{_BOX}"><div style="font-size:15px"><b>{escape(framework.short_name)}</b> — {escape(framework.title)}</div>'
         f'{zh}<table style="{_TABLE}">{rows}</table>{sources}</div>'
@@ -506,13 +600,22 @@ def framework_html(kb: KnowledgeBase, framework: Framework) -> str:
     confirmed = sum(c.status == "confirmed" for c in clauses)
     kinds = Counter(c.kind for c in clauses)
     top = [
-        (f"<code>{escape(c.id)}</code>", escape(c.title), f'<span lang="zh">{escape(c.title_zh or "")}</span>', escape(c.kind), _badge(c.status), len(kb.descendants(c.id)))
+        (
+            f"<code>{escape(c.id)}</code>",
+            escape(c.title),
+            f'<span lang="zh">{escape(c.title_zh or "")}</span>',
+            escape(c.kind),
+            _badge(c.status),
+            len(kb.descendants(c.id)),
+        )
         for c in clauses
         if c.depth == 0
     ]
     linked: Counter[str] = Counter()
     for mapping in kb.mappings:
-        prefixes = {s.split(":", 1)[0] for s in mapping.subjects} | {mapping.object.split(":", 1)[0]}
+        prefixes = {s.split(":", 1)[0] for s in mapping.subjects} | {
+            mapping.object.split(":", 1)[0]
+        }
         if framework.prefix in prefixes:
             for other in prefixes - {framework.prefix}:
                 linked[other] += 1
@@ -523,7 +626,11 @@ def framework_html(kb: KnowledgeBase, framework: Framework) -> str:
         + f"<div>{len(clauses)} clauses ({confirmed} confirmed, {len(clauses) - confirmed} provisional) — "
         + escape(", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
         + f"</div><div>mappings to other frameworks: {links}</div>"
-        + table_html(["id", "title", "标题", "kind", "status", "clauses below"], top, raw_columns=(0, 1, 2, 3, 4))
+        + table_html(
+            ["id", "title", "标题", "kind", "status", "clauses below"],
+            top,
+            raw_columns=(0, 1, 2, 3, 4),
+        )
         + "</div>"
     )
 
@@ -545,8 +652,14 @@ def mapping_set_html(mapping_set: MappingSet, *, limit: int = 100) -> str:
     counts = Counter(m.relation for m in mapping_set.mappings)
     summary = " ".join(f"{_relation_badge(name)} {count}" for name, count in sorted(counts.items()))
     facts = [
-        ("subject → object", f"<code>{escape(mapping_set.subject_framework)}</code> → <code>{escape(mapping_set.object_framework)}</code>"),
-        ("asserted by", f"{escape(mapping_set.source)} ({escape(mapping_set.author)}, {mapping_set.date})"),
+        (
+            "subject → object",
+            f"<code>{escape(mapping_set.subject_framework)}</code> → <code>{escape(mapping_set.object_framework)}</code>",
+        ),
+        (
+            "asserted by",
+            f"{escape(mapping_set.source)} ({escape(mapping_set.author)}, {mapping_set.date})",
+        ),
     ]
     if mapping_set.license:
         facts.append(("licence", escape(mapping_set.license)))
@@ -564,13 +677,28 @@ def mapping_set_html(mapping_set: MappingSet, *, limit: int = 100) -> str:
     table = table_html(
         ["subject", "relation", "object", "strength", "rationale", "why"],
         [
-            (f"<code>{escape(m.subject)}</code>", _relation_badge(m.relation), f"<code>{escape(m.object)}</code>", m.strength, escape(m.rationale), escape(m.justification))
+            (
+                f"<code>{escape(m.subject)}</code>",
+                _relation_badge(m.relation),
+                f"<code>{escape(m.object)}</code>",
+                m.strength,
+                escape(m.rationale),
+                escape(m.justification),
+            )
             for m in shown
         ],
         raw_columns=(0, 1, 2, 4, 5),
     )
-    more = f"<div style='{_MUTED}'>… {len(mapping_set.mappings) - limit} more</div>" if len(mapping_set.mappings) > limit else ""
-    description = f"<p style='margin:4px 0'>{escape(mapping_set.description)}</p>" if mapping_set.description else ""
+    more = (
+        f"<div style='{_MUTED}'>… {len(mapping_set.mappings) - limit} more</div>"
+        if len(mapping_set.mappings) > limit
+        else ""
+    )
+    description = (
+        f"<p style='margin:4px 0'>{escape(mapping_set.description)}</p>"
+        if mapping_set.description
+        else ""
+    )
     return (
         f'<div style="{_BOX}"><div style="font-size:15px"><b>{escape(mapping_set.title)}</b> <code>{escape(mapping_set.id)}</code></div>'
         f'{description}<table style="{_TABLE}">{rows}</table>'
@@ -586,17 +714,44 @@ def knowledge_html(kb: KnowledgeBase) -> str:
         clauses = kb.clauses_of(framework.prefix)
         confirmed = sum(c.status == "confirmed" for c in clauses)
         rows.append(
-            (f"<code>{escape(framework.prefix)}</code>", escape(framework.short_name), escape(framework.title), f'<span lang="zh">{escape(framework.title_zh or "")}</span>', escape(framework.kind), len(clauses), confirmed, len(clauses) - confirmed)
+            (
+                f"<code>{escape(framework.prefix)}</code>",
+                escape(framework.short_name),
+                escape(framework.title),
+                f'<span lang="zh">{escape(framework.title_zh or "")}</span>',
+                escape(framework.kind),
+                len(clauses),
+                confirmed,
+                len(clauses) - confirmed,
+            )
         )
     sets = [
-        (f"<code>{escape(s.id)}</code>", escape(s.subject_framework), escape(s.object_framework), len(s.mappings), " ".join(f"{_relation_badge(n)} {c}" for n, c in sorted(Counter(m.relation for m in s.mappings).items())), "derived" if s.derived else "curated")
+        (
+            f"<code>{escape(s.id)}</code>",
+            escape(s.subject_framework),
+            escape(s.object_framework),
+            len(s.mappings),
+            " ".join(
+                f"{_relation_badge(n)} {c}"
+                for n, c in sorted(Counter(m.relation for m in s.mappings).items())
+            ),
+            "derived" if s.derived else "curated",
+        )
         for s in kb.mapping_sets
     ]
     return (
         f"<div><b>crosswalk knowledge base</b>: {len(kb.frameworks)} frameworks, {len(kb.clauses)} clauses, {len(kb.mappings)} mappings"
-        + table_html(["prefix", "framework", "title", "标题", "kind", "clauses", "confirmed", "provisional"], rows, raw_columns=(0, 1, 2, 3, 4))
+        + table_html(
+            ["prefix", "framework", "title", "标题", "kind", "clauses", "confirmed", "provisional"],
+            rows,
+            raw_columns=(0, 1, 2, 3, 4),
+        )
         + "<details><summary>mapping sets</summary>"
-        + table_html(["mapping set", "subject", "object", "mappings", "relations", "origin"], sets, raw_columns=(0, 1, 2, 4))
+        + table_html(
+            ["mapping set", "subject", "object", "mappings", "relations", "origin"],
+            sets,
+            raw_columns=(0, 1, 2, 4),
+        )
         + "</details></div>"
     )
 
@@ -624,7 +779,9 @@ def gap_summary_text(report: GapReport) -> str:
     capability = report.capability
     if capability is not None:
         lines.append("")
-        lines.append(f"  capability estimate (provisional model): overall {capability.overall} → {capability.level}")
+        lines.append(
+            f"  capability estimate (provisional model): overall {capability.overall} → {capability.level}"
+        )
         for domain, score in capability.domains.items():
             lines.append(f"    {domain:<14} {score:5.1f}  {capability.domain_level(domain)}")
     if report.risks:
@@ -632,15 +789,24 @@ def gap_summary_text(report: GapReport) -> str:
         partly = sum(r.status == "partly_addressed" for r in report.risks)
         missing = [r.risk.id for r in report.risks if r.status == "not_addressed"]
         lines.append("")
-        lines.append(f"  risk sources: {addressed} addressed, {partly} partly, {len(missing)} not addressed")
+        lines.append(
+            f"  risk sources: {addressed} addressed, {partly} partly, {len(missing)} not addressed"
+        )
         if missing:
-            lines.append(f"    not addressed: {', '.join(missing[:8])}{' …' if len(missing) > 8 else ''}")
-    urgent = sorted((f for f in report.findings if f.status in ("gap", "undetermined")), key=lambda f: -f.priority)[:5]
+            lines.append(
+                f"    not addressed: {', '.join(missing[:8])}{' …' if len(missing) > 8 else ''}"
+            )
+    urgent = sorted(
+        (f for f in report.findings if f.status in ("gap", "undetermined")),
+        key=lambda f: -f.priority,
+    )[:5]
     if urgent:
         lines.append("")
         lines.append("  top gaps:")
         for finding in urgent:
-            lines.append(f"    {finding.clause.id} {finding.clause.title[:60]} — {finding.status}; would close it: {', '.join(finding.next_steps[:2])}")
+            lines.append(
+                f"    {finding.clause.id} {finding.clause.title[:60]} — {finding.status}; would close it: {', '.join(finding.next_steps[:2])}"
+            )
     return "\n".join(lines)
 
 
@@ -680,7 +846,11 @@ def gap_html(report: GapReport) -> str:
         if capability is not None:
             domain = section.section.split(":", 1)[-1]
             score = capability.domains.get(domain)
-            row.append(f"{score:.1f} ({escape(capability.domain_level(domain))})" if score is not None else "")
+            row.append(
+                f"{score:.1f} ({escape(capability.domain_level(domain))})"
+                if score is not None
+                else ""
+            )
         rows.append(row)
     if capability is not None:
         headers.append("capability (provisional)")
@@ -695,16 +865,32 @@ def gap_html(report: GapReport) -> str:
     for section in report.sections:
         findings = [f for f in report.findings if (f.section or f.clause.id) == section.section]
         finding_rows = [
-            (f"<code>{escape(f.clause.id)}</code>", _titles(f.clause), _badge(f.status), f"{f.score:g}", escape(", ".join(f.controls)), _finding_why(f))
+            (
+                f"<code>{escape(f.clause.id)}</code>",
+                _titles(f.clause),
+                _badge(f.status),
+                f"{f.score:g}",
+                escape(", ".join(f.controls)),
+                _finding_why(f),
+            )
             for f in findings
         ]
         colours = [STATUS_COLOURS.get(f.status) for f in findings]
-        wanted = section.counts.get("gap", 0) or section.counts.get("undetermined", 0) or len(report.findings) <= 40
+        wanted = (
+            section.counts.get("gap", 0)
+            or section.counts.get("undetermined", 0)
+            or len(report.findings) <= 40
+        )
         is_open = " open" if wanted else ""
         counts = " ".join(_badge(s, f"{n} {s}") for s, n in section.counts.items() if n)
         groups.append(
             f"<details{is_open}><summary><b>{escape(section.section)}</b> {escape(section.title)} {counts}</summary>"
-            + table_html(["clause", "title", "status", "score", "controls", "why"], finding_rows, raw_columns=(0, 1, 2, 5), row_colours=colours)
+            + table_html(
+                ["clause", "title", "status", "score", "controls", "why"],
+                finding_rows,
+                raw_columns=(0, 1, 2, 5),
+                row_colours=colours,
+            )
             + "</details>"
         )
     risks = ""
@@ -715,18 +901,35 @@ def gap_html(report: GapReport) -> str:
                 f"<code>{escape(r.risk.id)}</code>",
                 _titles(r.risk),
                 _badge(r.status),
-                escape("; ".join(f"{control} via {requirement} [{m.where}]" for control, requirement, m in r.by)),
+                escape(
+                    "; ".join(
+                        f"{control} via {requirement} [{m.where}]"
+                        for control, requirement, m in r.by
+                    )
+                ),
             )
             for r in report.risks
         ]
         risks = (
             "<details><summary><b>Risk sources</b> "
-            + " ".join(_badge(s, f"{s} {risk_counts.get(s, 0)}") for s in ("addressed", "partly_addressed", "not_addressed"))
+            + " ".join(
+                _badge(s, f"{s} {risk_counts.get(s, 0)}")
+                for s in ("addressed", "partly_addressed", "not_addressed")
+            )
             + "</summary>"
-            + table_html(["risk", "title", "status", "addressed by"], risk_rows, raw_columns=(0, 1, 2), row_colours=[STATUS_COLOURS.get(r.status) for r in report.risks])
+            + table_html(
+                ["risk", "title", "status", "addressed by"],
+                risk_rows,
+                raw_columns=(0, 1, 2),
+                row_colours=[STATUS_COLOURS.get(r.status) for r in report.risks],
+            )
             + "</details>"
         )
-    zh = f' <span lang="zh" style="color:#555">{escape(framework.title_zh)}</span>' if framework.title_zh else ""
+    zh = (
+        f' <span lang="zh" style="color:#555">{escape(framework.title_zh)}</span>'
+        if framework.title_zh
+        else ""
+    )
     return (
         f'<div><div style="font-size:15px"><b>Gap analysis: {escape(organisation)}</b> against {escape(framework.short_name)}{zh}</div>'
         f'<div style="{_MUTED}">profile: {escape(report.profile.describe() if report.profile else "none (every clause counts)")} · '

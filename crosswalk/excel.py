@@ -23,7 +23,13 @@ if TYPE_CHECKING:
     from crosswalk.gap import GapReport
     from crosswalk.knowledge import KnowledgeBase
 
-__all__ = ["STATUS_COLOURS", "safe_cell_value", "write_fast_gap_workbook", "write_gap_workbook", "write_inventory_template"]
+__all__ = [
+    "STATUS_COLOURS",
+    "safe_cell_value",
+    "write_fast_gap_workbook",
+    "write_gap_workbook",
+    "write_inventory_template",
+]
 
 STATUS_COLOURS = {
     "covered": "C6EFCE",
@@ -66,7 +72,14 @@ def _put(sheet: Worksheet, row: int, column: int, value: Any) -> Any:
     return cell
 
 
-def _table(sheet: Worksheet, headers: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[int], *, status_column: int | None = None) -> int:
+def _table(
+    sheet: Worksheet,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    widths: Sequence[int],
+    *,
+    status_column: int | None = None,
+) -> int:
     from openpyxl.styles import Alignment, Font, PatternFill
 
     bold = Font(bold=True, color="FFFFFF")
@@ -111,7 +124,16 @@ class _StreamSheet:
     """A write-only sheet: rows are streamed to disk, so memory stays flat for large
     matrices. Risky text is written as string cells; status cells are coloured."""
 
-    def __init__(self, workbook: Any, title: str, headers: Sequence[str], widths: Sequence[int], *, status_column: int | None = None, freeze: str | None = None) -> None:
+    def __init__(
+        self,
+        workbook: Any,
+        title: str,
+        headers: Sequence[str],
+        widths: Sequence[int],
+        *,
+        status_column: int | None = None,
+        freeze: str | None = None,
+    ) -> None:
         from openpyxl.styles import Alignment, Font, PatternFill
 
         self.sheet = workbook.create_sheet(title)
@@ -150,14 +172,18 @@ class _StreamSheet:
             cell.alignment = self._top
         return cell
 
-    def append(self, values: Sequence[Any], *, bold: bool = False, link_column: int | None = None) -> None:
+    def append(
+        self, values: Sequence[Any], *, bold: bool = False, link_column: int | None = None
+    ) -> None:
         """Append one data row (text wraps; the status cell is coloured)."""
         cells: list[Any] = []
         for column, value in enumerate(values, start=1):
             if value is None or value == "":
                 cells.append(None)
                 continue
-            needs_cell = isinstance(value, str) and (value.startswith(_RISKY_START) or len(value) > 40)
+            needs_cell = isinstance(value, str) and (
+                value.startswith(_RISKY_START) or len(value) > 40
+            )
             styled = bold or column == self.status_column or column == link_column or needs_cell
             if not styled:
                 cells.append(safe_cell_value(value))
@@ -193,25 +219,58 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:
 
     # -- Summary ------------------------------------------------------------------
     summary = _StreamSheet(
-        workbook, "Summary",
-        ["Section", "Title", "Covered", "Partial", "Undetermined", "Gap", "Not applicable", "Coverage %"],
-        [24, 48, 10, 10, 14, 8, 15, 12], freeze="A2",
+        workbook,
+        "Summary",
+        [
+            "Section",
+            "Title",
+            "Covered",
+            "Partial",
+            "Undetermined",
+            "Gap",
+            "Not applicable",
+            "Coverage %",
+        ],
+        [24, 48, 10, 10, 14, 8, 15, 12],
+        freeze="A2",
     )
     for section in report.sections:
         c = section.counts
-        summary.append([section.section, section.title, c["covered"], c["partial"], c["undetermined"], c["gap"], c["not_applicable"], round(100 * section.coverage, 1)])
+        summary.append(
+            [
+                section.section,
+                section.title,
+                c["covered"],
+                c["partial"],
+                c["undetermined"],
+                c["gap"],
+                c["not_applicable"],
+                round(100 * section.coverage, 1),
+            ]
+        )
     sections = summary.rows
     total = report.counts
     applicable = sum(v for k, v in total.items() if k != "not_applicable") or 1
     summary.append(
-        ["All", framework.short_name, total["covered"], total["partial"], total["undetermined"], total["gap"], total["not_applicable"],
-         round(100 * (total["covered"] + 0.5 * total["partial"]) / applicable, 1)],
+        [
+            "All",
+            framework.short_name,
+            total["covered"],
+            total["partial"],
+            total["undetermined"],
+            total["gap"],
+            total["not_applicable"],
+            round(100 * (total["covered"] + 0.5 * total["partial"]) / applicable, 1),
+        ],
         bold=True,
     )
     summary.append([])
     capability = report.capability
     if capability is not None:
-        summary.append(["Capability estimate (PROVISIONAL model — not the official GB/T 46347 method)"], bold=True)
+        summary.append(
+            ["Capability estimate (PROVISIONAL model — not the official GB/T 46347 method)"],
+            bold=True,
+        )
         summary.append(["Domain", "Score (0–100)", "Level"], bold=True)
         for domain, score in capability.domains.items():
             summary.append([domain, score, capability.domain_level(domain)])
@@ -230,34 +289,76 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:
     chart.title = f"Coverage of {framework.short_name} by section"
     chart.y_axis.title = "clauses"
     last = max(2, sections + 1)
-    chart.add_data(Reference(summary.sheet, min_col=3, max_col=7, min_row=1, max_row=last), titles_from_data=True)
+    chart.add_data(
+        Reference(summary.sheet, min_col=3, max_col=7, min_row=1, max_row=last),
+        titles_from_data=True,
+    )
     chart.set_categories(Reference(summary.sheet, min_col=1, min_row=2, max_row=last))
-    for series, colour in zip(chart.series, ["63BE7B", "FFD966", "9DC3E6", "F8696B", "BFBFBF"], strict=False):
+    for series, colour in zip(
+        chart.series, ["63BE7B", "FFD966", "9DC3E6", "F8696B", "BFBFBF"], strict=False
+    ):
         series.graphicalProperties.solidFill = colour
     chart.height, chart.width = 9, 18
     summary.sheet.add_chart(chart, "J2")
 
     # -- Gaps ---------------------------------------------------------------------
     gaps = _StreamSheet(
-        workbook, "Gaps",
-        ["Clause", "Title", "Title (zh)", "Section", "Status", "Why", "Score (0–10)", "Confidence", "Priority (0–100)",
-         "Controls", "Justification path", "Would close it", "Planned controls", "Clause data", "Official text"],
-        [24, 40, 20, 18, 14, 50, 10, 11, 10, 20, 80, 40, 18, 12, 40], status_column=5,
+        workbook,
+        "Gaps",
+        [
+            "Clause",
+            "Title",
+            "Title (zh)",
+            "Section",
+            "Status",
+            "Why",
+            "Score (0–10)",
+            "Confidence",
+            "Priority (0–100)",
+            "Controls",
+            "Justification path",
+            "Would close it",
+            "Planned controls",
+            "Clause data",
+            "Official text",
+        ],
+        [24, 40, 20, 18, 14, 50, 10, 11, 10, 20, 80, 40, 18, 12, 40],
+        status_column=5,
     )
     for finding in report.findings:
         best = max(finding.evidence, key=lambda e: e.strength, default=None)
         gaps.append(
-            [finding.clause.id, finding.clause.title, finding.clause.title_zh, finding.section, finding.status,
-             finding.reason, finding.score, round(finding.confidence, 3) if finding.confidence is not None else None,
-             finding.priority, ", ".join(finding.controls), best.path_text() if best else "",
-             "; ".join(finding.next_steps), ", ".join(finding.planned), finding.clause.status, finding.clause.url],
+            [
+                finding.clause.id,
+                finding.clause.title,
+                finding.clause.title_zh,
+                finding.section,
+                finding.status,
+                finding.reason,
+                finding.score,
+                round(finding.confidence, 3) if finding.confidence is not None else None,
+                finding.priority,
+                ", ".join(finding.controls),
+                best.path_text() if best else "",
+                "; ".join(finding.next_steps),
+                ", ".join(finding.planned),
+                finding.clause.status,
+                finding.clause.url,
+            ],
             link_column=15,
         )
     gaps.finish()
 
     # -- Matrix -------------------------------------------------------------------
     controls = list(report.inventory.controls)
-    matrix = _StreamSheet(workbook, "Matrix", ["Clause", "Status", *[c.id for c in controls]], [24, 14, *[8] * len(controls)], status_column=2, freeze="C2")
+    matrix = _StreamSheet(
+        workbook,
+        "Matrix",
+        ["Clause", "Status", *[c.id for c in controls]],
+        [24, 14, *[8] * len(controls)],
+        status_column=2,
+        freeze="C2",
+    )
     position = {c.id: i for i, c in enumerate(controls)}
     for finding in report.findings:
         row: list[Any] = [None] * len(controls)
@@ -267,9 +368,23 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:
     matrix.finish()
 
     # -- Risks --------------------------------------------------------------------
-    risks = _StreamSheet(workbook, "Risks", ["Risk source", "Title", "Title (zh)", "Status", "Addressed by"], [26, 50, 24, 16, 80], status_column=4)
+    risks = _StreamSheet(
+        workbook,
+        "Risks",
+        ["Risk source", "Title", "Title (zh)", "Status", "Addressed by"],
+        [26, 50, 24, 16, 80],
+        status_column=4,
+    )
     for risk in report.risks:
-        risks.append([risk.risk.id, risk.risk.title, risk.risk.title_zh, risk.status, "; ".join(f"{c} via {req} [{m.where}]" for c, req, m in risk.by)])
+        risks.append(
+            [
+                risk.risk.id,
+                risk.risk.title,
+                risk.risk.title_zh,
+                risk.status,
+                "; ".join(f"{c} via {req} [{m.where}]" for c, req, m in risk.by),
+            ]
+        )
     risks.finish()
 
     # -- Evidence -----------------------------------------------------------------
@@ -282,19 +397,63 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:
         for _, _, mapping in risk.by:
             used.setdefault(mapping.id, mapping)
     evidence = _StreamSheet(
-        workbook, "Evidence",
-        ["Mapping", "Subject", "Relation", "Object", "Strength", "Rationale", "Confidence", "Justification", "Source", "Author", "Date", "File"],
+        workbook,
+        "Evidence",
+        [
+            "Mapping",
+            "Subject",
+            "Relation",
+            "Object",
+            "Strength",
+            "Rationale",
+            "Confidence",
+            "Justification",
+            "Source",
+            "Author",
+            "Date",
+            "File",
+        ],
         [28, 26, 16, 26, 9, 11, 11, 70, 20, 20, 11, 28],
     )
     for m in sorted(used.values(), key=lambda m: m.id):
-        evidence.append([m.id, m.subject, m.relation, m.object, m.strength, m.rationale, m.confidence, m.justification, m.source, m.author, m.date.isoformat(), m.path and Path(m.path).name])
+        evidence.append(
+            [
+                m.id,
+                m.subject,
+                m.relation,
+                m.object,
+                m.strength,
+                m.rationale,
+                m.confidence,
+                m.justification,
+                m.source,
+                m.author,
+                m.date.isoformat(),
+                m.path and Path(m.path).name,
+            ]
+        )
     evidence.finish()
 
     # -- Controls -----------------------------------------------------------------
-    sheet = _StreamSheet(workbook, "Controls", ["Id", "Title", "Description", "Owner", "Status", "Maturity", "Evidence", "Implements"], [12, 36, 50, 22, 20, 9, 30, 60])
+    sheet = _StreamSheet(
+        workbook,
+        "Controls",
+        ["Id", "Title", "Description", "Owner", "Status", "Maturity", "Evidence", "Implements"],
+        [12, 36, 50, 22, 20, 9, 30, 60],
+    )
     for control in controls:
-        sheet.append([control.id, control.title, control.description, control.owner, control.status, control.maturity,
-                      "; ".join(control.evidence), "; ".join(f"{r.clause} ({r.coverage})" for r in control.implements)])
+        sheet.append(
+            [
+                control.id,
+                control.title,
+                control.description,
+                control.owner,
+                control.status,
+                control.maturity,
+                "; ".join(control.evidence),
+                "; ".join(f"{r.clause} ({r.coverage})" for r in control.implements),
+            ]
+        )
     sheet.finish()
 
     # -- About --------------------------------------------------------------------
@@ -309,16 +468,38 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:
         ("Profile", profile),
         ("Created", report.created.isoformat()),
         ("crosswalk version", __version__),
-        ("Data", f"{len(kb.frameworks)} frameworks, {len(kb.clauses)} clauses, {len(kb.mappings)} mappings"),
-        ("Soundness", "A clause is reported covered only when the mappings prove that the implemented clauses contain it (DESIGN.md §5). Partial means a proven overlap; undetermined means linked without proof of overlap."),
-        ("Score", "Score (0–10) is the strength of the best supporting derivation (weakest link); priority (0–100) ranks what to close first. Neither changes the proven status."),
-        ("Scoring model", (report.capability.model.note if report.capability else "not applicable to this target")),
-        ("Copyright", "ISO, ISO/IEC and GB/T texts are copyrighted: this workbook holds only clause numbers, official headings and crosswalk's own paraphrases. EU AI Act and TC260 texts: official titles and links."),
+        (
+            "Data",
+            f"{len(kb.frameworks)} frameworks, {len(kb.clauses)} clauses, {len(kb.mappings)} mappings",
+        ),
+        (
+            "Soundness",
+            "A clause is reported covered only when the mappings prove that the implemented clauses contain it (DESIGN.md §5). Partial means a proven overlap; undetermined means linked without proof of overlap.",
+        ),
+        (
+            "Score",
+            "Score (0–10) is the strength of the best supporting derivation (weakest link); priority (0–100) ranks what to close first. Neither changes the proven status.",
+        ),
+        (
+            "Scoring model",
+            (
+                report.capability.model.note
+                if report.capability
+                else "not applicable to this target"
+            ),
+        ),
+        (
+            "Copyright",
+            "ISO, ISO/IEC and GB/T texts are copyrighted: this workbook holds only clause numbers, official headings and crosswalk's own paraphrases. EU AI Act and TC260 texts: official titles and links.",
+        ),
         ("covered", "Legend: proven contained in what the controls implement"),
         ("partial", "Legend: proven overlap, not proven containment"),
         ("undetermined", "Legend: linked by mappings, overlap not proven"),
         ("gap", "Legend: no effective control is linked"),
-        ("not_applicable", "Legend: outside the profile (role, system category or date); the reason is given"),
+        (
+            "not_applicable",
+            "Legend: outside the profile (role, system category or date); the reason is given",
+        ),
         ("● / ◐", "Legend: in the Matrix sheet, the control fully / partly supports the clause"),
     ]
     for line in lines:
@@ -350,9 +531,23 @@ def write_fast_gap_workbook(report: FastGapReport, path: str | Path) -> Path:
     from crosswalk.fastgap import STATUS_NAMES
 
     workbook = Workbook(write_only=True)
-    findings = _StreamSheet(workbook, "Findings", ["Clause", "Title", "Title (zh)", "Status", "Why"], [26, 44, 24, 14, 100], status_column=4)
+    findings = _StreamSheet(
+        workbook,
+        "Findings",
+        ["Clause", "Title", "Title (zh)", "Status", "Why"],
+        [26, 44, 24, 14, 100],
+        status_column=4,
+    )
     for clause, code in zip(report.clauses, report.codes.tolist(), strict=True):
-        findings.append([clause.id, clause.title, clause.title_zh, STATUS_NAMES[code], "\n".join(report.explain(clause.id))])
+        findings.append(
+            [
+                clause.id,
+                clause.title,
+                clause.title_zh,
+                STATUS_NAMES[code],
+                "\n".join(report.explain(clause.id)),
+            ]
+        )
     findings.finish()
     risks = _StreamSheet(workbook, "Risks", ["Risk source", "Status"], [40, 18], status_column=2)
     for risk, status in report.risks.items():
@@ -365,17 +560,31 @@ def write_fast_gap_workbook(report: FastGapReport, path: str | Path) -> Path:
         ("Organisation", report.inventory.organisation or ""),
         ("Inventory", report.inventory.path or "(Python objects)"),
         ("crosswalk version", __version__),
-        ("Method", ("Covered and partial are the statuses the full analysis gives (kb.gap), found along chains of "
-                   "mappings for knowledge bases too large for path consistency; each comes with the chain that "
-                   "proves it. No derivation scores, capability estimate or control matrix (use the full report).")),
-        ("Soundness", "A clause is reported covered only when the mappings prove that the implemented clauses contain it (DESIGN.md §5)."),
-        *((status, f"Legend: {text}") for status, text in (
-            ("covered", "proven contained in what the controls implement"),
-            ("partial", "proven overlap, not proven containment"),
-            ("undetermined", "linked by mappings, overlap not proven"),
-            ("gap", "no effective control is linked"),
-            ("not_applicable", "outside the profile (role, system category or date); the reason is given"),
-        )),
+        (
+            "Method",
+            (
+                "Covered and partial are the statuses the full analysis gives (kb.gap), found along chains of "
+                "mappings for knowledge bases too large for path consistency; each comes with the chain that "
+                "proves it. No derivation scores, capability estimate or control matrix (use the full report)."
+            ),
+        ),
+        (
+            "Soundness",
+            "A clause is reported covered only when the mappings prove that the implemented clauses contain it (DESIGN.md §5).",
+        ),
+        *(
+            (status, f"Legend: {text}")
+            for status, text in (
+                ("covered", "proven contained in what the controls implement"),
+                ("partial", "proven overlap, not proven containment"),
+                ("undetermined", "linked by mappings, overlap not proven"),
+                ("gap", "no effective control is linked"),
+                (
+                    "not_applicable",
+                    "outside the profile (role, system category or date); the reason is given",
+                ),
+            )
+        ),
     ):
         about.append(list(line))
     return _save(workbook, path)
@@ -413,14 +622,48 @@ def write_inventory_template(path: str | Path, *, kb: KnowledgeBase | None = Non
 
     controls = workbook.create_sheet("Controls")
     examples = [
-        ["RM-01", "AI risk management procedure", "Documented ISO/IEC 23894-based process", "Head of AI Governance", "implemented", 3, "POL-AI-001", "", ""],
-        ["DG-01", "Training data bias examination", "Bias checks before each release", "Data Science Lead", "partially_implemented", 2, "DS-REP-7", "", ""],
+        [
+            "RM-01",
+            "AI risk management procedure",
+            "Documented ISO/IEC 23894-based process",
+            "Head of AI Governance",
+            "implemented",
+            3,
+            "POL-AI-001",
+            "",
+            "",
+        ],
+        [
+            "DG-01",
+            "Training data bias examination",
+            "Bias checks before each release",
+            "Data Science Lead",
+            "partially_implemented",
+            2,
+            "DS-REP-7",
+            "",
+            "",
+        ],
     ]
     _table(controls, list(CONTROL_COLUMNS), examples, [10, 36, 44, 22, 22, 9, 20, 40, 40])
-    status_rule = DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=False, showErrorMessage=True,
-                                 errorTitle="Status", error="Choose implemented, partially_implemented, planned or not_implemented")
-    maturity_rule = DataValidation(type="whole", operator="between", formula1="1", formula2="5", allow_blank=True, showErrorMessage=True,
-                                   errorTitle="Maturity", error="A whole number from 1 to 5")
+    status_rule = DataValidation(
+        type="list",
+        formula1='"' + ",".join(STATUSES) + '"',
+        allow_blank=False,
+        showErrorMessage=True,
+        errorTitle="Status",
+        error="Choose implemented, partially_implemented, planned or not_implemented",
+    )
+    maturity_rule = DataValidation(
+        type="whole",
+        operator="between",
+        formula1="1",
+        formula2="5",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Maturity",
+        error="A whole number from 1 to 5",
+    )
     controls.add_data_validation(status_rule)
     controls.add_data_validation(maturity_rule)
     status_rule.add("E2:E5000")
@@ -433,13 +676,24 @@ def write_inventory_template(path: str | Path, *, kb: KnowledgeBase | None = Non
         ["DG-01", "Art. 10(2)(f) AI Act", "partial"],
     ]
     _table(implements, ["control_id", "clause", "coverage"], refs, [12, 40, 12])
-    coverage_rule = DataValidation(type="list", formula1='"full,partial"', allow_blank=True, showErrorMessage=True,
-                                   errorTitle="Coverage", error="Choose full or partial")
+    coverage_rule = DataValidation(
+        type="list",
+        formula1='"full,partial"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Coverage",
+        error="Choose full or partial",
+    )
     implements.add_data_validation(coverage_rule)
     coverage_rule.add("C2:C20000")
     if kb is not None:
         clauses = workbook.create_sheet("Clauses")
-        _table(clauses, ["id", "title", "framework"], [[c.id, c.title, c.framework] for c in kb], [26, 70, 12])
+        _table(
+            clauses,
+            ["id", "title", "framework"],
+            [[c.id, c.title, c.framework] for c in kb],
+            [26, 70, 12],
+        )
     with atomic_path(path) as temporary:
         workbook.save(temporary)
     return Path(path)

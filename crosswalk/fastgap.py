@@ -90,14 +90,30 @@ if TYPE_CHECKING:
 
     from crosswalk.knowledge import KnowledgeBase
 
-__all__ = ["LETTERS", "STATUS_NAMES", "ChainRelations", "FastGapReport", "GapIndex", "fast_gap_analysis", "index_of"]
+__all__ = [
+    "LETTERS",
+    "STATUS_NAMES",
+    "ChainRelations",
+    "FastGapReport",
+    "GapIndex",
+    "fast_gap_analysis",
+    "index_of",
+]
 
 STATUS_NAMES = ("not_applicable", "gap", "undetermined", "partial", "covered")
 """Status codes of :attr:`FastGapReport.codes`, weakest first (the words of gap.py)."""
 _NOT_APPLICABLE, _GAP, _UNDETERMINED, _PARTIAL, _COVERED = range(5)
 _RISK_NAMES = ("not_addressed", "partly_addressed", "addressed")
 
-LETTERS: dict[int, str] = {EQ: "E", SUB: "C", EQ | SUB: "C", SUP: "V", EQ | SUP: "V", INT: "I", DIS: "N"}
+LETTERS: dict[int, str] = {
+    EQ: "E",
+    SUB: "C",
+    EQ | SUB: "C",
+    SUP: "V",
+    EQ | SUP: "V",
+    INT: "I",
+    DIS: "N",
+}
 """The relation set of a fact (read in one direction) -> its letter; a fact with any other
 set is not followed (which can only lose proofs, never add one)."""
 
@@ -306,7 +322,9 @@ class _FactTable:
         index = {name: i for i, name in enumerate(nodes)}
         find = index.__getitem__
         extra: list[tuple[int, int, int, int]] = []  # left, right, mask, kind of non-mapping facts
-        hierarchy, exhaustive, member = (_KINDS.index(k) for k in ("hierarchy", "exhaustive", "union"))
+        hierarchy, exhaustive, member = (
+            _KINDS.index(k) for k in ("hierarchy", "exhaustive", "union")
+        )
 
         def add_union(members: Sequence[str]) -> int:
             name = union_node(members)
@@ -328,11 +346,17 @@ class _FactTable:
         relation = [m.relation for m in mappings]
         kept = [p for p, r in enumerate(relation) if r != "addresses"]
         subjects = [mappings[p].subjects for p in kept]
-        left = np.fromiter((find(s[0]) if len(s) == 1 else -1 for s in subjects), dtype=np.int64, count=len(kept))
+        left = np.fromiter(
+            (find(s[0]) if len(s) == 1 else -1 for s in subjects), dtype=np.int64, count=len(kept)
+        )
         for n in np.flatnonzero(left < 0).tolist():  # unions, numbered in the order of the mappings
             left[n] = add_union(subjects[n])
-        right = np.fromiter((find(mappings[p].object) for p in kept), dtype=np.int64, count=len(kept))
-        mask = np.fromiter((relation_mask[relation[p]] for p in kept), dtype=np.int64, count=len(kept))
+        right = np.fromiter(
+            (find(mappings[p].object) for p in kept), dtype=np.int64, count=len(kept)
+        )
+        mask = np.fromiter(
+            (relation_mask[relation[p]] for p in kept), dtype=np.int64, count=len(kept)
+        )
         sets = [mappings[p].mapping_set for p in kept]
         adoption = {name: name.endswith("-adoption") for name in set(sets)}
         kind = np.where(
@@ -354,7 +378,9 @@ class _FactTable:
             np.concatenate([others[:, 1], right]),
             np.concatenate([others[:, 2], mask]),
             np.concatenate([others[:, 3], kind]).astype(np.int8),
-            np.concatenate([np.full(len(others), -1, dtype=np.int64), np.array(kept, dtype=np.int64)]),
+            np.concatenate(
+                [np.full(len(others), -1, dtype=np.int64), np.array(kept, dtype=np.int64)]
+            ),
             mappings,
             np.concatenate(links).reshape(-1, 2),
             [p for p, r in enumerate(relation) if r == "addresses"],
@@ -444,9 +470,13 @@ class GapIndex:
         for prefix, clauses in grouped.items():
             nodes = np.array([self.index[c.id] for c in clauses], dtype=np.int64)
             restricted = tuple(
-                i for i, c in enumerate(clauses) if c.addressees or c.categories or c.applies_from is not None
+                i
+                for i, c in enumerate(clauses)
+                if c.addressees or c.categories or c.applies_from is not None
             )
-            result[prefix] = _Target(tuple(clauses), nodes, restricted, {c.id: i for i, c in enumerate(clauses)})
+            result[prefix] = _Target(
+                tuple(clauses), nodes, restricted, {c.id: i for i, c in enumerate(clauses)}
+            )
         return result
 
     def _risk_links(self, kb: KnowledgeBase) -> dict[str, tuple[list[str], Int, Int]]:
@@ -456,7 +486,9 @@ class GapIndex:
         for clause in kb.clauses.values():
             if clause.kind == "risk_source":
                 names.setdefault(clause.framework, []).append(clause.id)
-        position = {name: (prefix, i) for prefix, found in names.items() for i, name in enumerate(found)}
+        position = {
+            name: (prefix, i) for prefix, found in names.items() for i, name in enumerate(found)
+        }
         links: dict[str, list[tuple[int, int]]] = {prefix: [] for prefix in names}
         for mapping in (self._facts.mappings[p] for p in self._facts.addresses):
             if mapping.object not in position:
@@ -487,7 +519,9 @@ class GapIndex:
             edges.extend(covered, via, frontier, claims)
             # the union rule: a union node whose members are all covered is covered
             done = np.bincount(self._union[covered[self._member]], minlength=size)
-            frontier = np.flatnonzero((self._union_size > 0) & (done == self._union_size) & ~covered)
+            frontier = np.flatnonzero(
+                (self._union_size > 0) & (done == self._union_size) & ~covered
+            )
             covered[frontier] = True
             via[frontier] = _UNION_RULE
         return covered, via
@@ -556,7 +590,9 @@ class GapIndex:
         sub_overlaps = contained.closure(c.step(sup | overlaps), claims)
         # gap.py's fallback: a mapping chain of at most two steps
         one = self._mapping_links.step(start)
-        linked: Bool = equal | sup | sub | overlaps | sub_overlaps | one | self._mapping_links.step(one)
+        linked: Bool = (
+            equal | sup | sub | overlaps | sub_overlaps | one | self._mapping_links.step(one)
+        )
         rest = only[~linked[only]] if only is not None else None
         if rest is not None and not rest.size:
             return linked
@@ -592,7 +628,9 @@ class GapIndex:
         claims = np.empty(size, dtype=np.int64)
         state = np.zeros(size, dtype=np.uint16)  # bit k: some chain composes to _WALK_STATES[k]
         pending = np.zeros(size, dtype=np.uint16)  # bits a frontier node has not passed on
-        level = np.full((size, len(_WALK_STATES)), -1, dtype=np.int32)  # chain length at first reach
+        level = np.full(
+            (size, len(_WALK_STATES)), -1, dtype=np.int32
+        )  # chain length at first reach
         state[source] = pending[source] = 1  # the empty chain: equal
         level[source, 0] = 0
         frontier = np.array([source], dtype=np.int64)
@@ -635,7 +673,9 @@ class GapIndex:
         overlap, overlap_via = self._overlap(covered, partial)
         chosen = self._targets[target]
         nodes = chosen.nodes
-        linked = self._linked(np.concatenate([full, partial]), only=nodes[~(covered | overlap)[nodes]])
+        linked = self._linked(
+            np.concatenate([full, partial]), only=nodes[~(covered | overlap)[nodes]]
+        )
         codes = np.full(nodes.size, _GAP, dtype=np.int8)
         codes[linked[nodes]] = _UNDETERMINED
         codes[overlap[nodes]] = _PARTIAL
@@ -648,7 +688,9 @@ class GapIndex:
                     codes[position] = _NOT_APPLICABLE
                     reasons[position] = verdict.reason
         risks = self._risks(covered, overlap, risk_frameworks, target)
-        return FastGapReport(self, inventory, target, chosen, codes, reasons, risks, covered_via, overlap_via)
+        return FastGapReport(
+            self, inventory, target, chosen, codes, reasons, risks, covered_via, overlap_via
+        )
 
     def _implemented(self, inventory: Inventory) -> tuple[Int, Int]:
         """Nodes fully and partly implemented by the effective controls — compiled once per
@@ -679,20 +721,30 @@ class GapIndex:
             np.fromiter(map(find, partial), dtype=np.int64, count=len(partial)),
         )
 
-    def _risks(self, covered: Bool, overlap: Bool, frameworks: Iterable[str] | None, target: str) -> dict[str, str]:
+    def _risks(
+        self, covered: Bool, overlap: Bool, frameworks: Iterable[str] | None, target: str
+    ) -> dict[str, str]:
         """Each risk source: addressed (an addressing requirement is covered), partly
         (one is proven to overlap what is implemented) or not — gap.py's rule."""
-        chosen = list(frameworks) if frameworks is not None else [
-            p for p in (target, "gbt46347", "aisgf1", "iso23894") if p in self._risk_sources
-        ]
+        chosen = (
+            list(frameworks)
+            if frameworks is not None
+            else [p for p in (target, "gbt46347", "aisgf1", "iso23894") if p in self._risk_sources]
+        )
         result: dict[str, str] = {}
         for prefix in dict.fromkeys(chosen):
             if prefix not in self._risk_sources:
                 raise UnknownFrameworkError(prefix, self.frameworks)
             names, requirements, positions = self._risk_sources[prefix]
             levels = np.zeros(len(names), dtype=np.int64)
-            np.maximum.at(levels, positions, np.where(covered[requirements], 2, overlap[requirements].astype(np.int64)))
-            result.update(zip(names, (_RISK_NAMES[level] for level in levels.tolist()), strict=True))
+            np.maximum.at(
+                levels,
+                positions,
+                np.where(covered[requirements], 2, overlap[requirements].astype(np.int64)),
+            )
+            result.update(
+                zip(names, (_RISK_NAMES[level] for level in levels.tolist()), strict=True)
+            )
         return result
 
 
@@ -740,7 +792,11 @@ class FastGapReport:
         who = self.inventory.organisation or self.inventory.path or "inventory"
         lines = [f"Chain-based gap analysis of {who} against {self.target}: {counts}"]
         for wanted in ("gap", "undetermined"):
-            found = [c for c, code in zip(self.clauses, self.codes.tolist(), strict=True) if STATUS_NAMES[code] == wanted]
+            found = [
+                c
+                for c, code in zip(self.clauses, self.codes.tolist(), strict=True)
+                if STATUS_NAMES[code] == wanted
+            ]
             if found:
                 lines.append(f"\n{wanted} ({len(found)}):")
                 lines += [f"  {c.id:<30} {c.title}" for c in found[:listed]]
@@ -762,8 +818,10 @@ class FastGapReport:
         import pandas as pd
 
         return pd.DataFrame(
-            [(c.id, c.title, STATUS_NAMES[code], " → ".join(self.explain(c.id)))
-             for c, code in zip(self.clauses, self.codes.tolist(), strict=True)],
+            [
+                (c.id, c.title, STATUS_NAMES[code], " → ".join(self.explain(c.id)))
+                for c, code in zip(self.clauses, self.codes.tolist(), strict=True)
+            ],
             columns=["clause", "title", "status", "why"],
         )
 
@@ -771,11 +829,16 @@ class FastGapReport:
         from crosswalk.display import STATUS_COLOURS, table_html
 
         counts = ", ".join(f"{name} {count}" for name, count in self.counts.items())
-        rows = [(c.id, c.title, STATUS_NAMES[code]) for c, code in zip(self.clauses, self.codes.tolist(), strict=True)]
+        rows = [
+            (c.id, c.title, STATUS_NAMES[code])
+            for c, code in zip(self.clauses, self.codes.tolist(), strict=True)
+        ]
         colours = [STATUS_COLOURS.get(status) for _, _, status in rows]
-        return (f"<p><b>Fast gap analysis against {escape(self.target)}</b>: {escape(counts)} "
-                f"(<code>report.explain(clause)</code> gives the chain behind a status)</p>"
-                + table_html(["clause", "title", "status"], rows, row_colours=colours))
+        return (
+            f"<p><b>Fast gap analysis against {escape(self.target)}</b>: {escape(counts)} "
+            f"(<code>report.explain(clause)</code> gives the chain behind a status)</p>"
+            + table_html(["clause", "title", "status"], rows, row_colours=colours)
+        )
 
     def status(self, clause_id: str) -> str:
         """The status of one target clause (KeyError if it is not a target)."""
@@ -784,7 +847,10 @@ class FastGapReport:
     @property
     def statuses(self) -> dict[str, str]:
         """Clause id -> status, in document order."""
-        return {c.id: STATUS_NAMES[code] for c, code in zip(self.clauses, self.codes.tolist(), strict=True)}
+        return {
+            c.id: STATUS_NAMES[code]
+            for c, code in zip(self.clauses, self.codes.tolist(), strict=True)
+        }
 
     @property
     def counts(self) -> dict[str, int]:
@@ -804,7 +870,9 @@ class FastGapReport:
         if status == "partial":
             return self._overlap_chain(node)
         if status == "undetermined":
-            return ["undetermined: a chain links an implemented clause, but no overlap follows from it"]
+            return [
+                "undetermined: a chain links an implemented clause, but no overlap follows from it"
+            ]
         return ["gap: no effective control is linked to this clause"]
 
     def _control_for(self, node: int, coverage: str) -> str:
@@ -827,7 +895,9 @@ class FastGapReport:
             node = int(self.gap_index._source[via])
         if via == _UNION_RULE:
             members = self.gap_index._member[self.gap_index._union == node]
-            lines.append(f"every member of {nodes[node]} is covered: " + ", ".join(nodes[m] for m in members))
+            lines.append(
+                f"every member of {nodes[node]} is covered: " + ", ".join(nodes[m] for m in members)
+            )
         else:
             lines.append(self._control_for(node, "full"))
         return lines[::-1]
@@ -853,7 +923,13 @@ class ChainRelations:
     node no informative chain reaches.
     """
 
-    def __init__(self, index: GapIndex, clause_id: str, state: npt.NDArray[np.uint16], level: npt.NDArray[np.int32]) -> None:
+    def __init__(
+        self,
+        index: GapIndex,
+        clause_id: str,
+        state: npt.NDArray[np.uint16],
+        level: npt.NDArray[np.int32],
+    ) -> None:
         self.gap_index = index
         self.source = clause_id
         self._state = state
@@ -886,7 +962,9 @@ class ChainRelations:
         return {
             nodes[n]: RelationSet(int(self._masks[n]))
             for n in found
-            if nodes[n] != self.source and nodes[n].startswith(prefix) and not nodes[n].startswith("∪(")
+            if nodes[n] != self.source
+            and nodes[n].startswith(prefix)
+            and not nodes[n].startswith("∪(")
         }
 
     def to_frame(self, framework: str | None = None) -> pd.DataFrame:
@@ -903,12 +981,19 @@ class ChainRelations:
         from crosswalk.display import STATUS_COLOURS, table_html
 
         related = self.related()
-        rows = [(name, str(relation), relation.status) for name, relation in list(related.items())[:200]]
+        rows = [
+            (name, str(relation), relation.status) for name, relation in list(related.items())[:200]
+        ]
         more = f" (the first 200 of {len(related)})" if len(related) > 200 else ""
-        return (f"<p><b>What chains entail from {escape(self.source)}</b>: {len(related)} related clauses{more}; "
-                f"<code>.explain(clause)</code> shows the chains</p>"
-                + table_html(["clause", "relation set", "status if the source is fully implemented"], rows,
-                             row_colours=[STATUS_COLOURS.get(status) for *_, status in rows]))
+        return (
+            f"<p><b>What chains entail from {escape(self.source)}</b>: {len(related)} related clauses{more}; "
+            f"<code>.explain(clause)</code> shows the chains</p>"
+            + table_html(
+                ["clause", "relation set", "status if the source is fully implemented"],
+                rows,
+                row_colours=[STATUS_COLOURS.get(status) for *_, status in rows],
+            )
+        )
 
     def chains(self, clause_id: str) -> list[list[tuple[int, int]]]:
         """One shortest chain per relation set the chains to ``clause_id`` compose to (the
@@ -930,7 +1015,8 @@ class ChainRelations:
                         continue
                     before = int(index._target[edge])
                     steps = np.flatnonzero(
-                        (level[before] == level[at, bit] - 1) & (_WALK_SINGLE[_FACT_CODE[inward]] == 1 << bit)
+                        (level[before] == level[at, bit] - 1)
+                        & (_WALK_SINGLE[_FACT_CODE[inward]] == 1 << bit)
                     )
                     if steps.size:
                         chain.append((int(index._fact[edge]), inward))
@@ -980,4 +1066,6 @@ def fast_gap_analysis(
 ) -> FastGapReport:
     """Chain-based gap analysis of ``inventory`` against ``target`` (module doc), on
     :func:`index_of` ``kb``."""
-    return index_of(kb).analyse(inventory, target=target, profile=profile, risk_frameworks=risk_frameworks)
+    return index_of(kb).analyse(
+        inventory, target=target, profile=profile, risk_frameworks=risk_frameworks
+    )

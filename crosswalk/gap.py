@@ -90,7 +90,9 @@ class Evidence:
         """The asserted mappings used."""
         if self.derivation is None:
             return []
-        return [f.payload for f in self.derivation.distinct_facts() if isinstance(f.payload, Mapping)]
+        return [
+            f.payload for f in self.derivation.distinct_facts() if isinstance(f.payload, Mapping)
+        ]
 
     def path_text(self) -> str:
         """The chain of facts as one readable line."""
@@ -101,7 +103,9 @@ class Evidence:
             left, right = self.nodes[fact.left], self.nodes[fact.right]
             where = fact.payload.where if isinstance(fact.payload, Mapping) else fact.kind
             steps.append(f"{left} {RelationSet(fact.mask)} {right} [{where}]")
-        return f"{self.control} implements {self.implemented} ({self.coverage}); " + "; ".join(steps)
+        return f"{self.control} implements {self.implemented} ({self.coverage}); " + "; ".join(
+            steps
+        )
 
 
 @dataclass(frozen=True)
@@ -178,7 +182,9 @@ class SectionSummary:
         """Share covered among applicable clauses (0–1), partial counting half."""
         if not self.applicable:
             return 0.0
-        return (self.counts.get("covered", 0) + 0.5 * self.counts.get("partial", 0)) / self.applicable
+        return (
+            self.counts.get("covered", 0) + 0.5 * self.counts.get("partial", 0)
+        ) / self.applicable
 
 
 @dataclass(frozen=True)
@@ -210,7 +216,14 @@ def load_scoring_model(path: str | Path | None = None) -> ScoringModel:
         return _scoring_model(document, model, path)
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as error:
         raise DataError(
-            [Problem(str(path), "", "scoring-model", f"cannot read the scoring model: {type(error).__name__}: {error}")]
+            [
+                Problem(
+                    str(path),
+                    "",
+                    "scoring-model",
+                    f"cannot read the scoring model: {type(error).__name__}: {error}",
+                )
+            ]
         ) from None
 
 
@@ -256,7 +269,9 @@ class GapReport:
     profile: Profile | None
     findings: list[Finding]
     risks: list[RiskFinding]
-    created: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0))
+    created: dt.datetime = field(
+        default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0)
+    )
     scoring: ScoringModel | None = None
 
     def finding(self, clause_id: str) -> Finding:
@@ -286,7 +301,9 @@ class GapReport:
             key = item.section or item.clause.id
             groups.setdefault(key, dict.fromkeys(STATUSES, 0))[item.status] += 1
         return [
-            SectionSummary(key, self.kb.clauses[key].title if key in self.kb.clauses else key, counts)
+            SectionSummary(
+                key, self.kb.clauses[key].title if key in self.kb.clauses else key, counts
+            )
             for key, counts in groups.items()
         ]
 
@@ -303,14 +320,18 @@ class GapReport:
             if domain_id not in self.kb.clauses:
                 continue
             items = [
-                c for c in self.kb.descendants(domain_id) if self.kb.clauses[c].kind == "capability_item"
+                c
+                for c in self.kb.descendants(domain_id)
+                if self.kb.clauses[c].kind == "capability_item"
             ] or [domain_id]
             weights = [model.items.get(self.kb.clauses[c].local, 1.0) for c in items]
             points = [
                 model.status_points.get(by_id[c].status, 0.0) if c in by_id else 0.0 for c in items
             ]
             total = sum(weights) or 1.0
-            scores[domain] = round(100 * sum(w * p for w, p in zip(weights, points, strict=True)) / total, 1)
+            scores[domain] = round(
+                100 * sum(w * p for w, p in zip(weights, points, strict=True)) / total, 1
+            )
         weight_sum = sum(model.domains[d] for d in scores) or 1.0
         overall = round(sum(model.domains[d] * s for d, s in scores.items()) / weight_sum, 1)
         return CapabilityEstimate(model, scores, overall)
@@ -431,7 +452,9 @@ def gap_analysis(
     covered: dict[int, Evidence] = {}
     for node, owners in full.items():
         control, clause_id = owners[0]
-        covered[node] = Evidence(control.id, clause_id, "full", RelationSet.of("equal"), "implemented", None, nodes)
+        covered[node] = Evidence(
+            control.id, clause_id, "full", RelationSet.of("equal"), "implemented", None, nodes
+        )
     unions = list(network.unions.items())
     frontier = list(covered)
     while frontier:
@@ -441,15 +464,22 @@ def gap_analysis(
             for other, mask in closure.neighbours(node).items():
                 if other in covered or mask & ~COVERING:
                     continue
-                covered[other] = _chain(source, index, node, other, mask, closure, nodes, "proven to contain it")
+                covered[other] = _chain(
+                    source, index, node, other, mask, closure, nodes, "proven to contain it"
+                )
                 next_frontier.append(other)
         for union, members in unions:
             if union not in covered and all(m in covered for m in members):
                 first = covered[members[0]]
                 covered[union] = Evidence(
-                    first.control, first.implemented, "full", RelationSet.of("equal"),
-                    "every member of the union is covered: " + ", ".join(sorted({covered[m].control for m in members})),
-                    None, nodes,
+                    first.control,
+                    first.implemented,
+                    "full",
+                    RelationSet.of("equal"),
+                    "every member of the union is covered: "
+                    + ", ".join(sorted({covered[m].control for m in members})),
+                    None,
+                    nodes,
                 )
                 next_frontier.append(union)
         frontier = next_frontier
@@ -469,7 +499,9 @@ def gap_analysis(
         planned: tuple[str, ...] = ()
         if status != "covered":
             next_steps, planned = _next_steps(kb, closure, nodes, target_node, inventory)
-        findings.append(Finding(clause, status, reason, tuple(evidence), next_steps, planned, section))
+        findings.append(
+            Finding(clause, status, reason, tuple(evidence), next_steps, planned, section)
+        )
 
     risks = _risk_findings(kb, closure, covered, full, partial, risk_frameworks, target)
     model: ScoringModel | None
@@ -501,7 +533,9 @@ def _chain(
     if derivation is None or relation.mask & ~COVERING:
         derivation = closure.derivation(middle, target)
         relation = RelationSet(mask)
-    return Evidence(source.control, source.implemented, source.coverage, relation, rule, derivation, nodes)
+    return Evidence(
+        source.control, source.implemented, source.coverage, relation, rule, derivation, nodes
+    )
 
 
 def _status(
@@ -522,35 +556,75 @@ def _status(
             owners = full.get(node)
             if owners and mask & ~COVERING == 0 and owners[0][0].id != evidence[0].control:
                 evidence.append(
-                    Evidence(owners[0][0].id, owners[0][1], "full", RelationSet(mask), "proven to contain it", closure.derivation(node, target), nodes)
+                    Evidence(
+                        owners[0][0].id,
+                        owners[0][1],
+                        "full",
+                        RelationSet(mask),
+                        "proven to contain it",
+                        closure.derivation(node, target),
+                        nodes,
+                    )
                 )
         rule = evidence[0].rule
-        return "covered", evidence, f"covered: {evidence[0].control} implements {evidence[0].implemented} ({rule})"
+        return (
+            "covered",
+            evidence,
+            f"covered: {evidence[0].control} implements {evidence[0].implemented} ({rule})",
+        )
     overlap: list[Evidence] = []
     for node, mask in related:
         if node in covered and mask & ~OVERLAPPING == 0:
             source = covered[node]
             overlap.append(
-                Evidence(source.control, source.implemented, "full", RelationSet(mask), f"{nodes[node]} is covered and proven to overlap it", closure.derivation(node, target), nodes)
+                Evidence(
+                    source.control,
+                    source.implemented,
+                    "full",
+                    RelationSet(mask),
+                    f"{nodes[node]} is covered and proven to overlap it",
+                    closure.derivation(node, target),
+                    nodes,
+                )
             )
     inside = [(node, mask) for node, mask in related if mask & ~CONTAINED == 0]
     if target in partial:
         inside.append((target, closure.mask(target, target)))
     for node, mask in inside:
         for control, clause_id in partial.get(node, ()):
-                overlap.append(
-                    Evidence(control.id, clause_id, "partial", RelationSet(mask), "partly implemented clause proven to lie inside it", closure.derivation(node, target), nodes)
+            overlap.append(
+                Evidence(
+                    control.id,
+                    clause_id,
+                    "partial",
+                    RelationSet(mask),
+                    "partly implemented clause proven to lie inside it",
+                    closure.derivation(node, target),
+                    nodes,
                 )
+            )
     if overlap:
         overlap.sort(key=lambda e: -e.strength)
-        return "partial", overlap, f"partial: overlap proven via {overlap[0].control} ({overlap[0].implemented})"
+        return (
+            "partial",
+            overlap,
+            f"partial: overlap proven via {overlap[0].control} ({overlap[0].implemented})",
+        )
     linked: list[Evidence] = []
     for node, mask in related:
         owners = full.get(node) or partial.get(node)
         if owners and mask != RelationSet.of("no_relationship").mask:
             control, clause_id = owners[0]
             linked.append(
-                Evidence(control.id, clause_id, "full" if node in full else "partial", RelationSet(mask), "linked, but overlap is not proven", closure.derivation(node, target), nodes)
+                Evidence(
+                    control.id,
+                    clause_id,
+                    "full" if node in full else "partial",
+                    RelationSet(mask),
+                    "linked, but overlap is not proven",
+                    closure.derivation(node, target),
+                    nodes,
+                )
             )
     if not linked:
         neighbours = kb.mapping_neighbours
@@ -562,10 +636,22 @@ def _status(
             if node in two_hop:
                 control, clause_id = owners[0]
                 linked.append(
-                    Evidence(control.id, clause_id, "full" if node in full else "partial", RelationSet(ALL), "a mapping chain links them, but no overlap follows from it", None, nodes)
+                    Evidence(
+                        control.id,
+                        clause_id,
+                        "full" if node in full else "partial",
+                        RelationSet(ALL),
+                        "a mapping chain links them, but no overlap follows from it",
+                        None,
+                        nodes,
+                    )
                 )
     if linked:
-        return "undetermined", linked, f"undetermined: {linked[0].control} ({linked[0].implemented}) is linked, but overlap is not proven"
+        return (
+            "undetermined",
+            linked,
+            f"undetermined: {linked[0].control} ({linked[0].implemented}) is linked, but overlap is not proven",
+        )
     return "gap", [], "gap: no effective control is linked to this clause"
 
 
@@ -577,7 +663,9 @@ def _next_steps(
     for node in closure.neighbours(target):
         if closure.mask(node, target) & ~COVERING == 0 and nodes[node] in kb.clauses:
             candidates.append(nodes[node])
-    candidates = sorted(set(candidates), key=lambda c: (c != nodes[target], kb.clauses[c].depth, c))[:4]
+    candidates = sorted(
+        set(candidates), key=lambda c: (c != nodes[target], kb.clauses[c].depth, c)
+    )[:4]
     planned = tuple(
         sorted(
             {
@@ -601,9 +689,11 @@ def _risk_findings(
     risk_frameworks: Iterable[str] | None,
     target: str,
 ) -> list[RiskFinding]:
-    frameworks = list(risk_frameworks) if risk_frameworks is not None else [
-        p for p in (target, "gbt46347", "aisgf1", "iso23894") if p in kb.frameworks
-    ]
+    frameworks = (
+        list(risk_frameworks)
+        if risk_frameworks is not None
+        else [p for p in (target, "gbt46347", "aisgf1", "iso23894") if p in kb.frameworks]
+    )
     frameworks = list(dict.fromkeys(frameworks))
     index = kb.network.index
     addressing: dict[str, list[Mapping]] = {}
@@ -618,8 +708,10 @@ def _risk_findings(
             by: list[tuple[str, str, Mapping]] = []
             partly: list[tuple[str, str, Mapping]] = []
             for mapping in addressing.get(risk.id, []):
-                requirement = index[mapping.subjects[0]] if not mapping.is_union else index.get(
-                    "∪(" + ",".join(sorted(mapping.subjects)) + ")"
+                requirement = (
+                    index[mapping.subjects[0]]
+                    if not mapping.is_union
+                    else index.get("∪(" + ",".join(sorted(mapping.subjects)) + ")")
                 )
                 if requirement is None:
                     continue

@@ -62,7 +62,9 @@ class ReviewEntry(BaseModel):
     """`review:` of a covering mapping (or an adoption): the second reviewer's check."""
 
     model_config = _STRICT
-    by: str = Field(min_length=1, description="Who checked it (a person, or a named review session).")
+    by: str = Field(
+        min_length=1, description="Who checked it (a person, or a named review session)."
+    )
     date: dt.date = Field(description="When it was checked.")
     evidence: str = Field(
         min_length=1,
@@ -115,7 +117,9 @@ class GraceDatesEntry(BaseModel):
     model_config = _STRICT
     placed_before: dt.date = Field(description="Cut-off: systems placed on the market before it.")
     original: dt.date | None = Field(None, description="Their date under Art 113, if it differs.")
-    omnibus: dt.date | None = Field(None, description="Their date as amended by the Digital Omnibus.")
+    omnibus: dt.date | None = Field(
+        None, description="Their date as amended by the Digital Omnibus."
+    )
 
 
 class DatesEntry(BaseModel):
@@ -141,7 +145,8 @@ class ClauseEntry(BaseModel):
     parent: str | None = Field(None, pattern=_LOCAL, description="Local id of the parent.")
     kind: ClauseKind = Field(description="Kind of element.")
     provision: ProvisionType | None = Field(
-        None, description="What the provision does (default: from `kind`; a `part` takes its parent's)."
+        None,
+        description="What the provision does (default: from `kind`; a `part` takes its parent's).",
     )
     title: str = Field(min_length=1, description="Official heading or our short title.")
     title_zh: str | None = Field(None, description="Chinese heading.")
@@ -199,7 +204,9 @@ class MappingEntry(BaseModel):
     rationale: Rationale = Field(description="syntactic | semantic | functional.")
     justification: str = Field(min_length=1, description="Why, in our own words.")
     confidence: float | None = Field(None, ge=0, le=1, description="0–1.")
-    scope: ScopeCondition | None = Field(None, description="Condition under which the relation holds.")
+    scope: ScopeCondition | None = Field(
+        None, description="Condition under which the relation holds."
+    )
     review: ReviewEntry | None = Field(None, description="Second review (covering relations).")
     source: str | None = Field(None, description="Overrides the set's source.")
     author: str | None = Field(None, description="Overrides the set's author.")

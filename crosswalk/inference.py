@@ -125,9 +125,7 @@ class Derivation:
     @property
     def rationale(self) -> str:
         """Least strict rationale of any fact used (NIST IR 8477 order)."""
-        worst = max(
-            (RATIONALE_STRICTNESS.index(f.rationale) for f in self.facts()), default=0
-        )
+        worst = max((RATIONALE_STRICTNESS.index(f.rationale) for f in self.facts()), default=0)
         return RATIONALE_STRICTNESS[worst]
 
     @property
@@ -187,7 +185,9 @@ class Closure:
                 via = payload
                 first = self._derive(left, via, seq, memo)
                 second = self._derive(via, right, seq, memo)
-                parts.append(Derivation(left, right, mask, "composition", via=via, parts=(first, second)))
+                parts.append(
+                    Derivation(left, right, mask, "composition", via=via, parts=(first, second))
+                )
         if len(parts) == 1:
             result = parts[0]
         else:

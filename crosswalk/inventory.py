@@ -182,22 +182,51 @@ def _split(value: Any) -> list[str]:
     return [part.strip() for part in text.replace("\n", ";").split(";") if part.strip()]
 
 
-def _text(value: Any, record: _Record, field: str, file: str, problems: list[Problem]) -> str | None:
+def _text(
+    value: Any, record: _Record, field: str, file: str, problems: list[Problem]
+) -> str | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime | dt.date):
-        problems.append(Problem(file, _place(record, field), "text-expected", f"expected text, found a date ({value})"))
+        problems.append(
+            Problem(
+                file,
+                _place(record, field),
+                "text-expected",
+                f"expected text, found a date ({value})",
+            )
+        )
         return None
     if isinstance(value, bool | int | float) and field in ("title", "description", "owner", "id"):
         value = str(value)
     text = str(value).strip()
     if len(text) > LIMITS["cell_chars"]:
         problems.append(
-            Problem(file, _place(record, field), "cell-size", f"{len(text)} characters is over the {LIMITS['cell_chars']} limit")
+            Problem(
+                file,
+                _place(record, field),
+                "cell-size",
+                f"{len(text)} characters is over the {LIMITS['cell_chars']} limit",
+            )
         )
         return None
-    if text.startswith("#") and text.rstrip("!?/0").upper() in {"#REF", "#VALUE", "#DIV", "#N/A", "#NAME", "#NUM", "#NULL"}:
-        problems.append(Problem(file, _place(record, field), "error-value", f"the cell holds a spreadsheet error value {text}"))
+    if text.startswith("#") and text.rstrip("!?/0").upper() in {
+        "#REF",
+        "#VALUE",
+        "#DIV",
+        "#N/A",
+        "#NAME",
+        "#NUM",
+        "#NULL",
+    }:
+        problems.append(
+            Problem(
+                file,
+                _place(record, field),
+                "error-value",
+                f"the cell holds a spreadsheet error value {text}",
+            )
+        )
         return None
     return text or None
 
@@ -227,22 +256,48 @@ def inventory_from_records(
         values = dict(record.values)
         unknown = set(values) - set(CONTROL_COLUMNS)
         for key in sorted(unknown):
-            problems.append(Problem(file, _place(record), "unknown-field", f"unknown field {key!r} (expected: {', '.join(CONTROL_COLUMNS)})"))
-        texts = {f: _text(values.get(f), record, f, file, problems) for f in ("id", "title", "description", "owner")}
+            problems.append(
+                Problem(
+                    file,
+                    _place(record),
+                    "unknown-field",
+                    f"unknown field {key!r} (expected: {', '.join(CONTROL_COLUMNS)})",
+                )
+            )
+        texts = {
+            f: _text(values.get(f), record, f, file, problems)
+            for f in ("id", "title", "description", "owner")
+        }
         control_id, title = texts["id"], texts["title"]
         if not control_id:
-            problems.append(Problem(file, _place(record, "id"), "required", "every control needs an id"))
+            problems.append(
+                Problem(file, _place(record, "id"), "required", "every control needs an id")
+            )
         elif control_id in seen:
-            problems.append(Problem(file, _place(record, "id"), "unique-id", f"control id {control_id!r} is also used at {seen[control_id]}"))
+            problems.append(
+                Problem(
+                    file,
+                    _place(record, "id"),
+                    "unique-id",
+                    f"control id {control_id!r} is also used at {seen[control_id]}",
+                )
+            )
         else:
             seen[control_id] = _place(record) or f"record {count}"
         if not title:
-            problems.append(Problem(file, _place(record, "title"), "required", "every control needs a title"))
+            problems.append(
+                Problem(file, _place(record, "title"), "required", "every control needs a title")
+            )
         status_raw = _text(values.get("status"), record, "status", file, problems)
         status = (status_raw or "").lower().replace(" ", "_").replace("-", "_")
         if status not in STATUSES:
             problems.append(
-                Problem(file, _place(record, "status"), "status", f"status {status_raw!r} is not one of {', '.join(STATUSES)}")
+                Problem(
+                    file,
+                    _place(record, "status"),
+                    "status",
+                    f"status {status_raw!r} is not one of {', '.join(STATUSES)}",
+                )
             )
         maturity_raw = values.get("maturity")
         maturity: int | None = None
@@ -254,11 +309,20 @@ def inventory_from_records(
                 if isinstance(maturity_raw, float) and not maturity_raw.is_integer():
                     raise ValueError
             except (ValueError, TypeError):
-                problems.append(Problem(file, _place(record, "maturity"), "maturity", f"maturity {maturity_raw!r} is not a whole number from 1 to 5"))
+                problems.append(
+                    Problem(
+                        file,
+                        _place(record, "maturity"),
+                        "maturity",
+                        f"maturity {maturity_raw!r} is not a whole number from 1 to 5",
+                    )
+                )
                 maturity = None
         evidence = tuple(_split(values.get("evidence")))
         refs: list[ClauseRef] = []
-        wanted: list[tuple[Any, str]] = [(item, "full") for item in _as_list(values.get("implements"))]
+        wanted: list[tuple[Any, str]] = [
+            (item, "full") for item in _as_list(values.get("implements"))
+        ]
         wanted += [(item, "partial") for item in _as_list(values.get("partially_implements"))]
         for item, coverage in wanted:
             field = "implements" if coverage == "full" else "partially_implements"
@@ -267,20 +331,48 @@ def inventory_from_records(
                 coverage = str(item.get("coverage", coverage)).strip().lower()
                 extra = set(item) - {"clause", "coverage"}
                 if extra:
-                    problems.append(Problem(file, _place(record, field), "unknown-field", f"unknown key(s) {sorted(extra)} in a clause reference"))
+                    problems.append(
+                        Problem(
+                            file,
+                            _place(record, field),
+                            "unknown-field",
+                            f"unknown key(s) {sorted(extra)} in a clause reference",
+                        )
+                    )
                 if coverage not in ("full", "partial"):
-                    problems.append(Problem(file, _place(record, field), "coverage", f"coverage {coverage!r} is not full or partial"))
+                    problems.append(
+                        Problem(
+                            file,
+                            _place(record, field),
+                            "coverage",
+                            f"coverage {coverage!r} is not full or partial",
+                        )
+                    )
                     continue
             else:
                 cited = item
             if not isinstance(cited, str) or not cited.strip():
-                problems.append(Problem(file, _place(record, field), "clause-ref", f"expected a clause id or citation, found {cited!r}"))
+                problems.append(
+                    Problem(
+                        file,
+                        _place(record, field),
+                        "clause-ref",
+                        f"expected a clause id or citation, found {cited!r}",
+                    )
+                )
                 continue
             try:
                 clause = kb.resolve(cited)
             except CitationError as error:
                 hint = f"; closest: {', '.join(error.suggestions)}" if error.suggestions else ""
-                problems.append(Problem(file, _place(record, field), "known-clause", f"{cited!r}: {error.reason}{hint}"))
+                problems.append(
+                    Problem(
+                        file,
+                        _place(record, field),
+                        "known-clause",
+                        f"{cited!r}: {error.reason}{hint}",
+                    )
+                )
                 continue
             refs.append(ClauseRef(clause=clause.id, coverage=coverage, cited=cited))  # type: ignore[arg-type]
         if control_id and title and status in STATUSES:
@@ -307,7 +399,10 @@ def inventory_from_records(
                 problems.append(Problem(file, where, detail["type"], detail["msg"]))
             profile = None
     if problems:
-        raise InventoryError(problems, title=f"{file}: {len(problems)} problem(s) in the inventory; nothing was changed")
+        raise InventoryError(
+            problems,
+            title=f"{file}: {len(problems)} problem(s) in the inventory; nothing was changed",
+        )
     return Inventory(
         organisation=organisation,
         description=description,
@@ -342,7 +437,9 @@ def _sniff(path: Path, head: bytes) -> str:
     return "yaml" if b":" in head.split(b"\n", 1)[0] else "csv"
 
 
-def read_inventory(path: str | Path, *, kb: KnowledgeBase, profile: Profile | None = None) -> Inventory:
+def read_inventory(
+    path: str | Path, *, kb: KnowledgeBase, profile: Profile | None = None
+) -> Inventory:
     """Read an inventory from YAML, CSV or Excel; raise InventoryError listing every problem.
 
     The format is recognised by content (an ``.xlsx`` that is really CSV is reported as
@@ -355,18 +452,40 @@ def read_inventory(path: str | Path, *, kb: KnowledgeBase, profile: Profile | No
     except OSError as error:
         raise InventoryError([Problem(file, "", "readable", str(error))]) from None
     if path.is_dir():
-        raise InventoryError([Problem(file, "", "readable", "is a directory, not an inventory file")])
+        raise InventoryError(
+            [Problem(file, "", "readable", "is a directory, not an inventory file")]
+        )
     if size > LIMITS["file_bytes"]:
-        raise InventoryError([Problem(file, "", "file-size", f"{size} bytes is over the {LIMITS['file_bytes']} byte limit")])
+        raise InventoryError(
+            [
+                Problem(
+                    file,
+                    "",
+                    "file-size",
+                    f"{size} bytes is over the {LIMITS['file_bytes']} byte limit",
+                )
+            ]
+        )
     if size == 0:
         raise InventoryError([Problem(file, "", "empty", "the file is empty")])
     with path.open("rb") as handle:
         head = handle.read(8)
     kind = _sniff(path, head)
     if kind == "xls":
-        raise InventoryError([Problem(file, "", "format", "this is a legacy .xls workbook; save it as .xlsx")])
+        raise InventoryError(
+            [Problem(file, "", "format", "this is a legacy .xls workbook; save it as .xlsx")]
+        )
     if kind == "not-xlsx":
-        raise InventoryError([Problem(file, "", "format", "the file ends in .xlsx but is not an Excel workbook (no zip signature)")])
+        raise InventoryError(
+            [
+                Problem(
+                    file,
+                    "",
+                    "format",
+                    "the file ends in .xlsx but is not an Excel workbook (no zip signature)",
+                )
+            ]
+        )
     if kind == "xlsx":
         inventory = _read_xlsx(path, kb)
     elif kind == "csv":
@@ -380,7 +499,9 @@ def read_inventory(path: str | Path, *, kb: KnowledgeBase, profile: Profile | No
 
 def _decode(path: Path) -> str:
     data = path.read_bytes()
-    for encoding in ("utf-8-sig", "utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig",):
+    for encoding in (
+        ("utf-8-sig", "utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig",)
+    ):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
@@ -389,7 +510,14 @@ def _decode(path: Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InventoryError(
-            [Problem(str(path), f"byte {error.start}", "encoding", "the file is not UTF-8 text (save it as UTF-8)")]
+            [
+                Problem(
+                    str(path),
+                    f"byte {error.start}",
+                    "encoding",
+                    "the file is not UTF-8 text (save it as UTF-8)",
+                )
+            ]
         ) from None
 
 
@@ -401,11 +529,22 @@ def _read_yaml(path: Path, kb: KnowledgeBase) -> Inventory:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else ""
-        raise InventoryError([Problem(file, where, "yaml-syntax", str(error).splitlines()[0])]) from None
+        raise InventoryError(
+            [Problem(file, where, "yaml-syntax", str(error).splitlines()[0])]
+        ) from None
     except RecursionError:
         raise InventoryError([Problem(file, "", "yaml-syntax", "nesting is too deep")]) from None
     if not isinstance(document, dict):
-        raise InventoryError([Problem(file, "", "inventory-shape", "expected `inventory:` and `controls:` at the top level")])
+        raise InventoryError(
+            [
+                Problem(
+                    file,
+                    "",
+                    "inventory-shape",
+                    "expected `inventory:` and `controls:` at the top level",
+                )
+            ]
+        )
     problems: list[Problem] = []
     for key in sorted(set(document) - {"inventory", "controls"}):
         problems.append(Problem(file, "", "unknown-field", f"unknown top-level key {key!r}"))
@@ -417,12 +556,16 @@ def _read_yaml(path: Path, kb: KnowledgeBase) -> Inventory:
         problems.append(Problem(file, "inventory", "unknown-field", f"unknown key {key!r}"))
     raw_controls = document.get("controls")
     if not isinstance(raw_controls, list):
-        problems.append(Problem(file, "controls", "inventory-shape", "`controls:` must be a list of controls"))
+        problems.append(
+            Problem(file, "controls", "inventory-shape", "`controls:` must be a list of controls")
+        )
         raw_controls = []
     records = []
     for index, item in enumerate(raw_controls):
         if not isinstance(item, dict):
-            problems.append(Problem(file, f"controls[{index}]", "inventory-shape", "each control is a mapping"))
+            problems.append(
+                Problem(file, f"controls[{index}]", "inventory-shape", "each control is a mapping")
+            )
             continue
         records.append(_Record(item, None, None, {}, label=f"controls[{index}]"))
     profile = header.get("profile")
@@ -445,7 +588,9 @@ def _read_csv(path: Path, kb: KnowledgeBase) -> Inventory:
     file = str(path)
     text = _decode(path)
     if "\x00" in text:
-        raise InventoryError([Problem(file, "", "format", "the file holds binary data, not CSV text")])
+        raise InventoryError(
+            [Problem(file, "", "format", "the file holds binary data, not CSV text")]
+        )
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -454,29 +599,63 @@ def _read_csv(path: Path, kb: KnowledgeBase) -> Inventory:
     try:
         rows = list(reader)
     except csv.Error as error:
-        raise InventoryError([Problem(file, f"row {reader.line_num}", "csv-syntax", str(error))]) from None
+        raise InventoryError(
+            [Problem(file, f"row {reader.line_num}", "csv-syntax", str(error))]
+        ) from None
     return _from_table(rows, kb, file, sheet=None)
 
 
-def _from_table(rows: Sequence[Sequence[Any]], kb: KnowledgeBase, file: str, sheet: str | None, *, extra_refs: Mapping[str, list[dict[str, Any]]] | None = None) -> Inventory:
+def _from_table(
+    rows: Sequence[Sequence[Any]],
+    kb: KnowledgeBase,
+    file: str,
+    sheet: str | None,
+    *,
+    extra_refs: Mapping[str, list[dict[str, Any]]] | None = None,
+) -> Inventory:
     problems: list[Problem] = []
     rows = [r for r in rows]
     while rows and all(c in (None, "") for c in rows[-1]):
         rows.pop()
     if not rows:
-        raise InventoryError([Problem(file, f"sheet {sheet!r}" if sheet else "", "empty", "no header row and no controls")])
+        raise InventoryError(
+            [
+                Problem(
+                    file,
+                    f"sheet {sheet!r}" if sheet else "",
+                    "empty",
+                    "no header row and no controls",
+                )
+            ]
+        )
     if len(rows) > LIMITS["rows"]:
-        raise InventoryError([Problem(file, "", "rows", f"{len(rows)} rows is over the {LIMITS['rows']} limit")])
+        raise InventoryError(
+            [Problem(file, "", "rows", f"{len(rows)} rows is over the {LIMITS['rows']} limit")]
+        )
     header = [str(c).strip().lower().replace(" ", "_") if c is not None else "" for c in rows[0]]
     missing = [c for c in ("id", "title", "status") if c not in header]
     if missing:
         where = f"sheet {sheet!r}, row 1" if sheet else "row 1"
         raise InventoryError(
-            [Problem(file, where, "header", f"missing column(s) {', '.join(missing)}; the header row must name: {', '.join(CONTROL_COLUMNS)}")]
+            [
+                Problem(
+                    file,
+                    where,
+                    "header",
+                    f"missing column(s) {', '.join(missing)}; the header row must name: {', '.join(CONTROL_COLUMNS)}",
+                )
+            ]
         )
     for index, name in enumerate(header):
         if name and name not in CONTROL_COLUMNS:
-            problems.append(Problem(file, f"{'sheet ' + repr(sheet) + ', ' if sheet else ''}row 1, column {_letter(index)}", "header", f"unknown column {name!r}"))
+            problems.append(
+                Problem(
+                    file,
+                    f"{'sheet ' + repr(sheet) + ', ' if sheet else ''}row 1, column {_letter(index)}",
+                    "header",
+                    f"unknown column {name!r}",
+                )
+            )
     if len({h for h in header if h}) != len([h for h in header if h]):
         problems.append(Problem(file, "row 1", "header", "a column name appears twice"))
     columns = {name: _letter(i) for i, name in enumerate(header) if name in CONTROL_COLUMNS}
@@ -484,9 +663,20 @@ def _from_table(rows: Sequence[Sequence[Any]], kb: KnowledgeBase, file: str, she
     for number, row in enumerate(rows[1:], start=2):
         if all(c in (None, "") for c in row):
             continue
-        values = {header[i]: (row[i] if row[i] != "" else None) for i in range(min(len(row), len(header))) if header[i] in CONTROL_COLUMNS}
-        if len(row) > len(header) and any(c not in (None, "") for c in row[len(header):]):
-            problems.append(Problem(file, f"{'sheet ' + repr(sheet) + ', ' if sheet else ''}row {number}", "columns", "the row has more cells than the header"))
+        values = {
+            header[i]: (row[i] if row[i] != "" else None)
+            for i in range(min(len(row), len(header)))
+            if header[i] in CONTROL_COLUMNS
+        }
+        if len(row) > len(header) and any(c not in (None, "") for c in row[len(header) :]):
+            problems.append(
+                Problem(
+                    file,
+                    f"{'sheet ' + repr(sheet) + ', ' if sheet else ''}row {number}",
+                    "columns",
+                    "the row has more cells than the header",
+                )
+            )
         if extra_refs and values.get("id") is not None:
             refs = extra_refs.get(str(values["id"]).strip())
             if refs:
@@ -511,23 +701,49 @@ def _read_xlsx(path: Path, kb: KnowledgeBase) -> Inventory:
             total = sum(info.file_size for info in archive.infolist())
             if total > LIMITS["uncompressed_bytes"]:
                 raise InventoryError(
-                    [Problem(file, "", "zip-size", f"the workbook unpacks to {total} bytes, over the {LIMITS['uncompressed_bytes']} byte limit (refused before loading)")]
+                    [
+                        Problem(
+                            file,
+                            "",
+                            "zip-size",
+                            f"the workbook unpacks to {total} bytes, over the {LIMITS['uncompressed_bytes']} byte limit (refused before loading)",
+                        )
+                    ]
                 )
             if "xl/workbook.xml" not in archive.namelist():
-                raise InventoryError([Problem(file, "", "format", "a zip file, but not an Excel workbook")])
+                raise InventoryError(
+                    [Problem(file, "", "format", "a zip file, but not an Excel workbook")]
+                )
     except zipfile.BadZipFile:
-        raise InventoryError([Problem(file, "", "format", "not a valid .xlsx (corrupt zip)")]) from None
+        raise InventoryError(
+            [Problem(file, "", "format", "not a valid .xlsx (corrupt zip)")]
+        ) from None
     import openpyxl
 
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many types on corrupt files
-        raise InventoryError([Problem(file, "", "format", f"openpyxl could not read the workbook: {type(error).__name__}: {error}")]) from None
+        raise InventoryError(
+            [
+                Problem(
+                    file,
+                    "",
+                    "format",
+                    f"openpyxl could not read the workbook: {type(error).__name__}: {error}",
+                )
+            ]
+        ) from None
     try:
         names = workbook.sheetnames
         sheet_name = next((n for n in names if n.strip().lower() == "controls"), None)
         if sheet_name is None:
-            raise InventoryError([Problem(file, "", "sheet", f"no sheet named 'Controls' (sheets: {', '.join(names)})")])
+            raise InventoryError(
+                [
+                    Problem(
+                        file, "", "sheet", f"no sheet named 'Controls' (sheets: {', '.join(names)})"
+                    )
+                ]
+            )
         problems: list[Problem] = []
         rows = _sheet_rows(workbook[sheet_name], file, sheet_name, problems)
         extra: dict[str, list[dict[str, Any]]] = {}
@@ -537,7 +753,14 @@ def _read_xlsx(path: Path, kb: KnowledgeBase) -> Inventory:
             if ref_rows:
                 head = [str(c).strip().lower() if c is not None else "" for c in ref_rows[0]]
                 if "control_id" not in head or "clause" not in head:
-                    problems.append(Problem(file, f"sheet {implements!r}, row 1", "header", "the Implements sheet needs columns control_id, clause, coverage"))
+                    problems.append(
+                        Problem(
+                            file,
+                            f"sheet {implements!r}, row 1",
+                            "header",
+                            "the Implements sheet needs columns control_id, clause, coverage",
+                        )
+                    )
                 else:
                     for number, row in enumerate(ref_rows[1:], start=2):
                         cells = dict(zip(head, row, strict=False))
@@ -547,16 +770,34 @@ def _read_xlsx(path: Path, kb: KnowledgeBase) -> Inventory:
                         clause = cells.get("clause")
                         coverage = str(cells.get("coverage") or "full").strip().lower()
                         if not control_id or clause in (None, ""):
-                            problems.append(Problem(file, f"sheet {implements!r}, row {number}", "required", "control_id and clause are required"))
+                            problems.append(
+                                Problem(
+                                    file,
+                                    f"sheet {implements!r}, row {number}",
+                                    "required",
+                                    "control_id and clause are required",
+                                )
+                            )
                             continue
-                        extra.setdefault(control_id, []).append({"clause": str(clause), "coverage": coverage})
+                        extra.setdefault(control_id, []).append(
+                            {"clause": str(clause), "coverage": coverage}
+                        )
         if problems:
             raise InventoryError(problems)
         inventory = _from_table(rows, kb, file, sheet_name, extra_refs=extra)
         known = {c.id for c in inventory.controls}
         orphans = sorted(set(extra) - known)
         if orphans:
-            raise InventoryError([Problem(file, f"sheet {implements!r}", "known-control", f"control id(s) {', '.join(orphans)} are not on the Controls sheet")])
+            raise InventoryError(
+                [
+                    Problem(
+                        file,
+                        f"sheet {implements!r}",
+                        "known-control",
+                        f"control id(s) {', '.join(orphans)} are not on the Controls sheet",
+                    )
+                ]
+            )
         return inventory
     finally:
         workbook.close()
@@ -566,13 +807,20 @@ def _sheet_rows(sheet: Any, file: str, name: str, problems: list[Problem]) -> li
     rows: list[list[Any]] = []
     for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
         if number > LIMITS["rows"]:
-            problems.append(Problem(file, f"sheet {name!r}", "rows", f"more than {LIMITS['rows']} rows"))
+            problems.append(
+                Problem(file, f"sheet {name!r}", "rows", f"more than {LIMITS['rows']} rows")
+            )
             break
         cells = []
         for column, value in enumerate(row):
             if isinstance(value, str) and value.startswith("=") and len(value) > 1:
                 problems.append(
-                    Problem(file, f"sheet {name!r}, row {number}, column {_letter(column)}", "formula", "cells must hold values, not formulas (the formula was not evaluated)")
+                    Problem(
+                        file,
+                        f"sheet {name!r}, row {number}, column {_letter(column)}",
+                        "formula",
+                        "cells must hold values, not formulas (the formula was not evaluated)",
+                    )
                 )
                 value = None
             cells.append(value)
@@ -587,14 +835,25 @@ def read_profile(path: str | Path) -> Profile:
     try:
         document = yaml.safe_load(_decode(path))
     except (OSError, yaml.YAMLError) as error:
-        raise InventoryError([Problem(str(path), "", "yaml-syntax", str(error).splitlines()[0])]) from None
+        raise InventoryError(
+            [Problem(str(path), "", "yaml-syntax", str(error).splitlines()[0])]
+        ) from None
     if isinstance(document, dict) and "profile" in document:
         document = document["profile"]
     if not isinstance(document, dict):
-        raise InventoryError([Problem(str(path), "", "profile-shape", "expected roles, categories, as_of, regime")])
+        raise InventoryError(
+            [Problem(str(path), "", "profile-shape", "expected roles, categories, as_of, regime")]
+        )
     try:
         return Profile.model_validate(document)
     except ValidationError as error:
         for detail in error.errors():
-            problems.append(Problem(str(path), ".".join(str(p) for p in detail["loc"]), detail["type"], detail["msg"]))
+            problems.append(
+                Problem(
+                    str(path),
+                    ".".join(str(p) for p in detail["loc"]),
+                    detail["type"],
+                    detail["msg"],
+                )
+            )
         raise InventoryError(problems) from None

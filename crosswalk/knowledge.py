@@ -69,7 +69,9 @@ def load(extra: Iterable[str | Path] = (), *, bundled: bool = True) -> Knowledge
 
             raise DataError([Problem(str(root), "", "exists", "no such file or directory")])
     files = discover(roots)
-    key = cache_key([*files.catalogues, *files.parts, *files.mapping_sets, *files.other], bundled=bundled)
+    key = cache_key(
+        [*files.catalogues, *files.parts, *files.mapping_sets, *files.other], bundled=bundled
+    )
     cached = read_cached(key)
     if isinstance(cached, KnowledgeBase):
         return cached
@@ -100,7 +102,12 @@ def _build(files: Any) -> KnowledgeBase:
                 files.mapping_sets.append(path)
             elif document is not None:
                 problems.append(
-                    Problem(str(path), "", "file-kind", "neither a catalogue (`framework:`) nor a mapping set (`mapping_set:`)")
+                    Problem(
+                        str(path),
+                        "",
+                        "file-kind",
+                        "neither a catalogue (`framework:`) nor a mapping set (`mapping_set:`)",
+                    )
                 )
                 continue
             documents[path] = document
@@ -109,7 +116,10 @@ def _build(files: Any) -> KnowledgeBase:
     sets = adoption_mapping_sets(frameworks, clauses) + sets
     kb = KnowledgeBase(frameworks, clauses, sets)
     problems.extend(kb.reference_problems())
-    raise_if_errors(problems, title=f"the knowledge base has {sum(p.severity == 'error' for p in problems)} data error(s)")
+    raise_if_errors(
+        problems,
+        title=f"the knowledge base has {sum(p.severity == 'error' for p in problems)} data error(s)",
+    )
     return kb
 
 
@@ -173,14 +183,18 @@ class InferredRelation:
         """The asserted mappings this result rests on."""
         if self.derivation is None:
             return []
-        return [f.payload for f in self.derivation.distinct_facts() if isinstance(f.payload, Mapping)]
+        return [
+            f.payload for f in self.derivation.distinct_facts() if isinstance(f.payload, Mapping)
+        ]
 
     @property
     def paths(self) -> list[list[str]]:
         """Each supporting chain as a list of readable steps."""
         if self.derivation is None:
             return []
-        parts = self.derivation.parts if self.derivation.rule == "intersection" else (self.derivation,)
+        parts = (
+            self.derivation.parts if self.derivation.rule == "intersection" else (self.derivation,)
+        )
         return [[_fact_text(f, self.nodes) for f in part.facts()] for part in parts]
 
     def explain(self) -> str:
@@ -335,7 +349,9 @@ class KnowledgeBase:
                 filter(None, [clause.id, clause.title, clause.title_zh, clause.summary])
             ).lower()
             if all(w in haystack for w in words):
-                score = sum(w in clause.title.lower() or w in (clause.title_zh or "") for w in words)
+                score = sum(
+                    w in clause.title.lower() or w in (clause.title_zh or "") for w in words
+                )
                 hits.append((-score, clause.depth, clause.order, clause))
         hits.sort(key=lambda h: (h[0], h[1], h[2]))
         return [h[3] for h in hits[:limit]]
@@ -357,7 +373,10 @@ class KnowledgeBase:
         direct = self.find_clause(stripped) or self.find_clause(stripped.lower())
         if direct is not None:
             return direct
-        if re.fullmatch(CLAUSE_ID_PATTERN, stripped) and stripped.split(":", 1)[0] in self.frameworks:
+        if (
+            re.fullmatch(CLAUSE_ID_PATTERN, stripped)
+            and stripped.split(":", 1)[0] in self.frameworks
+        ):
             # a canonical id that is not there: name the closest ids rather than guess at its words
             raise CitationError(text, f"{stripped} is not in the catalogue", self.suggest(stripped))
         regulations = frozenset(p for p, f in self.frameworks.items() if f.kind == "regulation")
@@ -373,7 +392,11 @@ class KnowledgeBase:
         for token in sorted(citation.tokens(), key=len, reverse=True):
             found = self.find_clause(f"{citation.prefix}:{token}")
             plausible = "." in token or not token.isdigit() or citation.local in (None, token)
-            if found is not None and plausible and (citation.local is None or len(token) >= len(citation.local)):
+            if (
+                found is not None
+                and plausible
+                and (citation.local is None or len(token) >= len(citation.local))
+            ):
                 return found
         if citation.local is not None:
             found = self.find_clause(citation.id)
@@ -386,8 +409,14 @@ class KnowledgeBase:
                 if wanted in (clause.title.lower(), (clause.title_zh or "").lower()):
                     return clause
         if citation.local is None:
-            raise CitationError(text, f"no clause number found after the name of {citation.prefix}", self.suggest(f"{citation.prefix}:{wanted}"))
-        raise CitationError(text, f"{citation.id} is not in the catalogue", self.suggest(citation.id))
+            raise CitationError(
+                text,
+                f"no clause number found after the name of {citation.prefix}",
+                self.suggest(f"{citation.prefix}:{wanted}"),
+            )
+        raise CitationError(
+            text, f"{citation.id} is not in the catalogue", self.suggest(citation.id)
+        )
 
     # -- integrity --------------------------------------------------------------------
 
@@ -401,7 +430,12 @@ class KnowledgeBase:
                     close = self.suggest(clause_id)
                     hint = f"; closest: {', '.join(close)}" if close else ""
                     problems.append(
-                        Problem(mapping.path or mapping.mapping_set, where, "known-clause", f"unknown clause id {clause_id!r}{hint}")
+                        Problem(
+                            mapping.path or mapping.mapping_set,
+                            where,
+                            "known-clause",
+                            f"unknown clause id {clause_id!r}{hint}",
+                        )
                     )
             if any(self.find_clause(c) is None for c in (*mapping.subjects, mapping.object)):
                 continue
@@ -410,11 +444,21 @@ class KnowledgeBase:
             if mapping.relation == "addresses":
                 if not target.is_risk:
                     problems.append(
-                        Problem(mapping.path or "", where, "addresses-risk", f"`addresses` must point at a risk source or category; {target.id} is a {target.kind}")
+                        Problem(
+                            mapping.path or "",
+                            where,
+                            "addresses-risk",
+                            f"`addresses` must point at a risk source or category; {target.id} is a {target.kind}",
+                        )
                     )
                 if any(s.is_risk for s in subjects):
                     problems.append(
-                        Problem(mapping.path or "", where, "addresses-from-requirement", "`addresses` starts from a requirement or measure, not a risk")
+                        Problem(
+                            mapping.path or "",
+                            where,
+                            "addresses-from-requirement",
+                            "`addresses` starts from a requirement or measure, not a risk",
+                        )
                     )
             elif mapping.relation != "no_relationship" and any(
                 s.is_risk != target.is_risk for s in subjects
@@ -440,21 +484,35 @@ class KnowledgeBase:
         for clause in self.clauses.values():
             if clause.parent:
                 network.add(
-                    Fact(index[clause.id], index[clause.parent], _CHILD_OF_PARENT, "hierarchy", "child of parent")
+                    Fact(
+                        index[clause.id],
+                        index[clause.parent],
+                        _CHILD_OF_PARENT,
+                        "hierarchy",
+                        "child of parent",
+                    )
                 )
             if clause.exhaustive and self.children.get(clause.id):
                 members = self.children[clause.id]
                 node = network.add_union(union_node(members), [index[m] for m in members])
-                network.add(Fact(index[clause.id], node, EQ, "exhaustive", "children split it exhaustively"))
+                network.add(
+                    Fact(index[clause.id], node, EQ, "exhaustive", "children split it exhaustively")
+                )
                 for member in members:
-                    network.add(Fact(index[member], node, _CHILD_OF_PARENT, "union", "member of union"))
+                    network.add(
+                        Fact(index[member], node, _CHILD_OF_PARENT, "union", "member of union")
+                    )
         for mapping in self.mappings:
             if mapping.relation == "addresses":
                 continue
             if mapping.is_union:
-                left = network.add_union(union_node(mapping.subjects), [index[m] for m in mapping.subjects])
+                left = network.add_union(
+                    union_node(mapping.subjects), [index[m] for m in mapping.subjects]
+                )
                 for member in mapping.subjects:
-                    network.add(Fact(index[member], left, _CHILD_OF_PARENT, "union", "member of union"))
+                    network.add(
+                        Fact(index[member], left, _CHILD_OF_PARENT, "union", "member of union")
+                    )
             else:
                 left = index[mapping.subjects[0]]
             kind = "adoption" if mapping.mapping_set.endswith("-adoption") else "mapping"
@@ -505,9 +563,18 @@ class KnowledgeBase:
         if not isinstance(inventory, Inventory):
             inventory = read_inventory(inventory, kb=self)
         if profile is not None and not isinstance(profile, Profile):
-            profile = Profile.model_validate(profile) if isinstance(profile, dict) else read_profile(profile)
+            profile = (
+                Profile.model_validate(profile)
+                if isinstance(profile, dict)
+                else read_profile(profile)
+            )
         return gap_analysis(
-            self, inventory, target=target, profile=profile, risk_frameworks=risk_frameworks, scoring=scoring
+            self,
+            inventory,
+            target=target,
+            profile=profile,
+            risk_frameworks=risk_frameworks,
+            scoring=scoring,
         )
 
     def fast_gap(self, inventory: Any, *, target: str, profile: Any = None) -> Any:
@@ -536,7 +603,9 @@ class KnowledgeBase:
         """The path-consistent closure; raises ContradictionError if the data contradicts itself."""
         closure = self.unchecked_closure
         if closure.contradictions:
-            raise ContradictionError(self.contradiction_problems(), title="the mappings contradict each other")
+            raise ContradictionError(
+                self.contradiction_problems(), title="the mappings contradict each other"
+            )
         return closure
 
     def relation(self, source: str, target: str) -> InferredRelation:
@@ -579,7 +648,9 @@ class KnowledgeBase:
                 continue
             seen.add(key)
             listing = "; ".join(_fact_text(f, nodes) for f in facts)
-            files = sorted({f.payload.path for f in facts if isinstance(f.payload, Mapping) and f.payload.path})
+            files = sorted(
+                {f.payload.path for f in facts if isinstance(f.payload, Mapping) and f.payload.path}
+            )
             problems.append(
                 Problem(
                     ", ".join(files) or "(hierarchy)",
@@ -607,7 +678,9 @@ class KnowledgeBase:
         closure = self.closure
         nodes = self.network.nodes
         index = self.network.index
-        equals = {risk.id} | {nodes[j] for j, m in closure.neighbours(index[risk.id]).items() if m == EQ}
+        equals = {risk.id} | {
+            nodes[j] for j, m in closure.neighbours(index[risk.id]).items() if m == EQ
+        }
         result: list[Addressing] = []
         seen: set[str] = set()
         direct = [m for m in self.mappings if m.relation == "addresses" and m.object in equals]
@@ -622,10 +695,20 @@ class KnowledgeBase:
                 continue
             for other in closure.neighbours(node):
                 name = nodes[other]
-                if name in seen or name not in self.clauses or closure.mask(other, node) & ~COVERING_MASK:
+                if (
+                    name in seen
+                    or name not in self.clauses
+                    or closure.mask(other, node) & ~COVERING_MASK
+                ):
                     continue
                 seen.add(name)
-                result.append(Addressing(name, mapping, self.relation(name, requirement) if requirement in self.clauses else None))
+                result.append(
+                    Addressing(
+                        name,
+                        mapping,
+                        self.relation(name, requirement) if requirement in self.clauses else None,
+                    )
+                )
         return result
 
     # -- RDF and SPARQL ---------------------------------------------------------------
@@ -658,7 +741,9 @@ class KnowledgeBase:
 
         graph = nx.MultiDiGraph()
         for clause in self.clauses.values():
-            graph.add_node(clause.id, framework=clause.framework, title=clause.title, kind=clause.kind)
+            graph.add_node(
+                clause.id, framework=clause.framework, title=clause.title, kind=clause.kind
+            )
             if clause.parent:
                 graph.add_edge(clause.id, clause.parent, relation="part_of")
         if inferred:
@@ -667,10 +752,13 @@ class KnowledgeBase:
             for i, row in enumerate(closure.relations):
                 for j, mask in row.items():
                     if i < j and nodes[i] in self.clauses and nodes[j] in self.clauses:
-                        graph.add_edge(nodes[i], nodes[j], relation=str(RelationSet(mask)), inferred=True)
+                        graph.add_edge(
+                            nodes[i], nodes[j], relation=str(RelationSet(mask)), inferred=True
+                        )
         else:
             for mapping in self.mappings:
                 for subject in mapping.subjects:
-                    graph.add_edge(subject, mapping.object, relation=mapping.relation, mapping=mapping.id)
+                    graph.add_edge(
+                        subject, mapping.object, relation=mapping.relation, mapping=mapping.id
+                    )
         return graph
-

@@ -177,7 +177,9 @@ class Review(BaseModel):
     """A second reviewer's check of a mapping that can make a clause covered."""
 
     model_config = _FROZEN
-    by: str = Field(min_length=1, description="Who checked it (a person, or a named review session).")
+    by: str = Field(
+        min_length=1, description="Who checked it (a person, or a named review session)."
+    )
     date: dt.date = Field(description="When it was checked.")
     evidence: str = Field(
         min_length=1,
@@ -198,7 +200,9 @@ class Adoption(BaseModel):
     status: Status = Field(description="Whether the identical adoption is confirmed.")
     source: str = Field(description="Source id that declares the adoption.")
     note: str | None = Field(None, description="Why we believe the adoption holds.")
-    review: Review | None = Field(None, description="Second review of the clause-by-clause equality.")
+    review: Review | None = Field(
+        None, description="Second review of the clause-by-clause equality."
+    )
 
 
 class CategoryDates(BaseModel):
@@ -215,9 +219,13 @@ class GraceDates(BaseModel):
     period, e.g. the Digital Omnibus's for Art 50(2))."""
 
     model_config = _FROZEN
-    placed_before: dt.date = Field(description="Systems placed on the market before this date get these dates.")
+    placed_before: dt.date = Field(
+        description="Systems placed on the market before this date get these dates."
+    )
     original: dt.date | None = Field(None, description="Their date under Art 113, if it differs.")
-    omnibus: dt.date | None = Field(None, description="Their date as amended by the Digital Omnibus.")
+    omnibus: dt.date | None = Field(
+        None, description="Their date as amended by the Digital Omnibus."
+    )
 
 
 class ApplicationDates(BaseModel):
@@ -250,7 +258,11 @@ class ApplicationDates(BaseModel):
             if special.category == category:
                 dates = special
         grace = self.grace
-        if grace is not None and placed_on_market is not None and placed_on_market < grace.placed_before:
+        if (
+            grace is not None
+            and placed_on_market is not None
+            and placed_on_market < grace.placed_before
+        ):
             if regime == "omnibus" and grace.omnibus is not None:
                 return grace.omnibus
             if grace.original is not None:
@@ -301,7 +313,8 @@ class Clause(BaseModel):
     parent: str | None = Field(None, description="Canonical id of the parent clause.")
     kind: ClauseKind = Field(description="What sort of element it is.")
     provision: ProvisionType = Field(
-        "guidance", description="What the provision does; only obligations, prohibitions and guidance are gap targets."
+        "guidance",
+        description="What the provision does; only obligations, prohibitions and guidance are gap targets.",
     )
     title: str = Field(description="Official heading (English) or our short title.")
     title_zh: str | None = Field(None, description="Official heading (Chinese).")
@@ -357,8 +370,12 @@ class Mapping(BaseModel):
     author: str = Field(description="Who wrote the mapping.")
     date: dt.date = Field(description="When it was asserted.")
     confidence: float | None = Field(None, ge=0, le=1, description="Confidence, 0–1.")
-    scope: ScopeCondition | None = Field(None, description="Condition under which the relation holds.")
-    review: Review | None = Field(None, description="Second review (required where it can make a clause covered).")
+    scope: ScopeCondition | None = Field(
+        None, description="Condition under which the relation holds."
+    )
+    review: Review | None = Field(
+        None, description="Second review (required where it can make a clause covered)."
+    )
     mapping_set: str = Field(description="Id of the mapping set that holds it.")
     path: str | None = Field(None, description="File it was loaded from.")
     index: int = Field(0, description="Position in its file (0-based).")

@@ -143,8 +143,21 @@ def mapping_iri(mapping_id: str) -> URIRef:
 
 
 def _roman(number: int) -> str:
-    numerals = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+    numerals = [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ]
     result = ""
     for value, letters in numerals:
         while number >= value:
@@ -236,7 +249,9 @@ class _Writer:
         """Values kept in order (only when order can matter: two or more)."""
         if len(values) > 1:
             head = BNode()
-            Collection(self.graph, head, [Literal(v) if not isinstance(v, Node) else v for v in values])
+            Collection(
+                self.graph, head, [Literal(v) if not isinstance(v, Node) else v for v in values]
+            )
             self.add((node, predicate, head))
 
     def source(self, owner: str, sources: Sequence[Source], source_id: str) -> URIRef:
@@ -304,7 +319,13 @@ class _Writer:
             add((adoption_node, CW.adopts, framework_iri(adoption.framework)))
             add((adoption_node, CW.relation, _RELATION_NODES[adoption.relation]))
             add((adoption_node, CW.status, Literal(adoption.status)))
-            add((adoption_node, DCTERMS.source, self.source(str(node), framework.sources, adoption.source)))
+            add(
+                (
+                    adoption_node,
+                    DCTERMS.source,
+                    self.source(str(node), framework.sources, adoption.source),
+                )
+            )
             if adoption.note:
                 add((adoption_node, SKOS.note, Literal(adoption.note)))
             if adoption.review is not None:
@@ -506,7 +527,9 @@ def _implementation(item: Any) -> tuple[str, Any]:
         return item, None
     if isinstance(item, Sequence):
         return _text(item[0]), (item[1] if len(item) > 1 else None)
-    return _text(getattr(item, "clause_id", getattr(item, "clause", item))), getattr(item, "coverage", None)
+    return _text(getattr(item, "clause_id", getattr(item, "clause", item))), getattr(
+        item, "coverage", None
+    )
 
 
 def to_graph(
@@ -546,7 +569,12 @@ def _check_unique_iris(nodes: dict[str, URIRef]) -> None:
     for clause_id, node in nodes.items():
         owners.setdefault(node, []).append(clause_id)
     problems = [
-        Problem("(export)", str(node), "unique-iri", f"clauses {', '.join(ids)} share one IRI; give their frameworks distinct iri_base values")
+        Problem(
+            "(export)",
+            str(node),
+            "unique-iri",
+            f"clauses {', '.join(ids)} share one IRI; give their frameworks distinct iri_base values",
+        )
         for node, ids in owners.items()
         if len(ids) > 1
     ]
@@ -563,11 +591,17 @@ def _serialize(graph: Graph, fmt: str, engine: str = "auto") -> bytes:
         context = {name: str(namespace) for name, namespace in _PREFIXES.items()}
         return graph.serialize(format="json-ld", context=context, indent=1, encoding="utf-8")
     if fmt == "turtle" and engine != "rdflib":
-        fast = _oxigraph_turtle(graph) if engine == "oxigraph" or len(graph) >= OXIGRAPH_TURTLE_TRIPLES else None
+        fast = (
+            _oxigraph_turtle(graph)
+            if engine == "oxigraph" or len(graph) >= OXIGRAPH_TURTLE_TRIPLES
+            else None
+        )
         if fast is not None:
             return fast
         if engine == "oxigraph":
-            raise ExportError("engine='oxigraph' needs pyoxigraph: pip install 'crosswalk[oxigraph]'")
+            raise ExportError(
+                "engine='oxigraph' needs pyoxigraph: pip install 'crosswalk[oxigraph]'"
+            )
     return graph.serialize(format=fmt, encoding="utf-8")
 
 
@@ -589,9 +623,15 @@ def _oxigraph_turtle(graph: Graph) -> bytes | None:
         if prefix and prefix != "xml" and b"<" + str(namespace).encode() in data
     }
     triples = pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES)
-    text = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes) or b""
+    text = (
+        pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes) or b""
+    )
     # the prefix lines come in hash order: sort them too
-    head = [line for line in text.splitlines(keepends=True)[: len(prefixes)] if line.startswith(b"@prefix ")]
+    head = [
+        line
+        for line in text.splitlines(keepends=True)[: len(prefixes)]
+        if line.startswith(b"@prefix ")
+    ]
     return b"".join(sorted(head)) + text[sum(map(len, head)) :]
 
 
@@ -615,7 +655,9 @@ def write_rdf(
         raise ValueError(f"unknown engine {engine!r}; use auto, rdflib or oxigraph")
     fmt = RDF_FORMATS.get(format.lower())
     if fmt not in _WRITABLE:
-        raise ValueError(f"unknown RDF output format {format!r}; use turtle (ttl), json-ld (jsonld) or nt")
+        raise ValueError(
+            f"unknown RDF output format {format!r}; use turtle (ttl), json-ld (jsonld) or nt"
+        )
     graph = kb if isinstance(kb, Graph) else to_graph(kb, inventory=inventory, report=report)
     data = _serialize(graph, fmt, engine)
     target = Path(path)
@@ -640,13 +682,17 @@ def write_rdf(
 # -- safe parsing -----------------------------------------------------------------------
 
 _OFFLINE: contextvars.ContextVar[bool] = contextvars.ContextVar("crosswalk_offline", default=False)
-_NETWORK_EVENTS = frozenset({"socket.connect", "socket.getaddrinfo", "urllib.Request", "http.client.connect"})
+_NETWORK_EVENTS = frozenset(
+    {"socket.connect", "socket.getaddrinfo", "urllib.Request", "http.client.connect"}
+)
 _hook_installed = False
 
 
 def _audit(event: str, args: tuple[Any, ...]) -> None:
     if event in _NETWORK_EVENTS and _OFFLINE.get():
-        raise PermissionError(f"network access is blocked while crosswalk parses or queries RDF ({event})")
+        raise PermissionError(
+            f"network access is blocked while crosswalk parses or queries RDF ({event})"
+        )
 
 
 @contextlib.contextmanager
@@ -674,16 +720,32 @@ def _json_ld_problems(document: Any, origin: str) -> list[Problem]:
                 if key == "@context":
                     for context in item if isinstance(item, list) else [item]:
                         if isinstance(context, str):
-                            problems.append(Problem(origin, where, "no-remote-context", f"remote @context {context!r} is not fetched; inline the context"))
+                            problems.append(
+                                Problem(
+                                    origin,
+                                    where,
+                                    "no-remote-context",
+                                    f"remote @context {context!r} is not fetched; inline the context",
+                                )
+                            )
                 if key == "@import":
-                    problems.append(Problem(origin, where, "no-remote-context", f"@import {item!r} is not fetched; inline the context"))
+                    problems.append(
+                        Problem(
+                            origin,
+                            where,
+                            "no-remote-context",
+                            f"@import {item!r} is not fetched; inline the context",
+                        )
+                    )
                 stack.append((item, f"{where}.{key}"))
         elif isinstance(value, list):
             stack.extend((item, f"{where}[{index}]") for index, item in enumerate(value))
     return problems
 
 
-_DOCTYPE = re.compile(r"<!DOCTYPE\b(?P<body>[^\[>]*)(?:\[(?P<subset>.*?)\])?\s*>", re.DOTALL | re.IGNORECASE)
+_DOCTYPE = re.compile(
+    r"<!DOCTYPE\b(?P<body>[^\[>]*)(?:\[(?P<subset>.*?)\])?\s*>", re.DOTALL | re.IGNORECASE
+)
 _ENTITY = re.compile(r"<!ENTITY\s+(?P<body>[^>]*)>", re.DOTALL | re.IGNORECASE)
 
 
@@ -692,13 +754,29 @@ def _xml_problems(text: str, origin: str) -> list[Problem]:
     problems = []
     for doctype in _DOCTYPE.finditer(text):
         if re.search(r"\b(SYSTEM|PUBLIC)\b", doctype.group("body")):
-            problems.append(Problem(origin, "DOCTYPE", "no-external-entity", "an external DTD is not loaded"))
+            problems.append(
+                Problem(origin, "DOCTYPE", "no-external-entity", "an external DTD is not loaded")
+            )
         for entity in _ENTITY.finditer(doctype.group("subset") or ""):
             body = entity.group("body")
             if re.search(r"\b(SYSTEM|PUBLIC)\b", body):
-                problems.append(Problem(origin, "ENTITY", "no-external-entity", f"external entity refused: <!ENTITY {body.strip()[:60]}>"))
+                problems.append(
+                    Problem(
+                        origin,
+                        "ENTITY",
+                        "no-external-entity",
+                        f"external entity refused: <!ENTITY {body.strip()[:60]}>",
+                    )
+                )
             elif "&" in body or "%" in body:
-                problems.append(Problem(origin, "ENTITY", "no-entity-expansion", f"entity built from entities refused: <!ENTITY {body.strip()[:60]}>"))
+                problems.append(
+                    Problem(
+                        origin,
+                        "ENTITY",
+                        "no-entity-expansion",
+                        f"entity built from entities refused: <!ENTITY {body.strip()[:60]}>",
+                    )
+                )
     return problems
 
 
@@ -717,14 +795,27 @@ def parse_graph(
     """
     fmt = RDF_FORMATS.get(format.lower())
     if fmt is None:
-        raise DataError([Problem(origin, "", "rdf-format", f"unknown RDF format {format!r}; known: {', '.join(sorted(RDF_FORMATS))}")])
+        raise DataError(
+            [
+                Problem(
+                    origin,
+                    "",
+                    "rdf-format",
+                    f"unknown RDF format {format!r}; known: {', '.join(sorted(RDF_FORMATS))}",
+                )
+            ]
+        )
     text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
     problems: list[Problem] = []
     if fmt == "json-ld":
         try:
             problems = _json_ld_problems(json.loads(text), origin)
         except json.JSONDecodeError as error:
-            problems = [Problem(origin, f"line {error.lineno}, column {error.colno}", "json-syntax", error.msg)]
+            problems = [
+                Problem(
+                    origin, f"line {error.lineno}, column {error.colno}", "json-syntax", error.msg
+                )
+            ]
     elif fmt == "xml":
         problems = _xml_problems(text, origin)
     if problems:
@@ -740,7 +831,9 @@ def parse_graph(
         raise DataError([Problem(origin, "", "no-network", str(error))]) from error
     except Exception as error:  # rdflib's parsers raise many unrelated types
         message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise DataError([Problem(origin, "", "rdf-syntax", message)], title=f"{origin}: not valid {fmt}") from error
+        raise DataError(
+            [Problem(origin, "", "rdf-syntax", message)], title=f"{origin}: not valid {fmt}"
+        ) from error
     return graph
 
 
@@ -751,15 +844,35 @@ def read_graph(
     source = Path(path)
     fmt = format or _SUFFIX_FORMATS.get(source.suffix.lower())
     if fmt is None:
-        raise DataError([Problem(str(source), "", "rdf-format", f"cannot tell the RDF format from {source.suffix!r}; pass format=")])
+        raise DataError(
+            [
+                Problem(
+                    str(source),
+                    "",
+                    "rdf-format",
+                    f"cannot tell the RDF format from {source.suffix!r}; pass format=",
+                )
+            ]
+        )
     try:
         size = source.stat().st_size
         if size > _MAX_RDF_BYTES:
-            raise DataError([Problem(str(source), "", "file-size", f"{size} bytes is over the {_MAX_RDF_BYTES // 2**20} MB limit")])
+            raise DataError(
+                [
+                    Problem(
+                        str(source),
+                        "",
+                        "file-size",
+                        f"{size} bytes is over the {_MAX_RDF_BYTES // 2**20} MB limit",
+                    )
+                ]
+            )
         data = source.read_bytes()
     except OSError as error:
         raise DataError([Problem(str(source), "", "readable", str(error))]) from error
-    return parse_graph(data, format=fmt, base=source.resolve().as_uri(), origin=str(source), store=store)
+    return parse_graph(
+        data, format=fmt, base=source.resolve().as_uri(), origin=str(source), store=store
+    )
 
 
 # -- import -----------------------------------------------------------------------------
@@ -779,13 +892,17 @@ class _Reader:
     def values(self, node: Node, predicate: URIRef) -> list[Node]:
         return list(self.graph.objects(node, predicate))
 
-    def one(self, node: Node, predicate: URIRef, *, required: bool = True, language: str | None = None) -> Any:
+    def one(
+        self, node: Node, predicate: URIRef, *, required: bool = True, language: str | None = None
+    ) -> Any:
         """The single value of a functional property, as a Python value (None if absent)."""
         found = self.values(node, predicate)
         if language is not None:
             found = [v for v in found if isinstance(v, Literal) and v.language == language]
         if len(found) > 1:
-            self.problem(node, "functional", f"{self.graph.qname(predicate)} has {len(found)} values")
+            self.problem(
+                node, "functional", f"{self.graph.qname(predicate)} has {len(found)} values"
+            )
         if not found:
             if required:
                 self.problem(node, "required", f"{self.graph.qname(predicate)} is missing")
@@ -824,7 +941,10 @@ class _Reader:
             return None
 
     def sources(self, owner: Node) -> tuple[Source, ...]:
-        nodes = sorted(self.values(owner, CW.citesSource), key=lambda n: (_as_int(self.graph.value(n, CW.order)), str(n)))
+        nodes = sorted(
+            self.values(owner, CW.citesSource),
+            key=lambda n: (_as_int(self.graph.value(n, CW.order)), str(n)),
+        )
         built = (
             self.build(
                 node,
@@ -917,7 +1037,10 @@ class _Reader:
                 self.problem(node, "in-scheme", f"{clause_id} is in no exported framework")
                 continue
             parent = self.graph.value(node, SKOS.broader)
-            dates = [self.one(node, p, required=False) for p in (CW.appliesFromOriginal, CW.appliesFromOmnibus, CW.applicationNote)]
+            dates = [
+                self.one(node, p, required=False)
+                for p in (CW.appliesFromOriginal, CW.appliesFromOmnibus, CW.applicationNote)
+            ]
             special = tuple(
                 sorted(
                     (
@@ -963,7 +1086,11 @@ class _Reader:
                 addressees=self.texts(node, CW.addressee, CW.addresseeList),
                 categories=self.texts(node, CW.category, CW.categoryList),
                 applies_from=ApplicationDates(
-                    original=dates[0], omnibus=dates[1], note=dates[2], by_category=special, grace=grace
+                    original=dates[0],
+                    omnibus=dates[1],
+                    note=dates[2],
+                    by_category=special,
+                    grace=grace,
                 )
                 if any(d is not None for d in dates) or special or grace
                 else None,
@@ -972,9 +1099,15 @@ class _Reader:
             )
             if clause is not None:
                 if clause.id != f"{clause.framework}:{clause.local}":
-                    self.problem(node, "clause-id", f"{clause.id} does not match {clause.framework}:{clause.local}")
+                    self.problem(
+                        node,
+                        "clause-id",
+                        f"{clause.id} does not match {clause.framework}:{clause.local}",
+                    )
                 result.append(clause)
-        result.sort(key=lambda c: (framework_order.get(c.framework, len(framework_order)), c.order, c.id))
+        result.sort(
+            key=lambda c: (framework_order.get(c.framework, len(framework_order)), c.order, c.id)
+        )
         return result, ids
 
     def mapping_sets(self, prefixes: dict[Node, str], ids: dict[Node, str]) -> list[MappingSet]:
@@ -989,7 +1122,10 @@ class _Reader:
         for node in self.ordered(CW.MappingSet):
             set_id = self.identifier(node)
             mappings = []
-            for member in sorted(members.get(node, []), key=lambda n: (_as_int(self.graph.value(n, CW["index"])), str(n))):
+            for member in sorted(
+                members.get(node, []),
+                key=lambda n: (_as_int(self.graph.value(n, CW["index"])), str(n)),
+            ):
                 mapping = self.mapping(member, ids, set_id)
                 if mapping is not None:
                     mappings.append(mapping)
@@ -999,8 +1135,12 @@ class _Reader:
                 id=set_id,
                 title=self.one(node, DCTERMS.title),
                 description=self.one(node, DCTERMS.description, required=False),
-                subject_framework=self.prefix_of(self.graph.value(node, CW.subjectFramework), prefixes),
-                object_framework=self.prefix_of(self.graph.value(node, CW.objectFramework), prefixes),
+                subject_framework=self.prefix_of(
+                    self.graph.value(node, CW.subjectFramework), prefixes
+                ),
+                object_framework=self.prefix_of(
+                    self.graph.value(node, CW.objectFramework), prefixes
+                ),
                 source=self.source_id(node),
                 author=self.agent(node),
                 date=self.one(node, DCTERMS.date),
@@ -1028,14 +1168,22 @@ class _Reader:
 
     def mapping(self, node: Node, ids: dict[Node, str], set_id: str | None) -> Mapping | None:
         head = self.graph.value(node, CW.unionOf)
-        subject_nodes = list(Collection(self.graph, head)) if head is not None else self.values(node, CW.subject)
+        subject_nodes = (
+            list(Collection(self.graph, head))
+            if head is not None
+            else self.values(node, CW.subject)
+        )
         target = self.graph.value(node, CW.object)
         if target is None:
             self.problem(node, "required", "cw:object is missing")
             return None
         unknown = [n for n in [*subject_nodes, target] if n not in ids]
         if unknown:
-            self.problem(node, "known-clause", f"refers to {', '.join(str(n) for n in unknown)}, which is no exported clause")
+            self.problem(
+                node,
+                "known-clause",
+                f"refers to {', '.join(str(n) for n in unknown)}, which is no exported clause",
+            )
             return None
         return self.build(
             node,
@@ -1090,7 +1238,9 @@ def to_knowledge_base(graph: Graph, *, origin: str = "<graph>") -> KnowledgeBase
     kb = KnowledgeBase(frameworks, clauses, mapping_sets)
     problems = reader.problems or kb.reference_problems()
     if any(p.severity == "error" for p in problems):
-        raise DataError(problems, title=f"{origin}: {len(problems)} problem(s) rebuilding the knowledge base")
+        raise DataError(
+            problems, title=f"{origin}: {len(problems)} problem(s) rebuilding the knowledge base"
+        )
     return kb
 
 
@@ -1113,7 +1263,7 @@ def composition_turtle() -> str:
         "# cell, A cw:left B and B cw:right C leave the cw:result relations possible between A and C.",
         "# GENERATED from ontologies/composition.tsv by crosswalk.rdf.composition_turtle(); do not",
         "# edit. Regenerate with:",
-        "#   python -c \"import crosswalk.rdf as r; r.write_composition()\"",
+        '#   python -c "import crosswalk.rdf as r; r.write_composition()"',
         "",
         "@prefix cw:      <https://w3id.org/crosswalk/ontology#> .",
         "@prefix dcterms: <http://purl.org/dc/terms/> .",
@@ -1143,4 +1293,3 @@ def write_composition(path: str | os.PathLike[str] | None = None) -> Path:
     target = Path(path) if path is not None else ontologies_dir() / "composition.ttl"
     target.write_text(composition_turtle(), encoding="utf-8")
     return target
-

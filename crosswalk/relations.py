@@ -142,9 +142,7 @@ def composition_table() -> dict[tuple[Relation, Relation], frozenset[Relation]]:
 
 
 def _build_masks() -> tuple[tuple[int, ...], tuple[int, ...]]:
-    base = {
-        (a.bit, b.bit): _mask_of(cell) for (a, b), cell in composition_table().items()
-    }
+    base = {(a.bit, b.bit): _mask_of(cell) for (a, b), cell in composition_table().items()}
     compose = [0] * 1024
     for left in range(32):
         for right in range(32):

@@ -129,7 +129,9 @@ def _term(name: str, value: Any) -> Identifier:
             raise QueryError(f"binding {name!r}: bad datatype IRI {value.datatype!r}")
         return value
     if isinstance(value, BNode | Node):
-        raise QueryError(f"binding {name!r}: only IRIs and literals can be bound, not {type(value).__name__}")
+        raise QueryError(
+            f"binding {name!r}: only IRIs and literals can be bound, not {type(value).__name__}"
+        )
     oxigraph = _from_oxigraph(value)
     if oxigraph is not None:
         return _term(name, oxigraph)
@@ -151,7 +153,9 @@ def _from_oxigraph(value: Any) -> Identifier | None:
         if value.language:
             return Literal(value.value, lang=value.language)
         datatype = value.datatype.value
-        return Literal(value.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
+        return Literal(
+            value.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype)
+        )
     if kind == "BlankNode":
         return BNode(value.value)
     return None
@@ -191,7 +195,15 @@ def _sparql_text(term: Identifier) -> str:
         return f"<{term}>"
     assert isinstance(term, Literal)
     text = str(term)
-    for raw, escaped in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"), ("\b", "\\b"), ("\f", "\\f")):
+    for raw, escaped in (
+        ("\\", "\\\\"),
+        ('"', '\\"'),
+        ("\n", "\\n"),
+        ("\r", "\\r"),
+        ("\t", "\\t"),
+        ("\b", "\\b"),
+        ("\f", "\\f"),
+    ):
         text = text.replace(raw, escaped)
     if term.language:
         return f'"{text}"@{term.language}'
@@ -213,7 +225,9 @@ def to_store(source: KnowledgeBase | Graph) -> pyoxigraph.Store:
 
     graph = _graph(source)
     store = pyoxigraph.Store()
-    store.load(graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    store.load(
+        graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES
+    )
     return store
 
 
@@ -228,9 +242,13 @@ def _graph(source: Any) -> Graph:
     if type(source).__name__ == "Store" and type(source).__module__.startswith("pyoxigraph"):
         import pyoxigraph
 
-        data = source.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
+        data = source.dump(
+            format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph()
+        )
         return parse_graph(data, format="nt", store="SimpleMemory")
-    raise QueryError(f"cannot query a {type(source).__name__}: pass a KnowledgeBase, an rdflib Graph or a pyoxigraph Store")
+    raise QueryError(
+        f"cannot query a {type(source).__name__}: pass a KnowledgeBase, an rdflib Graph or a pyoxigraph Store"
+    )
 
 
 def _store(source: Any) -> Any:
@@ -268,7 +286,10 @@ def _run_rdflib(graph: Graph, text: str, terms: dict[str, Identifier]) -> pd.Dat
                 return _frame(["ask"], [[bool(result.askAnswer)]])
             if result.type in ("CONSTRUCT", "DESCRIBE"):
                 assert result.graph is not None
-                return _frame(["subject", "predicate", "object"], [[_python(t) for t in triple] for triple in result.graph])
+                return _frame(
+                    ["subject", "predicate", "object"],
+                    [[_python(t) for t in triple] for triple in result.graph],
+                )
             columns = [str(v) for v in result.vars or []]
             rows = [[_python(row[i]) for i in range(len(columns))] for row in result]  # type: ignore[index]
     except QueryError:
@@ -292,10 +313,15 @@ def _run_oxigraph(store: Any, text: str, terms: dict[str, Identifier]) -> pd.Dat
             if isinstance(result, pyoxigraph.QueryBoolean):
                 return _frame(["ask"], [[bool(result)]])
             if isinstance(result, pyoxigraph.QueryTriples):
-                return _frame(["subject", "predicate", "object"], [[_python(_from_oxigraph(t)) for t in triple] for triple in result])
+                return _frame(
+                    ["subject", "predicate", "object"],
+                    [[_python(_from_oxigraph(t)) for t in triple] for triple in result],
+                )
             variables = list(result.variables)
             columns = [v.value for v in variables]
-            rows = [[_python(_from_oxigraph(solution[v])) for v in variables] for solution in result]
+            rows = [
+                [_python(_from_oxigraph(solution[v])) for v in variables] for solution in result
+            ]
     except SyntaxError as error:
         raise QueryError(f"malformed SPARQL: {_first_line(error)}") from error
     except PermissionError as error:
@@ -400,15 +426,21 @@ class NamedQuery:
         unknown = sorted(set(params) - known)
         if unknown:
             hint = f"; it takes {', '.join(sorted(known))}" if known else "; it takes no parameters"
-            raise QueryError(f"named query {self.name!r} has no parameter {', '.join(map(repr, unknown))}{hint}")
+            raise QueryError(
+                f"named query {self.name!r} has no parameter {', '.join(map(repr, unknown))}{hint}"
+            )
         missing = [p.name for p in self.parameters if p.required and params.get(p.name) is None]
         if missing:
-            details = "; ".join(f"{p.name}: {p.description}" for p in self.parameters if p.name in missing)
+            details = "; ".join(
+                f"{p.name}: {p.description}" for p in self.parameters if p.name in missing
+            )
             raise QueryError(f"named query {self.name!r} needs {', '.join(missing)} ({details})")
         return {name: value for name, value in params.items() if value is not None}
 
 
-_PARAMETER = re.compile(r"^\s+(?P<name>[A-Za-z_]\w*)\s+\((?P<need>required|optional)\):\s*(?P<text>.*)$")
+_PARAMETER = re.compile(
+    r"^\s+(?P<name>[A-Za-z_]\w*)\s+\((?P<need>required|optional)\):\s*(?P<text>.*)$"
+)
 
 
 def _parse_named_query(path: Path) -> NamedQuery:
@@ -419,7 +451,9 @@ def _parse_named_query(path: Path) -> NamedQuery:
             break
         header.append(line[1:].removeprefix(" "))
     if not header or not header[0].strip():
-        raise QueryError(f"{path}: a named query opens with a comment block whose first line is its title")
+        raise QueryError(
+            f"{path}: a named query opens with a comment block whose first line is its title"
+        )
     title = header[0].strip()
     description: list[str] = []
     parameters: list[QueryParameter] = []
@@ -430,10 +464,14 @@ def _parse_named_query(path: Path) -> NamedQuery:
         if stripped.startswith("Parameters:"):
             section = "parameters"
             if stripped.removeprefix("Parameters:").strip().lower() not in ("", "none"):
-                raise QueryError(f"{path}: write 'Parameters: none' or list them on the lines below")
+                raise QueryError(
+                    f"{path}: write 'Parameters: none' or list them on the lines below"
+                )
             continue
         if stripped.startswith("Columns:"):
-            columns = tuple(c.strip() for c in stripped.removeprefix("Columns:").split(",") if c.strip())
+            columns = tuple(
+                c.strip() for c in stripped.removeprefix("Columns:").split(",") if c.strip()
+            )
             section = "columns"
             continue
         if section == "description":
@@ -441,12 +479,20 @@ def _parse_named_query(path: Path) -> NamedQuery:
         elif section == "parameters" and stripped:
             match = _PARAMETER.match(line)
             if match:
-                parameters.append(QueryParameter(match["name"], match["need"] == "required", match["text"].strip()))
+                parameters.append(
+                    QueryParameter(
+                        match["name"], match["need"] == "required", match["text"].strip()
+                    )
+                )
             elif parameters:
                 last = parameters[-1]
-                parameters[-1] = QueryParameter(last.name, last.required, f"{last.description} {stripped}")
+                parameters[-1] = QueryParameter(
+                    last.name, last.required, f"{last.description} {stripped}"
+                )
             else:
-                raise QueryError(f"{path}: parameter line {line!r} is not '  name (required|optional): meaning'")
+                raise QueryError(
+                    f"{path}: parameter line {line!r} is not '  name (required|optional): meaning'"
+                )
     return NamedQuery(
         name=path.stem,
         title=title,
@@ -479,7 +525,9 @@ def get_named_query(name: str) -> NamedQuery:
         raise QueryError(f"no named query {name!r}{hint}") from None
 
 
-def query(graph_or_kb: KnowledgeBase | Graph | Any, name: str, *, engine: str = "auto", **params: Any) -> pd.DataFrame:
+def query(
+    graph_or_kb: KnowledgeBase | Graph | Any, name: str, *, engine: str = "auto", **params: Any
+) -> pd.DataFrame:
     """Run a named query with its parameters as bindings.
 
     >>> import crosswalk
@@ -521,7 +569,9 @@ def _send(request: Request, timeout: float, *, what: str) -> tuple[int, str, byt
         body = error.read()[:600].decode("utf-8", "replace").strip()
         if error.code == 400 and what == "query":
             raise QueryError(f"{url} rejected the query (HTTP 400): {body}") from error
-        raise EndpointError(f"{url} refused the {what} (HTTP {error.code} {error.reason}): {body}") from error
+        raise EndpointError(
+            f"{url} refused the {what} (HTTP {error.code} {error.reason}): {body}"
+        ) from error
     except URLError as error:
         if isinstance(error.reason, TimeoutError | socket.timeout):
             raise EndpointError(f"{url} did not answer the {what} within {timeout:g} s") from error
@@ -568,7 +618,9 @@ def _with_values(text: str, terms: dict[str, Identifier]) -> str:
     if not terms:
         return text
     if _TRAILING_VALUES.search(_scrub(text)):
-        raise QueryError("bindings cannot be added to a query that already ends with a VALUES clause")
+        raise QueryError(
+            "bindings cannot be added to a query that already ends with a VALUES clause"
+        )
     names = " ".join(f"?{name}" for name in terms)
     values = " ".join(_sparql_text(term) for term in terms.values())
     return f"{text.rstrip()}\nVALUES ({names}) {{ ({values}) }}\n"
@@ -605,7 +657,9 @@ def query_endpoint(
     formats = {"application/n-triples": "nt", "text/turtle": "turtle", "text/plain": "nt"}
     if content_type in formats:
         graph = parse_graph(body, format=formats[content_type], origin=url)
-        return _frame(["subject", "predicate", "object"], [[_python(t) for t in triple] for triple in graph])
+        return _frame(
+            ["subject", "predicate", "object"], [[_python(t) for t in triple] for triple in graph]
+        )
     raise EndpointError(f"{url} answered with {content_type!r}, not SPARQL JSON results or RDF")
 
 
@@ -615,9 +669,14 @@ def _json_results(body: bytes, url: str) -> pd.DataFrame:
         if "boolean" in document:
             return _frame(["ask"], [[bool(document["boolean"])]])
         columns = list(document["head"].get("vars", []))
-        rows = [[_python(_json_term(b.get(c))) for c in columns] for b in document["results"]["bindings"]]
+        rows = [
+            [_python(_json_term(b.get(c))) for c in columns]
+            for b in document["results"]["bindings"]
+        ]
     except (ValueError, KeyError, TypeError, AttributeError) as error:
-        raise EndpointError(f"{url} answered with malformed SPARQL JSON results: {error}") from error
+        raise EndpointError(
+            f"{url} answered with malformed SPARQL JSON results: {error}"
+        ) from error
     return _frame(columns, rows)
 
 
@@ -632,6 +691,6 @@ def _json_term(binding: dict[str, str] | None) -> Node | None:
     if "xml:lang" in binding:
         return Literal(value, lang=binding["xml:lang"])
     datatype = binding.get("datatype")
-    return Literal(value, datatype=URIRef(datatype) if datatype and datatype != str(XSD.string) else None)
-
-
+    return Literal(
+        value, datatype=URIRef(datatype) if datatype and datatype != str(XSD.string) else None
+    )

@@ -23,7 +23,14 @@ def pair_statistics(kb: KnowledgeBase) -> list[dict[str, Any]]:
         object_prefix = mapping.object.split(":", 1)[0]
         entry = pairs.setdefault(
             (subject_prefix, object_prefix),
-            {"subject": subject_prefix, "object": object_prefix, "mappings": 0, "relations": {}, "subjects": set(), "objects": set()},
+            {
+                "subject": subject_prefix,
+                "object": object_prefix,
+                "mappings": 0,
+                "relations": {},
+                "subjects": set(),
+                "objects": set(),
+            },
         )
         entry["mappings"] += 1
         entry["relations"][mapping.relation] = entry["relations"].get(mapping.relation, 0) + 1
@@ -93,9 +100,16 @@ def redundant_mappings(
     found: list[tuple[Mapping, str]] = []
     dropped: set[int] = set()  # facts already reported: a pair must not justify each other
     for mapping in kb.mappings:
-        if mapping.relation == "addresses" or mapping.is_union or mapping.mapping_set.endswith("-adoption"):
+        if (
+            mapping.relation == "addresses"
+            or mapping.is_union
+            or mapping.mapping_set.endswith("-adoption")
+        ):
             continue
-        if wanted is not None and not any(mapping.path and (mapping.path == w or mapping.path.endswith(w.lstrip("./"))) for w in wanted):
+        if wanted is not None and not any(
+            mapping.path and (mapping.path == w or mapping.path.endswith(w.lstrip("./")))
+            for w in wanted
+        ):
             continue
         fact = fact_of[id(mapping)]
         left, right = index[mapping.subjects[0]], index[mapping.object]
@@ -121,8 +135,10 @@ def redundant_mappings(
                 found.append(
                     (
                         mapping,
-                        (f"{mapping.subject} {mapping.relation} {mapping.object} already follows from the other "
-                        f"mappings and the hierarchy (through {', '.join(witnesses)})"),
+                        (
+                            f"{mapping.subject} {mapping.relation} {mapping.object} already follows from the other "
+                            f"mappings and the hierarchy (through {', '.join(witnesses)})"
+                        ),
                     )
                 )
                 break

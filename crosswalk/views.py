@@ -103,7 +103,9 @@ def _mappings_by_clause(kb: KnowledgeBase) -> dict[str, list[Mapping]]:
     return index
 
 
-def _inferred_links(kb: KnowledgeBase, clause_id: str, exclude: set[str], limit: int | None) -> list[Link]:
+def _inferred_links(
+    kb: KnowledgeBase, clause_id: str, exclude: set[str], limit: int | None
+) -> list[Link]:
     """Proven overlaps with clauses of other frameworks that no mapping asserts directly."""
     try:
         closure = kb.closure
@@ -116,14 +118,31 @@ def _inferred_links(kb: KnowledgeBase, clause_id: str, exclude: set[str], limit:
     for node, mask in closure.neighbours(source).items():
         other = nodes[node]
         clause = kb.clauses.get(other)
-        if clause is None or clause.framework == framework or other in exclude or mask & ~OVERLAPPING:
+        if (
+            clause is None
+            or clause.framework == framework
+            or other in exclude
+            or mask & ~OVERLAPPING
+        ):
             continue
         relations = RelationSet(mask)
-        found.append((_STATUS_ORDER.get(relations.status, 9), -clause.depth, clause.framework, clause.order, other, relations))
+        found.append(
+            (
+                _STATUS_ORDER.get(relations.status, 9),
+                -clause.depth,
+                clause.framework,
+                clause.order,
+                other,
+                relations,
+            )
+        )
     found.sort(key=lambda item: item[:4])
     if limit is not None:
         found = found[:limit]
-    return [Link(clause_id, other, str(relations), "inferred", status=relations.status) for *_, other, relations in found]
+    return [
+        Link(clause_id, other, str(relations), "inferred", status=relations.status)
+        for *_, other, relations in found
+    ]
 
 
 def links_of(
@@ -146,14 +165,35 @@ def links_of(
     links: list[Link] = []
     for mapping in _mappings_by_clause(kb).get(clause.id, []):
         if clause.id in mapping.subjects:
-            links.append(Link(clause.id, mapping.object, mapping.relation, "mapping", mapping, mapping.is_union))
+            links.append(
+                Link(
+                    clause.id,
+                    mapping.object,
+                    mapping.relation,
+                    "mapping",
+                    mapping,
+                    mapping.is_union,
+                )
+            )
         else:
             for subject in mapping.subjects:
-                links.append(Link(clause.id, subject, _CONVERSE[mapping.relation], "mapping", mapping, mapping.is_union))
+                links.append(
+                    Link(
+                        clause.id,
+                        subject,
+                        _CONVERSE[mapping.relation],
+                        "mapping",
+                        mapping,
+                        mapping.is_union,
+                    )
+                )
     if hierarchy:
         if clause.parent:
             links.append(Link(clause.id, clause.parent, "part_of", "hierarchy"))
-        links.extend(Link(clause.id, child, "has_part", "hierarchy") for child in kb.children.get(clause.id, []))
+        links.extend(
+            Link(clause.id, child, "has_part", "hierarchy")
+            for child in kb.children.get(clause.id, [])
+        )
     if inferred:
         links.extend(_inferred_links(kb, clause.id, {link.target for link in links}, limit))
     return links
@@ -191,7 +231,9 @@ class ClauseView:
         return html
 
 
-def clause_view(kb: KnowledgeBase, clause_id: str, *, inferred: bool = True, graph: bool = True) -> ClauseView:
+def clause_view(
+    kb: KnowledgeBase, clause_id: str, *, inferred: bool = True, graph: bool = True
+) -> ClauseView:
     """A displayable clause card with its neighbours across frameworks (and their graph).
 
     ``inferred`` adds the proven overlaps that inference entails beyond the asserted
@@ -245,9 +287,21 @@ class Neighbourhood:
         graph = nx.MultiDiGraph()
         for node, distance in self.nodes.items():
             clause = self.kb.clauses[node]
-            graph.add_node(node, framework=clause.framework, title=clause.title, title_zh=clause.title_zh, distance=distance)
+            graph.add_node(
+                node,
+                framework=clause.framework,
+                title=clause.title,
+                title_zh=clause.title_zh,
+                distance=distance,
+            )
         for link in self.links:
-            graph.add_edge(link.source, link.target, relation=link.relation, kind=link.kind, strength=link.strength)
+            graph.add_edge(
+                link.source,
+                link.target,
+                relation=link.relation,
+                kind=link.kind,
+                strength=link.strength,
+            )
         return graph
 
     def to_frame(self) -> pandas.DataFrame:
@@ -289,9 +343,17 @@ class Neighbourhood:
             members = rings[distance]
 
             def key(node: str, distance: int = distance) -> tuple[float, str, int]:
-                inner = [angles[n] for n in adjacent.get(node, ()) if self.nodes.get(n) == distance - 1 and n in angles]
+                inner = [
+                    angles[n]
+                    for n in adjacent.get(node, ())
+                    if self.nodes.get(n) == distance - 1 and n in angles
+                ]
                 clause = self.kb.clauses[node]
-                mean = math.atan2(sum(math.sin(a) for a in inner), sum(math.cos(a) for a in inner)) if inner and distance > 1 else 0.0
+                mean = (
+                    math.atan2(sum(math.sin(a) for a in inner), sum(math.cos(a) for a in inner))
+                    if inner and distance > 1
+                    else 0.0
+                )
                 return (mean % (2 * math.pi), clause.framework, clause.order)
 
             members.sort(key=key)
@@ -313,7 +375,9 @@ class Neighbourhood:
         prefixes = list(kb.frameworks)
         extent = (radii[-1] if len(radii) > 1 else 0) + 240
         frameworks = sorted({kb.clauses[n].framework for n in self.nodes})
-        relations = sorted({link.relation if link.kind != "inferred" else "inferred" for link in self.links})
+        relations = sorted(
+            {link.relation if link.kind != "inferred" else "inferred" for link in self.links}
+        )
         legend_items = len(frameworks) + len(relations)
         per_row = max(1, int(2 * extent // 200))
         legend_height = 22 * math.ceil(legend_items / per_row) + 10
@@ -333,7 +397,8 @@ class Neighbourhood:
             )
         parts.append("</defs>")
         parts.extend(
-            f'<circle cx="0" cy="0" r="{r:.0f}" fill="none" stroke="#eee" stroke-dasharray="2,4"/>' for r in radii[1:]
+            f'<circle cx="0" cy="0" r="{r:.0f}" fill="none" stroke="#eee" stroke-dasharray="2,4"/>'
+            for r in radii[1:]
         )
         symbols = len(self.links) <= 40
         for link in self.links:
@@ -342,22 +407,42 @@ class Neighbourhood:
             parts.append(self._edge_svg(link, positions, uid, symbols=symbols))
         for node in self.nodes:
             parts.append(self._node_svg(node, positions, prefixes))
-        parts.append(self._legend_svg(frameworks, relations, prefixes, -extent + 10, extent + 8, per_row))
+        parts.append(
+            self._legend_svg(frameworks, relations, prefixes, -extent + 10, extent + 8, per_row)
+        )
         parts.append("</svg>")
         return "".join(parts)
 
-    def _edge_svg(self, link: Link, positions: dict[str, tuple[float, float]], uid: str, *, symbols: bool = True) -> str:
+    def _edge_svg(
+        self,
+        link: Link,
+        positions: dict[str, tuple[float, float]],
+        uid: str,
+        *,
+        symbols: bool = True,
+    ) -> str:
         (x1, y1), (x2, y2) = positions[link.source], positions[link.target]
         length = math.hypot(x2 - x1, y2 - y1) or 1.0
         shrink_start = 12 if link.source == self.center else 8
         shrink_end = 12 if link.target == self.center else 8
         ux, uy = (x2 - x1) / length, (y2 - y1) / length
-        sx, sy, ex, ey = x1 + ux * shrink_start, y1 + uy * shrink_start, x2 - ux * shrink_end, y2 - uy * shrink_end
+        sx, sy, ex, ey = (
+            x1 + ux * shrink_start,
+            y1 + uy * shrink_start,
+            x2 - ux * shrink_end,
+            y2 - uy * shrink_end,
+        )
         name = "inferred" if link.kind == "inferred" else link.relation
         colour = RELATION_COLOURS.get(name, "#555")
-        dash = {"hierarchy": ' stroke-dasharray="3,3"', "inferred": ' stroke-dasharray="7,4"'}.get(link.kind, "")
+        dash = {"hierarchy": ' stroke-dasharray="3,3"', "inferred": ' stroke-dasharray="7,4"'}.get(
+            link.kind, ""
+        )
         width = 0.8 + (link.strength or 4) / 4
-        arrow = f' marker-end="url(#{uid}-{name})"' if name in ("subset_of", "superset_of", "addresses", "part_of", "inferred") else ""
+        arrow = (
+            f' marker-end="url(#{uid}-{name})"'
+            if name in ("subset_of", "superset_of", "addresses", "part_of", "inferred")
+            else ""
+        )
         tip = f"{link.source} {link.relation} {link.target}"
         if link.mapping is not None:
             tip += f" — strength {link.mapping.strength}, {link.mapping.rationale}\n{link.mapping.justification}\n{link.mapping.where}"
@@ -378,7 +463,9 @@ class Neighbourhood:
             f'stroke-opacity="{opacity}"{dash}{arrow}/>{label}</g>'
         )
 
-    def _node_svg(self, node: str, positions: dict[str, tuple[float, float]], prefixes: Sequence[str]) -> str:
+    def _node_svg(
+        self, node: str, positions: dict[str, tuple[float, float]], prefixes: Sequence[str]
+    ) -> str:
         clause = self.kb.clauses[node]
         x, y = positions[node]
         colour = framework_colour(clause.framework, prefixes)
@@ -412,12 +499,22 @@ class Neighbourhood:
             body = f'<a href="{escape(url)}" target="_blank">{body}</a>'
         return f"<g><title>{escape(tip)}</title>{body}</g>"
 
-    def _legend_svg(self, frameworks: Sequence[str], relations: Sequence[str], prefixes: Sequence[str], x0: float, y0: float, per_row: int) -> str:
+    def _legend_svg(
+        self,
+        frameworks: Sequence[str],
+        relations: Sequence[str],
+        prefixes: Sequence[str],
+        x0: float,
+        y0: float,
+        per_row: int,
+    ) -> str:
         items = []
         for prefix in frameworks:
             framework = self.kb.frameworks.get(prefix)
             label = framework.short_name if framework else prefix
-            items.append(f'<circle cx="6" cy="-4" r="6" fill="{framework_colour(prefix, prefixes)}"/><text x="16" y="0" font-size="11">{escape(_shorten(label, 24))}</text>')
+            items.append(
+                f'<circle cx="6" cy="-4" r="6" fill="{framework_colour(prefix, prefixes)}"/><text x="16" y="0" font-size="11">{escape(_shorten(label, 24))}</text>'
+            )
         for name in relations:
             colour = RELATION_COLOURS.get(name, "#555")
             symbol = _SYMBOLS.get(name, "")
@@ -428,7 +525,9 @@ class Neighbourhood:
         placed = []
         for number, item in enumerate(items):
             row, column = divmod(number, per_row)
-            placed.append(f'<g transform="translate({x0 + 200 * column:.0f},{y0 + 22 * row + 10:.0f})">{item}</g>')
+            placed.append(
+                f'<g transform="translate({x0 + 200 * column:.0f},{y0 + 22 * row + 10:.0f})">{item}</g>'
+            )
         return "".join(placed)
 
     # -- display ----------------------------------------------------------------------
@@ -444,7 +543,14 @@ class Neighbourhood:
 
     def _repr_html_(self) -> str:
         rows = [
-            (link.source, link.relation, link.target, link.kind, link.strength or "", link.mapping.justification if link.mapping else "")
+            (
+                link.source,
+                link.relation,
+                link.target,
+                link.kind,
+                link.strength or "",
+                link.mapping.justification if link.mapping else "",
+            )
             for link in self.links
         ]
         return (
@@ -494,7 +600,9 @@ class Neighbourhood:
                         "source": link.source,
                         "target": link.target,
                         "label": _SYMBOLS.get(link.relation, link.relation),
-                        "colour": RELATION_COLOURS.get("inferred" if link.kind == "inferred" else link.relation, "#555"),
+                        "colour": RELATION_COLOURS.get(
+                            "inferred" if link.kind == "inferred" else link.relation, "#555"
+                        ),
                     }
                 }
                 for link in self.links
@@ -504,8 +612,28 @@ class Neighbourhood:
         view.graph.add_graph_from_json(data, directed=True)
         view.set_style(
             [
-                {"selector": "node", "style": {"background-color": "data(colour)", "label": "data(label)", "width": "data(size)", "height": "data(size)", "font-size": 9, "text-wrap": "wrap"}},
-                {"selector": "edge", "style": {"line-color": "data(colour)", "target-arrow-color": "data(colour)", "target-arrow-shape": "triangle", "curve-style": "bezier", "label": "data(label)", "font-size": 10}},
+                {
+                    "selector": "node",
+                    "style": {
+                        "background-color": "data(colour)",
+                        "label": "data(label)",
+                        "width": "data(size)",
+                        "height": "data(size)",
+                        "font-size": 9,
+                        "text-wrap": "wrap",
+                    },
+                },
+                {
+                    "selector": "edge",
+                    "style": {
+                        "line-color": "data(colour)",
+                        "target-arrow-color": "data(colour)",
+                        "target-arrow-shape": "triangle",
+                        "curve-style": "bezier",
+                        "label": "data(label)",
+                        "font-size": 10,
+                    },
+                },
             ]
         )
         view.set_layout(name="concentric", animate=False)
@@ -594,7 +722,9 @@ def neighbourhood(
                 continue
             seen.add(mapping.id)
             links.extend(
-                Link(subject, mapping.object, mapping.relation, "mapping", mapping, mapping.is_union)
+                Link(
+                    subject, mapping.object, mapping.relation, "mapping", mapping, mapping.is_union
+                )
                 for subject in mapping.subjects
                 if subject in nodes
             )
@@ -633,9 +763,13 @@ def coverage_frame(
         object_prefix = mapping.object.split(":", 1)[0]
         subject_prefixes = {s.split(":", 1)[0] for s in mapping.subjects}
         for subject_prefix in subject_prefixes:
-            counts[subject_prefix, object_prefix] = counts.get((subject_prefix, object_prefix), 0) + 1
+            counts[subject_prefix, object_prefix] = (
+                counts.get((subject_prefix, object_prefix), 0) + 1
+            )
             if subject_prefix != object_prefix:
-                counts[object_prefix, subject_prefix] = counts.get((object_prefix, subject_prefix), 0) + 1
+                counts[object_prefix, subject_prefix] = (
+                    counts.get((object_prefix, subject_prefix), 0) + 1
+                )
         for subject in mapping.subjects:
             subject_prefix = subject.split(":", 1)[0]
             linked.setdefault((subject_prefix, object_prefix), set()).add(subject)
@@ -648,7 +782,9 @@ def coverage_frame(
             if row == column:
                 table[column][row] = math.nan
             elif measure == "share":
-                table[column][row] = len(linked.get((row, column), ())) / sizes[row] if sizes[row] else math.nan
+                table[column][row] = (
+                    len(linked.get((row, column), ())) / sizes[row] if sizes[row] else math.nan
+                )
             elif measure == "mappings":
                 table[column][row] = counts.get((row, column), 0)
             else:
@@ -677,10 +813,26 @@ def coverage_heatmap(
     ax.set_xlabel("linked to")
     ax.set_ylabel("clauses of")
     for (row, column), value in _cells(values):
-        text = "—" if math.isnan(value) else (f"{100 * value:.0f}%" if measure == "share" else f"{value:.0f}")
+        text = (
+            "—"
+            if math.isnan(value)
+            else (f"{100 * value:.0f}%" if measure == "share" else f"{value:.0f}")
+        )
         dark = not math.isnan(value) and value > 0.6 * maximum
-        ax.text(column, row, text, ha="center", va="center", fontsize=8, color="white" if dark else "black")
-    title = "Share of clauses linked (asserted mappings)" if measure == "share" else "Mappings between frameworks"
+        ax.text(
+            column,
+            row,
+            text,
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="white" if dark else "black",
+        )
+    title = (
+        "Share of clauses linked (asserted mappings)"
+        if measure == "share"
+        else "Mappings between frameworks"
+    )
     ax.set_title(title)
     figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
     figure.tight_layout()
@@ -729,10 +881,19 @@ def domain_chart(
     for status in STATUSES:
         values = [float(s.counts.get(status, 0)) for s in sections]
         if share:
-            values = [v / (sum(s.counts.values()) or 1) for v, s in zip(values, sections, strict=True)]
+            values = [
+                v / (sum(s.counts.values()) or 1) for v, s in zip(values, sections, strict=True)
+            ]
         if not any(values):
             continue
-        ax.barh(range(len(sections)), values, left=left, color=CHART_COLOURS[status], label=status.replace("_", " "), edgecolor="white")
+        ax.barh(
+            range(len(sections)),
+            values,
+            left=left,
+            color=CHART_COLOURS[status],
+            label=status.replace("_", " "),
+            edgecolor="white",
+        )
         left = [a + b for a, b in zip(left, values, strict=True)]
     ax.set_yticks(range(len(sections)), labels)
     ax.set_ylim(len(sections) - 0.5, -0.5)
@@ -746,10 +907,29 @@ def domain_chart(
             domain = section.section.split(":", 1)[-1]
             if domain in capability.domains:
                 ax.text(
-                    1.02, number, f"{capability.domains[domain]:.0f}/100 {capability.domain_level(domain)}",
-                    transform=ax.get_yaxis_transform(), va="center", fontsize=8, clip_on=False,
+                    1.02,
+                    number,
+                    f"{capability.domains[domain]:.0f}/100 {capability.domain_level(domain)}",
+                    transform=ax.get_yaxis_transform(),
+                    va="center",
+                    fontsize=8,
+                    clip_on=False,
                 )
-        ax.text(1.02, -0.9, "capability (provisional)", transform=ax.get_yaxis_transform(), fontsize=8, style="italic", clip_on=False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.5 / max(3, len(sections)) - 0.08), fontsize=8, frameon=False, ncols=len(STATUSES))
+        ax.text(
+            1.02,
+            -0.9,
+            "capability (provisional)",
+            transform=ax.get_yaxis_transform(),
+            fontsize=8,
+            style="italic",
+            clip_on=False,
+        )
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.5 / max(3, len(sections)) - 0.08),
+        fontsize=8,
+        frameon=False,
+        ncols=len(STATUSES),
+    )
     figure.tight_layout()
     return figure

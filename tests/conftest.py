@@ -85,8 +85,14 @@ def synthetic_kb(
             )
         )
     mapping_set = MappingSet(
-        id="m", title="m", subject_framework=prefix, object_framework=prefix, source="test",
-        author="test", date=dt.date(2026, 1, 1), mappings=tuple(rows),
+        id="m",
+        title="m",
+        subject_framework=prefix,
+        object_framework=prefix,
+        source="test",
+        author="test",
+        date=dt.date(2026, 1, 1),
+        mappings=tuple(rows),
     )
     return KnowledgeBase([framework], built, [mapping_set])
 

@@ -11,8 +11,20 @@ from .conftest import ROOT
 def test_benchmark_suite_runs_on_the_bundled_data(tmp_path) -> None:
     output = tmp_path / "results.md"
     result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "", "--repeat", "1", "--output", str(output)],
-        capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "run.py"),
+            "--sizes",
+            "",
+            "--repeat",
+            "1",
+            "--output",
+            str(output),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     table = output.read_text(encoding="utf-8")
@@ -21,8 +33,20 @@ def test_benchmark_suite_runs_on_the_bundled_data(tmp_path) -> None:
 
 def test_excel_writer_benchmark_runs_and_compares_both_writers() -> None:
     result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench_excel.py"), "--targets", "30", "--controls", "20", "--repeat", "1"],
-        capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "bench_excel.py"),
+            "--targets",
+            "30",
+            "--controls",
+            "20",
+            "--repeat",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "| openpyxl |" in result.stdout and "| xlsxwriter |" in result.stdout
@@ -40,7 +64,12 @@ def test_both_excel_writers_write_the_same_cells(tmp_path) -> None:
         path = tmp_path / f"{writer.__name__}.xlsx"
         writer(path, matrix, gaps, 9)
         book = openpyxl.load_workbook(path)
-        values.append({name: [[c.value for c in row] for row in book[name].iter_rows()] for name in ("Matrix", "Gaps")})
+        values.append(
+            {
+                name: [[c.value for c in row] for row in book[name].iter_rows()]
+                for name in ("Matrix", "Gaps")
+            }
+        )
         assert book["Matrix"]["A2"].data_type == "s"
     assert values[0] == values[1]
 
@@ -53,8 +82,18 @@ def test_rdf_benchmark_times_every_named_query_on_both_engines(tmp_path) -> None
 
     output = tmp_path / "rdf.md"
     result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench_rdf.py"), "--repeat", "1", "--output", str(output)],
-        capture_output=True, text=True, timeout=600, check=False,
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "bench_rdf.py"),
+            "--repeat",
+            "1",
+            "--output",
+            str(output),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     table = output.read_text(encoding="utf-8")
@@ -67,8 +106,20 @@ def test_gap_benchmark_runs_on_every_bundled_framework() -> None:
     import crosswalk
 
     result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench_gap.py"), "--controls", "60", "--targets", "30", "--repeat", "1"],
-        capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "bench_gap.py"),
+            "--controls",
+            "60",
+            "--targets",
+            "30",
+            "--repeat",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     for prefix in crosswalk.load().frameworks:

@@ -18,7 +18,9 @@ def test_cache_round_trip_and_invalidation(tmp_path: Path, monkeypatch) -> None:
     assert len(list((tmp_path / "cache").glob("kb-*.pickle"))) == 1
     again = crosswalk.load([data], bundled=False)
     assert [c.model_dump() for c in again] == [c.model_dump() for c in first]
-    (data / "acme.yaml").write_text(CATALOGUE.replace("Identify AI risks", "Identify all AI risks"), encoding="utf-8")
+    (data / "acme.yaml").write_text(
+        CATALOGUE.replace("Identify AI risks", "Identify all AI risks"), encoding="utf-8"
+    )
     changed = crosswalk.load([data], bundled=False)
     assert changed.clause("acme:1.1").title == "Identify all AI risks"
     for pickle in (tmp_path / "cache").glob("kb-*.pickle"):

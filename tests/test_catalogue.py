@@ -82,7 +82,12 @@ def problems_of(tmp_path: Path, catalogue: str = CATALOGUE, mappings: str | None
 
 
 def test_unknown_key_is_an_error_naming_record_and_line(tmp_path: Path) -> None:
-    problems = problems_of(tmp_path, CATALOGUE.replace("    title: Identify AI risks\n", "    title: Identify AI risks\n    colour: red\n"))
+    problems = problems_of(
+        tmp_path,
+        CATALOGUE.replace(
+            "    title: Identify AI risks\n", "    title: Identify AI risks\n    colour: red\n"
+        ),
+    )
     assert len(problems) == 1
     assert problems[0].rule == "extra_forbidden"
     assert "acme.yaml" in problems[0].file
@@ -90,7 +95,9 @@ def test_unknown_key_is_an_error_naming_record_and_line(tmp_path: Path) -> None:
 
 
 def test_missing_parent_and_unknown_source(tmp_path: Path) -> None:
-    broken = CATALOGUE.replace('parent: "1"', 'parent: "9"').replace("    source: S1\n", "    source: S2\n", 1)
+    broken = CATALOGUE.replace('parent: "1"', 'parent: "9"').replace(
+        "    source: S1\n", "    source: S2\n", 1
+    )
     rules = {p.rule for p in problems_of(tmp_path, broken)}
     assert rules == {"parent-first", "known-source"}
 
@@ -109,14 +116,18 @@ def test_unknown_clause_in_mapping_names_closest_ids(tmp_path: Path) -> None:
 
 
 def test_wrong_relation_and_strength_are_collected_together(tmp_path: Path) -> None:
-    bad = MAPPINGS.replace("relation: subset_of", "relation: broader").replace("strength: 7", "strength: 90")
+    bad = MAPPINGS.replace("relation: subset_of", "relation: broader").replace(
+        "strength: 7", "strength: 90"
+    )
     problems = problems_of(tmp_path, mappings=bad)
     assert {p.rule for p in problems} == {"literal_error", "less_than_equal"}
     assert all("line 9, mappings[0]" in p.location for p in problems)
 
 
 def test_subject_outside_the_declared_framework(tmp_path: Path) -> None:
-    problems = problems_of(tmp_path, mappings=MAPPINGS.replace("subject: acme:1.1", "subject: iso23894:6.4.2"))
+    problems = problems_of(
+        tmp_path, mappings=MAPPINGS.replace("subject: acme:1.1", "subject: iso23894:6.4.2")
+    )
     assert [p.rule for p in problems] == ["subject-framework"]
 
 
@@ -127,7 +138,11 @@ def test_duplicate_pair_in_a_mapping_file(tmp_path: Path) -> None:
 
 
 def test_like_with_like_rule(tmp_path: Path) -> None:
-    bad = MAPPINGS.replace("object: iso31000:6.4.2", "object: iso23894:B.5").replace("object_framework: iso31000", "object_framework: iso23894").replace("acme-iso31000", "acme-iso23894")
+    bad = (
+        MAPPINGS.replace("object: iso31000:6.4.2", "object: iso23894:B.5")
+        .replace("object_framework: iso31000", "object_framework: iso23894")
+        .replace("acme-iso31000", "acme-iso23894")
+    )
     problems = problems_of(tmp_path, mappings=bad)
     assert [p.rule for p in problems] == ["like-with-like"]
 

@@ -70,7 +70,11 @@ def test_every_canonical_id_resolves_to_itself(kb: KnowledgeBase, data) -> None:
 @settings(max_examples=100, deadline=None)
 @given(st.data())
 def test_iso_numbers_resolve_with_the_short_name(kb: KnowledgeBase, data) -> None:
-    clause = data.draw(st.sampled_from([c for c in kb.clauses_of("iso31000") if "." in c.local and c.local[0].isdigit()]))
+    clause = data.draw(
+        st.sampled_from(
+            [c for c in kb.clauses_of("iso31000") if "." in c.local and c.local[0].isdigit()]
+        )
+    )
     assert kb.resolve(f"ISO 31000 {clause.local}").id == clause.id
 
 
@@ -85,10 +89,18 @@ def test_any_text_resolves_or_raises_a_citation_error(kb: KnowledgeBase, text: s
 
 @pytest.mark.parametrize(
     ("typo", "meant"),
-    [("gbt46347:asessment", "gbt46347:assessment"), ("iso31000:6.4.2.9", "iso31000:6.4.2"), ("euaiact:art9.2.z", "euaiact:art9.2.d")],
+    [
+        ("gbt46347:asessment", "gbt46347:assessment"),
+        ("iso31000:6.4.2.9", "iso31000:6.4.2"),
+        ("euaiact:art9.2.z", "euaiact:art9.2.d"),
+    ],
 )
-def test_a_misspelt_canonical_id_is_refused_with_the_closest_ids(kb: KnowledgeBase, typo: str, meant: str) -> None:
+def test_a_misspelt_canonical_id_is_refused_with_the_closest_ids(
+    kb: KnowledgeBase, typo: str, meant: str
+) -> None:
     with pytest.raises(CitationError) as error:
         kb.resolve(typo)
     assert f"{typo} is not in the catalogue" in str(error.value) and meant in str(error.value)
-    assert kb.resolve("euaiact:art9(2)(a)").id == "euaiact:art9.2.a"  # not an id: still read as a citation
+    assert (
+        kb.resolve("euaiact:art9(2)(a)").id == "euaiact:art9.2.a"
+    )  # not an id: still read as a citation

@@ -83,13 +83,20 @@ def test_stats(capsys) -> None:
 
 
 def test_module_entry_point() -> None:
-    result = subprocess.run([sys.executable, "-m", "crosswalk", "-q", "resolve", "ISO 31000 6.5.2"], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "crosswalk", "-q", "resolve", "ISO 31000 6.5.2"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0 and "iso31000:6.5.2" in result.stdout
 
 
 def test_import_crosswalk_stays_light() -> None:
     code = "import sys, crosswalk; heavy = [m for m in ('pandas', 'rdflib', 'openpyxl', 'networkx') if m in sys.modules]; print(heavy)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"
 
 
@@ -97,7 +104,23 @@ def test_export_then_import_round_trip(tmp_path, capsys) -> None:
     import yaml
 
     sssom = tmp_path / "set.sssom.tsv"
-    assert main(["-q", "export", "--format", "sssom", "--subject", "iso23894", "--object", "iso31000", "-o", str(sssom)]) == 0
+    assert (
+        main(
+            [
+                "-q",
+                "export",
+                "--format",
+                "sssom",
+                "--subject",
+                "iso23894",
+                "--object",
+                "iso31000",
+                "-o",
+                str(sssom),
+            ]
+        )
+        == 0
+    )
     back = tmp_path / "back.yaml"
     assert main(["-q", "import", str(sssom), "-o", str(back)]) == 0
     document = yaml.safe_load(back.read_text(encoding="utf-8"))
@@ -110,7 +133,20 @@ def test_export_then_import_round_trip(tmp_path, capsys) -> None:
 
 
 def test_sparql_named_query_with_parameter(capsys) -> None:
-    assert main(["-q", "sparql", "mappings-of-clause", "--param", "clause=iso31000:6.4.2", "--format", "csv"]) == 0
+    assert (
+        main(
+            [
+                "-q",
+                "sparql",
+                "mappings-of-clause",
+                "--param",
+                "clause=iso31000:6.4.2",
+                "--format",
+                "csv",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "iso23894:6.4.2" in out and "superset_of" in out
     assert main(["-q", "sparql", "mappings-of-clause", "--param", "nope=1"]) == 2
@@ -123,7 +159,20 @@ def test_gap_writes_findings_as_rdf_that_sparql_can_query(tmp_path, capsys) -> N
     from .conftest import EXAMPLES
 
     out = tmp_path / "report.ttl"
-    assert main(["-q", "gap", str(EXAMPLES / "cn-enterprise.yaml"), "--target", "gbt46347", "--rdf", str(out)]) == 0
+    assert (
+        main(
+            [
+                "-q",
+                "gap",
+                str(EXAMPLES / "cn-enterprise.yaml"),
+                "--target",
+                "gbt46347",
+                "--rdf",
+                str(out),
+            ]
+        )
+        == 0
+    )
     frame = query(read_graph(out), "gaps-by-domain", framework="gbt46347")
     assert len(frame) > 0
 
@@ -138,13 +187,39 @@ def test_fast_gap_writes_the_same_statuses_to_a_workbook_and_csv(tmp_path, capsy
 
     inventory = EXAMPLES / "eu-provider.yaml"
     book, table = tmp_path / "fast.xlsx", tmp_path / "fast.csv"
-    assert main(["-q", "gap", str(inventory), "--target", "euaiact", "--fast", "-o", str(book), "--csv", str(table)]) == 0
+    assert (
+        main(
+            [
+                "-q",
+                "gap",
+                str(inventory),
+                "--target",
+                "euaiact",
+                "--fast",
+                "-o",
+                str(book),
+                "--csv",
+                str(table),
+            ]
+        )
+        == 0
+    )
     assert "Chain-based gap analysis" in capsys.readouterr().out
-    expected = {f.clause.id: f.status for f in crosswalk.load().gap(inventory, target="euaiact").findings}
-    rows = list(openpyxl.load_workbook(book, read_only=True)["Findings"].iter_rows(min_row=2, values_only=True))
+    expected = {
+        f.clause.id: f.status for f in crosswalk.load().gap(inventory, target="euaiact").findings
+    }
+    rows = list(
+        openpyxl.load_workbook(book, read_only=True)["Findings"].iter_rows(
+            min_row=2, values_only=True
+        )
+    )
     assert {row[0]: row[3] for row in rows} == expected
-    assert any(row[3] == "not_applicable" and "not applicable:" in row[4] for row in rows)  # the profile's reasons
-    assert dict(zip(*(pd.read_csv(table)[c] for c in ("clause", "status")), strict=True)) == expected
+    assert any(
+        row[3] == "not_applicable" and "not applicable:" in row[4] for row in rows
+    )  # the profile's reasons
+    assert (
+        dict(zip(*(pd.read_csv(table)[c] for c in ("clause", "status")), strict=True)) == expected
+    )
 
 
 def test_fast_gap_refuses_what_only_the_full_report_has(tmp_path, capsys) -> None:
@@ -164,13 +239,18 @@ def test_validate_without_inference_checks_references_only(tmp_path, capsys) -> 
     assert main(["-q", "validate", "--no-inference", str(wrong)]) == 0  # references are fine
     assert "contradictions not checked" in capsys.readouterr().out
     unknown = tmp_path / "unknown.yaml"
-    unknown.write_text(wrong.read_text(encoding="utf-8").replace("object: iso23894:6.4", "object: iso23894:99.9"), encoding="utf-8")
+    unknown.write_text(
+        wrong.read_text(encoding="utf-8").replace("object: iso23894:6.4", "object: iso23894:99.9"),
+        encoding="utf-8",
+    )
     assert main(["-q", "validate", "--no-inference", str(unknown)]) != 0
     captured = capsys.readouterr()
     assert "iso23894:99.9" in captured.out + captured.err
 
 
-@pytest.mark.parametrize("command", [["search", "risk"], ["related", "iso23894:6.4.2"], ["sparql", "mapping-counts"]])
+@pytest.mark.parametrize(
+    "command", [["search", "risk"], ["related", "iso23894:6.4.2"], ["sparql", "mapping-counts"]]
+)
 @pytest.mark.parametrize("limit", ["0", "-3", "ten"])
 def test_limits_must_be_positive_whole_numbers(command: list[str], limit: str, capsys) -> None:
     with pytest.raises(SystemExit) as exit_:

@@ -26,7 +26,9 @@ def test_checked_in_schemas_equal_the_generated_ones() -> None:
     directory = mappings_dir() / "schema"
     for name, schema in json_schemas().items():
         expected = json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-        actual = (directory / name).read_text(encoding="utf-8") if (directory / name).exists() else ""
+        actual = (
+            (directory / name).read_text(encoding="utf-8") if (directory / name).exists() else ""
+        )
         assert actual == expected, f"{name} is out of date: run `crosswalk schema`"
 
 
@@ -82,15 +84,32 @@ def test_gbt46347_items_link_to_two_other_frameworks(kb: KnowledgeBase) -> None:
         ends = [*mapping.subjects, mapping.object]
         for end in ends:
             if end.startswith("gbt46347:"):
-                links.setdefault(end, set()).update(e.split(":")[0] for e in ends if not e.startswith("gbt46347:"))
+                links.setdefault(end, set()).update(
+                    e.split(":")[0] for e in ends if not e.startswith("gbt46347:")
+                )
     for clause in kb.clauses_of("gbt46347"):
         if clause.kind in ("capability_domain", "capability_item"):
-            assert len(links.get(clause.id, set())) >= 2, f"{clause.id} links to {links.get(clause.id)}"
+            assert len(links.get(clause.id, set())) >= 2, (
+                f"{clause.id} links to {links.get(clause.id)}"
+            )
 
 
 def test_risk_management_provisions_link_to_iso23894(kb: KnowledgeBase) -> None:
     linked = {s for m in kb.mappings if m.object.startswith("iso23894:") for s in m.subjects}
-    for article in ("art9", "art10", "art11", "art12", "art13", "art14", "art15", "art17", "art26", "art27", "art72", "art73"):
+    for article in (
+        "art9",
+        "art10",
+        "art11",
+        "art12",
+        "art13",
+        "art14",
+        "art15",
+        "art17",
+        "art26",
+        "art27",
+        "art72",
+        "art73",
+    ):
         for clause_id in [f"euaiact:{article}", *kb.descendants(f"euaiact:{article}")]:
             if kb.children.get(clause_id):
                 continue
@@ -102,7 +121,11 @@ def test_provisional_records_say_why(kb: KnowledgeBase) -> None:
         clause = kb.clause(clause_id)
         if clause.note:
             return True
-        return clause.parent is not None and kb.clause(clause.parent).status == "provisional" and explained(clause.parent)
+        return (
+            clause.parent is not None
+            and kb.clause(clause.parent).status == "provisional"
+            and explained(clause.parent)
+        )
 
     silent = [c.id for c in kb if c.status == "provisional" and not explained(c.id)]
     assert not silent, f"provisional clauses without a note: {silent[:10]}"
@@ -115,7 +138,9 @@ def test_adoption_links_come_from_the_declaration(kb: KnowledgeBase) -> None:
     assert kb.relation("gbt24353:6.4.2", "iso31000:6.4.2").relations.names == ("equal",)
 
 
-@pytest.mark.parametrize("path", sorted((mappings_dir() / "crosswalks").glob("*.yaml")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted((mappings_dir() / "crosswalks").glob("*.yaml")), ids=lambda p: p.name
+)
 def test_mapping_files_are_named_by_their_set(path) -> None:
     import yaml
 
@@ -138,7 +163,9 @@ def test_data_files_are_in_canonical_form() -> None:
 
     files = discover([mappings_dir()])
     changed = format_files([*files.catalogues, *files.parts, *files.mapping_sets], check=True)
-    assert not changed, f"not in canonical form: {[str(p) for p in changed]} — run `crosswalk format`"
+    assert not changed, (
+        f"not in canonical form: {[str(p) for p in changed]} — run `crosswalk format`"
+    )
 
 
 def test_readme_shows_the_current_data_statistics(kb: KnowledgeBase) -> None:
@@ -147,4 +174,6 @@ def test_readme_shows_the_current_data_statistics(kb: KnowledgeBase) -> None:
     from .conftest import ROOT
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert stats_markdown(kb) in readme, "README's data table is stale: paste `crosswalk stats --markdown`"
+    assert stats_markdown(kb) in readme, (
+        "README's data table is stale: paste `crosswalk stats --markdown`"
+    )

@@ -34,7 +34,21 @@ from crosswalk.views import (
 HOSTILE = "<script>alert(1)</script>"
 HOSTILE_ZH = "风险<img src=x onerror=alert(1)>"
 HOSTILE_WHY = "<iframe src=//evil.example></iframe> & more"
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+_VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 class _Checker(HTMLParser):
@@ -102,7 +116,9 @@ def _framework(prefix: str, short: str, **more: object) -> Framework:
     )
 
 
-def _clause(prefix: str, local: str, title: str, *, order: int, kind: str = "requirement", **more: object) -> Clause:
+def _clause(
+    prefix: str, local: str, title: str, *, order: int, kind: str = "requirement", **more: object
+) -> Clause:
     return Clause(
         id=f"{prefix}:{local}",
         framework=prefix,
@@ -137,8 +153,14 @@ def _mapping_set(subject: str, obj: str, rows: list[tuple[str, str, str]]) -> Ma
         for index, (s, relation, o) in enumerate(rows)
     )
     return MappingSet(
-        id=f"{subject}-{obj}", title=f"{subject} to {obj} <u>", subject_framework=subject, object_framework=obj,
-        source="test", author="tester", date=dt.date(2026, 1, 1), mappings=mappings,
+        id=f"{subject}-{obj}",
+        title=f"{subject} to {obj} <u>",
+        subject_framework=subject,
+        object_framework=obj,
+        source="test",
+        author="tester",
+        date=dt.date(2026, 1, 1),
+        mappings=mappings,
     )
 
 
@@ -152,8 +174,22 @@ def hostile_kb() -> KnowledgeBase:
         _framework("c", "C-GUIDE", title_zh="丙标准"),
     ]
     clauses = [
-        _clause("a", "x", HOSTILE, order=0, url="javascript:alert(1)", summary="ours & <em>not</em> theirs"),
-        _clause("b", "y", "Risk identification", order=0, title_zh="风险识别", url="https://example.org/b/y"),
+        _clause(
+            "a",
+            "x",
+            HOSTILE,
+            order=0,
+            url="javascript:alert(1)",
+            summary="ours & <em>not</em> theirs",
+        ),
+        _clause(
+            "b",
+            "y",
+            "Risk identification",
+            order=0,
+            title_zh="风险识别",
+            url="https://example.org/b/y",
+        ),
         _clause("c", "z", "Risk treatment", order=0, title_zh=HOSTILE_ZH),
         _clause("c", "w", "Monitoring", order=1, title_zh="监测"),
         _clause("c", "risk", "Data bias", order=2, kind="risk_source", title_zh="数据偏见"),
@@ -170,7 +206,9 @@ def hostile_report(hostile_kb: KnowledgeBase):  # type: ignore[no-untyped-def]
     inventory = Inventory(
         organisation="<b>Org</b> & Co",
         controls=(
-            Control(id="C-1", title=HOSTILE, status="implemented", implements=(ClauseRef(clause="a:x"),)),
+            Control(
+                id="C-1", title=HOSTILE, status="implemented", implements=(ClauseRef(clause="a:x"),)
+            ),
         ),
     )
     return hostile_kb.gap(inventory, target="c")
@@ -183,7 +221,10 @@ def test_safe_url_refuses_script_links() -> None:
     assert safe_url("javascript:alert(1)") is None
     assert safe_url(" JavaScript:alert(1)") is None
     assert safe_url("data:text/html,x") is None
-    assert safe_url("https://eur-lex.europa.eu/eli/reg/2024/1689/oj") == "https://eur-lex.europa.eu/eli/reg/2024/1689/oj"
+    assert (
+        safe_url("https://eur-lex.europa.eu/eli/reg/2024/1689/oj")
+        == "https://eur-lex.europa.eu/eli/reg/2024/1689/oj"
+    )
 
 
 def test_clause_card_escapes_and_shows_both_titles(hostile_kb: KnowledgeBase) -> None:
@@ -218,14 +259,22 @@ def test_clause_view_object(hostile_kb: KnowledgeBase) -> None:
     well_formed(html)
     assert "<svg" in html
     assert "b:y" in str(view)
-    assert {link.target for link in view.links() if link.kind == "mapping"} == {"a:x", "c:risk", "c:z"}
+    assert {link.target for link in view.links() if link.kind == "mapping"} == {
+        "a:x",
+        "c:risk",
+        "c:z",
+    }
 
 
 def test_links_are_oriented_from_the_clause(hostile_kb: KnowledgeBase) -> None:
-    relations = {(link.target, link.relation) for link in links_of(hostile_kb, "c:z", inferred=True)}
+    relations = {
+        (link.target, link.relation) for link in links_of(hostile_kb, "c:z", inferred=True)
+    }
     assert ("b:y", "superset_of") in relations
     assert ("a:x", "superset_of") in relations  # inferred: c:z ⊃ a:x
-    assert ("b:y", "addressed_by") in {(l.target, l.relation) for l in links_of(hostile_kb, "c:risk")}
+    assert ("b:y", "addressed_by") in {
+        (l.target, l.relation) for l in links_of(hostile_kb, "c:risk")
+    }
 
 
 def test_relation_html_shows_derivation_steps(hostile_kb: KnowledgeBase) -> None:

@@ -11,7 +11,11 @@ import pytest
 import crosswalk
 
 MODULES = [
-    *sorted(m.name for m in pkgutil.walk_packages(crosswalk.__path__, "crosswalk.") if not m.name.endswith("__main__")),
+    *sorted(
+        m.name
+        for m in pkgutil.walk_packages(crosswalk.__path__, "crosswalk.")
+        if not m.name.endswith("__main__")
+    ),
     "benchmarks.synthetic",
 ]
 
@@ -25,5 +29,7 @@ def test_docstring_examples_run(name: str) -> None:
 
 def test_the_examples_are_found() -> None:
     finder = doctest.DocTestFinder()
-    examples = sum(len(t.examples) for name in MODULES for t in finder.find(importlib.import_module(name)))
+    examples = sum(
+        len(t.examples) for name in MODULES for t in finder.find(importlib.import_module(name))
+    )
     assert examples >= 80, "docstring examples went missing"

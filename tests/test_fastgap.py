@@ -91,7 +91,12 @@ def inventory(*refs: tuple[str, str, str]) -> Inventory:
     """Controls from (clause, control status, coverage) triples."""
     return Inventory(
         controls=tuple(
-            Control(id=f"K{n}", title="k", status=status, implements=(ClauseRef(clause=f"t:{clause}", coverage=coverage),))  # type: ignore[arg-type]
+            Control(
+                id=f"K{n}",
+                title="k",
+                status=status,
+                implements=(ClauseRef(clause=f"t:{clause}", coverage=coverage),),
+            )  # type: ignore[arg-type]
             for n, (clause, status, coverage) in enumerate(refs)
         )
     )
@@ -105,14 +110,22 @@ def statuses(kb: KnowledgeBase, inv: Inventory) -> dict[str, str]:
 
 
 def test_a_chain_of_containment_covers_and_explains_itself() -> None:
-    kb = synthetic_kb(["a", "b", "c", "d"], [("a", "superset_of", "b"), ("c", "subset_of", "b"), ("c", "intersects_with", "d")])
+    kb = synthetic_kb(
+        ["a", "b", "c", "d"],
+        [("a", "superset_of", "b"), ("c", "subset_of", "b"), ("c", "intersects_with", "d")],
+    )
     inv = inventory(("a", "implemented", "full"))
     assert statuses(kb, inv) == {"a": "covered", "b": "covered", "c": "covered", "d": "partial"}
     lines = fast_gap_analysis(kb, inv, target="t").explain("t:c")
     assert lines[0] == "K0 implements t:a (full)"
-    assert [line.split(" [")[0] for line in lines[1:]] == ["t:a superset_of t:b", "t:c subset_of t:b"]
+    assert [line.split(" [")[0] for line in lines[1:]] == [
+        "t:a superset_of t:b",
+        "t:c subset_of t:b",
+    ]
     partial = fast_gap_analysis(kb, inv, target="t").explain("t:d")
-    assert partial[-1].startswith("t:c intersects_with t:d [m mapping #3]") and partial[0] == lines[0]
+    assert (
+        partial[-1].startswith("t:c intersects_with t:d [m mapping #3]") and partial[0] == lines[0]
+    )
 
 
 def test_parents_cover_children_and_an_exhaustive_split_covers_the_parent() -> None:
@@ -129,7 +142,10 @@ def test_parents_cover_children_and_an_exhaustive_split_covers_the_parent() -> N
 
 def test_a_union_subject_needs_every_member() -> None:
     kb = synthetic_kb(["s1", "s2", "t1"], [(("s1", "s2"), "superset_of", "t1")])
-    assert statuses(kb, inventory(("s1", "implemented", "full"), ("s2", "implemented", "full")))["t1"] == "covered"
+    assert (
+        statuses(kb, inventory(("s1", "implemented", "full"), ("s2", "implemented", "full")))["t1"]
+        == "covered"
+    )
     assert statuses(kb, inventory(("s1", "implemented", "full")))["t1"] == "undetermined"
 
 
@@ -144,9 +160,14 @@ def test_partial_implementation_is_at_most_partial() -> None:
 
 
 def test_undetermined_and_gap() -> None:
-    kb = synthetic_kb(["a", "b", "c", "e"], [("a", "intersects_with", "b"), ("b", "intersects_with", "c")])
+    kb = synthetic_kb(
+        ["a", "b", "c", "e"], [("a", "intersects_with", "b"), ("b", "intersects_with", "c")]
+    )
     assert statuses(kb, inventory(("a", "implemented", "full"))) == {
-        "a": "covered", "b": "partial", "c": "undetermined", "e": "gap",
+        "a": "covered",
+        "b": "partial",
+        "c": "undetermined",
+        "e": "gap",
     }
 
 
@@ -183,7 +204,9 @@ UNIVERSE = 6
 
 
 @st.composite
-def models(draw: st.DrawFn) -> tuple[KnowledgeBase, Inventory, dict[str, frozenset[int]], frozenset[int], frozenset[int]]:
+def models(
+    draw: st.DrawFn,
+) -> tuple[KnowledgeBase, Inventory, dict[str, frozenset[int]], frozenset[int], frozenset[int]]:
     """A consistent network (true relations of random sets; children inside parents; true
     exhaustive splits; union subjects) and an inventory, with what it really implements."""
     count = draw(st.integers(3, 9))
@@ -201,13 +224,16 @@ def models(draw: st.DrawFn) -> tuple[KnowledgeBase, Inventory, dict[str, frozens
     ]
     for a, b, t in draw(st.lists(st.tuples(*[st.integers(0, count - 1)] * 3), max_size=2)):
         if len({a, b, t}) == 3:
-            mappings.append(((f"c{a}", f"c{b}"), true_relation(sets[a] | sets[b], sets[t]).value, f"c{t}"))
+            mappings.append(
+                ((f"c{a}", f"c{b}"), true_relation(sets[a] | sets[b], sets[t]).value, f"c{t}")
+            )
     children: dict[int, list[int]] = {}
     for child, parent in enumerate(parents):
         if parent is not None:
             children.setdefault(parent, []).append(child)
     exhaustive = [
-        f"c{p}" for p, kids in children.items()
+        f"c{p}"
+        for p, kids in children.items()
         if frozenset().union(*(sets[k] for k in kids)) == sets[p] and draw(st.booleans())
     ]
     clauses = [(f"c{i}", f"c{p}" if p is not None else None) for i, p in enumerate(parents)]
@@ -235,7 +261,9 @@ def has_intersection(derivation: Derivation | None) -> bool:
     )
 
 
-def check_agreement(kb: KnowledgeBase, inv: Inventory, target: str, risk_frameworks: list[str] | None = None) -> None:
+def check_agreement(
+    kb: KnowledgeBase, inv: Inventory, target: str, risk_frameworks: list[str] | None = None
+) -> None:
     """covered and partial: equal. undetermined vs gap: the two documented PC cases only."""
     fast = GapIndex(kb).analyse(inv, target=target, risk_frameworks=risk_frameworks)
     slow = gap_analysis(kb, inv, target=target, risk_frameworks=risk_frameworks)
@@ -319,13 +347,24 @@ def test_the_generator_is_seeded_and_its_mappings_are_true() -> None:
     assert first.mappings == again.mappings and first.inventory == again.inventory
     assert first.mappings != other.mappings
     counts = first.relation_counts()
-    assert set(counts) == {"equal", "subset_of", "superset_of", "intersects_with", "no_relationship", "addresses"}
+    assert set(counts) == {
+        "equal",
+        "subset_of",
+        "superset_of",
+        "intersects_with",
+        "no_relationship",
+        "addresses",
+    }
     assert counts["intersects_with"] == max(counts.values())
     for mapping in first.mappings:
         if mapping.relation != "addresses":
             left = frozenset().union(*(first.sets[s] for s in mapping.subjects))
             assert true_relation(left, first.sets[mapping.object]).value == mapping.relation
-    assert all(first.sets[c.id] <= first.sets[c.parent] for c in first.clauses if c.parent and c.id in first.sets)
+    assert all(
+        first.sets[c.id] <= first.sets[c.parent]
+        for c in first.clauses
+        if c.parent and c.id in first.sets
+    )
 
 
 def test_agrees_with_gap_analysis_on_generated_data() -> None:
@@ -351,7 +390,8 @@ def test_agrees_with_gap_analysis_on_the_bundled_data(kb: KnowledgeBase, example
 def network_facts(kb: KnowledgeBase) -> list[tuple[int, int, int, str, str]]:
     """kb.network's facts, with where each comes from, in a comparable order."""
     return sorted(
-        (f.left, f.right, f.mask, f.kind, f.payload.where if f.payload is not None else "") for f in kb.network.facts
+        (f.left, f.right, f.mask, f.kind, f.payload.where if f.payload is not None else "")
+        for f in kb.network.facts
     )
 
 
@@ -370,7 +410,9 @@ def test_the_index_holds_the_facts_of_the_network_without_building_it(kb: Knowle
     generated = generate(TINY, seed=2).knowledge_base()
     for base in (kb, generated):
         index = GapIndex(base)
-        assert index.nodes == base.network.nodes  # same numbering: node n is the same clause or union
+        assert (
+            index.nodes == base.network.nodes
+        )  # same numbering: node n is the same clause or union
         assert index_facts(index) == network_facts(base)
     fresh = generate(TINY, seed=2).knowledge_base()  # the index itself never needs the network
     GapIndex(fresh)
@@ -430,8 +472,12 @@ def test_chain_relations_on_the_bundled_data(kb: KnowledgeBase) -> None:
     related = found.related("gbt46347")
     assert related and all(name.startswith("gbt46347:") for name in related)
     for name, relation in related.items():
-        assert kb.relation("iso23894:6.4.2", name).relations.mask & ~relation.mask == 0  # never tighter than PC
-        assert all(chain and chain[0].startswith("iso23894:6.4.2 ") for chain in found.explain(name))
+        assert (
+            kb.relation("iso23894:6.4.2", name).relations.mask & ~relation.mask == 0
+        )  # never tighter than PC
+        assert all(
+            chain and chain[0].startswith("iso23894:6.4.2 ") for chain in found.explain(name)
+        )
     with pytest.raises(UnknownClauseError):
         kb.chain_relations("iso23894:99.99")
 
@@ -452,10 +498,17 @@ def test_fast_report_and_chain_relations_display_in_jupyter_and_pandas(kb: Knowl
 def test_fast_workbook_keeps_hostile_text_as_text(kb: KnowledgeBase, tmp_path) -> None:
     import openpyxl
 
-    inv = kb.read_inventory(EXAMPLES / "cn-enterprise.yaml").model_copy(update={"organisation": "=HYPERLINK(\"http://x\")"})
+    inv = kb.read_inventory(EXAMPLES / "cn-enterprise.yaml").model_copy(
+        update={"organisation": '=HYPERLINK("http://x")'}
+    )
     path = kb.fast_gap(inv, target="gbt46347").to_excel(tmp_path / "fast.xlsx")
-    about = {row[0].value: row[1] for row in openpyxl.load_workbook(path)["About"].iter_rows(min_row=2)}
-    assert about["Organisation"].value == "=HYPERLINK(\"http://x\")" and about["Organisation"].data_type == "s"
+    about = {
+        row[0].value: row[1] for row in openpyxl.load_workbook(path)["About"].iter_rows(min_row=2)
+    }
+    assert (
+        about["Organisation"].value == '=HYPERLINK("http://x")'
+        and about["Organisation"].data_type == "s"
+    )
 
 
 @pytest.mark.usefixtures("failing_save")

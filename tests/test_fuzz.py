@@ -24,7 +24,11 @@ from crosswalk.inventory import LIMITS, read_inventory
 from crosswalk.knowledge import KnowledgeBase
 
 pytestmark = pytest.mark.fuzz
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 scalars = st.one_of(
     st.none(),
@@ -32,12 +36,45 @@ scalars = st.one_of(
     st.integers(-10, 10**6),
     st.floats(allow_nan=True),
     st.text(max_size=40),
-    st.sampled_from(["implemented", "planned", "=SUM(A1)", "@cmd", "iso31000:6.4.2", "ISO 31000 6.4.9", "Art. 9(2)(a) AI Act", "#REF!", "\ufeffid"]),
+    st.sampled_from(
+        [
+            "implemented",
+            "planned",
+            "=SUM(A1)",
+            "@cmd",
+            "iso31000:6.4.2",
+            "ISO 31000 6.4.9",
+            "Art. 9(2)(a) AI Act",
+            "#REF!",
+            "\ufeffid",
+        ]
+    ),
     st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2040, 1, 1)),
 )
 documents = st.recursive(
     scalars,
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.sampled_from(["id", "title", "status", "implements", "controls", "inventory", "profile", "clause", "coverage", "maturity", "x"]), children, max_size=5),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "id",
+                    "title",
+                    "status",
+                    "implements",
+                    "controls",
+                    "inventory",
+                    "profile",
+                    "clause",
+                    "coverage",
+                    "maturity",
+                    "x",
+                ]
+            ),
+            children,
+            max_size=5,
+        )
+    ),
     max_leaves=25,
 )
 
@@ -61,7 +98,19 @@ def test_yaml_inventories(kb: KnowledgeBase, tmp_path_factory, document) -> None
 
 
 @FUZZ
-@given(st.lists(st.lists(st.one_of(st.text(alphabet=string.printable + "中文\u00e9", max_size=20), st.sampled_from(["id", "title", "status", "implemented", "iso31000:6.4.2"])), max_size=6), max_size=6), st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "latin-1"]))
+@given(
+    st.lists(
+        st.lists(
+            st.one_of(
+                st.text(alphabet=string.printable + "中文\u00e9", max_size=20),
+                st.sampled_from(["id", "title", "status", "implemented", "iso31000:6.4.2"]),
+            ),
+            max_size=6,
+        ),
+        max_size=6,
+    ),
+    st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "latin-1"]),
+)
 def test_csv_inventories(kb: KnowledgeBase, tmp_path_factory, rows, encoding) -> None:
     text = "\n".join(",".join(cell.replace(",", " ") for cell in row) for row in rows)
     path = tmp_path_factory.mktemp("inv") / "inventory.csv"
@@ -86,7 +135,17 @@ cells = st.one_of(
     st.integers(-5, 99),
     st.floats(allow_nan=False, allow_infinity=False),
     st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2030, 1, 1)),
-    st.sampled_from(["=1+1", "#N/A", "implemented", "partially_implemented", "Art. 9(2)(a) AI Act", "iso23894:6.4.2", "RM-01"]),
+    st.sampled_from(
+        [
+            "=1+1",
+            "#N/A",
+            "implemented",
+            "partially_implemented",
+            "Art. 9(2)(a) AI Act",
+            "iso23894:6.4.2",
+            "RM-01",
+        ]
+    ),
 )
 
 
@@ -97,12 +156,16 @@ cells = st.one_of(
     st.booleans(),
     st.booleans(),
 )
-def test_xlsx_inventories(kb: KnowledgeBase, tmp_path_factory, sheet_name, rows, with_header, merged) -> None:
+def test_xlsx_inventories(
+    kb: KnowledgeBase, tmp_path_factory, sheet_name, rows, with_header, merged
+) -> None:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = sheet_name
     if with_header:
-        sheet.append(["id", "title", "description", "owner", "status", "maturity", "evidence", "implements"])
+        sheet.append(
+            ["id", "title", "description", "owner", "status", "maturity", "evidence", "implements"]
+        )
     for row in rows:
         sheet.append(row)
     if merged and sheet.max_row >= 2:
@@ -119,7 +182,7 @@ def test_formula_cells_are_refused_not_evaluated(kb: KnowledgeBase, tmp_path: Pa
     sheet = workbook.active
     sheet.title = "Controls"
     sheet.append(["id", "title", "status"])
-    sheet.append(["A", "=HYPERLINK(\"http://example.invalid\")", "implemented"])
+    sheet.append(["A", '=HYPERLINK("http://example.invalid")', "implemented"])
     path = tmp_path / "formula.xlsx"
     workbook.save(path)
     with pytest.raises(InventoryError) as raised:
@@ -146,7 +209,9 @@ def test_control_characters_never_break_the_workbook(kb: KnowledgeBase, tmp_path
     from crosswalk.gap import gap_analysis
     from crosswalk.inventory import Control, Inventory
 
-    inventory = Inventory(controls=(Control(id="A\x1f", title="bell\x07 =1+1", status="implemented"),))
+    inventory = Inventory(
+        controls=(Control(id="A\x1f", title="bell\x07 =1+1", status="implemented"),)
+    )
     report = gap_analysis(kb, inventory, target="iso31000")
     path = report.to_excel(tmp_path / "gap.xlsx")
     values = [c.value for row in openpyxl.load_workbook(path)["Controls"].iter_rows() for c in row]
@@ -197,23 +262,52 @@ def test_bom_and_mixed_encodings(kb: KnowledgeBase, tmp_path: Path) -> None:
 
 mapping_documents = st.fixed_dictionaries(
     {
-        "mapping_set": st.one_of(documents, st.just({"id": "user", "title": "t", "subject_framework": "acme", "object_framework": "acme", "author": "a", "date": "2026-01-01"})),
+        "mapping_set": st.one_of(
+            documents,
+            st.just(
+                {
+                    "id": "user",
+                    "title": "t",
+                    "subject_framework": "acme",
+                    "object_framework": "acme",
+                    "author": "a",
+                    "date": "2026-01-01",
+                }
+            ),
+        ),
         "mappings": st.lists(
-            st.dictionaries(st.sampled_from(["subject", "relation", "object", "strength", "rationale", "justification", "x"]), st.one_of(scalars, st.sampled_from(["acme:1", "acme:1.1", "acme:2", "equal", "subset_of", "semantic"])), max_size=7),
+            st.dictionaries(
+                st.sampled_from(
+                    ["subject", "relation", "object", "strength", "rationale", "justification", "x"]
+                ),
+                st.one_of(
+                    scalars,
+                    st.sampled_from(
+                        ["acme:1", "acme:1.1", "acme:2", "equal", "subset_of", "semantic"]
+                    ),
+                ),
+                max_size=7,
+            ),
             max_size=4,
         ),
     }
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(st.one_of(mapping_documents, documents))
 def test_user_mapping_files(tmp_path_factory, document) -> None:
     from .test_catalogue import CATALOGUE
 
     directory = tmp_path_factory.mktemp("data")
     (directory / "acme.yaml").write_text(CATALOGUE, encoding="utf-8")
-    (directory / "user.yaml").write_text(yaml.safe_dump(document, allow_unicode=True, default_flow_style=False), encoding="utf-8")
+    (directory / "user.yaml").write_text(
+        yaml.safe_dump(document, allow_unicode=True, default_flow_style=False), encoding="utf-8"
+    )
     result = _ok_or_crosswalk_error(lambda: crosswalk.load([directory], bundled=False))
     if isinstance(result, crosswalk.DataError):
         assert all(p.rule and p.file for p in result.problems)
@@ -232,20 +326,57 @@ _ = io
 # -- mapping readers of other formats, RDF, citations ------------------------------------
 
 tsv_cells = st.one_of(
-    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\t\n\r"), max_size=25),
-    st.sampled_from(["skos:exactMatch", "skos:relatedMatch", "Not", "semapv:ManualMappingCuration", "iso31000:6.4.2", "iso23894:6.4.2", "0.9", "subset_of", "ext_strm_relation"]),
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\t\n\r"),
+        max_size=25,
+    ),
+    st.sampled_from(
+        [
+            "skos:exactMatch",
+            "skos:relatedMatch",
+            "Not",
+            "semapv:ManualMappingCuration",
+            "iso31000:6.4.2",
+            "iso23894:6.4.2",
+            "0.9",
+            "subset_of",
+            "ext_strm_relation",
+        ]
+    ),
 )
 
 
 @FUZZ
 @given(
-    st.lists(st.sampled_from(["#curie_map:", "#  iso31000: https://w3id.org/crosswalk/clause/iso31000/", "#mapping_set_id: x", "#license: CC-BY-4.0", "# bad: [", "#\x00"]), max_size=4),
+    st.lists(
+        st.sampled_from(
+            [
+                "#curie_map:",
+                "#  iso31000: https://w3id.org/crosswalk/clause/iso31000/",
+                "#mapping_set_id: x",
+                "#license: CC-BY-4.0",
+                "# bad: [",
+                "#\x00",
+            ]
+        ),
+        max_size=4,
+    ),
     st.lists(st.lists(tsv_cells, min_size=1, max_size=9), max_size=5),
 )
 def test_sssom_reader(kb: KnowledgeBase, tmp_path_factory, header, rows) -> None:
     from crosswalk.interop import import_
 
-    columns = ["subject_id", "predicate_id", "object_id", "mapping_justification", "predicate_modifier", "confidence", "ext_strm_relation", "author_label", "comment"]
+    columns = [
+        "subject_id",
+        "predicate_id",
+        "object_id",
+        "mapping_justification",
+        "predicate_modifier",
+        "confidence",
+        "ext_strm_relation",
+        "author_label",
+        "comment",
+    ]
     text = "\n".join(header + ["\t".join(columns)] + ["\t".join(row) for row in rows]) + "\n"
     path = tmp_path_factory.mktemp("sssom") / "fuzz.sssom.tsv"
     path.write_text(text, encoding="utf-8")
@@ -281,17 +412,19 @@ def test_crosswalk_matrix_reader(kb: KnowledgeBase, tmp_path_factory, rows) -> N
 
 
 turtle_fragments = st.lists(
-    st.sampled_from([
-        "@prefix cw: <https://w3id.org/crosswalk/ontology#> .",
-        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .",
-        "<https://w3id.org/crosswalk/clause/iso31000/6.4.2> a skos:Concept .",
-        "<x> <y> \"unterminated",
-        "[] a cw:Mapping ; cw:relation cw:equal .",
-        "<a> skos:exactMatch <b> .",
-        "@base <http://example.invalid/> .",
-        "<?xml version='1.0'?><!DOCTYPE r [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><r>&e;</r>",
-        '{"@context": "http://example.invalid/context.jsonld", "@id": "x"}',
-    ]),
+    st.sampled_from(
+        [
+            "@prefix cw: <https://w3id.org/crosswalk/ontology#> .",
+            "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .",
+            "<https://w3id.org/crosswalk/clause/iso31000/6.4.2> a skos:Concept .",
+            '<x> <y> "unterminated',
+            "[] a cw:Mapping ; cw:relation cw:equal .",
+            "<a> skos:exactMatch <b> .",
+            "@base <http://example.invalid/> .",
+            "<?xml version='1.0'?><!DOCTYPE r [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><r>&e;</r>",
+            '{"@context": "http://example.invalid/context.jsonld", "@id": "x"}',
+        ]
+    ),
     max_size=6,
 )
 

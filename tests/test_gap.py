@@ -67,10 +67,25 @@ def test_eu_provider_against_the_ai_act_on_the_omnibus_date(kb: KnowledgeBase) -
     assert report.status("euaiact:art47.1") != "covered"  # declaration of conformity only planned
     assert report.status("euaiact:art73.1") in ("partial", "undetermined", "gap")
     assert report.status("euaiact:art9.2.a") in ("covered", "partial")
-    early = kb.gap(EXAMPLES / "eu-provider.yaml", target="euaiact", profile=Profile(roles=("provider",), categories=("high_risk_annex3",), as_of=dt.date(2027, 6, 1)))
+    early = kb.gap(
+        EXAMPLES / "eu-provider.yaml",
+        target="euaiact",
+        profile=Profile(
+            roles=("provider",), categories=("high_risk_annex3",), as_of=dt.date(2027, 6, 1)
+        ),
+    )
     finding = early.finding("euaiact:art9.1")
     assert finding.status == "not_applicable" and "2027-12-02" in finding.reason
-    original = kb.gap(EXAMPLES / "eu-provider.yaml", target="euaiact", profile=Profile(roles=("provider",), categories=("high_risk_annex3",), as_of=dt.date(2027, 6, 1), regime="original"))
+    original = kb.gap(
+        EXAMPLES / "eu-provider.yaml",
+        target="euaiact",
+        profile=Profile(
+            roles=("provider",),
+            categories=("high_risk_annex3",),
+            as_of=dt.date(2027, 6, 1),
+            regime="original",
+        ),
+    )
     assert original.finding("euaiact:art9.1").status != "not_applicable"
 
 
@@ -80,7 +95,11 @@ def test_report_frame_and_partition(kb: KnowledgeBase) -> None:
     assert len(frame) == len(report.findings)
     assert set(frame["status"]) <= set(STATUSES)
     assert sum(report.counts.values()) == len(report.findings)
-    targets = [c.id for c in kb.clauses_of("gbt46347") if c.kind in ("capability_domain", "capability_item")]
+    targets = [
+        c.id
+        for c in kb.clauses_of("gbt46347")
+        if c.kind in ("capability_domain", "capability_item")
+    ]
     assert set(targets) <= set(frame["clause"])
     assert report.capability is not None and 0 <= report.capability.overall <= 100
     assert {r.status for r in report.risks} <= {"addressed", "partly_addressed", "not_addressed"}
@@ -105,7 +124,9 @@ def test_gap_statuses_are_true_in_random_set_models(model, data) -> None:
     clauses = [(f"c{i}", f"c{p}" if p is not None else None) for i, p in enumerate(parents)]
     mappings = [(f"c{i}", true_relation(sets[i], sets[j]).value, f"c{j}") for i, j in pairs]
     for a, b, target in unions:
-        mappings.append(((f"c{a}", f"c{b}"), true_relation(sets[a] | sets[b], sets[target]).value, f"c{target}"))
+        mappings.append(
+            ((f"c{a}", f"c{b}"), true_relation(sets[a] | sets[b], sets[target]).value, f"c{target}")
+        )
     kb = synthetic_kb(clauses, mappings)
     implemented: set[int] = set()
     controls = []
@@ -116,7 +137,14 @@ def test_gap_statuses_are_true_in_random_set_models(model, data) -> None:
             implemented |= part
         else:
             implemented |= sets[i]
-        controls.append(Control(id=f"K{i}", title="k", status="partially_implemented" if partly else "implemented", implements=(ClauseRef(clause=f"t:c{i}"),)))
+        controls.append(
+            Control(
+                id=f"K{i}",
+                title="k",
+                status="partially_implemented" if partly else "implemented",
+                implements=(ClauseRef(clause=f"t:c{i}"),),
+            )
+        )
     report = gap_analysis(kb, Inventory(controls=tuple(controls)), target="t")
     for finding in report.findings:
         truth = sets[int(finding.clause.local[1:])]
@@ -126,11 +154,17 @@ def test_gap_statuses_are_true_in_random_set_models(model, data) -> None:
             assert truth & implemented, finding.reason
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(st.data())
 def test_adding_a_control_never_worsens_a_status(kb: KnowledgeBase, data) -> None:
     inventory = read_inventory(EXAMPLES / "eu-provider.yaml", kb=kb)
-    keep = data.draw(st.lists(st.sampled_from(inventory.controls), unique_by=lambda c: c.id, max_size=12))
+    keep = data.draw(
+        st.lists(st.sampled_from(inventory.controls), unique_by=lambda c: c.id, max_size=12)
+    )
     smaller = inventory.model_copy(update={"controls": tuple(keep)})
     extra = data.draw(st.sampled_from(inventory.controls))
     larger = smaller.with_control(extra) if extra not in keep else smaller
@@ -147,11 +181,26 @@ BROKEN = {
     "empty.yaml": ("", "empty"),
     "no-controls.yaml": ("inventory:\n  organisation: X\ncontrols: []\n", "empty"),
     "bad-status.yaml": ("controls:\n  - {id: A, title: a, status: done}\n", "status"),
-    "duplicate.yaml": ("controls:\n  - {id: A, title: a, status: planned}\n  - {id: A, title: b, status: planned}\n", "unique-id"),
-    "unknown-clause.yaml": ("controls:\n  - {id: A, title: a, status: implemented, implements: ['ISO 31000 6.4.9']}\n", "known-clause"),
-    "bad-maturity.yaml": ("controls:\n  - {id: A, title: a, status: implemented, maturity: 9}\n", "maturity"),
-    "unknown-key.yaml": ("controls:\n  - {id: A, title: a, status: implemented, colour: red}\n", "unknown-field"),
-    "bad-profile.yaml": ("inventory:\n  profile: {roles: [king]}\ncontrols:\n  - {id: A, title: a, status: planned}\n", "literal_error"),
+    "duplicate.yaml": (
+        "controls:\n  - {id: A, title: a, status: planned}\n  - {id: A, title: b, status: planned}\n",
+        "unique-id",
+    ),
+    "unknown-clause.yaml": (
+        "controls:\n  - {id: A, title: a, status: implemented, implements: ['ISO 31000 6.4.9']}\n",
+        "known-clause",
+    ),
+    "bad-maturity.yaml": (
+        "controls:\n  - {id: A, title: a, status: implemented, maturity: 9}\n",
+        "maturity",
+    ),
+    "unknown-key.yaml": (
+        "controls:\n  - {id: A, title: a, status: implemented, colour: red}\n",
+        "unknown-field",
+    ),
+    "bad-profile.yaml": (
+        "inventory:\n  profile: {roles: [king]}\ncontrols:\n  - {id: A, title: a, status: planned}\n",
+        "literal_error",
+    ),
     "not-yaml.yaml": ("controls: [unclosed\n", "yaml-syntax"),
     "header-only.csv": ("id,title,status\n", "empty"),
     "missing-column.csv": ("id,name\nA,b\n", "header"),
@@ -160,7 +209,9 @@ BROKEN = {
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN))
-def test_broken_inventories_are_reported_with_the_rule(kb: KnowledgeBase, tmp_path: Path, name: str) -> None:
+def test_broken_inventories_are_reported_with_the_rule(
+    kb: KnowledgeBase, tmp_path: Path, name: str
+) -> None:
     text, rule = BROKEN[name]
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -173,7 +224,9 @@ def test_broken_inventories_are_reported_with_the_rule(kb: KnowledgeBase, tmp_pa
 
 def test_every_problem_is_reported_at_once(kb: KnowledgeBase, tmp_path: Path) -> None:
     path = tmp_path / "many.csv"
-    path.write_text("id,title,status,implements\nA,a,done,ISO 31000 6.4.9\nA,,implemented,\n", encoding="utf-8")
+    path.write_text(
+        "id,title,status,implements\nA,a,done,ISO 31000 6.4.9\nA,,implemented,\n", encoding="utf-8"
+    )
     with pytest.raises(InventoryError) as raised:
         read_inventory(path, kb=kb)
     rules = sorted(p.rule for p in raised.value.problems)
@@ -219,9 +272,23 @@ def test_xlsx_inventory_gives_the_same_report_as_yaml(kb: KnowledgeBase, tmp_pat
     refs = workbook.create_sheet("Implements")
     refs.append(["control_id", "clause", "coverage"])
     for control in document["controls"]:
-        sheet.append([control["id"], control["title"], None, control.get("owner"), control["status"], control.get("maturity"), "; ".join(control.get("evidence", []))])
+        sheet.append(
+            [
+                control["id"],
+                control["title"],
+                None,
+                control.get("owner"),
+                control["status"],
+                control.get("maturity"),
+                "; ".join(control.get("evidence", [])),
+            ]
+        )
         for ref in control.get("implements", []):
-            clause, coverage = (ref, "full") if isinstance(ref, str) else (ref["clause"], ref.get("coverage", "full"))
+            clause, coverage = (
+                (ref, "full")
+                if isinstance(ref, str)
+                else (ref["clause"], ref.get("coverage", "full"))
+            )
             refs.append([control["id"], clause, coverage])
     path = tmp_path / "cn.xlsx"
     workbook.save(path)
@@ -229,7 +296,9 @@ def test_xlsx_inventory_gives_the_same_report_as_yaml(kb: KnowledgeBase, tmp_pat
     from_xlsx = read_inventory(path, kb=kb, profile=from_yaml.profile)
     a = gap_analysis(kb, from_yaml, target="gbt46347")
     b = gap_analysis(kb, from_xlsx, target="gbt46347")
-    assert [(f.clause.id, f.status) for f in a.findings] == [(f.clause.id, f.status) for f in b.findings]
+    assert [(f.clause.id, f.status) for f in a.findings] == [
+        (f.clause.id, f.status) for f in b.findings
+    ]
 
 
 @pytest.mark.usefixtures("failing_save")
@@ -255,9 +324,16 @@ def test_annex_i_products_get_their_own_dates(kb: KnowledgeBase) -> None:
     on = dt.date(2028, 1, 15)
     annex1 = Profile(roles=("provider",), categories=("high_risk_annex1",), as_of=on)
     annex3 = Profile(roles=("provider",), categories=("high_risk_annex3",), as_of=on)
-    both = Profile(roles=("provider",), categories=("high_risk_annex1", "high_risk_annex3"), as_of=on)
+    both = Profile(
+        roles=("provider",), categories=("high_risk_annex1", "high_risk_annex3"), as_of=on
+    )
     assert not applicability(art9, annex1) and "2028-08-02" in applicability(art9, annex1).reason
     assert applicability(art9, annex3)
     assert applicability(art9, both)
-    original = Profile(roles=("provider",), categories=("high_risk_annex1",), as_of=dt.date(2027, 9, 1), regime="original")
+    original = Profile(
+        roles=("provider",),
+        categories=("high_risk_annex1",),
+        as_of=dt.date(2027, 9, 1),
+        regime="original",
+    )
     assert applicability(art9, original)

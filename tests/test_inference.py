@@ -46,7 +46,10 @@ def test_hierarchy_child_inside_parent() -> None:
 
 def test_path_consistency_intersects_paths() -> None:
     # a ⊃ b and b ⊃ c give a ⊃ c; a ⊂ d and d ⊂ c would give a ⊂ c: contradiction
-    kb = synthetic_kb(["a", "b", "c", "d"], [("a", "superset_of", "b"), ("b", "superset_of", "c"), ("a", "intersects_with", "c")])
+    kb = synthetic_kb(
+        ["a", "b", "c", "d"],
+        [("a", "superset_of", "b"), ("b", "superset_of", "c"), ("a", "intersects_with", "c")],
+    )
     with pytest.raises(ContradictionError) as raised:
         kb.relation("t:a", "t:c")
     problems = raised.value.problems
@@ -58,7 +61,12 @@ def test_path_consistency_intersects_paths() -> None:
 def test_contradiction_report_is_minimal() -> None:
     kb = synthetic_kb(
         ["a", "b", "c", "d", "e"],
-        [("a", "equal", "b"), ("b", "no_relationship", "c"), ("a", "superset_of", "c"), ("d", "intersects_with", "e")],
+        [
+            ("a", "equal", "b"),
+            ("b", "no_relationship", "c"),
+            ("a", "superset_of", "c"),
+            ("d", "intersects_with", "e"),
+        ],
     )
     problems = kb.validate()
     assert len(problems) == 1
@@ -91,7 +99,11 @@ UNIVERSE = 7
 
 
 @st.composite
-def set_models(draw: st.DrawFn) -> tuple[list[frozenset[int]], list[int | None], list[tuple[int, int]], list[tuple[int, int, int]]]:
+def set_models(
+    draw: st.DrawFn,
+) -> tuple[
+    list[frozenset[int]], list[int | None], list[tuple[int, int]], list[tuple[int, int, int]]
+]:
     """Random non-empty sets, a parent for some (child ⊆ parent), and random true facts."""
     count = draw(st.integers(min_value=3, max_value=10))
     sets: list[frozenset[int]] = []
@@ -105,7 +117,12 @@ def set_models(draw: st.DrawFn) -> tuple[list[frozenset[int]], list[int | None],
     pairs = [(i, j) for i in range(count) for j in range(count) if i != j]
     given_pairs = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=min(len(pairs), 14)))
     unions = draw(
-        st.lists(st.tuples(st.integers(0, count - 1), st.integers(0, count - 1), st.integers(0, count - 1)), max_size=2)
+        st.lists(
+            st.tuples(
+                st.integers(0, count - 1), st.integers(0, count - 1), st.integers(0, count - 1)
+            ),
+            max_size=2,
+        )
     )
     return sets, parents, given_pairs, [u for u in unions if len({u[0], u[1], u[2]}) == 3]
 
@@ -114,7 +131,9 @@ def _kb_from_model(sets, parents, pairs, unions):
     clauses = [(f"c{i}", f"c{p}" if p is not None else None) for i, p in enumerate(parents)]
     mappings = [(f"c{i}", true_relation(sets[i], sets[j]).value, f"c{j}") for i, j in pairs]
     for a, b, target in unions:
-        mappings.append(((f"c{a}", f"c{b}"), true_relation(sets[a] | sets[b], sets[target]).value, f"c{target}"))
+        mappings.append(
+            ((f"c{a}", f"c{b}"), true_relation(sets[a] | sets[b], sets[target]).value, f"c{target}")
+        )
     return synthetic_kb(clauses, mappings)
 
 
@@ -149,7 +168,9 @@ def test_inference_is_idempotent(model) -> None:
     clauses = [(f"c{i}", f"c{p}" if p is not None else None) for i, p in enumerate(parents)]
     mappings = [(f"c{i}", true_relation(sets[i], sets[j]).value, f"c{j}") for i, j in pairs]
     for a, b, target in unions:
-        mappings.append(((f"c{a}", f"c{b}"), true_relation(sets[a] | sets[b], sets[target]).value, f"c{target}"))
+        mappings.append(
+            ((f"c{a}", f"c{b}"), true_relation(sets[a] | sets[b], sets[target]).value, f"c{target}")
+        )
     again = synthetic_kb(clauses, mappings)
     network = again.network
     from crosswalk.inference import Fact

@@ -29,7 +29,8 @@ def test_notebook_is_committed_without_outputs(path: Path) -> None:
     dirty = [
         index
         for index, cell in enumerate(document["cells"])
-        if cell["cell_type"] == "code" and (cell.get("outputs") or cell.get("execution_count") is not None)
+        if cell["cell_type"] == "code"
+        and (cell.get("outputs") or cell.get("execution_count") is not None)
     ]
     assert not dirty, (
         f"{path.name}: cells {dirty} have outputs or execution counts; clear them with "

@@ -74,7 +74,9 @@ def _clause(prefix: str, local: str, order: int, **fields: typing.Any) -> Clause
     )
 
 
-def _mapping(index: int, subjects: tuple[str, ...], relation: str, obj: str, **fields: typing.Any) -> Mapping:
+def _mapping(
+    index: int, subjects: tuple[str, ...], relation: str, obj: str, **fields: typing.Any
+) -> Mapping:
     return Mapping(
         id=f"std-eu/{index:04d}",
         subjects=subjects,
@@ -92,7 +94,11 @@ def _mapping(index: int, subjects: tuple[str, ...], relation: str, obj: str, **f
     )
 
 
-def small_kb(*, justification: str = "Both \"ask\" for\nlogging; 两者都要求记录.", title: str = "Risk 'identification'") -> KnowledgeBase:
+def small_kb(
+    *,
+    justification: str = 'Both "ask" for\nlogging; 两者都要求记录.',
+    title: str = "Risk 'identification'",
+) -> KnowledgeBase:
     """Two frameworks (one under an ELI base), an adoption, risks, a union and every optional field."""
     std = Framework(
         prefix="std",
@@ -107,7 +113,13 @@ def small_kb(*, justification: str = "Both \"ask\" for\nlogging; 两者都要求
         aliases=("STD", "Std One", "标准"),
         copyright="Numbers and headings only.",
         sources=(
-            Source(id="S1", title="Catalogue", url="https://example.org/s1", accessed=dt.date(2026, 1, 1), note="seen"),
+            Source(
+                id="S1",
+                title="Catalogue",
+                url="https://example.org/s1",
+                accessed=dt.date(2026, 1, 1),
+                note="seen",
+            ),
             Source(id="S0", title="Older source"),
         ),
     )
@@ -117,7 +129,9 @@ def small_kb(*, justification: str = "Both \"ask\" for\nlogging; 两者都要求
         short_name="CPY",
         kind="standard",
         iri_base="https://w3id.org/crosswalk/clause/cpy/",
-        adoption_of=Adoption(framework="std", status="provisional", source="S1", note="IDT believed"),
+        adoption_of=Adoption(
+            framework="std", status="provisional", source="S1", note="IDT believed"
+        ),
         sources=(Source(id="S1", title="Copy source"),),
     )
     eu = Framework(
@@ -131,17 +145,39 @@ def small_kb(*, justification: str = "Both \"ask\" for\nlogging; 两者都要求
     clauses = [
         _clause("std", "6", 0, kind="section", title=title, title_zh="风险识别", exhaustive=True),
         _clause("std", "6.1", 1, parent="6", summary="Find risks.", aliases=("6.1bis", "6-1")),
-        _clause("std", "6.2", 2, parent="6", normative=False, status="provisional", note="not seen", url="https://example.org/std#6.2"),
+        _clause(
+            "std",
+            "6.2",
+            2,
+            parent="6",
+            normative=False,
+            status="provisional",
+            note="not seen",
+            url="https://example.org/std#6.2",
+        ),
         _clause("std", "B.1", 3, kind="risk_source", source="S0"),
         _clause("std", "B.2", 4, kind="risk_category"),
         _clause("cpy", "6", 0, kind="section", source="S1"),
         _clause(
-            "eu", "art9", 0, kind="obligation",
-            addressees=("provider", "deployer"), categories=("high_risk_annex3", "high_risk_annex1"),
-            applies_from=ApplicationDates(original=dt.date(2026, 8, 2), omnibus=dt.date(2027, 12, 2), note="Art 113"),
+            "eu",
+            "art9",
+            0,
+            kind="obligation",
+            addressees=("provider", "deployer"),
+            categories=("high_risk_annex3", "high_risk_annex1"),
+            applies_from=ApplicationDates(
+                original=dt.date(2026, 8, 2), omnibus=dt.date(2027, 12, 2), note="Art 113"
+            ),
         ),
-        _clause("eu", "art9.2.a", 1, parent="art9", addressees=("deployer",), categories=("any",),
-                applies_from=ApplicationDates(note="only a note")),
+        _clause(
+            "eu",
+            "art9.2.a",
+            1,
+            parent="art9",
+            addressees=("deployer",),
+            categories=("any",),
+            applies_from=ApplicationDates(note="only a note"),
+        ),
         _clause("eu", "annex3.1.a", 2, kind="annex"),
     ]
     mappings = (
@@ -153,21 +189,41 @@ def small_kb(*, justification: str = "Both \"ask\" for\nlogging; 两者都要求
     )
     mapping_sets = [
         MappingSet(
-            id="cpy-std-adoption", title="adoption", subject_framework="cpy", object_framework="std",
-            source="S1", author="crosswalk", date=dt.date(2026, 1, 1), derived=True,
+            id="cpy-std-adoption",
+            title="adoption",
+            subject_framework="cpy",
+            object_framework="std",
+            source="S1",
+            author="crosswalk",
+            date=dt.date(2026, 1, 1),
+            derived=True,
             mappings=(
                 Mapping(
-                    id="cpy-std-adoption/0", subjects=("cpy:6",), relation="equal", object="std:6",
-                    strength=10, rationale="syntactic", justification="adopted", source="S1",
-                    author="crosswalk", date=dt.date(2026, 1, 1), confidence=0.9,
+                    id="cpy-std-adoption/0",
+                    subjects=("cpy:6",),
+                    relation="equal",
+                    object="std:6",
+                    strength=10,
+                    rationale="syntactic",
+                    justification="adopted",
+                    source="S1",
+                    author="crosswalk",
+                    date=dt.date(2026, 1, 1),
+                    confidence=0.9,
                     mapping_set="cpy-std-adoption",
                 ),
             ),
         ),
         MappingSet(
-            id="std-eu", title="EU to standard", description="test set", subject_framework="eu",
-            object_framework="std", source="crosswalk-curation", author="crosswalk curators",
-            date=dt.date(2026, 1, 2), license="CC-BY-4.0",
+            id="std-eu",
+            title="EU to standard",
+            description="test set",
+            subject_framework="eu",
+            object_framework="std",
+            source="crosswalk-curation",
+            author="crosswalk curators",
+            date=dt.date(2026, 1, 2),
+            license="CC-BY-4.0",
             sources=(Source(id="X1", title="A public crosswalk", url="https://example.org/x1"),),
             mappings=mappings,
         ),
@@ -181,7 +237,8 @@ def _dump(kb: KnowledgeBase) -> dict[str, typing.Any]:
         "frameworks": [f.model_dump(exclude={"path"}) for f in kb.frameworks.values()],
         "clauses": {k: c.model_dump() for k, c in kb.clauses.items()},
         "mapping_sets": [
-            s.model_dump(exclude={"path": True, "mappings": {"__all__": {"path": True}}}) for s in kb.mapping_sets
+            s.model_dump(exclude={"path": True, "mappings": {"__all__": {"path": True}}})
+            for s in kb.mapping_sets
         ],
     }
 
@@ -235,14 +292,20 @@ def test_other_frameworks_use_iri_base_plus_local_id() -> None:
     assert clause_iri(ELI, "Recital-12") == URIRef(ELI + "Recital-12")
 
 
-def test_bundled_clause_iris_are_unique_and_eli_for_the_ai_act(kb: KnowledgeBase, bundled_graph: Graph) -> None:
+def test_bundled_clause_iris_are_unique_and_eli_for_the_ai_act(
+    kb: KnowledgeBase, bundled_graph: Graph
+) -> None:
     iris = {c.id: clause_iri(kb.frameworks[c.framework].iri_base, c.local) for c in kb}
     assert len(set(iris.values())) == len(iris)
     ai_act = [iris[c.id] for c in kb if kb.frameworks[c.framework].iri_base == ELI]
     assert ai_act, "the bundled EU AI Act is expected under its ELI base"
     bad = [str(i) for i in ai_act if not (i.startswith(ELI) and i.endswith("/oj"))]
     assert not bad, f"EU AI Act clauses without an ELI-style IRI: {bad[:5]}"
-    assert (URIRef(ELI + "art_9/par_2/pnt_a/oj"), SKOS.notation, Literal("art9.2.a")) in bundled_graph
+    assert (
+        URIRef(ELI + "art_9/par_2/pnt_a/oj"),
+        SKOS.notation,
+        Literal("art9.2.a"),
+    ) in bundled_graph
 
 
 def test_colliding_clause_iris_are_refused(small: KnowledgeBase) -> None:
@@ -258,7 +321,11 @@ def test_colliding_clause_iris_are_refused(small: KnowledgeBase) -> None:
 
 @pytest.mark.parametrize("fmt", ["turtle", "json-ld", "nt"])
 def test_round_trip_is_lossless(small: KnowledgeBase, tmp_path: Path, fmt: str) -> None:
-    path = write_rdf(small, tmp_path / f"kb.{ {'turtle': 'ttl', 'json-ld': 'jsonld', 'nt': 'nt'}[fmt] }", format=fmt)
+    path = write_rdf(
+        small,
+        tmp_path / f"kb.{ {'turtle': 'ttl', 'json-ld': 'jsonld', 'nt': 'nt'}[fmt] }",
+        format=fmt,
+    )
     assert _dump(read_rdf(path)) == _dump(small)
 
 
@@ -273,12 +340,18 @@ def test_round_trip_of_the_bundled_knowledge_base(kb: KnowledgeBase, bundled_gra
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    justification=st.text(st.characters(exclude_categories=("Cs",)), min_size=1).filter(lambda t: t.strip()),
-    title=st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1).filter(lambda t: t.strip()),
+    justification=st.text(st.characters(exclude_categories=("Cs",)), min_size=1).filter(
+        lambda t: t.strip()
+    ),
+    title=st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1).filter(
+        lambda t: t.strip()
+    ),
 )
 def test_any_text_survives_a_round_trip(justification: str, title: str) -> None:
     original = small_kb(justification=justification.strip(), title=title.strip())
-    back = to_knowledge_base(parse_graph(to_graph(original).serialize(format="turtle"), format="turtle"))
+    back = to_knowledge_base(
+        parse_graph(to_graph(original).serialize(format="turtle"), format="turtle")
+    )
     assert back.mappings[1].justification == original.mappings[1].justification
     assert back.clause("std:6").title == original.clause("std:6").title
 
@@ -291,7 +364,11 @@ def test_reading_a_broken_export_lists_every_problem(small: KnowledgeBase) -> No
     with pytest.raises(DataError) as caught:
         to_knowledge_base(graph, origin="broken.ttl")
     text = str(caught.value)
-    assert "broken.ttl" in text and "skos:notation is missing" in text and "cw:strength is missing" in text
+    assert (
+        "broken.ttl" in text
+        and "skos:notation is missing" in text
+        and "cw:strength is missing" in text
+    )
 
 
 # -- what an export says, counted with SPARQL -------------------------------------------
@@ -310,9 +387,15 @@ def test_export_counts_match_the_knowledge_base(kb: KnowledgeBase, bundled_graph
         assert _ask(graph, f"?m a cw:Mapping ; cw:relation cw:{relation}") == expected, relation
 
 
-def test_skos_match_triples_render_each_single_subject_mapping(kb: KnowledgeBase, bundled_graph: Graph) -> None:
+def test_skos_match_triples_render_each_single_subject_mapping(
+    kb: KnowledgeBase, bundled_graph: Graph
+) -> None:
     for relation in Relation:
-        pairs = {(m.subjects[0], m.object) for m in kb.mappings if m.relation == relation.value and not m.is_union}
+        pairs = {
+            (m.subjects[0], m.object)
+            for m in kb.mappings
+            if m.relation == relation.value and not m.is_union
+        }
         if relation.skos is None:
             continue
         where = f"?a skos:{relation.skos} ?b"
@@ -325,7 +408,11 @@ def test_skos_match_triples_render_each_single_subject_mapping(kb: KnowledgeBase
         )
         assert missing == 0, relation
     assert _ask(bundled_graph, "?a cw:addresses ?risk") == len(
-        {(m.subjects[0], m.object) for m in kb.mappings if m.relation == "addresses" and not m.is_union}
+        {
+            (m.subjects[0], m.object)
+            for m in kb.mappings
+            if m.relation == "addresses" and not m.is_union
+        }
     )
 
 
@@ -335,7 +422,9 @@ def test_union_subjects_are_listed_in_order(small: KnowledgeBase) -> None:
     members = list(Collection(graph, graph.value(node, CW.unionOf)))
     assert members == [clause_iri(ELI, "art9"), clause_iri(ELI, "annex3.1.a")]
     assert set(graph.objects(node, CW.subject)) == set(members)
-    assert not list(graph.objects(members[0], SKOS.relatedMatch)), "a union has no single subject to match"
+    assert not list(graph.objects(members[0], SKOS.relatedMatch)), (
+        "a union has no single subject to match"
+    )
 
 
 # -- SHACL ------------------------------------------------------------------------------
@@ -348,7 +437,9 @@ def _shapes() -> Graph:
 def _validate(graph: Graph) -> tuple[bool, str]:
     import pyshacl
 
-    conforms, _, text = pyshacl.validate(graph, shacl_graph=_shapes(), inference="none", advanced=False)
+    conforms, _, text = pyshacl.validate(
+        graph, shacl_graph=_shapes(), inference="none", advanced=False
+    )
     return bool(conforms), str(text)
 
 
@@ -356,15 +447,27 @@ def fake_inventory_and_report(kb: KnowledgeBase) -> tuple[SimpleNamespace, Simpl
     """Objects shaped like crosswalk.inventory.Inventory and crosswalk.gap.GapReport."""
     ids = list(kb.clauses)[:3]
     controls = [
-        SimpleNamespace(id="C-1", title="Risk register", status="implemented", implements=[(ids[0], "full"), (ids[1], "partial")]),
-        SimpleNamespace(id="C 2/x", title="Logging", status="planned", implements=[SimpleNamespace(clause=ids[2], coverage="full")]),
+        SimpleNamespace(
+            id="C-1",
+            title="Risk register",
+            status="implemented",
+            implements=[(ids[0], "full"), (ids[1], "partial")],
+        ),
+        SimpleNamespace(
+            id="C 2/x",
+            title="Logging",
+            status="planned",
+            implements=[SimpleNamespace(clause=ids[2], coverage="full")],
+        ),
     ]
     findings = [
         SimpleNamespace(clause_id=ids[0], status="covered", score=9.0, controls=("C-1",)),
         SimpleNamespace(clause_id=ids[1], status="partial", score=4.5, controls=("C-1", "C 2/x")),
         SimpleNamespace(clause_id=ids[2], status="gap", score=None, controls=()),
     ]
-    return SimpleNamespace(controls=controls), SimpleNamespace(findings=findings, target=kb.clause(ids[0]).framework)
+    return SimpleNamespace(controls=controls), SimpleNamespace(
+        findings=findings, target=kb.clause(ids[0]).framework
+    )
 
 
 def test_every_export_of_the_bundled_data_conforms(kb: KnowledgeBase) -> None:
@@ -388,13 +491,33 @@ _CLAUSE = clause_iri("https://w3id.org/crosswalk/clause/std/", "6.1")
 @pytest.mark.parametrize(
     ("name", "remove", "add", "component"),
     [
-        ("strength out of range", (_MAPPING, CW.strength, None), (_MAPPING, CW.strength, Literal(11)), "MaxInclusive"),
+        (
+            "strength out of range",
+            (_MAPPING, CW.strength, None),
+            (_MAPPING, CW.strength, Literal(11)),
+            "MaxInclusive",
+        ),
         ("no relation", (_MAPPING, CW.relation, None), None, "MinCount"),
-        ("unknown rationale", (_MAPPING, CW.rationale, None), (_MAPPING, CW.rationale, Literal("vibes")), "In"),
+        (
+            "unknown rationale",
+            (_MAPPING, CW.rationale, None),
+            (_MAPPING, CW.rationale, Literal("vibes")),
+            "In",
+        ),
         ("unknown kind", (_CLAUSE, CW.kind, None), (_CLAUSE, CW.kind, Literal("chapter")), "In"),
         ("no scheme", (_CLAUSE, SKOS.inScheme, None), None, "MinCount"),
-        ("addresses a requirement", None, (clause_iri(ELI, "art9"), CW.addresses, _CLAUSE), "Class"),
-        ("untyped date", (_MAPPING, URIRef("http://purl.org/dc/terms/date"), None), (_MAPPING, URIRef("http://purl.org/dc/terms/date"), Literal("2026-01-02")), "Datatype"),
+        (
+            "addresses a requirement",
+            None,
+            (clause_iri(ELI, "art9"), CW.addresses, _CLAUSE),
+            "Class",
+        ),
+        (
+            "untyped date",
+            (_MAPPING, URIRef("http://purl.org/dc/terms/date"), None),
+            (_MAPPING, URIRef("http://purl.org/dc/terms/date"), Literal("2026-01-02")),
+            "Datatype",
+        ),
     ],
 )
 def test_shapes_reject_broken_exports(
@@ -411,8 +534,14 @@ def _shape_values(shapes: Graph, target: URIRef, path: URIRef) -> list[str]:
     shape_class = URIRef(SH + "targetClass")
     for shape in shapes.subjects(shape_class, target):
         for prop in shapes.objects(shape, URIRef(SH + "property")):
-            if shapes.value(prop, URIRef(SH + "path")) == path and shapes.value(prop, URIRef(SH + "in")) is not None:
-                return [str(v).rsplit("#", 1)[-1] for v in Collection(shapes, shapes.value(prop, URIRef(SH + "in")))]
+            if (
+                shapes.value(prop, URIRef(SH + "path")) == path
+                and shapes.value(prop, URIRef(SH + "in")) is not None
+            ):
+                return [
+                    str(v).rsplit("#", 1)[-1]
+                    for v in Collection(shapes, shapes.value(prop, URIRef(SH + "in")))
+                ]
     raise AssertionError(f"no sh:in for {path} on {target}")
 
 
@@ -428,7 +557,9 @@ def _shape_values(shapes: Graph, target: URIRef, path: URIRef) -> list[str]:
         (CW.Framework, CW.kind, Framework.model_fields["kind"].annotation),
     ],
 )
-def test_shape_vocabularies_equal_the_model(target: URIRef, path: URIRef, vocabulary: typing.Any) -> None:
+def test_shape_vocabularies_equal_the_model(
+    target: URIRef, path: URIRef, vocabulary: typing.Any
+) -> None:
     expected = sorted(typing.get_args(vocabulary))
     found = sorted(_shape_values(_shapes(), target, path))
     assert found == expected, (
@@ -451,14 +582,16 @@ def test_composition_ttl_is_generated_from_the_tsv() -> None:
     path = ontologies_dir() / "composition.ttl"
     assert path.read_text(encoding="utf-8") == composition_turtle(), (
         f"{path} is out of date with composition.tsv; regenerate it with: "
-        "python -c \"import crosswalk.rdf as r; r.write_composition()\""
+        'python -c "import crosswalk.rdf as r; r.write_composition()"'
     )
     graph = Graph().parse(path)
     table = {}
     for cell in graph.subjects(RDF.type, CW.Composition):
         left = Relation(str(graph.value(cell, CW.left)).rsplit("#", 1)[-1])
         right = Relation(str(graph.value(cell, CW.right)).rsplit("#", 1)[-1])
-        table[left, right] = frozenset(Relation(str(r).rsplit("#", 1)[-1]) for r in graph.objects(cell, CW.result))
+        table[left, right] = frozenset(
+            Relation(str(r).rsplit("#", 1)[-1]) for r in graph.objects(cell, CW.result)
+        )
     assert table == composition_table()
 
 
@@ -476,13 +609,16 @@ def test_every_term_an_export_uses_is_declared(small: KnowledgeBase) -> None:
     graph = to_graph(small, inventory=inventory, report=report)
     ontology = _ontology()
     declared = {
-        s for s, kind in ontology.subject_objects(RDF.type)
+        s
+        for s, kind in ontology.subject_objects(RDF.type)
         if kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, CW.Relation)
     }
     used = {p for p in graph.predicates() if p.startswith(str(CW))}
     used |= {o for o in graph.objects(None, RDF.type) if o.startswith(str(CW))}
     used |= {o for o in graph.objects(None, CW.relation)}
-    assert used - declared == set(), f"not declared in ontologies/crosswalk.ttl: {sorted(used - declared)}"
+    assert used - declared == set(), (
+        f"not declared in ontologies/crosswalk.ttl: {sorted(used - declared)}"
+    )
 
 
 def test_alignments_with_airo() -> None:
@@ -499,7 +635,7 @@ def test_inventory_and_report_are_exported_by_duck_typing(small: KnowledgeBase) 
     graph = to_graph(small, inventory=inventory, report=report)
     assert _ask(graph, "?c a cw:Control") == 2
     assert _ask(graph, "?c cw:implements ?clause . ?clause a cw:Clause") == 3
-    assert _ask(graph, "?c cw:implementation [ cw:coverage \"partial\" ]") == 1
+    assert _ask(graph, '?c cw:implementation [ cw:coverage "partial" ]') == 1
     assert _ask(graph, "?f a cw:GapFinding ; cw:target ?t ; cw:status ?s") == 3
     assert _ask(graph, "?f cw:justifiedBy ?c . ?c a cw:Control") == 3
     assert _ask(graph, "?f cw:score ?s") == 2
@@ -514,7 +650,10 @@ def test_inventory_and_report_are_exported_by_duck_typing(small: KnowledgeBase) 
     "document",
     [
         {"@context": "https://example.org/context.jsonld", "@id": "https://example.org/a"},
-        {"@context": [{"ex": "https://example.org/"}, "https://example.org/c.jsonld"], "@id": "ex:a"},
+        {
+            "@context": [{"ex": "https://example.org/"}, "https://example.org/c.jsonld"],
+            "@id": "ex:a",
+        },
         {"@context": {"@import": "https://example.org/c.jsonld"}, "@id": "https://example.org/a"},
         {"@graph": [{"@context": "file:///etc/passwd", "@id": "https://example.org/a"}]},
     ],
@@ -540,8 +679,14 @@ _XML_BODY = (
     ("doctype", "rule"),
     [
         ('<!DOCTYPE rdf:RDF [<!ENTITY e SYSTEM "file:///etc/passwd">]>', "no-external-entity"),
-        ('<!DOCTYPE rdf:RDF SYSTEM "https://example.org/x.dtd" [<!ENTITY e "v">]>', "no-external-entity"),
-        ('<!DOCTYPE rdf:RDF [<!ENTITY a "aaaa"><!ENTITY e "&a;&a;&a;&a;">]>', "no-entity-expansion"),
+        (
+            '<!DOCTYPE rdf:RDF SYSTEM "https://example.org/x.dtd" [<!ENTITY e "v">]>',
+            "no-external-entity",
+        ),
+        (
+            '<!DOCTYPE rdf:RDF [<!ENTITY a "aaaa"><!ENTITY e "&a;&a;&a;&a;">]>',
+            "no-entity-expansion",
+        ),
     ],
 )
 def test_rdf_xml_external_entities_are_refused(doctype: str, rule: str) -> None:
@@ -550,7 +695,9 @@ def test_rdf_xml_external_entities_are_refused(doctype: str, rule: str) -> None:
 
 
 def test_rdf_xml_with_a_plain_internal_entity_is_read() -> None:
-    graph = parse_graph(_XML_HEAD + '<!DOCTYPE rdf:RDF [<!ENTITY e "value">]>' + _XML_BODY, format="xml")
+    graph = parse_graph(
+        _XML_HEAD + '<!DOCTYPE rdf:RDF [<!ENTITY e "value">]>' + _XML_BODY, format="xml"
+    )
     assert Literal("value") in set(graph.objects())
 
 
@@ -574,7 +721,9 @@ def test_syntax_errors_and_unknown_formats_name_the_file(tmp_path: Path) -> None
         read_graph(odd)
 
 
-def test_write_is_atomic(small: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_write_is_atomic(
+    small: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "kb.ttl"
     target.write_text("previous", encoding="utf-8")
 
@@ -593,7 +742,9 @@ def test_write_is_atomic(small: KnowledgeBase, tmp_path: Path, monkeypatch: pyte
         write_rdf(small, target, format="rdfa")
 
 
-def test_turtle_by_oxigraph_is_the_same_graph_stable_and_prefixed(kb: KnowledgeBase, tmp_path: Path) -> None:
+def test_turtle_by_oxigraph_is_the_same_graph_stable_and_prefixed(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
     pytest.importorskip("pyoxigraph")
     from rdflib import BNode
     from rdflib.compare import isomorphic
@@ -616,13 +767,21 @@ def test_turtle_by_oxigraph_is_the_same_graph_stable_and_prefixed(kb: KnowledgeB
     write_rdf(part, first, engine="oxigraph")
     write_rdf(part, again, engine="oxigraph")
     write_rdf(part, by_rdflib, engine="rdflib")
-    prefixes = [line for line in first.read_text(encoding="utf-8").splitlines() if line.startswith("@prefix ")]
-    assert prefixes == sorted(prefixes) and any(line.startswith("@prefix cw: ") for line in prefixes)
+    prefixes = [
+        line
+        for line in first.read_text(encoding="utf-8").splitlines()
+        if line.startswith("@prefix ")
+    ]
+    assert prefixes == sorted(prefixes) and any(
+        line.startswith("@prefix cw: ") for line in prefixes
+    )
     assert isomorphic(Graph().parse(first), part) and isomorphic(Graph().parse(by_rdflib), part)
     assert isomorphic(Graph().parse(first), Graph().parse(again))
 
 
-def test_auto_turtle_engine_keeps_rdflib_lists_for_small_graphs(kb: KnowledgeBase, tmp_path: Path) -> None:
+def test_auto_turtle_engine_keeps_rdflib_lists_for_small_graphs(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
     path = write_rdf(kb, tmp_path / "kb.ttl")  # auto: under OXIGRAPH_TURTLE_TRIPLES, rdflib
     assert "rdf:first" not in path.read_text(encoding="utf-8")
     with pytest.raises(ValueError, match="engine"):

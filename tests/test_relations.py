@@ -54,15 +54,27 @@ def test_design_document_table_matches_the_data_file() -> None:
     design = Path(__file__).resolve().parents[2] / "shared" / "DESIGN.md"
     if not design.exists():  # the DESIGN document lives beside the checkout
         return
-    short = {"eq": "equal", "sub": "subset_of", "sup": "superset_of", "int": "intersects_with", "no": "no_relationship"}
-    rows = [line for line in design.read_text(encoding="utf-8").splitlines() if line.startswith("| **")]
+    short = {
+        "eq": "equal",
+        "sub": "subset_of",
+        "sup": "superset_of",
+        "int": "intersects_with",
+        "no": "no_relationship",
+    }
+    rows = [
+        line for line in design.read_text(encoding="utf-8").splitlines() if line.startswith("| **")
+    ]
     table = composition_table()
     order = [Relation(v) for v in short.values()]
     for line in rows:
         cells = [c.strip() for c in line.strip("|").split("|")]
         left = Relation(cells[0].strip("*"))
         for right, cell in zip(order, cells[1:], strict=True):
-            expected = set(order) if cell == "any" else {Relation(short[x.strip()]) for x in cell.split(",")}
+            expected = (
+                set(order)
+                if cell == "any"
+                else {Relation(short[x.strip()]) for x in cell.split(",")}
+            )
             assert set(table[left, right]) == expected
 
 

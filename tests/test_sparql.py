@@ -49,7 +49,9 @@ def gap_report(kb: KnowledgeBase) -> SimpleNamespace:
     items = [c for c in kb.clauses_of("gbt46347") if c.kind == "capability_item"]
     statuses = ("covered", "partial", "gap")
     findings = [
-        SimpleNamespace(clause_id=c.id, status=statuses[i % 3], score=float(i % 10), controls=(f"C{i % 4}",))
+        SimpleNamespace(
+            clause_id=c.id, status=statuses[i % 3], score=float(i % 10), controls=(f"C{i % 4}",)
+        )
         for i, c in enumerate(items)
     ]
     return SimpleNamespace(findings=findings, target="gbt46347")
@@ -71,12 +73,16 @@ def test_the_named_queries_are_there_and_documented() -> None:
         assert named.columns, f"{named.path}: list the columns it returns"
         body = "\n".join(line for line in named.text.splitlines() if not line.startswith("#"))
         for parameter in named.parameters:
-            assert re.search(rf"\?{parameter.name}\b", body), f"{named.path}: ?{parameter.name} is never used"
+            assert re.search(rf"\?{parameter.name}\b", body), (
+                f"{named.path}: ?{parameter.name} is never used"
+            )
             assert parameter.description, f"{named.path}: describe {parameter.name}"
 
 
 @pytest.mark.parametrize("name", sorted(named_queries()))
-def test_rdflib_and_oxigraph_give_the_same_table(kb: KnowledgeBase, report_graph: Graph, name: str) -> None:
+def test_rdflib_and_oxigraph_give_the_same_table(
+    kb: KnowledgeBase, report_graph: Graph, name: str
+) -> None:
     parameters = PARAMETERS.get(name, {})
     source = report_graph if name == "gaps-by-domain" else kb
     via_rdflib = query(source, name, engine="rdflib", **parameters)
@@ -100,7 +106,14 @@ def test_mappings_of_clause(kb: KnowledgeBase) -> None:
     expected = {m.id for m in kb.mappings if clause in m.subjects or m.object == clause}
     found = query(kb, "mappings-of-clause", clause=clause)
     assert set(found.mapping) == expected and expected
-    assert set(found.relation) <= {"equal", "subset_of", "superset_of", "intersects_with", "no_relationship", "addresses"}
+    assert set(found.relation) <= {
+        "equal",
+        "subset_of",
+        "superset_of",
+        "intersects_with",
+        "no_relationship",
+        "addresses",
+    }
 
 
 def test_clauses_by_framework_in_document_order(kb: KnowledgeBase) -> None:
@@ -130,7 +143,9 @@ def test_the_real_gap_report_exports_and_queries(kb: KnowledgeBase) -> None:
     report = gap.gap_analysis(kb, controls, target="gbt46347")
     graph = to_graph(kb, inventory=controls, report=report, store="SimpleMemory")
     found = query(graph, "gaps-by-domain", framework="gbt46347")
-    expected = {(s.section, status): n for s in report.sections for status, n in s.counts.items() if n}
+    expected = {
+        (s.section, status): n for s in report.sections for status, n in s.counts.items() if n
+    }
     assert {(r.domain, r.status): r.findings for r in found.itertuples()} == expected
     count = run_query(graph, CW + "SELECT (COUNT(?c) AS ?n) WHERE { ?c a cw:Control }")
     assert count.n[0] >= len(controls.controls)
@@ -146,7 +161,9 @@ def test_deployer_obligations_are_deployer_obligations(kb: KnowledgeBase) -> Non
 
 def test_exact_matches_are_equal_mappings(kb: KnowledgeBase) -> None:
     found = query(kb, "contradiction-free-exact-matches")
-    equal = {(m.subjects[0], m.object) for m in kb.mappings if m.relation == "equal" and not m.is_union}
+    equal = {
+        (m.subjects[0], m.object) for m in kb.mappings if m.relation == "equal" and not m.is_union
+    }
     assert set(zip(found.left, found.right, strict=True)) <= equal
     assert len(found) > 0
 
@@ -158,7 +175,7 @@ def test_exact_matches_are_equal_mappings(kb: KnowledgeBase) -> None:
 def test_user_text_is_bound_never_spliced(kb: KnowledgeBase, engine: str) -> None:
     hostile = 'iso31000:6.4.2" } UNION { ?node ?p ?o } #'
     assert query(kb, "mappings-of-clause", clause=hostile, engine=engine).empty
-    hostile_framework = "iso31000\" . ?scheme ?p ?o . #"
+    hostile_framework = 'iso31000" . ?scheme ?p ?o . #'
     assert query(kb, "clauses-by-framework", framework=hostile_framework, engine=engine).empty
 
 
@@ -230,7 +247,7 @@ def test_network_and_updates_are_refused_in_process(text: str) -> None:
 def test_keywords_inside_strings_iris_and_comments_are_fine() -> None:
     text = (
         "# SERVICE and FROM in a comment\n"
-        "SELECT ?x WHERE { BIND(\"FROM service, insert\" AS ?x) "
+        'SELECT ?x WHERE { BIND("FROM service, insert" AS ?x) '
         "FILTER(?x != <https://example.org/SERVICE/from>) }"
     )
     assert run_query(Graph(), text, engine="rdflib").x.tolist() == ["FROM service, insert"]
@@ -238,12 +255,18 @@ def test_keywords_inside_strings_iris_and_comments_are_fine() -> None:
 
 def test_ask_construct_and_sources(kb: KnowledgeBase) -> None:
     assert run_query(kb, CW + "ASK { ?m a cw:Mapping }").ask.tolist() == [True]
-    constructed = run_query(kb, CW + "CONSTRUCT { ?f a cw:Framework } WHERE { ?f a cw:Framework }", engine="rdflib")
-    assert list(constructed.columns) == ["subject", "predicate", "object"] and len(constructed) == len(kb.frameworks)
+    constructed = run_query(
+        kb, CW + "CONSTRUCT { ?f a cw:Framework } WHERE { ?f a cw:Framework }", engine="rdflib"
+    )
+    assert list(constructed.columns) == ["subject", "predicate", "object"] and len(
+        constructed
+    ) == len(kb.frameworks)
     store = to_store(kb)
     via_store = run_query(store, CW + "SELECT (COUNT(*) AS ?n) WHERE { ?c a cw:Clause }")
     assert via_store.n.tolist() == [len(kb.clauses)]
-    assert run_query(store, CW + "SELECT (COUNT(*) AS ?n) WHERE { ?c a cw:Clause }", engine="rdflib").equals(via_store)
+    assert run_query(
+        store, CW + "SELECT (COUNT(*) AS ?n) WHERE { ?c a cw:Clause }", engine="rdflib"
+    ).equals(via_store)
 
 
 def test_standard_prefixes_need_no_declaration() -> None:
@@ -264,7 +287,8 @@ def test_items_without_an_ai_act_link_are_exactly_those(kb: KnowledgeBase, engin
     # the bundled data links every item; keep half of the GB/T 46347 <-> AI Act mappings
     sets = [
         s.model_copy(update={"mappings": s.mappings[: len(s.mappings) // 2]})
-        if {s.subject_framework, s.object_framework} == {"gbt46347", "euaiact"} else s
+        if {s.subject_framework, s.object_framework} == {"gbt46347", "euaiact"}
+        else s
         for s in kb.mapping_sets
     ]
     thinner = KnowledgeBase(kb.frameworks.values(), kb.clauses.values(), sets)
@@ -273,6 +297,8 @@ def test_items_without_an_ai_act_link_are_exactly_those(kb: KnowledgeBase, engin
         ends = {*m.subjects, m.object}
         if any(e.startswith("euaiact:") for e in ends):
             linked |= {e for e in ends if e.startswith("gbt46347:")}
-    expected = {c.id for c in thinner.clauses_of("gbt46347") if c.kind == "capability_item"} - linked
+    expected = {
+        c.id for c in thinner.clauses_of("gbt46347") if c.kind == "capability_item"
+    } - linked
     found = query(thinner, "gbt46347-items-without-euaiact-link", engine=engine)
     assert set(found.item) == expected and expected

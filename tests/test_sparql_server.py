@@ -54,7 +54,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The base URL of a fresh Oxigraph server on loopback (stopped in the finalizer)."""
     command = _oxigraph_command()
     if command is None:
-        pytest.skip("the oxigraph server is not installed (pip install oxigraph, in the test extra)")
+        pytest.skip(
+            "the oxigraph server is not installed (pip install oxigraph, in the test extra)"
+        )
     directory = tmp_path_factory.mktemp("oxigraph")
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -68,10 +70,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         deadline = time.monotonic() + 30
         while True:
             if process.poll() is not None:
-                pytest.fail(f"oxigraph exited with {process.returncode}: {(directory / 'server.log').read_text()}")
+                pytest.fail(
+                    f"oxigraph exited with {process.returncode}: {(directory / 'server.log').read_text()}"
+                )
             try:
-                probe = urllib.request.Request(f"{base}/query?query=ASK%7B%7D", headers={"Accept": "application/sparql-results+json"})
-                with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(probe, timeout=2):
+                probe = urllib.request.Request(
+                    f"{base}/query?query=ASK%7B%7D",
+                    headers={"Accept": "application/sparql-results+json"},
+                )
+                with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(
+                    probe, timeout=2
+                ):
                     break
             except (URLError, OSError):
                 if time.monotonic() > deadline:
@@ -96,14 +105,20 @@ def published(server: str, kb: KnowledgeBase) -> str:
 
 
 def test_the_export_arrives_whole(published: str, kb: KnowledgeBase) -> None:
-    counted = query_endpoint(f"{published}/query", CW + "SELECT (COUNT(?m) AS ?n) WHERE { ?m a cw:Mapping }")
+    counted = query_endpoint(
+        f"{published}/query", CW + "SELECT (COUNT(?m) AS ?n) WHERE { ?m a cw:Mapping }"
+    )
     assert counted.n.tolist() == [len(kb.mappings)]
-    clauses = query_endpoint(f"{published}/query", CW + "SELECT (COUNT(?c) AS ?n) WHERE { ?c a cw:Clause }")
+    clauses = query_endpoint(
+        f"{published}/query", CW + "SELECT (COUNT(?c) AS ?n) WHERE { ?c a cw:Clause }"
+    )
     assert clauses.n.tolist() == [len(kb.clauses)]
 
 
 @pytest.mark.parametrize("name", sorted(named_queries()))
-def test_named_queries_over_http_equal_in_process(published: str, kb: KnowledgeBase, name: str) -> None:
+def test_named_queries_over_http_equal_in_process(
+    published: str, kb: KnowledgeBase, name: str
+) -> None:
     named = get_named_query(name)
     parameters = named.bindings(PARAMETERS.get(name, {}))
     remote = query_endpoint(f"{published}/query", named.text, bindings=parameters)

@@ -231,14 +231,18 @@ def _legend(sheet: Any, kb: KnowledgeBase, subject: str, target: str, bold: Any)
     lines: list[tuple[str, str]] = [
         (
             "Crosswalk matrix",
-            (f"{kb.framework(subject).short_name} (rows) to "
-            f"{kb.framework(target).short_name} (columns)"),
+            (
+                f"{kb.framework(subject).short_name} (rows) to "
+                f"{kb.framework(target).short_name} (columns)"
+            ),
         ),
         ("", ""),
         (
             "How to read a cell",
-            ("The cell says how the row's clause relates to the column's clause, each read as "
-            "the set of outcomes it asks for (NIST IR 8477 set-theory relations)."),
+            (
+                "The cell says how the row's clause relates to the column's clause, each read as "
+                "the set of outcomes it asks for (NIST IR 8477 set-theory relations)."
+            ),
         ),
         ("Cell grammar", CELL_GRAMMAR),
         (
@@ -247,13 +251,17 @@ def _legend(sheet: Any, kb: KnowledgeBase, subject: str, target: str, bold: Any)
         ),
         (
             "Comments",
-            ("A cell's comment shows the strength, rationale, source, author, date and "
-            "justification of the mapping."),
+            (
+                "A cell's comment shows the strength, rationale, source, author, date and "
+                "justification of the mapping."
+            ),
         ),
         (
             "Import",
-            ("`crosswalk import this.xlsx -o mapping.yaml` turns the edited matrix into a "
-            "mapping file; every invalid cell is reported with its reference."),
+            (
+                "`crosswalk import this.xlsx -o mapping.yaml` turns the edited matrix into a "
+                "mapping file; every invalid cell is reported with its reference."
+            ),
         ),
         ("", ""),
         ("relation", "meaning"),

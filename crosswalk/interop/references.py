@@ -24,7 +24,9 @@ __all__ = ["canonical_ids", "reference_problems", "validated_mapping"]
 
 
 def validated_mapping(
-    values: MappingABC[str, Any], problem: Callable[[str, str], None], column_of: MappingABC[str, str] | None = None
+    values: MappingABC[str, Any],
+    problem: Callable[[str, str], None],
+    column_of: MappingABC[str, str] | None = None,
 ) -> Mapping | None:
     """The mapping ``values`` describe, or None after reporting each invalid field through
     ``problem(rule, message)`` (named as the imported format names it, via ``column_of``)."""
