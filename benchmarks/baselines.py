@@ -2,7 +2,7 @@
 
 - :func:`per_target_search`: for each target clause, a breadth-first search over the
   fact edges, backwards from the target, carrying the composed relation set (the same
-  chain statuses as :mod:`crosswalk.fastgap`, without the union rule), one target at a time;
+  chain statuses as :mod:`crosswalk.reasoning.chains`, without the union rule), one target at a time;
 - :func:`path_enumeration`: for each (implemented clause, target clause) pair, every
   simple path of at most four edges, composed and intersected.
 
@@ -19,9 +19,16 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar, overload
 
-from crosswalk.fastgap import LETTERS
-from crosswalk.inference import DIS, EQ, Network
-from crosswalk.relations import ALL, CONTAINED, COVERING, OVERLAPPING, compose_masks, converse_mask
+from crosswalk.reasoning.chains import LETTERS
+from crosswalk.reasoning.inference import DIS, EQ, Network
+from crosswalk.reasoning.relations import (
+    ALL,
+    CONTAINED,
+    COVERING,
+    OVERLAPPING,
+    compose_masks,
+    converse_mask,
+)
 
 __all__ = [
     "Adjacency",

@@ -6,12 +6,12 @@ engine and their ratio (rdflib / Oxigraph). Not a test: run it by hand.
     python benchmarks/bench_rdf.py [--repeat N]
 
 Steps:
-  export   the knowledge base as an RDF graph (crosswalk.rdf.to_graph; rdflib only), then
+  export   the knowledge base as an RDF graph (crosswalk.rdf.graph.to_graph; rdflib only), then
            written as Turtle and as N-Triples (rdflib ``serialize`` / Oxigraph ``dump``);
   load     the same Turtle and N-Triples parsed back (rdflib ``parse`` / Oxigraph ``load``),
            and read_rdf (Turtle back to a KnowledgeBase; rdflib only);
   queries  every named query of ontologies/queries/ on a graph prepared once per engine
-           (crosswalk.sparql.run_query with engine="rdflib" / "oxigraph").
+           (crosswalk.rdf.sparql.run_query with engine="rdflib" / "oxigraph").
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 import crosswalk
-from crosswalk.rdf import read_rdf, to_graph, write_rdf
-from crosswalk.sparql import get_named_query, named_queries, run_query, to_store
+from crosswalk.rdf.graph import read_rdf, to_graph, write_rdf
+from crosswalk.rdf.sparql import get_named_query, named_queries, run_query, to_store
 
 ROOT = Path(__file__).resolve().parent.parent
 PARAMETERS: dict[str, dict[str, Any]] = {

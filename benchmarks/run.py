@@ -132,8 +132,8 @@ def bundled_closure(args: argparse.Namespace) -> list[Row]:
 
 def bundled_gap(args: argparse.Namespace) -> list[Row]:
     import crosswalk
-    from crosswalk.fastgap import fast_gap_analysis
-    from crosswalk.gap import gap_analysis
+    from crosswalk.gap.analysis import gap_analysis
+    from crosswalk.reasoning.chains import fast_gap_analysis
 
     kb = crosswalk.load()
     inventory = kb.read_inventory(EXAMPLE)
@@ -154,7 +154,7 @@ def bundled_gap(args: argparse.Namespace) -> list[Row]:
 
 def bundled_fastgap(args: argparse.Namespace) -> list[Row]:
     import crosswalk
-    from crosswalk.fastgap import GapIndex
+    from crosswalk.reasoning.chains import GapIndex
 
     kb = crosswalk.load()
     inventory = kb.read_inventory(EXAMPLE)
@@ -238,8 +238,8 @@ def synthetic_calibrate(args: argparse.Namespace) -> list[Row]:
 
 
 def synthetic_pc(args: argparse.Namespace) -> list[Row]:
-    from crosswalk.fastgap import GapIndex
-    from crosswalk.gap import gap_analysis
+    from crosswalk.gap.analysis import gap_analysis
+    from crosswalk.reasoning.chains import GapIndex
 
     data = load_data(SIZES[args.size], args.seed)
     kb = data.knowledge_base()
@@ -278,7 +278,7 @@ def synthetic_pc(args: argparse.Namespace) -> list[Row]:
 def synthetic_fastgap(args: argparse.Namespace) -> list[Row]:
     import numpy as np
 
-    from crosswalk.fastgap import GapIndex
+    from crosswalk.reasoning.chains import GapIndex
 
     data = load_data(SIZES[args.size], args.seed)
     kb = data.knowledge_base()
@@ -317,7 +317,7 @@ def synthetic_baseline(args: argparse.Namespace) -> list[Row]:
         per_target_search,
         timed_sample,
     )
-    from crosswalk.gap import is_target
+    from crosswalk.gap.analysis import is_target
 
     data = load_data(SIZES[args.size], args.seed)
     kb = data.knowledge_base()
@@ -328,7 +328,7 @@ def synthetic_baseline(args: argparse.Namespace) -> list[Row]:
     times: list[float] = []
     interleaved = ""
     if args.child == "per-target":
-        from crosswalk.fastgap import GapIndex
+        from crosswalk.reasoning.chains import GapIndex
 
         def search_all() -> None:
             for target in targets:

@@ -11,7 +11,8 @@ them, so ``import crosswalk`` stays fast.
 
 from __future__ import annotations
 
-from crosswalk.errors import (
+from crosswalk.knowledge.base import InferredRelation, KnowledgeBase, load
+from crosswalk.model.errors import (
     CitationError,
     ContradictionError,
     CrosswalkError,
@@ -24,8 +25,7 @@ from crosswalk.errors import (
     UnknownClauseError,
     UnknownFrameworkError,
 )
-from crosswalk.knowledge import InferredRelation, KnowledgeBase, load
-from crosswalk.relations import Relation, RelationSet
+from crosswalk.reasoning.relations import Relation, RelationSet
 
 __version__ = "0.1.0"
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import crosswalk
-from crosswalk.knowledge import KnowledgeBase
-from crosswalk.model import Clause, Framework, Mapping, MappingSet, Source
+from crosswalk.knowledge.base import KnowledgeBase
+from crosswalk.model.records import Clause, Framework, Mapping, MappingSet, Source
 
 # tests never write into the user's cache: a private compiled-cache directory per session
 os.environ.setdefault("CROSSWALK_CACHE_DIR", tempfile.mkdtemp(prefix="crosswalk-test-cache-"))
@@ -47,9 +47,11 @@ def synthetic_kb(
     )
     built = []
     depth: dict[str, int] = {}
-    for order, item in enumerate(clauses):
-        local, parent = (item, None) if isinstance(item, str) else item
-        depth[local] = depth[parent] + 1 if parent else 0
+    pairs: list[tuple[str, str | None]] = [
+        (item, None) if isinstance(item, str) else item for item in clauses
+    ]
+    for order, (local, parent) in enumerate(pairs):
+        depth[local] = 0 if parent is None else depth[parent] + 1
         built.append(
             Clause(
                 id=f"{prefix}:{local}",

@@ -78,7 +78,7 @@ def test_rdf_benchmark_times_every_named_query_on_both_engines(tmp_path) -> None
     import pytest
 
     pytest.importorskip("pyoxigraph")
-    from crosswalk.sparql import named_queries
+    from crosswalk.rdf.sparql import named_queries
 
     output = tmp_path / "rdf.md"
     result = subprocess.run(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import crosswalk
-from crosswalk.errors import DataError
+from crosswalk.model.errors import DataError
 
 from .conftest import CONTRADICTING_MAPPINGS
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crosswalk.errors import CitationError, UnknownClauseError
-from crosswalk.knowledge import KnowledgeBase
+from crosswalk.knowledge.base import KnowledgeBase
+from crosswalk.model.errors import CitationError, UnknownClauseError
 
 CASES = {
     "Art. 9(2)(a) AI Act": "euaiact:art9.2.a",

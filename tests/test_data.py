@@ -8,9 +8,9 @@ from collections import Counter
 
 import pytest
 
-from crosswalk.grammar import json_schemas
-from crosswalk.knowledge import KnowledgeBase
-from crosswalk.resources import mappings_dir
+from crosswalk.io.grammar import json_schemas
+from crosswalk.io.resources import mappings_dir
+from crosswalk.knowledge.base import KnowledgeBase
 
 
 def test_bundled_data_loads_without_problems(kb: KnowledgeBase) -> None:
@@ -151,15 +151,15 @@ def test_mapping_files_are_named_by_their_set(path) -> None:
 
 
 def test_no_mapping_is_already_entailed_by_the_others(kb: KnowledgeBase) -> None:
-    from crosswalk.stats import redundant_mappings
+    from crosswalk.knowledge.stats import redundant_mappings
 
     redundant = redundant_mappings(kb)
     assert not redundant, "\n".join(f"{m.where}: {why}" for m, why in redundant)
 
 
 def test_data_files_are_in_canonical_form() -> None:
-    from crosswalk.canonical import format_files
-    from crosswalk.discovery import discover
+    from crosswalk.io.canonical import format_files
+    from crosswalk.io.discovery import discover
 
     files = discover([mappings_dir()])
     changed = format_files([*files.catalogues, *files.parts, *files.mapping_sets], check=True)
@@ -169,7 +169,7 @@ def test_data_files_are_in_canonical_form() -> None:
 
 
 def test_readme_shows_the_current_data_statistics(kb: KnowledgeBase) -> None:
-    from crosswalk.stats import stats_markdown
+    from crosswalk.knowledge.stats import stats_markdown
 
     from .conftest import ROOT
 

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from crosswalk.display import (
+from crosswalk.display.html import (
     CHART_COLOURS,
     STATUS_COLOURS,
     clause_card_html,
@@ -20,16 +20,16 @@ from crosswalk.display import (
     relation_html,
     safe_url,
 )
-from crosswalk.inventory import ClauseRef, Control, Inventory
-from crosswalk.knowledge import KnowledgeBase
-from crosswalk.model import Clause, Framework, Mapping, MappingSet, Source
-from crosswalk.views import (
+from crosswalk.display.views import (
     clause_view,
     coverage_frame,
     framework_view,
     links_of,
     neighbourhood,
 )
+from crosswalk.io.inventory import ClauseRef, Control, Inventory
+from crosswalk.knowledge.base import KnowledgeBase
+from crosswalk.model.records import Clause, Framework, Mapping, MappingSet, Source
 
 HOSTILE = "<script>alert(1)</script>"
 HOSTILE_ZH = "风险<img src=x onerror=alert(1)>"
@@ -413,7 +413,7 @@ def test_charts_are_figures(hostile_kb: KnowledgeBase, hostile_report) -> None: 
     pytest.importorskip("matplotlib")
     from matplotlib.figure import Figure
 
-    from crosswalk.views import coverage_heatmap, domain_chart
+    from crosswalk.display.views import coverage_heatmap, domain_chart
 
     heatmap = coverage_heatmap(hostile_kb)
     assert isinstance(heatmap, Figure)

@@ -1,4 +1,4 @@
-"""The vectorised gap propagation (crosswalk.fastgap): the lemmas that make its covered and
+"""The vectorised gap propagation (crosswalk.reasoning.chains): the lemmas that make its covered and
 partial statuses exactly those of gap_analysis, hand-written cases, random set models,
 generated catalogues and the bundled data."""
 
@@ -15,13 +15,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.synthetic import Size, generate
-from crosswalk.errors import UnknownClauseError, UnknownFrameworkError
-from crosswalk.fastgap import LETTERS, STATUS_NAMES, GapIndex, fast_gap_analysis
-from crosswalk.gap import gap_analysis
-from crosswalk.inference import DIS, Derivation
-from crosswalk.inventory import ClauseRef, Control, Inventory
-from crosswalk.knowledge import KnowledgeBase
-from crosswalk.relations import ALL, CONTAINED, COVERING, OVERLAPPING, compose_masks, converse_mask
+from crosswalk.gap.analysis import gap_analysis
+from crosswalk.io.inventory import ClauseRef, Control, Inventory
+from crosswalk.knowledge.base import KnowledgeBase
+from crosswalk.model.errors import UnknownClauseError, UnknownFrameworkError
+from crosswalk.reasoning.chains import LETTERS, STATUS_NAMES, GapIndex, fast_gap_analysis
+from crosswalk.reasoning.inference import DIS, Derivation
+from crosswalk.reasoning.relations import (
+    ALL,
+    CONTAINED,
+    COVERING,
+    OVERLAPPING,
+    compose_masks,
+    converse_mask,
+)
 
 from .conftest import EXAMPLES, synthetic_kb
 from .test_relations import true_relation
@@ -420,7 +427,7 @@ def test_the_index_holds_the_facts_of_the_network_without_building_it(kb: Knowle
 
 
 def test_targets_are_requirements_or_headings_over_requirements(kb: KnowledgeBase) -> None:
-    from crosswalk.gap import _EXCLUDED_KINDS, is_target
+    from crosswalk.gap.analysis import _EXCLUDED_KINDS, is_target
 
     for clause in kb.clauses.values():
         below = kb.descendants(clause.id)

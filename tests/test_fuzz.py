@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import crosswalk
-from crosswalk.errors import CrosswalkError, InventoryError
-from crosswalk.inventory import LIMITS, read_inventory
-from crosswalk.knowledge import KnowledgeBase
+from crosswalk.io.inventory import LIMITS, read_inventory
+from crosswalk.knowledge.base import KnowledgeBase
+from crosswalk.model.errors import CrosswalkError, InventoryError
 
 pytestmark = pytest.mark.fuzz
 FUZZ = settings(
@@ -206,8 +206,8 @@ def test_zip_bomb_is_refused_before_loading(kb: KnowledgeBase, tmp_path: Path) -
 
 
 def test_control_characters_never_break_the_workbook(kb: KnowledgeBase, tmp_path: Path) -> None:
-    from crosswalk.gap import gap_analysis
-    from crosswalk.inventory import Control, Inventory
+    from crosswalk.gap.analysis import gap_analysis
+    from crosswalk.io.inventory import Control, Inventory
 
     inventory = Inventory(
         controls=(Control(id="A\x1f", title="bell\x07 =1+1", status="implemented"),)
@@ -432,7 +432,7 @@ turtle_fragments = st.lists(
 @FUZZ
 @given(turtle_fragments, st.sampled_from(["turtle", "json-ld", "xml", "nt"]))
 def test_rdf_reader(tmp_path_factory, fragments, fmt) -> None:
-    from crosswalk.rdf import read_rdf
+    from crosswalk.rdf.graph import read_rdf
 
     suffix = {"turtle": ".ttl", "json-ld": ".jsonld", "xml": ".rdf", "nt": ".nt"}[fmt]
     path = tmp_path_factory.mktemp("rdf") / f"fuzz{suffix}"
@@ -441,7 +441,7 @@ def test_rdf_reader(tmp_path_factory, fragments, fmt) -> None:
 
 
 def test_rdf_xml_external_entities_are_not_resolved(tmp_path: Path) -> None:
-    from crosswalk.rdf import read_graph
+    from crosswalk.rdf.graph import read_graph
 
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET", encoding="utf-8")

@@ -14,11 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crosswalk.cli import main
-from crosswalk.errors import InventoryError
-from crosswalk.gap import STATUSES, gap_analysis
-from crosswalk.inventory import ClauseRef, Control, Inventory, Profile, read_inventory
-from crosswalk.knowledge import KnowledgeBase
+from crosswalk.cli.commands import main
+from crosswalk.gap.analysis import STATUSES, gap_analysis
+from crosswalk.io.inventory import ClauseRef, Control, Inventory, Profile, read_inventory
+from crosswalk.knowledge.base import KnowledgeBase
+from crosswalk.model.errors import InventoryError
 
 from .conftest import EXAMPLES, synthetic_kb
 from .test_inference import set_models
@@ -318,7 +318,7 @@ _ = (itertools, shutil)
 def test_annex_i_products_get_their_own_dates(kb: KnowledgeBase) -> None:
     """Art 9 applies to Annex III systems from 2 Dec 2027 (Omnibus) but to Annex I products
     only from 2 Aug 2028; a profile with both categories counts the earlier date."""
-    from crosswalk.applicability import applicability
+    from crosswalk.gap.applicability import applicability
 
     art9 = kb.clause("euaiact:art9.1")
     on = dt.date(2028, 1, 15)

@@ -8,8 +8,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crosswalk.errors import ContradictionError
-from crosswalk.relations import COVERING, OVERLAPPING, Relation, RelationSet, composition_table
+from crosswalk.model.errors import ContradictionError
+from crosswalk.reasoning.relations import (
+    COVERING,
+    OVERLAPPING,
+    Relation,
+    RelationSet,
+    composition_table,
+)
 
 from .conftest import synthetic_kb
 from .test_relations import true_relation
@@ -173,7 +179,7 @@ def test_inference_is_idempotent(model) -> None:
         )
     again = synthetic_kb(clauses, mappings)
     network = again.network
-    from crosswalk.inference import Fact
+    from crosswalk.reasoning.inference import Fact
 
     for (i, j), mask in before.items():
         if mask != 31 and i < j:

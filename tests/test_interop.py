@@ -24,8 +24,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import crosswalk
-from crosswalk.catalogue import mapping_id
-from crosswalk.errors import DataError, ExportError
 from crosswalk.interop import FORMATS, export, find_format, import_
 from crosswalk.interop.ciso import (
     UNION_MEMBER_RELATION,
@@ -60,9 +58,11 @@ from crosswalk.interop.vocabulary import (
     relation_from_oscal,
     relation_from_sssom,
 )
-from crosswalk.knowledge import KnowledgeBase
-from crosswalk.model import Clause, Framework, Mapping, MappingSet, Source
-from crosswalk.relations import Relation
+from crosswalk.io.catalogue import mapping_id
+from crosswalk.knowledge.base import KnowledgeBase
+from crosswalk.model.errors import DataError, ExportError
+from crosswalk.model.records import Clause, Framework, Mapping, MappingSet, Source
+from crosswalk.reasoning.relations import Relation
 
 DATA = Path(__file__).parent / "data"
 DAY = dt.date(2026, 11, 25)
@@ -360,14 +360,14 @@ def test_rdf_formats_are_written_by_crosswalk_rdf(
     kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[tuple[Path, str]] = []
-    fake: Any = types.ModuleType("crosswalk.rdf")
+    fake: Any = types.ModuleType("crosswalk.rdf.graph")
 
     def write_rdf(kb: KnowledgeBase, path: Path, format: str) -> Path:
         calls.append((Path(path), format))
         return Path(path)
 
     fake.write_rdf = write_rdf
-    monkeypatch.setitem(sys.modules, "crosswalk.rdf", fake)
+    monkeypatch.setitem(sys.modules, "crosswalk.rdf.graph", fake)
     export(kb, "ttl", tmp_path / "kb.ttl")
     export(kb, "jsonld", tmp_path / "kb.jsonld")
     assert calls == [(tmp_path / "kb.ttl", "turtle"), (tmp_path / "kb.jsonld", "json-ld")]

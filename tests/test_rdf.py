@@ -1,4 +1,4 @@
-"""RDF export and import (crosswalk.rdf), the ontology files and their SHACL shapes."""
+"""RDF export and import (crosswalk.rdf.graph), the ontology files and their SHACL shapes."""
 
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, SKOS
 
 from crosswalk import model
-from crosswalk.errors import DataError, ExportError
-from crosswalk.knowledge import KnowledgeBase
-from crosswalk.model import (
+from crosswalk.io.resources import ontologies_dir
+from crosswalk.knowledge.base import KnowledgeBase
+from crosswalk.model.errors import DataError, ExportError
+from crosswalk.model.records import (
     Adoption,
     ApplicationDates,
     Clause,
@@ -29,7 +30,7 @@ from crosswalk.model import (
     MappingSet,
     Source,
 )
-from crosswalk.rdf import (
+from crosswalk.rdf.graph import (
     AIRO,
     CW,
     clause_iri,
@@ -43,8 +44,7 @@ from crosswalk.rdf import (
     to_knowledge_base,
     write_rdf,
 )
-from crosswalk.relations import Relation, composition_table
-from crosswalk.resources import ontologies_dir
+from crosswalk.reasoning.relations import Relation, composition_table
 
 ELI = "http://data.europa.eu/eli/reg/2024/1689/"
 SH = "http://www.w3.org/ns/shacl#"
@@ -444,7 +444,7 @@ def _validate(graph: Graph) -> tuple[bool, str]:
 
 
 def fake_inventory_and_report(kb: KnowledgeBase) -> tuple[SimpleNamespace, SimpleNamespace]:
-    """Objects shaped like crosswalk.inventory.Inventory and crosswalk.gap.GapReport."""
+    """Objects shaped like crosswalk.io.inventory.Inventory and crosswalk.gap.analysis.GapReport."""
     ids = list(kb.clauses)[:3]
     controls = [
         SimpleNamespace(
@@ -582,7 +582,7 @@ def test_composition_ttl_is_generated_from_the_tsv() -> None:
     path = ontologies_dir() / "composition.ttl"
     assert path.read_text(encoding="utf-8") == composition_turtle(), (
         f"{path} is out of date with composition.tsv; regenerate it with: "
-        'python -c "import crosswalk.rdf as r; r.write_composition()"'
+        'python -c "import crosswalk.rdf.graph as r; r.write_composition()"'
     )
     graph = Graph().parse(path)
     table = {}

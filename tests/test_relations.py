@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crosswalk.relations import (
+from crosswalk.reasoning.relations import (
     ALL,
     COVERING,
     OVERLAPPING,

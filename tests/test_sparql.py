@@ -1,4 +1,4 @@
-"""In-process SPARQL (crosswalk.sparql): named queries, bindings, rdflib and Oxigraph agree."""
+"""In-process SPARQL (crosswalk.rdf.sparql): named queries, bindings, rdflib and Oxigraph agree."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import BNode, Graph, Literal, URIRef
 
-from crosswalk.errors import QueryError
-from crosswalk.knowledge import KnowledgeBase
-from crosswalk.rdf import to_graph
-from crosswalk.sparql import (
+from crosswalk.knowledge.base import KnowledgeBase
+from crosswalk.model.errors import QueryError
+from crosswalk.rdf.graph import to_graph
+from crosswalk.rdf.sparql import (
     get_named_query,
     named_queries,
     query,
@@ -45,7 +45,7 @@ CW = "PREFIX cw: <https://w3id.org/crosswalk/ontology#>\n"
 
 
 def gap_report(kb: KnowledgeBase) -> SimpleNamespace:
-    """A report shaped like crosswalk.gap.GapReport over the GB/T 46347 capability items."""
+    """A report shaped like crosswalk.gap.analysis.GapReport over the GB/T 46347 capability items."""
     items = [c for c in kb.clauses_of("gbt46347") if c.kind == "capability_item"]
     statuses = ("covered", "partial", "gap")
     findings = [
@@ -135,8 +135,8 @@ def test_gaps_by_domain_counts_the_report(kb: KnowledgeBase, report_graph: Graph
 
 
 def test_the_real_gap_report_exports_and_queries(kb: KnowledgeBase) -> None:
-    gap = pytest.importorskip("crosswalk.gap")
-    inventory = pytest.importorskip("crosswalk.inventory")
+    gap = pytest.importorskip("crosswalk.gap.analysis")
+    inventory = pytest.importorskip("crosswalk.io.inventory")
     from tests.conftest import EXAMPLES
 
     controls = inventory.read_inventory(EXAMPLES / "cn-enterprise.yaml", kb=kb)
@@ -271,7 +271,7 @@ def test_ask_construct_and_sources(kb: KnowledgeBase) -> None:
 
 def test_standard_prefixes_need_no_declaration() -> None:
     import crosswalk
-    from crosswalk.sparql import with_standard_prefixes
+    from crosswalk.rdf.sparql import with_standard_prefixes
 
     kb = crosswalk.load()
     frame = kb.sparql("SELECT ?c WHERE { ?c skos:notation ?n }", n="6.4.2")

@@ -21,9 +21,9 @@ import pandas as pd
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from crosswalk.errors import EndpointError, QueryError
-from crosswalk.knowledge import KnowledgeBase
-from crosswalk.sparql import (
+from crosswalk.knowledge.base import KnowledgeBase
+from crosswalk.model.errors import EndpointError, QueryError
+from crosswalk.rdf.sparql import (
     get_named_query,
     named_queries,
     publish,

@@ -13,8 +13,8 @@
 Every writer is called as ``writer(kb, path, subject=None, object=None, **options)``:
 ``subject``/``object`` (framework prefixes) select the mapping sets of that pair (either
 may be left out; nothing selects every set). Every reader is called as
-``reader(path, kb=kb)`` and returns one :class:`~crosswalk.model.MappingSet`, checked
-against ``kb``. Turtle and JSON-LD are written by :mod:`crosswalk.rdf` (imported only
+``reader(path, kb=kb)`` and returns one :class:`~crosswalk.model.records.MappingSet`, checked
+against ``kb``. Turtle and JSON-LD are written by :mod:`crosswalk.rdf.graph` (imported only
 when used). The encodings are documented in each module: :mod:`.sssom`, :mod:`.oscal`,
 :mod:`.ciso`, :mod:`.matrix`, :mod:`.flat_table`, :mod:`.mapping_file`, and the shared
 relation table in :mod:`.vocabulary`.
@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crosswalk.errors import DataError, ExportError, Problem
 from crosswalk.interop.ciso import (
     write_ciso_framework,
     write_ciso_libraries,
@@ -39,10 +38,11 @@ from crosswalk.interop.mapping_file import read_mapping_yaml, write_mapping_yaml
 from crosswalk.interop.matrix import read_crosswalk_matrix, write_crosswalk_matrix
 from crosswalk.interop.oscal import read_oscal, write_oscal, write_oscal_catalog
 from crosswalk.interop.sssom import read_sssom, read_sssom_sets, write_sssom
-from crosswalk.model import MappingSet
+from crosswalk.model.errors import DataError, ExportError, Problem
+from crosswalk.model.records import MappingSet
 
 if TYPE_CHECKING:
-    from crosswalk.knowledge import KnowledgeBase
+    from crosswalk.knowledge.base import KnowledgeBase
 
 __all__ = [
     "FORMATS",
@@ -180,7 +180,7 @@ def _rdf_writer(rdf_format: str) -> Writer:
             raise ExportError(
                 f"{rdf_format} exports the whole knowledge base; --subject/--object do not apply"
             )
-        from crosswalk.rdf import write_rdf  # rdflib is heavy: import on use
+        from crosswalk.rdf.graph import write_rdf  # rdflib is heavy: import on use
 
         return write_rdf(kb, path, format=rdf_format)
 
@@ -239,14 +239,14 @@ FORMATS: dict[str, Format] = {
         Format(
             "ttl",
             (".ttl",),
-            "RDF Turtle of the whole knowledge base (crosswalk.rdf)",
+            "RDF Turtle of the whole knowledge base (crosswalk.rdf.graph)",
             _rdf_writer("turtle"),
             None,
         ),
         Format(
             "jsonld",
             (".jsonld",),
-            "RDF JSON-LD of the whole knowledge base (crosswalk.rdf)",
+            "RDF JSON-LD of the whole knowledge base (crosswalk.rdf.graph)",
             _rdf_writer("json-ld"),
             None,
         ),
@@ -321,7 +321,7 @@ def export(kb: KnowledgeBase, fmt: str, path: PathLike, **options: Any) -> list[
 
 def import_(path: PathLike, fmt: str | None = None, *, kb: KnowledgeBase) -> MappingSet:
     """Read a mapping set from ``path`` (format from ``fmt`` or the extension), checked
-    against ``kb``; problems are raised together as a :class:`~crosswalk.errors.DataError`."""
+    against ``kb``; problems are raised together as a :class:`~crosswalk.model.errors.DataError`."""
     reader = find_format(path, fmt, readable=True).reader
     assert reader is not None
     return reader(path, kb=kb)

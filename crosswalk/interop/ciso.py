@@ -44,13 +44,13 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from crosswalk.atomic import write_text_atomic
-from crosswalk.errors import ExportError
 from crosswalk.interop.vocabulary import RELATION_TERMS
-from crosswalk.model import Clause, Mapping, MappingSet
+from crosswalk.io.atomic import write_text_atomic
+from crosswalk.model.errors import ExportError
+from crosswalk.model.records import Clause, Mapping, MappingSet
 
 if TYPE_CHECKING:
-    from crosswalk.knowledge import KnowledgeBase
+    from crosswalk.knowledge.base import KnowledgeBase
 
 __all__ = [
     "UNION_MEMBER_RELATION",

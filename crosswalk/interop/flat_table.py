@@ -22,15 +22,15 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from crosswalk.atomic import write_text_atomic
-from crosswalk.catalogue import mapping_id
-from crosswalk.errors import DataError, Problem
 from crosswalk.interop.references import canonical_ids, reference_problems
 from crosswalk.interop.vocabulary import RELATION_NAMES
-from crosswalk.model import Mapping, MappingSet
+from crosswalk.io.atomic import write_text_atomic
+from crosswalk.io.catalogue import mapping_id
+from crosswalk.model.errors import DataError, Problem
+from crosswalk.model.records import Mapping, MappingSet
 
 if TYPE_CHECKING:
-    from crosswalk.knowledge import KnowledgeBase
+    from crosswalk.knowledge.base import KnowledgeBase
 
 __all__ = ["COLUMNS", "read_mapping_csv", "read_mapping_csv_sets", "write_mapping_csv"]
 
@@ -115,7 +115,7 @@ def read_mapping_csv_sets(
     """Read a CSV table into mapping sets, one per value of ``mapping_set``.
 
     Every problem (file, row, column, rule) is collected and raised once as a
-    :class:`~crosswalk.errors.DataError`.
+    :class:`~crosswalk.model.errors.DataError`.
     """
     file = str(path)
     try:

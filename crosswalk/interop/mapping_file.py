@@ -13,7 +13,7 @@ then ``mappings`` in the set's order, each with ``subject`` (a list for a union)
 ``relation``, ``object``, ``strength``, ``rationale``, ``justification`` (folded when
 long), then ``confidence``, ``source``, ``author`` and ``date`` only where they differ
 from the set's defaults. Mapping ids are not written: they derive from the set id and
-the pair (:func:`crosswalk.catalogue.mapping_id`).
+the pair (:func:`crosswalk.io.catalogue.mapping_id`).
 """
 
 from __future__ import annotations
@@ -24,15 +24,15 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from crosswalk.atomic import write_text_atomic
-from crosswalk.catalogue import build_mapping_sets
-from crosswalk.errors import DataError, Problem
 from crosswalk.interop.references import reference_problems
-from crosswalk.interop.yaml_text import LOSSY_BREAKS, ExactDumper
-from crosswalk.model import Mapping, MappingSet
+from crosswalk.io.atomic import write_text_atomic
+from crosswalk.io.catalogue import build_mapping_sets
+from crosswalk.io.yaml_text import LOSSY_BREAKS, ExactDumper
+from crosswalk.model.errors import DataError, Problem
+from crosswalk.model.records import Mapping, MappingSet
 
 if TYPE_CHECKING:
-    from crosswalk.knowledge import KnowledgeBase
+    from crosswalk.knowledge.base import KnowledgeBase
 
 __all__ = ["read_mapping_yaml", "to_mapping_document", "write_mapping_yaml"]
 

@@ -25,7 +25,7 @@ changed becomes a mapping by ``matrix import`` (rationale ``semantic``, strength
 the cell says ``relation:strength``, and a placeholder justification to be written); a
 cell that only changes the strength keeps its justification, with author ``matrix
 import``. Every invalid cell and header is reported at once, with sheet,
-cell reference and rule, in one :class:`~crosswalk.errors.DataError`.
+cell reference and rule, in one :class:`~crosswalk.model.errors.DataError`.
 """
 
 from __future__ import annotations
@@ -37,16 +37,16 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crosswalk.atomic import atomic_path
-from crosswalk.catalogue import mapping_id
-from crosswalk.errors import DataError, Problem
 from crosswalk.interop.references import reference_problems
 from crosswalk.interop.vocabulary import RELATION_NAMES
-from crosswalk.model import Mapping, MappingSet
-from crosswalk.relations import ALL, EMPTY, RelationSet
+from crosswalk.io.atomic import atomic_path
+from crosswalk.io.catalogue import mapping_id
+from crosswalk.model.errors import DataError, Problem
+from crosswalk.model.records import Mapping, MappingSet
+from crosswalk.reasoning.relations import ALL, EMPTY, RelationSet
 
 if TYPE_CHECKING:
-    from crosswalk.knowledge import KnowledgeBase
+    from crosswalk.knowledge.base import KnowledgeBase
 
 __all__ = [
     "CELL_GRAMMAR",
@@ -282,7 +282,7 @@ def _legend(sheet: Any, kb: KnowledgeBase, subject: str, target: str, bold: Any)
 def read_crosswalk_matrix(path: str | os.PathLike[str], *, kb: KnowledgeBase) -> MappingSet:
     """Turn a (reviewed) crosswalk matrix into the mapping set of its framework pair.
 
-    Raises :class:`~crosswalk.errors.DataError` listing every invalid header and cell
+    Raises :class:`~crosswalk.model.errors.DataError` listing every invalid header and cell
     (sheet, cell reference, rule) at once.
     """
     from openpyxl import load_workbook

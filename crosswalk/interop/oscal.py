@@ -56,9 +56,6 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from crosswalk.atomic import write_text_atomic
-from crosswalk.catalogue import mapping_id
-from crosswalk.errors import DataError, ExportError, Problem
 from crosswalk.interop.references import canonical_ids, reference_problems, validated_mapping
 from crosswalk.interop.vocabulary import (
     OSCAL_NAMESPACE,
@@ -69,10 +66,13 @@ from crosswalk.interop.vocabulary import (
     oscal_token,
     relation_from_oscal,
 )
-from crosswalk.model import Clause, Mapping, MappingSet
+from crosswalk.io.atomic import write_text_atomic
+from crosswalk.io.catalogue import mapping_id
+from crosswalk.model.errors import DataError, ExportError, Problem
+from crosswalk.model.records import Clause, Mapping, MappingSet
 
 if TYPE_CHECKING:
-    from crosswalk.knowledge import KnowledgeBase
+    from crosswalk.knowledge.base import KnowledgeBase
 
 __all__ = [
     "OSCAL_VERSION",
@@ -297,7 +297,7 @@ def read_oscal(path: str | os.PathLike[str], *, kb: KnowledgeBase | None = None)
 
     The collection's first ``mapping`` is read (crosswalk writes one per file). With
     ``kb``, ids are checked against the knowledge base. Every problem is collected and
-    raised once as a :class:`~crosswalk.errors.DataError` naming the JSON location.
+    raised once as a :class:`~crosswalk.model.errors.DataError` naming the JSON location.
     """
     file = str(path)
     problems: list[Problem] = []

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from crosswalk.errors import Problem
-from crosswalk.model import Mapping, MappingSet
+from crosswalk.model.errors import Problem
+from crosswalk.model.records import Mapping, MappingSet
 
 if TYPE_CHECKING:
-    from crosswalk.knowledge import KnowledgeBase
+    from crosswalk.knowledge.base import KnowledgeBase
 
 __all__ = ["canonical_ids", "reference_problems", "validated_mapping"]
 
@@ -63,7 +63,7 @@ def reference_problems(
 
     ``locations[i]`` says where mapping ``i`` was read (e.g. ``"row 7"``, ``"Matrix!D9"``).
     """
-    from crosswalk.knowledge import KnowledgeBase
+    from crosswalk.knowledge.base import KnowledgeBase
 
     indexed = tuple(m.model_copy(update={"index": i}) for i, m in enumerate(mapping_set.mappings))
     probe = KnowledgeBase(

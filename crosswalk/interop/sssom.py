@@ -76,9 +76,6 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from pydantic import ValidationError
 
-from crosswalk.atomic import write_text_atomic
-from crosswalk.catalogue import mapping_id
-from crosswalk.errors import DataError, Problem
 from crosswalk.interop.references import canonical_ids, reference_problems, validated_mapping
 from crosswalk.interop.vocabulary import (
     DEFAULT_CLAUSE_IRI,
@@ -88,11 +85,14 @@ from crosswalk.interop.vocabulary import (
     VOCABULARY,
     relation_from_sssom,
 )
-from crosswalk.interop.yaml_text import dump_exact
-from crosswalk.model import Mapping, MappingSet, split_id
+from crosswalk.io.atomic import write_text_atomic
+from crosswalk.io.catalogue import mapping_id
+from crosswalk.io.yaml_text import dump_exact
+from crosswalk.model.errors import DataError, Problem
+from crosswalk.model.records import Mapping, MappingSet, split_id
 
 if TYPE_CHECKING:
-    from crosswalk.knowledge import KnowledgeBase
+    from crosswalk.knowledge.base import KnowledgeBase
 
 __all__ = ["MAPPING_IRI", "SET_IRI", "read_sssom", "read_sssom_sets", "write_sssom"]
 
@@ -337,7 +337,7 @@ def read_sssom(path: str | os.PathLike[str], *, kb: KnowledgeBase | None = None)
 
     With ``kb``, clause aliases become canonical ids and every mapping is checked
     against the knowledge base. Every problem is collected and raised once as a
-    :class:`~crosswalk.errors.DataError` naming the file, the line and the rule.
+    :class:`~crosswalk.model.errors.DataError` naming the file, the line and the rule.
     """
     sets = read_sssom_sets(path, kb=kb)
     if len(sets) != 1:

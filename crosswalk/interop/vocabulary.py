@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass
 from typing import get_args
 
-from crosswalk.model import Rationale, RelationName
+from crosswalk.model.records import Rationale, RelationName
 
 __all__ = [
     "DEFAULT_CLAUSE_IRI",

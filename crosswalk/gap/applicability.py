@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from crosswalk.inventory import Profile
-from crosswalk.model import Clause
+from crosswalk.io.inventory import Profile
+from crosswalk.model.records import Clause
 
 __all__ = ["OPERATOR_ROLES", "Applicability", "applicability"]
 
@@ -54,7 +54,7 @@ def _date(clause: Clause, profile: Profile) -> dt.date | None:
 def applicability(clause: Clause, profile: Profile | None) -> Applicability:
     """Decide whether ``clause`` applies to an organisation with ``profile``.
 
-    >>> from crosswalk.model import Clause, ApplicationDates
+    >>> from crosswalk.model.records import Clause, ApplicationDates
     >>> import datetime as dt
     >>> art = Clause(id="euaiact:art26", framework="euaiact", local="art26", kind="obligation",
     ...     title="Obligations of deployers", status="confirmed", source="S",

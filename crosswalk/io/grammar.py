@@ -1,7 +1,7 @@
 """The grammar of the data files, as pydantic models (documented in mappings/README.md).
 
-These models describe what a YAML file may say; :mod:`crosswalk.catalogue` turns them
-into the resolved model of :mod:`crosswalk.model`. ``mappings/schema/*.json`` is
+These models describe what a YAML file may say; :mod:`crosswalk.io.catalogue` turns them
+into the resolved model of :mod:`crosswalk.model.records`. ``mappings/schema/*.json`` is
 generated from them (``crosswalk schema``) and a test checks it is up to date.
 """
 
@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from crosswalk.model import (
+from crosswalk.model.records import (
     LOCAL_PATTERN,
     PREFIX_PATTERN,
     Addressee,

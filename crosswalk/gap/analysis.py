@@ -29,18 +29,18 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from crosswalk.applicability import applicability
-from crosswalk.errors import DataError, Problem
-from crosswalk.inference import Derivation
-from crosswalk.inventory import Control, Inventory, Profile
-from crosswalk.model import Clause, Mapping
-from crosswalk.relations import ALL, CONTAINED, COVERING, OVERLAPPING, RelationSet
-from crosswalk.resources import mappings_dir
+from crosswalk.gap.applicability import applicability
+from crosswalk.io.inventory import Control, Inventory, Profile
+from crosswalk.io.resources import mappings_dir
+from crosswalk.model.errors import DataError, Problem
+from crosswalk.model.records import Clause, Mapping
+from crosswalk.reasoning.inference import Derivation
+from crosswalk.reasoning.relations import ALL, CONTAINED, COVERING, OVERLAPPING, RelationSet
 
 if TYPE_CHECKING:
     import pandas
 
-    from crosswalk.knowledge import KnowledgeBase
+    from crosswalk.knowledge.base import KnowledgeBase
 
 __all__ = [
     "STATUSES",
@@ -382,19 +382,19 @@ class GapReport:
         )
 
     def to_excel(self, path: str | Path) -> Path:
-        """Write the auditor's workbook atomically (see :mod:`crosswalk.excel`)."""
-        from crosswalk.excel import write_gap_workbook
+        """Write the auditor's workbook atomically (see :mod:`crosswalk.excel.workbooks`)."""
+        from crosswalk.excel.workbooks import write_gap_workbook
 
         return write_gap_workbook(self, path)
 
     def summary_text(self) -> str:
         """A readable summary for terminals."""
-        from crosswalk.display import gap_summary_text
+        from crosswalk.display.html import gap_summary_text
 
         return gap_summary_text(self)
 
     def _repr_html_(self) -> str:
-        from crosswalk.display import gap_html
+        from crosswalk.display.html import gap_html
 
         return gap_html(self)
 

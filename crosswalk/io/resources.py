@@ -19,7 +19,7 @@ def data_root() -> Path:
     packaged = Path(str(resources.files("crosswalk"))) / "_data"
     if (packaged / "mappings").is_dir():
         return packaged
-    checkout = Path(__file__).resolve().parent.parent
+    checkout = Path(__file__).resolve().parent.parent.parent
     if (checkout / "mappings").is_dir():
         return checkout
     raise FileNotFoundError(

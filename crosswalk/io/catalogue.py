@@ -1,10 +1,10 @@
 """Reading catalogue and mapping files into the model, collecting every problem.
 
-Four layers of checks run here or in :mod:`crosswalk.knowledge`: shape (the grammar
+Four layers of checks run here or in :mod:`crosswalk.knowledge.base`: shape (the grammar
 models, unknown keys rejected), referential integrity (parents, sources, mapped ids),
 rules (one row per pair, like with like, addresses targets a risk) and, after
 inference, consistency. Problems are collected and raised once as a
-:class:`~crosswalk.errors.DataError`.
+:class:`~crosswalk.model.errors.DataError`.
 """
 
 from __future__ import annotations
@@ -19,9 +19,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from crosswalk.discovery import DataFiles
-from crosswalk.errors import DataError, Problem
-from crosswalk.grammar import (
+from crosswalk.io.discovery import DataFiles
+from crosswalk.io.grammar import (
     AdoptedClauseEntry,
     CataloguePartFile,
     ClauseEntry,
@@ -30,7 +29,8 @@ from crosswalk.grammar import (
     MappingSetEntry,
     SourceEntry,
 )
-from crosswalk.model import (
+from crosswalk.model.errors import DataError, Problem
+from crosswalk.model.records import (
     PROVISION_OF_KIND,
     Adoption,
     ApplicationDates,
@@ -64,7 +64,7 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
 
 def display_path(path: Path) -> str:
     """A path as shown to people: bundled files as ``mappings/...``, others as given."""
-    from crosswalk.resources import mappings_dir
+    from crosswalk.io.resources import mappings_dir
 
     try:
         return "mappings/" + Path(path).resolve().relative_to(mappings_dir().resolve()).as_posix()

@@ -4,7 +4,7 @@ HTML is self-contained (inline styles only, no script, no external resource) so 
 the same in JupyterLab, in static renderings (nbconvert, GitHub) and in e-mails. Every
 value taken from data is escaped, and only ``http``/``https``/``mailto`` links are made.
 
->>> from crosswalk.display import safe_url
+>>> from crosswalk.display.html import safe_url
 >>> safe_url("javascript:alert(1)") is None
 True
 """
@@ -16,14 +16,14 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from crosswalk.model import Mapping
-from crosswalk.relations import Relation, RelationSet
+from crosswalk.model.records import Mapping
+from crosswalk.reasoning.relations import Relation, RelationSet
 
 if TYPE_CHECKING:
-    from crosswalk.gap import Finding, GapReport
-    from crosswalk.inference import Derivation
-    from crosswalk.knowledge import InferredRelation, KnowledgeBase
-    from crosswalk.model import Clause, Framework, MappingSet
+    from crosswalk.gap.analysis import Finding, GapReport
+    from crosswalk.knowledge.base import InferredRelation, KnowledgeBase
+    from crosswalk.model.records import Clause, Framework, MappingSet
+    from crosswalk.reasoning.inference import Derivation
 
 __all__ = [
     "CHART_COLOURS",
@@ -439,7 +439,7 @@ def clause_card_html(clause: Clause, *, framework: Framework | None = None) -> s
 
 
 def _neighbour_tables(kb: KnowledgeBase, clause: Clause, *, inferred: bool, limit: int) -> str:
-    from crosswalk.views import links_of
+    from crosswalk.display.views import links_of
 
     links = links_of(kb, clause.id, hierarchy=False, inferred=inferred, limit=limit)
     asserted = [link for link in links if link.kind == "mapping"]
@@ -827,7 +827,7 @@ def _finding_why(finding: Finding) -> str:
 def gap_html(report: GapReport) -> str:
     """HTML gap report: summary per section (domain), findings grouped by section and
     coloured by status, the capability estimate and risk coverage."""
-    from crosswalk.gap import STATUSES
+    from crosswalk.gap.analysis import STATUSES
 
     kb = report.kb
     framework = kb.framework(report.target)

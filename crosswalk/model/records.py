@@ -2,7 +2,7 @@
 
 All models are frozen pydantic models that forbid unknown fields. They hold resolved
 data (canonical ids, inherited applicability); the grammar of the data files lives in
-:mod:`crosswalk.grammar`, and the step between the two in :mod:`crosswalk.catalogue`.
+:mod:`crosswalk.io.grammar`, and the step between the two in :mod:`crosswalk.io.catalogue`.
 """
 
 from __future__ import annotations
@@ -298,7 +298,7 @@ class Framework(BaseModel):
         return next((s for s in self.sources if s.id == source_id), None)
 
     def _repr_html_(self) -> str:
-        from crosswalk.display import framework_card_html
+        from crosswalk.display.html import framework_card_html
 
         return framework_card_html(self)
 
@@ -348,7 +348,7 @@ class Clause(BaseModel):
         return f"{self.id} {title}"
 
     def _repr_html_(self) -> str:
-        from crosswalk.display import clause_card_html
+        from crosswalk.display.html import clause_card_html
 
         return clause_card_html(self)
 
@@ -403,7 +403,7 @@ class Mapping(BaseModel):
         return f"{self.path or self.mapping_set} mapping #{self.index + 1}"
 
     def _repr_html_(self) -> str:
-        from crosswalk.display import mapping_html
+        from crosswalk.display.html import mapping_html
 
         return mapping_html(self)
 
@@ -427,6 +427,6 @@ class MappingSet(BaseModel):
     derived: bool = Field(False, description="Generated (e.g. from an adoption), not curated.")
 
     def _repr_html_(self) -> str:
-        from crosswalk.display import mapping_set_html
+        from crosswalk.display.html import mapping_set_html
 
         return mapping_set_html(self)

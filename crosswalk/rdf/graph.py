@@ -7,7 +7,7 @@ equal knowledge base. User RDF is parsed from local files or strings only, with 
 network access and no external entities.
 
 >>> import crosswalk
->>> from crosswalk.rdf import CW, to_graph
+>>> from crosswalk.rdf.graph import CW, to_graph
 >>> kb = crosswalk.load()
 >>> graph = to_graph(kb)
 >>> len(list(graph.subjects(predicate=None, object=CW.Mapping))) == len(kb.mappings)
@@ -37,9 +37,10 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 from rdflib.term import Node
 
-from crosswalk.errors import DataError, ExportError, Problem
-from crosswalk.knowledge import KnowledgeBase
-from crosswalk.model import (
+from crosswalk.io.resources import ontologies_dir
+from crosswalk.knowledge.base import KnowledgeBase
+from crosswalk.model.errors import DataError, ExportError, Problem
+from crosswalk.model.records import (
     RISK_KINDS,
     Adoption,
     ApplicationDates,
@@ -52,8 +53,7 @@ from crosswalk.model import (
     Review,
     Source,
 )
-from crosswalk.relations import Relation, composition_table
-from crosswalk.resources import ontologies_dir
+from crosswalk.reasoning.relations import Relation, composition_table
 
 __all__ = [
     "AIRO",

@@ -1,6 +1,6 @@
 """Vectorised gap propagation along chains, for knowledge bases of any size (issue 10).
 
-:func:`crosswalk.gap.gap_analysis` reads its statuses off the path-consistent (PC)
+:func:`crosswalk.gap.analysis.gap_analysis` reads its statuses off the path-consistent (PC)
 closure, whose cost grows much faster than the number of mappings. This module derives
 them from *chains* of facts, for every target clause at once, in time near-linear in the
 number of facts: the facts are numpy edge arrays (each fact in both directions, sorted by
@@ -9,7 +9,7 @@ source, so the in-edges of a node are the converses of its out-edges), relation 
 
 Facts carry one of seven relation sets: a base relation (mappings), {equal, subset_of}
 (hierarchy, union membership) or its converse. Up to the statuses, composing a chain
-with the table of :mod:`crosswalk.relations` is a small automaton over five letters —
+with the table of :mod:`crosswalk.reasoning.relations` is a small automaton over five letters —
 E (equal), C (⊆: subset_of, {equal, subset_of}), V (⊇: superset_of, {equal,
 superset_of}), I (intersects_with), N (no_relationship) — and each status is a regular
 set of chains (DESIGN.md §5):
@@ -22,7 +22,7 @@ set of chains (DESIGN.md §5):
 - **undetermined**: a chain from an implemented clause whose composition is neither
   "any" nor exactly "disjoint" (eight relation-set classes, each one closure, see
   :meth:`GapIndex._linked`), or a mapping chain of at most two steps (gap.py's fallback);
-- **gap** otherwise; **not_applicable** by :func:`crosswalk.applicability.applicability`.
+- **gap** otherwise; **not_applicable** by :func:`crosswalk.gap.applicability.applicability`.
 
 **Agreement with gap_analysis.** *covered* and *partial* are exactly gap_analysis's.
 Sound: a chain's composition contains the PC relation of its ends. Complete: every
@@ -45,10 +45,10 @@ integer per node and stepped by table lookup — gives, for every node, the inte
 what all walks to it entail: sound, never tighter than path consistency.
 
 Contradictions are not detected here: validate the data first
-(:meth:`crosswalk.knowledge.KnowledgeBase.validate`, or the data tests).
+(:meth:`crosswalk.knowledge.base.KnowledgeBase.validate`, or the data tests).
 
 >>> import crosswalk
->>> from crosswalk.inventory import ClauseRef, Control, Inventory
+>>> from crosswalk.io.inventory import ClauseRef, Control, Inventory
 >>> kb = crosswalk.load()
 >>> control = Control(id="RM-1", title="Risk process", status="implemented",
 ...     implements=(ClauseRef(clause="iso23894:6.4.2"),))
@@ -69,12 +69,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from crosswalk.applicability import applicability
-from crosswalk.errors import UnknownFrameworkError
-from crosswalk.inference import DIS, EQ, INT, SUB, SUP
-from crosswalk.inventory import Inventory, Profile
-from crosswalk.model import Clause, Mapping
-from crosswalk.relations import (
+from crosswalk.gap.applicability import applicability
+from crosswalk.io.inventory import Inventory, Profile
+from crosswalk.model.errors import UnknownFrameworkError
+from crosswalk.model.records import Clause, Mapping
+from crosswalk.reasoning.inference import DIS, EQ, INT, SUB, SUP
+from crosswalk.reasoning.relations import (
     ALL,
     CONTAINED,
     COVERING,
@@ -88,7 +88,7 @@ from crosswalk.relations import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from crosswalk.knowledge import KnowledgeBase
+    from crosswalk.knowledge.base import KnowledgeBase
 
 __all__ = [
     "LETTERS",
@@ -294,13 +294,13 @@ class _Target:
 
 _CHILD_OF_PARENT = EQ | SUB  # as kb.network states hierarchy and union membership
 _KINDS = ("hierarchy", "exhaustive", "union", "mapping", "adoption")
-"""Where a fact comes from (the ``kind`` of :class:`crosswalk.inference.Fact`)."""
+"""Where a fact comes from (the ``kind`` of :class:`crosswalk.reasoning.inference.Fact`)."""
 
 
 @dataclass(frozen=True)
 class _FactTable:
     """The nodes and facts of ``kb.network`` as arrays — the same numbering and the same
-    facts, without building a :class:`~crosswalk.inference.Fact` object for each (which
+    facts, without building a :class:`~crosswalk.reasoning.inference.Fact` object for each (which
     dominates the index build of a large knowledge base)."""
 
     nodes: list[str]
@@ -316,7 +316,7 @@ class _FactTable:
 
     @classmethod
     def of(cls, kb: KnowledgeBase) -> _FactTable:
-        from crosswalk.knowledge import union_node
+        from crosswalk.knowledge.base import union_node
 
         nodes = list(kb.clauses)
         index = {name: i for i, name in enumerate(nodes)}
@@ -460,7 +460,7 @@ class GapIndex:
 
     def _target_clauses(self, kb: KnowledgeBase) -> dict[str, _Target]:
         """The target clauses of every framework, in document order."""
-        from crosswalk.gap import is_target  # the one definition of what a target is
+        from crosswalk.gap.analysis import is_target  # the one definition of what a target is
 
         grouped: dict[str, list[Clause]] = {prefix: [] for prefix in self.frameworks}
         for clause in kb.clauses.values():
@@ -749,7 +749,7 @@ class GapIndex:
 
 
 def _union_name(members: Sequence[str]) -> str:
-    from crosswalk.knowledge import union_node
+    from crosswalk.knowledge.base import union_node
 
     return union_node(members)
 
@@ -809,7 +809,7 @@ class FastGapReport:
 
     def to_excel(self, path: str | Path) -> Path:
         """Write the workbook (Findings with the chain behind each status, Risks, About); atomic."""
-        from crosswalk.excel import write_fast_gap_workbook
+        from crosswalk.excel.workbooks import write_fast_gap_workbook
 
         return write_fast_gap_workbook(self, path)
 
@@ -826,7 +826,7 @@ class FastGapReport:
         )
 
     def _repr_html_(self) -> str:
-        from crosswalk.display import STATUS_COLOURS, table_html
+        from crosswalk.display.html import STATUS_COLOURS, table_html
 
         counts = ", ".join(f"{name} {count}" for name, count in self.counts.items())
         rows = [
@@ -918,7 +918,7 @@ class ChainRelations:
     For each node: the intersection of the compositions of every chain (walk) of facts
     that reaches it. Sound — each composition contains the true relation, so their
     intersection does too — and found in time near-linear in the number of facts; but
-    never tighter than :meth:`crosswalk.knowledge.KnowledgeBase.relation`, whose path
+    never tighter than :meth:`crosswalk.knowledge.base.KnowledgeBase.relation`, whose path
     consistency also intersects at the nodes in between. ``relation()`` is "any" for a
     node no informative chain reaches.
     """
@@ -944,7 +944,7 @@ class ChainRelations:
         if node is None:
             import difflib
 
-            from crosswalk.errors import UnknownClauseError
+            from crosswalk.model.errors import UnknownClauseError
 
             names = [n for n in self.gap_index.nodes if not n.startswith("∪(")]
             raise UnknownClauseError(clause_id, difflib.get_close_matches(clause_id, names, n=3))
@@ -978,7 +978,7 @@ class ChainRelations:
         )
 
     def _repr_html_(self) -> str:
-        from crosswalk.display import STATUS_COLOURS, table_html
+        from crosswalk.display.html import STATUS_COLOURS, table_html
 
         related = self.related()
         rows = [

@@ -14,14 +14,14 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crosswalk.atomic import atomic_path
+from crosswalk.io.atomic import atomic_path
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from crosswalk.fastgap import FastGapReport
-    from crosswalk.gap import GapReport
-    from crosswalk.knowledge import KnowledgeBase
+    from crosswalk.gap.analysis import GapReport
+    from crosswalk.knowledge.base import KnowledgeBase
+    from crosswalk.reasoning.chains import FastGapReport
 
 __all__ = [
     "STATUS_COLOURS",
@@ -522,13 +522,13 @@ def _save(workbook: Any, path: str | Path) -> Path:
 
 
 def write_fast_gap_workbook(report: FastGapReport, path: str | Path) -> Path:
-    """The workbook of a chain-based gap analysis (:mod:`crosswalk.fastgap`): Findings, one
+    """The workbook of a chain-based gap analysis (:mod:`crosswalk.reasoning.chains`): Findings, one
     row per target clause with its status and the chain behind it, Risks and About —
     streamed, for knowledge bases too large for the full report. Returns the path."""
     from openpyxl import Workbook
 
     from crosswalk import __version__
-    from crosswalk.fastgap import STATUS_NAMES
+    from crosswalk.reasoning.chains import STATUS_NAMES
 
     workbook = Workbook(write_only=True)
     findings = _StreamSheet(
@@ -597,7 +597,7 @@ def write_inventory_template(path: str | Path, *, kb: KnowledgeBase | None = Non
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from crosswalk.inventory import CONTROL_COLUMNS, STATUSES
+    from crosswalk.io.inventory import CONTROL_COLUMNS, STATUSES
 
     workbook = Workbook()
     instructions = workbook.active

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from crosswalk.knowledge import KnowledgeBase
+    from crosswalk.knowledge.base import KnowledgeBase
 
 __all__ = ["cache_directory", "cache_key", "read_cached", "write_cached"]
 
@@ -41,7 +41,7 @@ def cache_directory() -> Path | None:
 def _code_digest() -> bytes:
     """A digest of crosswalk's own source, so a changed model never meets an old pickle."""
     digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     for path in sorted(package.rglob("*.py")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

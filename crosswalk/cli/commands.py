@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from crosswalk.errors import CrosswalkError
+from crosswalk.model.errors import CrosswalkError
 
 __all__ = ["build_parser", "main"]
 
@@ -52,7 +52,7 @@ def _cmd_frameworks(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    from crosswalk.display import clause_text
+    from crosswalk.display.html import clause_text
 
     kb = _load(args)
     clause = kb.find_clause(args.id) or kb.resolve(args.id)
@@ -160,8 +160,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         progress.step("checking references and inferring (path consistency)")
         problems = kb.validate()
     if not args.no_redundancy and not args.no_inference:
-        from crosswalk.errors import Problem
-        from crosswalk.stats import redundant_mappings
+        from crosswalk.knowledge.stats import redundant_mappings
+        from crosswalk.model.errors import Problem
 
         for mapping, why in redundant_mappings(kb, only_paths=args.paths or None):
             problems.append(
@@ -185,11 +185,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
-    from crosswalk.stats import pair_statistics
+    from crosswalk.knowledge.stats import pair_statistics
 
     kb = _load(args)
     if args.markdown:
-        from crosswalk.stats import stats_markdown
+        from crosswalk.knowledge.stats import stats_markdown
 
         print(stats_markdown(kb))
         return 0
@@ -201,7 +201,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
             f"{row['subject_linked']:>5}/{row['subject_total']:<6} {row['object_linked']:>4}/{row['object_total']:<6}"
         )
     if args.unlinked:
-        from crosswalk.stats import unlinked_clauses
+        from crosswalk.knowledge.stats import unlinked_clauses
 
         for prefix in args.unlinked:
             print(f"\nclauses of {prefix} with no mapping:")
@@ -211,7 +211,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 
 def _cmd_gap(args: argparse.Namespace) -> int:
-    from crosswalk.inventory import read_inventory, read_profile
+    from crosswalk.io.inventory import read_inventory, read_profile
 
     progress = args._progress
     kb = _load(args)
@@ -234,7 +234,7 @@ def _cmd_gap(args: argparse.Namespace) -> int:
         path = report.to_excel(args.output)
         print(f"\nwrote {path}")
     if args.rdf:
-        from crosswalk.rdf import write_rdf
+        from crosswalk.rdf.graph import write_rdf
 
         progress.step(f"writing {args.rdf}")
         fmt = "json-ld" if str(args.rdf).endswith((".jsonld", ".json")) else "turtle"
@@ -247,7 +247,7 @@ def _cmd_gap(args: argparse.Namespace) -> int:
 
 def _write_csv(frame: Any, path: str) -> None:
     """A report's table as CSV, written atomically."""
-    from crosswalk.atomic import atomic_path
+    from crosswalk.io.atomic import atomic_path
 
     with atomic_path(path) as temporary:
         frame.to_csv(temporary, index=False)
@@ -270,7 +270,7 @@ def _fast_gap(args: argparse.Namespace, kb: Any, inventory: Any) -> int:
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
-    from crosswalk.excel import write_inventory_template
+    from crosswalk.excel.workbooks import write_inventory_template
 
     path = Path(args.path)
     if path.exists() and not args.force:
@@ -324,7 +324,7 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def _cmd_sparql(args: argparse.Namespace) -> int:
-    from crosswalk import sparql
+    from crosswalk.rdf import sparql
 
     params = _params(args.param or [])
     named = sparql.named_queries()
@@ -369,7 +369,7 @@ def _cmd_sparql(args: argparse.Namespace) -> int:
 
 
 def _cmd_queries(args: argparse.Namespace) -> int:
-    from crosswalk import sparql
+    from crosswalk.rdf import sparql
 
     for name, query in sorted(sparql.named_queries().items()):
         print(f"{name:<44} {query.title}")
@@ -379,7 +379,7 @@ def _cmd_queries(args: argparse.Namespace) -> int:
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
-    from crosswalk import sparql
+    from crosswalk.rdf import sparql
 
     kb = _load(args)
     status = sparql.publish(kb, args.endpoint, graph_iri=args.graph, timeout=args.timeout)
@@ -388,9 +388,9 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 
 
 def _cmd_format(args: argparse.Namespace) -> int:
-    from crosswalk.canonical import format_files
-    from crosswalk.discovery import discover
-    from crosswalk.resources import mappings_dir
+    from crosswalk.io.canonical import format_files
+    from crosswalk.io.discovery import discover
+    from crosswalk.io.resources import mappings_dir
 
     roots = [Path(p) for p in args.paths] or [mappings_dir()]
     files = discover(roots)
@@ -408,8 +408,8 @@ def _cmd_format(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from crosswalk.grammar import json_schemas
-    from crosswalk.resources import mappings_dir
+    from crosswalk.io.grammar import json_schemas
+    from crosswalk.io.resources import mappings_dir
 
     directory = Path(args.directory) if args.directory else mappings_dir() / "schema"
     stale = []

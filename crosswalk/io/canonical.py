@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from crosswalk.atomic import write_text_atomic
+from crosswalk.io.atomic import write_text_atomic
 
 __all__ = ["canonical_text", "format_files", "natural_key"]
 

@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from crosswalk.errors import ExportError
+from crosswalk.model.errors import ExportError
 
 __all__ = ["atomic_path", "write_text_atomic"]
 

@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from crosswalk.relations import (
+from crosswalk.reasoning.relations import (
     _COMPOSE,
     _CONVERSE_MASK,
     ALL,

@@ -3,7 +3,7 @@
 Inventories come from YAML, CSV or Excel files (sniffed by content, not only by
 extension) or from Python objects. Every problem in a file is collected — with file,
 sheet, row, column and the rule broken — and raised at once as an
-:class:`~crosswalk.errors.InventoryError`. Input files are only ever read.
+:class:`~crosswalk.model.errors.InventoryError`. Input files are only ever read.
 
 Excel limits (refused before anything large is loaded): 20 MB on disk, 200 MB
 uncompressed, 100,000 rows, 32,767 characters per cell (Excel's own cell limit).
@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from crosswalk.errors import CitationError, InventoryError, Problem
-from crosswalk.model import Category, Role
+from crosswalk.model.errors import CitationError, InventoryError, Problem
+from crosswalk.model.records import Category, Role
 
 if TYPE_CHECKING:
-    from crosswalk.knowledge import KnowledgeBase
+    from crosswalk.knowledge.base import KnowledgeBase
 
 __all__ = [
     "CONTROL_COLUMNS",

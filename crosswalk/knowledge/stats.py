@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from crosswalk.relations import ALL, compose_masks
+from crosswalk.reasoning.relations import ALL, compose_masks
 
 if TYPE_CHECKING:
-    from crosswalk.knowledge import KnowledgeBase
-    from crosswalk.model import Clause, Mapping
+    from crosswalk.knowledge.base import KnowledgeBase
+    from crosswalk.model.records import Clause, Mapping
 
 __all__ = ["pair_statistics", "redundant_mappings", "stats_markdown", "unlinked_clauses"]
 

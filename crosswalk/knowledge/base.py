@@ -16,15 +16,17 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crosswalk.citation import AliasIndex, parse_citation
-from crosswalk.errors import (
+from crosswalk.io.resources import mappings_dir
+from crosswalk.knowledge.citation import AliasIndex, parse_citation
+from crosswalk.model.errors import (
     CitationError,
     ContradictionError,
     Problem,
     UnknownClauseError,
     UnknownFrameworkError,
 )
-from crosswalk.inference import (
+from crosswalk.model.records import CLAUSE_ID_PATTERN, Clause, Framework, Mapping, MappingSet
+from crosswalk.reasoning.inference import (
     EQ,
     SUB,
     Closure,
@@ -33,10 +35,8 @@ from crosswalk.inference import (
     Network,
     minimal_conflict,
 )
-from crosswalk.model import CLAUSE_ID_PATTERN, Clause, Framework, Mapping, MappingSet
-from crosswalk.relations import COVERING as COVERING_MASK
-from crosswalk.relations import Relation, RelationSet
-from crosswalk.resources import mappings_dir
+from crosswalk.reasoning.relations import COVERING as COVERING_MASK
+from crosswalk.reasoning.relations import Relation, RelationSet
 
 if TYPE_CHECKING:
     import networkx
@@ -56,16 +56,16 @@ def load(extra: Iterable[str | Path] = (), *, bundled: bool = True) -> Knowledge
     """Load the bundled knowledge base, plus the user's catalogue and mapping files.
 
     ``extra`` takes directories (searched recursively) or single YAML files. Every problem
-    in every file is collected and raised once as a :class:`~crosswalk.errors.DataError`.
+    in every file is collected and raised once as a :class:`~crosswalk.model.errors.DataError`.
     """
-    from crosswalk.cache import cache_key, read_cached, write_cached
-    from crosswalk.discovery import discover
+    from crosswalk.io.cache import cache_key, read_cached, write_cached
+    from crosswalk.io.discovery import discover
 
     roots: list[Path] = [mappings_dir()] if bundled else []
     roots.extend(Path(p) for p in extra)
     for root in roots:
         if not root.exists():
-            from crosswalk.errors import DataError
+            from crosswalk.model.errors import DataError
 
             raise DataError([Problem(str(root), "", "exists", "no such file or directory")])
     files = discover(roots)
@@ -82,7 +82,7 @@ def load(extra: Iterable[str | Path] = (), *, bundled: bool = True) -> Knowledge
 
 
 def _build(files: Any) -> KnowledgeBase:
-    from crosswalk.catalogue import (
+    from crosswalk.io.catalogue import (
         adoption_mapping_sets,
         build_catalogues,
         build_mapping_sets,
@@ -92,7 +92,7 @@ def _build(files: Any) -> KnowledgeBase:
     problems: list[Problem] = []
     documents: dict[Path, Any] = {}
     if files.other:
-        from crosswalk.catalogue import read_yaml
+        from crosswalk.io.catalogue import read_yaml
 
         for path in files.other:
             document = read_yaml(path, problems)
@@ -199,12 +199,12 @@ class InferredRelation:
 
     def explain(self) -> str:
         """A readable, checkable explanation (text)."""
-        from crosswalk.display import explanation_text
+        from crosswalk.display.html import explanation_text
 
         return explanation_text(self)
 
     def _repr_html_(self) -> str:
-        from crosswalk.display import relation_html
+        from crosswalk.display.html import relation_html
 
         return relation_html(self)
 
@@ -260,7 +260,7 @@ class KnowledgeBase:
         )
 
     def _repr_html_(self) -> str:
-        from crosswalk.display import knowledge_html
+        from crosswalk.display.html import knowledge_html
 
         return knowledge_html(self)
 
@@ -292,7 +292,7 @@ class KnowledgeBase:
 
     def iri(self, clause_id: str) -> str:
         """The IRI of a clause: ELI for the EU AI Act, ``iri_base`` + local id otherwise."""
-        from crosswalk.rdf import clause_iri
+        from crosswalk.rdf.graph import clause_iri
 
         clause = self.clause(clause_id)
         return str(clause_iri(self.frameworks[clause.framework].iri_base, clause.local))
@@ -556,9 +556,9 @@ class KnowledgeBase:
         scoring: Any = None,
     ) -> Any:
         """Gap analysis of an inventory (object, or a path to YAML/CSV/XLSX) against a
-        target framework; see :func:`crosswalk.gap.gap_analysis`."""
-        from crosswalk.gap import gap_analysis
-        from crosswalk.inventory import Inventory, Profile, read_inventory, read_profile
+        target framework; see :func:`crosswalk.gap.analysis.gap_analysis`."""
+        from crosswalk.gap.analysis import gap_analysis
+        from crosswalk.io.inventory import Inventory, Profile, read_inventory, read_profile
 
         if not isinstance(inventory, Inventory):
             inventory = read_inventory(inventory, kb=self)
@@ -578,10 +578,10 @@ class KnowledgeBase:
         )
 
     def fast_gap(self, inventory: Any, *, target: str, profile: Any = None) -> Any:
-        """Vectorised gap statuses for very large knowledge bases (see :mod:`crosswalk.fastgap`):
+        """Vectorised gap statuses for very large knowledge bases (see :mod:`crosswalk.reasoning.chains`):
         the same covered/partial statuses as :meth:`gap`, without path-consistency derivations."""
-        from crosswalk.fastgap import fast_gap_analysis
-        from crosswalk.inventory import Inventory, read_inventory
+        from crosswalk.io.inventory import Inventory, read_inventory
+        from crosswalk.reasoning.chains import fast_gap_analysis
 
         if not isinstance(inventory, Inventory):
             inventory = read_inventory(inventory, kb=self)
@@ -589,7 +589,7 @@ class KnowledgeBase:
 
     def read_inventory(self, path: str | Path, *, profile: Any = None) -> Any:
         """Read an inventory file (YAML, CSV, XLSX), resolving its citations against this base."""
-        from crosswalk.inventory import read_inventory
+        from crosswalk.io.inventory import read_inventory
 
         return read_inventory(path, kb=self, profile=profile)
 
@@ -620,8 +620,8 @@ class KnowledgeBase:
         """What chains of facts entail between one clause and every other, for knowledge
         bases too large for :meth:`relation`'s path consistency: near-linear in the number
         of facts, sound, never tighter than :meth:`relation`
-        (:class:`crosswalk.fastgap.ChainRelations`)."""
-        from crosswalk.fastgap import index_of
+        (:class:`crosswalk.reasoning.chains.ChainRelations`)."""
+        from crosswalk.reasoning.chains import index_of
 
         return index_of(self).relations_from(self.clause(clause_id).id)
 
@@ -717,19 +717,19 @@ class KnowledgeBase:
         """Run a SPARQL query over this knowledge base; values are bound, never spliced.
 
         Returns a pandas DataFrame (rdflib, or Oxigraph when installed)."""
-        from crosswalk import sparql
+        from crosswalk.rdf import sparql
 
         return sparql.run_query(self, query, bindings=bindings or None, engine=engine)
 
     def query(self, name: str, *, engine: str = "auto", **params: Any) -> Any:
         """Run a named query from ``ontologies/queries/`` (``crosswalk queries`` lists them)."""
-        from crosswalk import sparql
+        from crosswalk.rdf import sparql
 
         return sparql.query(self, name, engine=engine, **params)
 
     def to_graph(self, **options: Any) -> Any:
-        """The knowledge base as an rdflib Graph (see :func:`crosswalk.rdf.to_graph`)."""
-        from crosswalk import rdf
+        """The knowledge base as an rdflib Graph (see :func:`crosswalk.rdf.graph.to_graph`)."""
+        from crosswalk.rdf import graph as rdf
 
         return rdf.to_graph(self, **options)
 

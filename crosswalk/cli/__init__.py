@@ -1,0 +1,13 @@
+"""The ``crosswalk`` command line."""
+
+from __future__ import annotations
+
+from crosswalk.cli.commands import (
+    build_parser,
+    main,
+)
+
+__all__ = [
+    "build_parser",
+    "main",
+]
