@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import crosswalk
-from crosswalk.io.inventory import ClauseRef, Control, Inventory
+from crosswalk.model.inventory import ClauseRef, Control, Inventory
 
 
 def _median(function, repeat: int) -> float:

@@ -34,11 +34,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from crosswalk.io.inventory import ClauseRef, Control, Inventory
+from crosswalk.model.inventory import ClauseRef, Control, Inventory
 from crosswalk.model.records import Clause, Framework, Mapping, MappingSet, Source
 
 if TYPE_CHECKING:
-    from crosswalk.knowledge.base import KnowledgeBase
+    from crosswalk.api import KnowledgeBase
 
 __all__ = ["SIZES", "Size", "Synthetic", "generate", "true_relation"]
 
@@ -81,7 +81,7 @@ class Synthetic:
 
     def knowledge_base(self) -> KnowledgeBase:
         """A fresh in-memory knowledge base of the generated data (nothing cached)."""
-        from crosswalk.knowledge.base import KnowledgeBase
+        from crosswalk.api import KnowledgeBase
 
         return KnowledgeBase(self.frameworks, self.clauses, self.mapping_sets)
 

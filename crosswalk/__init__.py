@@ -11,7 +11,11 @@ them, so ``import crosswalk`` stays fast.
 
 from __future__ import annotations
 
-from crosswalk.knowledge.base import InferredRelation, KnowledgeBase, load
+import crosswalk.display
+import crosswalk.excel  # noqa: F401 - attaches to_excel to the reports
+from crosswalk._version import __version__
+from crosswalk.api import KnowledgeBase, load
+from crosswalk.knowledge.inferred import InferredRelation
 from crosswalk.model.errors import (
     CitationError,
     ContradictionError,
@@ -26,8 +30,6 @@ from crosswalk.model.errors import (
     UnknownFrameworkError,
 )
 from crosswalk.reasoning.relations import Relation, RelationSet
-
-__version__ = "0.1.0"
 
 __all__ = [
     "CitationError",

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import crosswalk
-from crosswalk.knowledge.base import KnowledgeBase
+from crosswalk.api import KnowledgeBase
 from crosswalk.model.records import Clause, Framework, Mapping, MappingSet, Source
 
 # tests never write into the user's cache: a private compiled-cache directory per session

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crosswalk.knowledge.base import KnowledgeBase
+from crosswalk.api import KnowledgeBase
 from crosswalk.model.errors import CitationError, UnknownClauseError
 
 CASES = {

@@ -8,9 +8,9 @@ from collections import Counter
 
 import pytest
 
+from crosswalk.api import KnowledgeBase
 from crosswalk.io.grammar import json_schemas
 from crosswalk.io.resources import mappings_dir
-from crosswalk.knowledge.base import KnowledgeBase
 
 
 def test_bundled_data_loads_without_problems(kb: KnowledgeBase) -> None:

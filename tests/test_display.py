@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from crosswalk.api import KnowledgeBase
 from crosswalk.display.html import (
     CHART_COLOURS,
     STATUS_COLOURS,
@@ -27,8 +28,7 @@ from crosswalk.display.views import (
     links_of,
     neighbourhood,
 )
-from crosswalk.io.inventory import ClauseRef, Control, Inventory
-from crosswalk.knowledge.base import KnowledgeBase
+from crosswalk.model.inventory import ClauseRef, Control, Inventory
 from crosswalk.model.records import Clause, Framework, Mapping, MappingSet, Source
 
 HOSTILE = "<script>alert(1)</script>"

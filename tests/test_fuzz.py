@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import crosswalk
+from crosswalk.api import KnowledgeBase
 from crosswalk.io.inventory import LIMITS, read_inventory
-from crosswalk.knowledge.base import KnowledgeBase
 from crosswalk.model.errors import CrosswalkError, InventoryError
 
 pytestmark = pytest.mark.fuzz
@@ -207,7 +207,7 @@ def test_zip_bomb_is_refused_before_loading(kb: KnowledgeBase, tmp_path: Path) -
 
 def test_control_characters_never_break_the_workbook(kb: KnowledgeBase, tmp_path: Path) -> None:
     from crosswalk.gap.analysis import gap_analysis
-    from crosswalk.io.inventory import Control, Inventory
+    from crosswalk.model.inventory import Control, Inventory
 
     inventory = Inventory(
         controls=(Control(id="A\x1f", title="bell\x07 =1+1", status="implemented"),)

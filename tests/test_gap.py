@@ -14,11 +14,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from crosswalk.api import KnowledgeBase
 from crosswalk.cli.commands import main
-from crosswalk.gap.analysis import STATUSES, gap_analysis
-from crosswalk.io.inventory import ClauseRef, Control, Inventory, Profile, read_inventory
-from crosswalk.knowledge.base import KnowledgeBase
+from crosswalk.gap.analysis import gap_analysis
+from crosswalk.gap.report import STATUSES
+from crosswalk.io.inventory import read_inventory
 from crosswalk.model.errors import InventoryError
+from crosswalk.model.inventory import ClauseRef, Control, Inventory, Profile
 
 from .conftest import EXAMPLES, synthetic_kb
 from .test_inference import set_models

@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import crosswalk
+from crosswalk.api import KnowledgeBase
 from crosswalk.interop import FORMATS, export, find_format, import_
 from crosswalk.interop.ciso import (
     UNION_MEMBER_RELATION,
@@ -59,7 +60,6 @@ from crosswalk.interop.vocabulary import (
     relation_from_sssom,
 )
 from crosswalk.io.catalogue import mapping_id
-from crosswalk.knowledge.base import KnowledgeBase
 from crosswalk.model.errors import DataError, ExportError
 from crosswalk.model.records import Clause, Framework, Mapping, MappingSet, Source
 from crosswalk.reasoning.relations import Relation

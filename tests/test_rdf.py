@@ -18,8 +18,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, SKOS
 
 from crosswalk import model
+from crosswalk.api import KnowledgeBase
 from crosswalk.io.resources import ontologies_dir
-from crosswalk.knowledge.base import KnowledgeBase
 from crosswalk.model.errors import DataError, ExportError
 from crosswalk.model.records import (
     Adoption,
@@ -444,7 +444,7 @@ def _validate(graph: Graph) -> tuple[bool, str]:
 
 
 def fake_inventory_and_report(kb: KnowledgeBase) -> tuple[SimpleNamespace, SimpleNamespace]:
-    """Objects shaped like crosswalk.io.inventory.Inventory and crosswalk.gap.analysis.GapReport."""
+    """Objects shaped like crosswalk.model.inventory.Inventory and crosswalk.gap.analysis.GapReport."""
     ids = list(kb.clauses)[:3]
     controls = [
         SimpleNamespace(

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import BNode, Graph, Literal, URIRef
 
-from crosswalk.knowledge.base import KnowledgeBase
+from crosswalk.api import KnowledgeBase
 from crosswalk.model.errors import QueryError
 from crosswalk.rdf.graph import to_graph
 from crosswalk.rdf.sparql import (

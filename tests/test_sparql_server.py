@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from crosswalk.knowledge.base import KnowledgeBase
+from crosswalk.api import KnowledgeBase
 from crosswalk.model.errors import EndpointError, QueryError
 from crosswalk.rdf.sparql import (
     get_named_query,

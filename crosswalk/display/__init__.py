@@ -1,4 +1,10 @@
-"""Text and HTML renderings for terminals and Jupyter."""
+"""Text and HTML renderings for terminals and Jupyter, attached to the objects they show.
+
+Importing this package (``import crosswalk`` does) gives the records, the knowledge base
+and the reports their ``_repr_html_``: presentation is attached from this layer, so
+nothing below it imports a display. :mod:`crosswalk.display.views` adds clause cards,
+neighbourhood graphs and charts.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +13,16 @@ from crosswalk.display.html import (
     FRAMEWORK_PALETTE,
     RELATION_COLOURS,
     STATUS_COLOURS,
+    chain_relations_html,
     clause_card_html,
     clause_html,
     clause_text,
     derivation_html,
-    explanation_text,
+    fast_gap_html,
     framework_card_html,
     framework_colour,
     framework_html,
     gap_html,
-    gap_summary_text,
     knowledge_html,
     mapping_html,
     mapping_set_html,
@@ -24,22 +30,28 @@ from crosswalk.display.html import (
     safe_url,
     table_html,
 )
+from crosswalk.gap.fast_report import FastGapReport
+from crosswalk.gap.report import GapReport
+from crosswalk.knowledge.base import KnowledgeBase
+from crosswalk.knowledge.inferred import InferredRelation
+from crosswalk.model.records import Clause, Framework, Mapping, MappingSet
+from crosswalk.reasoning.chain_relations import ChainRelations
 
 __all__ = [
     "CHART_COLOURS",
     "FRAMEWORK_PALETTE",
     "RELATION_COLOURS",
     "STATUS_COLOURS",
+    "chain_relations_html",
     "clause_card_html",
     "clause_html",
     "clause_text",
     "derivation_html",
-    "explanation_text",
+    "fast_gap_html",
     "framework_card_html",
     "framework_colour",
     "framework_html",
     "gap_html",
-    "gap_summary_text",
     "knowledge_html",
     "mapping_html",
     "mapping_set_html",
@@ -47,3 +59,17 @@ __all__ = [
     "safe_url",
     "table_html",
 ]
+
+_RENDERINGS = (
+    (Framework, framework_card_html),
+    (Clause, clause_card_html),
+    (Mapping, mapping_html),
+    (MappingSet, mapping_set_html),
+    (InferredRelation, relation_html),
+    (KnowledgeBase, knowledge_html),
+    (GapReport, gap_html),
+    (FastGapReport, fast_gap_html),
+    (ChainRelations, chain_relations_html),
+)
+for _cls, _render in _RENDERINGS:
+    setattr(_cls, "_repr_html_", _render)  # noqa: B010 - mypy must not see a method assignment

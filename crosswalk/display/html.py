@@ -16,13 +16,18 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from crosswalk.display.links import links_of
+from crosswalk.knowledge.inferred import explanation_text
 from crosswalk.model.records import Mapping
 from crosswalk.reasoning.relations import Relation, RelationSet
 
 if TYPE_CHECKING:
-    from crosswalk.gap.analysis import Finding, GapReport
-    from crosswalk.knowledge.base import InferredRelation, KnowledgeBase
+    from crosswalk.gap.fast_report import FastGapReport
+    from crosswalk.gap.report import Finding, GapReport
+    from crosswalk.knowledge.base import KnowledgeBase
+    from crosswalk.knowledge.inferred import InferredRelation
     from crosswalk.model.records import Clause, Framework, MappingSet
+    from crosswalk.reasoning.chain_relations import ChainRelations
     from crosswalk.reasoning.inference import Derivation
 
 __all__ = [
@@ -30,16 +35,16 @@ __all__ = [
     "FRAMEWORK_PALETTE",
     "RELATION_COLOURS",
     "STATUS_COLOURS",
+    "chain_relations_html",
     "clause_card_html",
     "clause_html",
     "clause_text",
     "derivation_html",
-    "explanation_text",
+    "fast_gap_html",
     "framework_card_html",
     "framework_colour",
     "framework_html",
     "gap_html",
-    "gap_summary_text",
     "knowledge_html",
     "mapping_html",
     "mapping_set_html",
@@ -214,61 +219,6 @@ def table_html(
 # -- inferred relations --------------------------------------------------------------------
 
 
-def _derivation_lines(
-    derivation: Derivation, nodes: Sequence[str], depth: int = 0, limit: int = 40
-) -> list[str]:
-    pad = "  " * depth
-    left, right = nodes[derivation.left], nodes[derivation.right]
-    head = f"{pad}{left} {RelationSet(derivation.mask)} {right}"
-    if derivation.fact is not None:
-        fact = derivation.fact
-        if isinstance(fact.payload, Mapping):
-            mapping = fact.payload
-            source = f"{mapping.where}; strength {mapping.strength}, {mapping.rationale}"
-            if mapping.confidence is not None:
-                source += f", confidence {mapping.confidence}"
-            lines = [
-                f"{head}  — {derivation.rule}: {source}",
-                f"{pad}    why: {mapping.justification}",
-            ]
-        else:
-            lines = [f"{head}  — {derivation.rule}"]
-        return lines
-    if derivation.rule == "composition":
-        via = nodes[derivation.via] if derivation.via is not None else "?"
-        lines = [f"{head}  — composition through {via} (table in ontologies/composition.tsv)"]
-    else:
-        lines = [
-            f"{head}  — intersection of {len(derivation.parts)} derivations (path consistency)"
-        ]
-    for part in derivation.parts:
-        if len(lines) >= limit:
-            lines.append(f"{pad}  …")
-            break
-        lines.extend(_derivation_lines(part, nodes, depth + 1, limit))
-    return lines
-
-
-def explanation_text(result: InferredRelation) -> str:
-    """A readable explanation of an inferred relation."""
-    lines = [
-        f"{result.source} → {result.target}",
-        f"  relation: {result.relations}",
-        f"  status:   {result.status} (DESIGN.md §5)",
-    ]
-    if result.derivation is None:
-        lines.append(
-            "  no mapping, hierarchy or chain constrains this pair: nothing can be concluded"
-        )
-        return "\n".join(lines)
-    lines.append(
-        f"  strength: {result.strength} (weakest link)   confidence: {result.confidence:.2f} (product)   rationale: {result.rationale} (least strict)"
-    )
-    lines.append("  derivation:")
-    lines.extend("    " + line for line in _derivation_lines(result.derivation, result.nodes))
-    return "\n".join(lines)
-
-
 def derivation_html(derivation: Derivation, nodes: Sequence[str], *, limit: int = 60) -> str:
     """A derivation tree as nested lists: each step with its rule, file and justification."""
     budget = [limit]
@@ -439,8 +389,6 @@ def clause_card_html(clause: Clause, *, framework: Framework | None = None) -> s
 
 
 def _neighbour_tables(kb: KnowledgeBase, clause: Clause, *, inferred: bool, limit: int) -> str:
-    from crosswalk.display.views import links_of
-
     links = links_of(kb, clause.id, hierarchy=False, inferred=inferred, limit=limit)
     asserted = [link for link in links if link.kind == "mapping"]
     derived = [link for link in links if link.kind == "inferred"]
@@ -759,57 +707,6 @@ def knowledge_html(kb: KnowledgeBase) -> str:
 # -- gap reports ---------------------------------------------------------------------------
 
 
-def gap_summary_text(report: GapReport) -> str:
-    """A terminal summary of a gap report."""
-    framework = report.kb.framework(report.target)
-    counts = report.counts
-    lines = [
-        f"Gap analysis: {report.inventory.organisation or report.inventory.path or 'inventory'} against {framework.short_name}",
-        f"  profile: {report.profile.describe() if report.profile else 'none (every clause counts)'}",
-        f"  controls: {len(report.inventory.controls)} ({sum(c.effective for c in report.inventory.controls)} in effect)",
-        "  " + "  ".join(f"{k}: {v}" for k, v in counts.items()),
-        "",
-        f"  {'section':<26} {'cov':>4} {'part':>5} {'und':>4} {'gap':>4} {'n/a':>4}  coverage",
-    ]
-    for section in report.sections:
-        c = section.counts
-        lines.append(
-            f"  {section.section[:26]:<26} {c['covered']:>4} {c['partial']:>5} {c['undetermined']:>4} {c['gap']:>4} {c['not_applicable']:>4}  {100 * section.coverage:5.1f}%"
-        )
-    capability = report.capability
-    if capability is not None:
-        lines.append("")
-        lines.append(
-            f"  capability estimate (provisional model): overall {capability.overall} → {capability.level}"
-        )
-        for domain, score in capability.domains.items():
-            lines.append(f"    {domain:<14} {score:5.1f}  {capability.domain_level(domain)}")
-    if report.risks:
-        addressed = sum(r.status == "addressed" for r in report.risks)
-        partly = sum(r.status == "partly_addressed" for r in report.risks)
-        missing = [r.risk.id for r in report.risks if r.status == "not_addressed"]
-        lines.append("")
-        lines.append(
-            f"  risk sources: {addressed} addressed, {partly} partly, {len(missing)} not addressed"
-        )
-        if missing:
-            lines.append(
-                f"    not addressed: {', '.join(missing[:8])}{' …' if len(missing) > 8 else ''}"
-            )
-    urgent = sorted(
-        (f for f in report.findings if f.status in ("gap", "undetermined")),
-        key=lambda f: -f.priority,
-    )[:5]
-    if urgent:
-        lines.append("")
-        lines.append("  top gaps:")
-        for finding in urgent:
-            lines.append(
-                f"    {finding.clause.id} {finding.clause.title[:60]} — {finding.status}; would close it: {', '.join(finding.next_steps[:2])}"
-            )
-    return "\n".join(lines)
-
-
 def _finding_why(finding: Finding) -> str:
     why = escape(finding.reason)
     best = max(finding.evidence, key=lambda e: e.strength, default=None)
@@ -827,7 +724,7 @@ def _finding_why(finding: Finding) -> str:
 def gap_html(report: GapReport) -> str:
     """HTML gap report: summary per section (domain), findings grouped by section and
     coloured by status, the capability estimate and risk coverage."""
-    from crosswalk.gap.analysis import STATUSES
+    from crosswalk.gap.report import STATUSES
 
     kb = report.kb
     framework = kb.framework(report.target)
@@ -937,4 +834,33 @@ def gap_html(report: GapReport) -> str:
         f"<div style='margin:4px 0'>{_bar(report.counts, width=300)} {legend}</div>"
         f"{summary}{cap}{''.join(groups)}{risks}"
         f'<div style="{_MUTED}">Statuses are proven by the mappings (DESIGN.md §5); scores only rank.</div></div>'
+    )
+
+
+def fast_gap_html(report: FastGapReport) -> str:
+    """HTML of a chain-based gap report: counts, then each target clause coloured by status."""
+    counts = ", ".join(f"{name} {count}" for name, count in report.counts.items())
+    statuses = report.statuses
+    rows = [(c.id, c.title, statuses[c.id]) for c in report.clauses]
+    colours = [STATUS_COLOURS.get(status) for _, _, status in rows]
+    return (
+        f"<p><b>Fast gap analysis against {escape(report.target)}</b>: {escape(counts)} "
+        f"(<code>report.explain(clause)</code> gives the chain behind a status)</p>"
+        + table_html(["clause", "title", "status"], rows, row_colours=colours)
+    )
+
+
+def chain_relations_html(relations: ChainRelations, *, limit: int = 200) -> str:
+    """HTML of what chains entail from one clause: the first ``limit`` related clauses."""
+    related = relations.related()
+    rows = [(name, str(found), found.status) for name, found in list(related.items())[:limit]]
+    more = f" (the first {limit} of {len(related)})" if len(related) > limit else ""
+    return (
+        f"<p><b>What chains entail from {escape(relations.source)}</b>: {len(related)} "
+        f"related clauses{more}; <code>.explain(clause)</code> shows the chains</p>"
+        + table_html(
+            ["clause", "relation set", "status if the source is fully implemented"],
+            rows,
+            row_colours=[STATUS_COLOURS.get(status) for *_, status in rows],
+        )
     )

@@ -31,9 +31,8 @@ from crosswalk.display.html import (
     safe_url,
     table_html,
 )
-from crosswalk.model.errors import ContradictionError
-from crosswalk.model.records import Mapping
-from crosswalk.reasoning.relations import OVERLAPPING, Relation, RelationSet
+from crosswalk.display.links import Link, inferred_links, links_of, mappings_by_clause
+from crosswalk.reasoning.relations import Relation
 
 if TYPE_CHECKING:
     import networkx
@@ -41,7 +40,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from crosswalk.gap.analysis import GapReport
+    from crosswalk.gap.report import GapReport
     from crosswalk.knowledge.base import KnowledgeBase
 
 __all__ = [
@@ -59,144 +58,8 @@ __all__ = [
 ]
 
 _STRM = frozenset(r.value for r in Relation)
-_CONVERSE = {
-    "equal": "equal",
-    "subset_of": "superset_of",
-    "superset_of": "subset_of",
-    "intersects_with": "intersects_with",
-    "no_relationship": "no_relationship",
-    "addresses": "addressed_by",
-}
 _SYMBOLS = {r.value: r.symbol for r in Relation} | {"addresses": "↦", "part_of": "∈"}
-_STATUS_ORDER = {"covered": 0, "partial": 1, "undetermined": 2, "none": 3}
 _svg_ids = itertools.count(1)
-
-
-@dataclass(frozen=True)
-class Link:
-    """One edge between two clauses, read from ``source`` to ``target``.
-
-    ``kind`` is ``mapping`` (asserted; ``mapping`` holds it), ``hierarchy`` (``part_of`` /
-    ``has_part``) or ``inferred`` (a proven overlap the closure entails; ``relation`` is the
-    relation set and ``status`` its coverage status).
-    """
-
-    source: str
-    target: str
-    relation: str
-    kind: Literal["mapping", "hierarchy", "inferred"]
-    mapping: Mapping | None = None
-    union: bool = False
-    status: str | None = None
-
-    @property
-    def strength(self) -> int | None:
-        """Strength of the asserted mapping (None for other kinds)."""
-        return self.mapping.strength if self.mapping is not None else None
-
-
-def _mappings_by_clause(kb: KnowledgeBase) -> dict[str, list[Mapping]]:
-    index: dict[str, list[Mapping]] = {}
-    for mapping in kb.mappings:
-        for clause_id in dict.fromkeys((*mapping.subjects, mapping.object)):
-            index.setdefault(clause_id, []).append(mapping)
-    return index
-
-
-def _inferred_links(
-    kb: KnowledgeBase, clause_id: str, exclude: set[str], limit: int | None
-) -> list[Link]:
-    """Proven overlaps with clauses of other frameworks that no mapping asserts directly."""
-    try:
-        closure = kb.closure
-    except ContradictionError:
-        return []
-    nodes = kb.network.nodes
-    source = kb.network.index[clause_id]
-    framework = clause_id.split(":", 1)[0]
-    found = []
-    for node, mask in closure.neighbours(source).items():
-        other = nodes[node]
-        clause = kb.clauses.get(other)
-        if (
-            clause is None
-            or clause.framework == framework
-            or other in exclude
-            or mask & ~OVERLAPPING
-        ):
-            continue
-        relations = RelationSet(mask)
-        found.append(
-            (
-                _STATUS_ORDER.get(relations.status, 9),
-                -clause.depth,
-                clause.framework,
-                clause.order,
-                other,
-                relations,
-            )
-        )
-    found.sort(key=lambda item: item[:4])
-    if limit is not None:
-        found = found[:limit]
-    return [
-        Link(clause_id, other, str(relations), "inferred", status=relations.status)
-        for *_, other, relations in found
-    ]
-
-
-def links_of(
-    kb: KnowledgeBase,
-    clause_id: str,
-    *,
-    hierarchy: bool = True,
-    inferred: bool = False,
-    limit: int | None = None,
-) -> list[Link]:
-    """Every link of one clause, read from it: asserted mappings (relation turned to face
-    the other clause), optionally its parent and parts, and proven overlaps the inference
-    adds with other frameworks (at most ``limit`` of those).
-
-    >>> import crosswalk
-    >>> [l.relation for l in links_of(crosswalk.load(), "gbt24353:6.4.2") if l.kind == "mapping"]
-    ['equal']
-    """
-    clause = kb.clause(clause_id)
-    links: list[Link] = []
-    for mapping in _mappings_by_clause(kb).get(clause.id, []):
-        if clause.id in mapping.subjects:
-            links.append(
-                Link(
-                    clause.id,
-                    mapping.object,
-                    mapping.relation,
-                    "mapping",
-                    mapping,
-                    mapping.is_union,
-                )
-            )
-        else:
-            for subject in mapping.subjects:
-                links.append(
-                    Link(
-                        clause.id,
-                        subject,
-                        _CONVERSE[mapping.relation],
-                        "mapping",
-                        mapping,
-                        mapping.is_union,
-                    )
-                )
-    if hierarchy:
-        if clause.parent:
-            links.append(Link(clause.id, clause.parent, "part_of", "hierarchy"))
-        links.extend(
-            Link(clause.id, child, "has_part", "hierarchy")
-            for child in kb.children.get(clause.id, [])
-        )
-    if inferred:
-        links.extend(_inferred_links(kb, clause.id, {link.target for link in links}, limit))
-    return links
 
 
 # -- clause and framework views -----------------------------------------------------------
@@ -683,7 +546,7 @@ def neighbourhood(
     if depth < 1:
         raise ValueError(f"depth must be at least 1, got {depth}")
     center = kb.clause(clause_id).id
-    by_clause = _mappings_by_clause(kb)
+    by_clause = mappings_by_clause(kb)
     nodes = {center: 0}
     left_out: set[str] = set()
     frontier = [center]
@@ -711,7 +574,7 @@ def neighbourhood(
                 continue
             nodes[other] = 1
     if inferred:
-        for link in _inferred_links(kb, center, set(nodes), max(0, max_nodes - len(nodes))):
+        for link in inferred_links(kb, center, set(nodes), max(0, max_nodes - len(nodes))):
             nodes[link.target] = 1
             extra.append(link)
     links: list[Link] = []
@@ -870,7 +733,7 @@ def domain_chart(
     where nothing applies to the profile. The provisional capability score of each
     domain, where the report has one, is written beside its bar.
     """
-    from crosswalk.gap.analysis import STATUSES
+    from crosswalk.gap.report import STATUSES
 
     sections = [s for s in report.sections if not applicable_only or s.applicable]
     if not sections:

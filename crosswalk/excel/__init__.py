@@ -1,4 +1,8 @@
-"""Excel workbooks: the gap report an auditor opens, and the inventory template."""
+"""Excel workbooks: the gap report an auditor opens, and the inventory template.
+
+Importing this package (``import crosswalk`` does) gives the gap reports their
+``to_excel``; openpyxl itself loads only when a workbook is written.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from crosswalk.excel.workbooks import (
     write_gap_workbook,
     write_inventory_template,
 )
+from crosswalk.gap.fast_report import FastGapReport
+from crosswalk.gap.report import GapReport
 
 __all__ = [
     "STATUS_COLOURS",
@@ -17,3 +23,6 @@ __all__ = [
     "write_gap_workbook",
     "write_inventory_template",
 ]
+
+setattr(GapReport, "to_excel", write_gap_workbook)  # noqa: B010 - attached from this layer
+setattr(FastGapReport, "to_excel", write_fast_gap_workbook)  # noqa: B010

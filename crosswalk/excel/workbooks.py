@@ -19,9 +19,9 @@ from crosswalk.io.atomic import atomic_path
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from crosswalk.gap.analysis import GapReport
+    from crosswalk.gap.fast_report import FastGapReport
+    from crosswalk.gap.report import GapReport
     from crosswalk.knowledge.base import KnowledgeBase
-    from crosswalk.reasoning.chains import FastGapReport
 
 __all__ = [
     "STATUS_COLOURS",
@@ -457,7 +457,7 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:
     sheet.finish()
 
     # -- About --------------------------------------------------------------------
-    from crosswalk import __version__
+    from crosswalk._version import __version__
 
     about = _StreamSheet(workbook, "About", ["Item", "Value"], [24, 110], status_column=1)
     profile = report.profile.describe() if report.profile else "none (every clause counts)"
@@ -522,13 +522,13 @@ def _save(workbook: Any, path: str | Path) -> Path:
 
 
 def write_fast_gap_workbook(report: FastGapReport, path: str | Path) -> Path:
-    """The workbook of a chain-based gap analysis (:mod:`crosswalk.reasoning.chains`): Findings, one
+    """The workbook of a chain-based gap analysis (:mod:`crosswalk.gap.fast`): Findings, one
     row per target clause with its status and the chain behind it, Risks and About —
     streamed, for knowledge bases too large for the full report. Returns the path."""
     from openpyxl import Workbook
 
-    from crosswalk import __version__
-    from crosswalk.reasoning.chains import STATUS_NAMES
+    from crosswalk._version import __version__
+    from crosswalk.gap.fast_report import STATUS_NAMES
 
     workbook = Workbook(write_only=True)
     findings = _StreamSheet(
@@ -597,7 +597,8 @@ def write_inventory_template(path: str | Path, *, kb: KnowledgeBase | None = Non
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from crosswalk.io.inventory import CONTROL_COLUMNS, STATUSES
+    from crosswalk.io.inventory import CONTROL_COLUMNS
+    from crosswalk.model.inventory import CONTROL_STATUSES as STATUSES
 
     workbook = Workbook()
     instructions = workbook.active

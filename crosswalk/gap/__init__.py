@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from crosswalk.gap.analysis import (
+from crosswalk.gap.analysis import gap_analysis
+from crosswalk.gap.applicability import OPERATOR_ROLES, Applicability, applicability
+from crosswalk.gap.report import (
     STATUSES,
     CapabilityEstimate,
     Evidence,
     Finding,
     GapReport,
     RiskFinding,
-    ScoringModel,
     SectionSummary,
-    gap_analysis,
-    is_target,
-    load_scoring_model,
 )
-from crosswalk.gap.applicability import (
-    OPERATOR_ROLES,
-    Applicability,
-    applicability,
-)
+from crosswalk.gap.targets import is_target
 
 __all__ = [
     "OPERATOR_ROLES",
@@ -30,10 +24,8 @@ __all__ = [
     "Finding",
     "GapReport",
     "RiskFinding",
-    "ScoringModel",
     "SectionSummary",
     "applicability",
     "gap_analysis",
     "is_target",
-    "load_scoring_model",
 ]

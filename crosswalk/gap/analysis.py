@@ -1,4 +1,4 @@
-"""Gap analysis: an organisation's controls in, an explained gap report out (DESIGN.md §5).
+"""Gap analysis: an organisation's controls in, an explained gap report out .
 
 For each clause of the target framework the report gives a status that the mappings
 *prove* — never more:
@@ -20,406 +20,21 @@ and are kept apart from the proven status.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import yaml
 
 from crosswalk.gap.applicability import applicability
-from crosswalk.io.inventory import Control, Inventory, Profile
-from crosswalk.io.resources import mappings_dir
-from crosswalk.model.errors import DataError, Problem
-from crosswalk.model.records import Clause, Mapping
-from crosswalk.reasoning.inference import Derivation
+from crosswalk.gap.report import Evidence, Finding, GapReport, RiskFinding
+from crosswalk.gap.targets import is_target, section_of
+from crosswalk.io.scoring import ScoringModel, load_scoring_model
+from crosswalk.knowledge.base import KnowledgeBase
+from crosswalk.model.ids import union_node
+from crosswalk.model.inventory import Control, Inventory, Profile
+from crosswalk.model.records import Mapping
+from crosswalk.reasoning.inference import Closure
 from crosswalk.reasoning.relations import ALL, CONTAINED, COVERING, OVERLAPPING, RelationSet
 
-if TYPE_CHECKING:
-    import pandas
-
-    from crosswalk.knowledge.base import KnowledgeBase
-
-__all__ = [
-    "STATUSES",
-    "CapabilityEstimate",
-    "Evidence",
-    "Finding",
-    "GapReport",
-    "RiskFinding",
-    "ScoringModel",
-    "SectionSummary",
-    "gap_analysis",
-    "is_target",
-    "load_scoring_model",
-]
-
-STATUSES = ("covered", "partial", "undetermined", "gap", "not_applicable")
-_RANK = {"covered": 4, "partial": 3, "undetermined": 2, "gap": 1, "not_applicable": 0}
-_EXCLUDED_KINDS = frozenset(
-    {"risk_source", "risk_category", "capability_level", "definition", "front_matter"}
-)
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """Why a target clause has its status: which control, through which clause, by which rule."""
-
-    control: str
-    implemented: str
-    coverage: str
-    relation: RelationSet
-    rule: str
-    derivation: Derivation | None = None
-    nodes: Sequence[str] = ()
-
-    @property
-    def strength(self) -> int:
-        """Weakest link of the derivation (10 when the control cites the clause itself)."""
-        return self.derivation.strength if self.derivation else 10
-
-    @property
-    def confidence(self) -> float:
-        """Product of the confidences along the derivation."""
-        return self.derivation.confidence if self.derivation else 1.0
-
-    @property
-    def mappings(self) -> list[Mapping]:
-        """The asserted mappings used."""
-        if self.derivation is None:
-            return []
-        return [
-            f.payload for f in self.derivation.distinct_facts() if isinstance(f.payload, Mapping)
-        ]
-
-    def path_text(self) -> str:
-        """The chain of facts as one readable line."""
-        if self.derivation is None:
-            return f"{self.control} implements {self.implemented} ({self.coverage})"
-        steps = []
-        for fact in self.derivation.facts():
-            left, right = self.nodes[fact.left], self.nodes[fact.right]
-            where = fact.payload.where if isinstance(fact.payload, Mapping) else fact.kind
-            steps.append(f"{left} {RelationSet(fact.mask)} {right} [{where}]")
-        return f"{self.control} implements {self.implemented} ({self.coverage}); " + "; ".join(
-            steps
-        )
-
-
-@dataclass(frozen=True)
-class Finding:
-    """The status of one target clause, with evidence and next steps."""
-
-    clause: Clause
-    status: str
-    reason: str
-    evidence: tuple[Evidence, ...] = ()
-    next_steps: tuple[str, ...] = ()
-    planned: tuple[str, ...] = ()
-    section: str | None = None
-
-    @property
-    def clause_id(self) -> str:
-        """The target clause id."""
-        return self.clause.id
-
-    @property
-    def controls(self) -> tuple[str, ...]:
-        """Ids of the controls that support the status."""
-        return tuple(dict.fromkeys(e.control for e in self.evidence))
-
-    @property
-    def score(self) -> float:
-        """Best supporting strength (0–10); 0 when nothing supports the clause."""
-        return float(max((e.strength for e in self.evidence), default=0))
-
-    @property
-    def confidence(self) -> float | None:
-        """Confidence that the status holds: noisy-OR across independent evidence."""
-        if not self.evidence:
-            return None
-        remaining = 1.0
-        for item in self.evidence:
-            remaining *= 1 - item.confidence
-        return 1 - remaining
-
-    @property
-    def priority(self) -> int:
-        """0–100: how urgent closing this clause is (gaps on normative clauses first)."""
-        if self.status == "not_applicable":
-            return 0
-        weight = {"covered": 0.0, "partial": 0.5, "undetermined": 0.8, "gap": 1.0}[self.status]
-        normative = 1.0 if self.clause.normative else 0.5
-        return round(100 * weight * normative)
-
-
-@dataclass(frozen=True)
-class RiskFinding:
-    """Whether a named risk source is addressed by the effective controls."""
-
-    risk: Clause
-    status: str  # addressed | partly_addressed | not_addressed
-    by: tuple[tuple[str, str, Mapping], ...] = ()  # (control, requirement, addresses-mapping)
-
-
-@dataclass(frozen=True)
-class SectionSummary:
-    """Counts of statuses within one section (or capability domain) of the target."""
-
-    section: str
-    title: str
-    counts: dict[str, int]
-
-    @property
-    def applicable(self) -> int:
-        """Clauses that apply."""
-        return sum(v for k, v in self.counts.items() if k != "not_applicable")
-
-    @property
-    def coverage(self) -> float:
-        """Share covered among applicable clauses (0–1), partial counting half."""
-        if not self.applicable:
-            return 0.0
-        return (
-            self.counts.get("covered", 0) + 0.5 * self.counts.get("partial", 0)
-        ) / self.applicable
-
-
-@dataclass(frozen=True)
-class ScoringModel:
-    """A capability scoring model (data file; ours is provisional)."""
-
-    id: str
-    framework: str
-    status: str
-    note: str
-    status_points: dict[str, float]
-    domains: dict[str, float]
-    items: dict[str, float]
-    levels: tuple[dict[str, Any], ...]
-    path: str
-
-    def level_for(self, score: float) -> dict[str, Any]:
-        """The highest level whose threshold the score reaches."""
-        reached = [level for level in self.levels if score >= float(level["min"])]
-        return max(reached, key=lambda level: float(level["min"])) if reached else self.levels[0]
-
-
-def load_scoring_model(path: str | Path | None = None) -> ScoringModel:
-    """Load a scoring model (default: the bundled provisional GB/T 46347 model)."""
-    path = Path(path) if path else mappings_dir() / "scoring" / "gbt46347-capability.yaml"
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-        model = document["model"]
-        return _scoring_model(document, model, path)
-    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as error:
-        raise DataError(
-            [
-                Problem(
-                    str(path),
-                    "",
-                    "scoring-model",
-                    f"cannot read the scoring model: {type(error).__name__}: {error}",
-                )
-            ]
-        ) from None
-
-
-def _scoring_model(document: Any, model: Any, path: Path) -> ScoringModel:
-    return ScoringModel(
-        id=str(model["id"]),
-        framework=str(model["framework"]),
-        status=str(model.get("status", "provisional")),
-        note=str(model.get("note", "")),
-        status_points={k: float(v) for k, v in document["status_points"].items()},
-        domains={k: float(v) for k, v in document["domains"].items()},
-        items={k: float(v) for k, v in (document.get("items") or {}).items()},
-        levels=tuple(sorted(document["levels"], key=lambda level: float(level["min"]))),
-        path=str(path),
-    )
-
-
-@dataclass(frozen=True)
-class CapabilityEstimate:
-    """A GB/T 46347 capability estimate per domain and overall (provisional model)."""
-
-    model: ScoringModel
-    domains: dict[str, float]
-    overall: float
-
-    @property
-    def level(self) -> str:
-        """The level label the overall score reaches."""
-        return str(self.model.level_for(self.overall)["label"])
-
-    def domain_level(self, domain: str) -> str:
-        """The level label a domain's score reaches."""
-        return str(self.model.level_for(self.domains[domain])["label"])
-
-
-@dataclass
-class GapReport:
-    """The result of a gap analysis: findings per target clause, risks, summaries."""
-
-    kb: KnowledgeBase
-    target: str
-    inventory: Inventory
-    profile: Profile | None
-    findings: list[Finding]
-    risks: list[RiskFinding]
-    created: dt.datetime = field(
-        default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0)
-    )
-    scoring: ScoringModel | None = None
-
-    def finding(self, clause_id: str) -> Finding:
-        """The finding of one target clause (KeyError if not a target)."""
-        for item in self.findings:
-            if item.clause.id == clause_id:
-                return item
-        raise KeyError(clause_id)
-
-    def status(self, clause_id: str) -> str:
-        """The status of one target clause."""
-        return self.finding(clause_id).status
-
-    @cached_property
-    def counts(self) -> dict[str, int]:
-        """How many target clauses have each status."""
-        counts = dict.fromkeys(STATUSES, 0)
-        for item in self.findings:
-            counts[item.status] += 1
-        return counts
-
-    @cached_property
-    def sections(self) -> list[SectionSummary]:
-        """Status counts per top-level section (per capability domain for GB/T 46347)."""
-        groups: dict[str, dict[str, int]] = {}
-        for item in self.findings:
-            key = item.section or item.clause.id
-            groups.setdefault(key, dict.fromkeys(STATUSES, 0))[item.status] += 1
-        return [
-            SectionSummary(
-                key, self.kb.clauses[key].title if key in self.kb.clauses else key, counts
-            )
-            for key, counts in groups.items()
-        ]
-
-    @cached_property
-    def capability(self) -> CapabilityEstimate | None:
-        """The capability estimate, when a scoring model for the target is loaded."""
-        model = self.scoring
-        if model is None or model.framework != self.target:
-            return None
-        scores: dict[str, float] = {}
-        by_id = {f.clause.id: f for f in self.findings}
-        for domain in model.domains:
-            domain_id = f"{self.target}:{domain}"
-            if domain_id not in self.kb.clauses:
-                continue
-            items = [
-                c
-                for c in self.kb.descendants(domain_id)
-                if self.kb.clauses[c].kind == "capability_item"
-            ] or [domain_id]
-            weights = [model.items.get(self.kb.clauses[c].local, 1.0) for c in items]
-            points = [
-                model.status_points.get(by_id[c].status, 0.0) if c in by_id else 0.0 for c in items
-            ]
-            total = sum(weights) or 1.0
-            scores[domain] = round(
-                100 * sum(w * p for w, p in zip(weights, points, strict=True)) / total, 1
-            )
-        weight_sum = sum(model.domains[d] for d in scores) or 1.0
-        overall = round(sum(model.domains[d] * s for d, s in scores.items()) / weight_sum, 1)
-        return CapabilityEstimate(model, scores, overall)
-
-    def to_frame(self) -> pandas.DataFrame:
-        """One row per target clause: status, reason, score, priority, controls, path, next steps."""
-        import pandas as pd
-
-        rows = []
-        for item in self.findings:
-            best = max(item.evidence, key=lambda e: e.strength, default=None)
-            rows.append(
-                {
-                    "clause": item.clause.id,
-                    "title": item.clause.title,
-                    "title_zh": item.clause.title_zh,
-                    "section": item.section,
-                    "status": item.status,
-                    "reason": item.reason,
-                    "score": item.score,
-                    "confidence": item.confidence,
-                    "priority": item.priority,
-                    "controls": ", ".join(item.controls),
-                    "path": best.path_text() if best else "",
-                    "next_steps": "; ".join(item.next_steps),
-                    "planned_controls": ", ".join(item.planned),
-                    "clause_status": item.clause.status,
-                    "url": item.clause.url,
-                }
-            )
-        return pd.DataFrame(rows)
-
-    def risks_frame(self) -> pandas.DataFrame:
-        """One row per named risk source: addressed, partly or not, and by what."""
-        import pandas as pd
-
-        return pd.DataFrame(
-            [
-                {
-                    "risk": r.risk.id,
-                    "title": r.risk.title,
-                    "title_zh": r.risk.title_zh,
-                    "status": r.status,
-                    "addressed_by": "; ".join(f"{c} via {req} [{m.where}]" for c, req, m in r.by),
-                }
-                for r in self.risks
-            ]
-        )
-
-    def to_excel(self, path: str | Path) -> Path:
-        """Write the auditor's workbook atomically (see :mod:`crosswalk.excel.workbooks`)."""
-        from crosswalk.excel.workbooks import write_gap_workbook
-
-        return write_gap_workbook(self, path)
-
-    def summary_text(self) -> str:
-        """A readable summary for terminals."""
-        from crosswalk.display.html import gap_summary_text
-
-        return gap_summary_text(self)
-
-    def _repr_html_(self) -> str:
-        from crosswalk.display.html import gap_html
-
-        return gap_html(self)
-
-    def __str__(self) -> str:
-        return self.summary_text()
-
-
-def is_target(kb: KnowledgeBase, clause: Clause) -> bool:
-    """Requirements count; risks, levels, definitions and headings that only group them do not."""
-    if clause.kind in _EXCLUDED_KINDS:
-        return False
-    below = list(kb.children.get(clause.id, ()))
-    if not below:
-        return True
-    while below:  # stop at the first descendant that is a requirement
-        current = below.pop()
-        if kb.clauses[current].kind not in _EXCLUDED_KINDS:
-            return True
-        below.extend(kb.children.get(current, ()))
-    return False
-
-
-def _section_of(kb: KnowledgeBase, clause: Clause) -> str:
-    ancestors = kb.ancestors(clause.id)
-    return ancestors[-1] if ancestors else clause.id
+__all__ = ["gap_analysis"]
 
 
 def gap_analysis(
@@ -488,7 +103,7 @@ def gap_analysis(
     for clause in kb.clauses_of(target):
         if not is_target(kb, clause):
             continue
-        section = _section_of(kb, clause)
+        section = section_of(kb, clause)
         verdict = applicability(clause, profile)
         if not verdict:
             findings.append(Finding(clause, "not_applicable", verdict.reason, section=section))
@@ -522,7 +137,7 @@ def _chain(
     middle: int,
     target: int,
     mask: int,
-    closure: Any,
+    closure: Closure,
     nodes: Sequence[str],
     rule: str,
 ) -> Evidence:
@@ -540,7 +155,7 @@ def _chain(
 
 def _status(
     kb: KnowledgeBase,
-    closure: Any,
+    closure: Closure,
     nodes: Sequence[str],
     target: int,
     covered: dict[int, Evidence],
@@ -656,7 +271,7 @@ def _status(
 
 
 def _next_steps(
-    kb: KnowledgeBase, closure: Any, nodes: Sequence[str], target: int, inventory: Inventory
+    kb: KnowledgeBase, closure: Closure, nodes: Sequence[str], target: int, inventory: Inventory
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Clauses whose full implementation would cover the target, and planned controls citing them."""
     candidates = [nodes[target]]
@@ -682,7 +297,7 @@ def _next_steps(
 
 def _risk_findings(
     kb: KnowledgeBase,
-    closure: Any,
+    closure: Closure,
     covered: dict[int, Evidence],
     full: dict[int, list[tuple[Control, str]]],
     partial: dict[int, list[tuple[Control, str]]],
@@ -711,7 +326,7 @@ def _risk_findings(
                 requirement = (
                     index[mapping.subjects[0]]
                     if not mapping.is_union
-                    else index.get("∪(" + ",".join(sorted(mapping.subjects)) + ")")
+                    else index.get(union_node(mapping.subjects))
                 )
                 if requirement is None:
                     continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from crosswalk.io.inventory import Profile
+from crosswalk.model.inventory import Profile
 from crosswalk.model.records import Clause
 
 __all__ = ["OPERATOR_ROLES", "Applicability", "applicability"]

@@ -89,7 +89,8 @@ from crosswalk.io.atomic import write_text_atomic
 from crosswalk.io.catalogue import mapping_id
 from crosswalk.io.yaml_text import dump_exact
 from crosswalk.model.errors import DataError, Problem
-from crosswalk.model.records import Mapping, MappingSet, split_id
+from crosswalk.model.ids import split_id
+from crosswalk.model.records import Mapping, MappingSet
 
 if TYPE_CHECKING:
     from crosswalk.knowledge.base import KnowledgeBase

@@ -17,10 +17,8 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from crosswalk.knowledge.base import KnowledgeBase
+from crosswalk._version import __version__
 
 __all__ = ["cache_directory", "cache_key", "read_cached", "write_cached"]
 
@@ -48,11 +46,11 @@ def _code_digest() -> bytes:
     return digest.digest()
 
 
-def cache_key(files: Iterable[Path], *, bundled: bool) -> str:
-    """A hash of crosswalk's version and source, and every data file's path and bytes."""
-    from crosswalk import __version__
-
-    digest = hashlib.sha256(f"{_FORMAT}|{__version__}|{sys.version_info[:2]}|{bundled}".encode())
+def cache_key(files: Iterable[Path], *, bundled: bool, kind: str = "") -> str:
+    """A hash of crosswalk's version and source, the class cached (``kind``), and every
+    data file's path and bytes."""
+    head = f"{_FORMAT}|{__version__}|{sys.version_info[:2]}|{bundled}|{kind}"
+    digest = hashlib.sha256(head.encode())
     digest.update(_code_digest())
     for path in sorted({Path(p).resolve() for p in files}):
         digest.update(str(path).encode())
@@ -62,15 +60,16 @@ def cache_key(files: Iterable[Path], *, bundled: bool) -> str:
     return digest.hexdigest()[:32]
 
 
-def read_cached(key: str) -> KnowledgeBase | None:
-    """The cached knowledge base for ``key``, or None."""
+def read_cached(key: str) -> object | None:
+    """The object cached under ``key`` (a knowledge base), or None."""
     directory = cache_directory()
     if directory is None:
         return None
     path = directory / f"kb-{key}.pickle"
     try:
         with path.open("rb") as handle:
-            return pickle.load(handle)
+            found: object = pickle.load(handle)
+            return found
     except (
         OSError,
         pickle.UnpicklingError,
@@ -83,7 +82,7 @@ def read_cached(key: str) -> KnowledgeBase | None:
         return None
 
 
-def write_cached(key: str, kb: KnowledgeBase) -> None:
+def write_cached(key: str, kb: object) -> None:
     """Store a knowledge base under ``key`` (atomically; failures are ignored)."""
     directory = cache_directory()
     if directory is None:

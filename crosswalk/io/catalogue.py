@@ -30,6 +30,7 @@ from crosswalk.io.grammar import (
     SourceEntry,
 )
 from crosswalk.model.errors import DataError, Problem
+from crosswalk.model.ids import default_iri_base
 from crosswalk.model.records import (
     PROVISION_OF_KIND,
     Adoption,
@@ -53,7 +54,6 @@ __all__ = [
     "read_yaml",
 ]
 
-DEFAULT_IRI_BASE = "https://w3id.org/crosswalk/clause/{prefix}/"
 _MAX_DATA_FILE_BYTES = 50 * 1024 * 1024
 
 try:  # the C loader is ~10x faster; fall back to the pure-Python one
@@ -241,7 +241,7 @@ def _framework(draft: _CatalogueDraft) -> Framework:
     return Framework(
         **data,
         aliases=tuple(entry.aliases),
-        iri_base=entry.iri_base or DEFAULT_IRI_BASE.format(prefix=entry.prefix),
+        iri_base=entry.iri_base or default_iri_base(entry.prefix),
         adoption_of=adoption,
         sources=tuple(draft.sources),
         path=display_path(draft.path),

@@ -12,9 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from crosswalk.model.ids import LOCAL_PATTERN, PREFIX_PATTERN
 from crosswalk.model.records import (
-    LOCAL_PATTERN,
-    PREFIX_PATTERN,
     Addressee,
     Category,
     ClauseKind,

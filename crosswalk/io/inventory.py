@@ -1,4 +1,4 @@
-"""An organisation's controls and profile: the input of a gap analysis.
+"""Reading an organisation's inventory (controls and profile) from YAML, CSV or Excel.
 
 Inventories come from YAML, CSV or Excel files (sniffed by content, not only by
 extension) or from Python objects. Every problem in a file is collected — with file,
@@ -18,34 +18,24 @@ import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Protocol
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
 from crosswalk.model.errors import CitationError, InventoryError, Problem
-from crosswalk.model.records import Category, Role
-
-if TYPE_CHECKING:
-    from crosswalk.knowledge.base import KnowledgeBase
+from crosswalk.model.inventory import CONTROL_STATUSES, ClauseRef, Control, Inventory, Profile
+from crosswalk.model.records import Clause
 
 __all__ = [
     "CONTROL_COLUMNS",
     "LIMITS",
-    "ClauseRef",
-    "Control",
-    "ControlStatus",
-    "Coverage",
-    "Inventory",
-    "Profile",
+    "CitationResolver",
     "inventory_from_records",
     "read_inventory",
     "read_profile",
 ]
 
-ControlStatus = Literal["implemented", "partially_implemented", "planned", "not_implemented"]
-Coverage = Literal["full", "partial"]
-STATUSES: tuple[str, ...] = ("implemented", "partially_implemented", "planned", "not_implemented")
 CONTROL_COLUMNS = (
     "id",
     "title",
@@ -63,91 +53,18 @@ LIMITS = {
     "rows": 100_000,
     "cell_chars": 32_767,
 }
-_FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
-class ClauseRef(BaseModel):
-    """A clause a control implements, fully or partly."""
+class CitationResolver(Protocol):
+    """What reading an inventory needs of a knowledge base: turning citations into clauses.
 
-    model_config = _FROZEN
-    clause: str = Field(description="Canonical clause id.")
-    coverage: Coverage = Field("full", description="Whether the control implements all of it.")
-    cited: str | None = Field(None, description="The citation as the user wrote it.")
+    ``resolve`` returns the clause a citation names or raises
+    :class:`~crosswalk.model.errors.CitationError` (with the closest ids).
+    """
 
-
-class Control(BaseModel):
-    """One control of the organisation."""
-
-    model_config = _FROZEN
-    id: str = Field(min_length=1, description="Unique id of the control.")
-    title: str = Field(min_length=1, description="Short title.")
-    description: str | None = Field(None, description="What the control does.")
-    owner: str | None = Field(None, description="Who owns it.")
-    status: ControlStatus = Field(description="Implementation status.")
-    maturity: int | None = Field(None, ge=1, le=5, description="Maturity level 1–5, optional.")
-    evidence: tuple[str, ...] = Field((), description="Evidence references.")
-    implements: tuple[ClauseRef, ...] = Field((), description="Clauses it implements.")
-
-    @property
-    def effective(self) -> bool:
-        """True when the control is in operation (implemented or partially)."""
-        return self.status in ("implemented", "partially_implemented")
-
-    def coverage_of(self, ref: ClauseRef) -> Coverage:
-        """The coverage this control really gives a clause: partial if either the control
-        is only partially implemented or it implements only part of the clause."""
-        if self.status == "partially_implemented":
-            return "partial"
-        return ref.coverage
-
-
-class Profile(BaseModel):
-    """Who the organisation is under the EU AI Act, and as of when (DESIGN.md §6)."""
-
-    model_config = _FROZEN
-    roles: tuple[Role, ...] = Field((), description="EU AI Act operator roles.")
-    categories: tuple[Category, ...] = Field((), description="AI system categories.")
-    as_of: dt.date | None = Field(None, description="Date at which obligations are counted.")
-    regime: Literal["omnibus", "original"] = Field(
-        "omnibus", description="Application dates as amended by the Digital Omnibus, or original."
-    )
-    placed_on_market: dt.date | None = Field(
-        None,
-        description="When the profile's AI systems were first placed on the market (decides grace "
-        "periods such as Art 50(2)'s; unknown means the earlier date counts).",
-    )
-
-    def describe(self) -> str:
-        """One line for reports."""
-        roles = ", ".join(self.roles) or "no role"
-        categories = ", ".join(self.categories) or "no category"
-        when = self.as_of.isoformat() if self.as_of else "any date"
-        return f"roles: {roles}; categories: {categories}; as of {when} ({self.regime} dates)"
-
-
-class Inventory(BaseModel):
-    """The controls of an organisation, with its profile."""
-
-    model_config = _FROZEN
-    organisation: str | None = Field(None, description="Name of the organisation.")
-    description: str | None = Field(None, description="What the inventory covers.")
-    profile: Profile | None = Field(None, description="EU AI Act profile.")
-    controls: tuple[Control, ...] = Field((), description="The controls.")
-    path: str | None = Field(None, description="File it was read from.")
-
-    def control(self, control_id: str) -> Control:
-        """Get a control by id (KeyError if absent)."""
-        for control in self.controls:
-            if control.id == control_id:
-                return control
-        raise KeyError(control_id)
-
-    def with_control(self, control: Control) -> Inventory:
-        """A new inventory with one more control (the original is unchanged)."""
-        return self.model_copy(update={"controls": (*self.controls, control)})
-
-
-# -- reading ---------------------------------------------------------------------------
+    def resolve(self, text: str) -> Clause:
+        """The clause ``text`` cites."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -234,7 +151,7 @@ def _text(
 def inventory_from_records(
     records: Iterable[_Record] | Iterable[Mapping[str, Any]],
     *,
-    kb: KnowledgeBase,
+    kb: CitationResolver,
     file: str = "<records>",
     organisation: str | None = None,
     description: str | None = None,
@@ -290,13 +207,13 @@ def inventory_from_records(
             )
         status_raw = _text(values.get("status"), record, "status", file, problems)
         status = (status_raw or "").lower().replace(" ", "_").replace("-", "_")
-        if status not in STATUSES:
+        if status not in CONTROL_STATUSES:
             problems.append(
                 Problem(
                     file,
                     _place(record, "status"),
                     "status",
-                    f"status {status_raw!r} is not one of {', '.join(STATUSES)}",
+                    f"status {status_raw!r} is not one of {', '.join(CONTROL_STATUSES)}",
                 )
             )
         maturity_raw = values.get("maturity")
@@ -375,7 +292,7 @@ def inventory_from_records(
                 )
                 continue
             refs.append(ClauseRef(clause=clause.id, coverage=coverage, cited=cited))  # type: ignore[arg-type]
-        if control_id and title and status in STATUSES:
+        if control_id and title and status in CONTROL_STATUSES:
             controls.append(
                 Control(
                     id=control_id,
@@ -438,7 +355,7 @@ def _sniff(path: Path, head: bytes) -> str:
 
 
 def read_inventory(
-    path: str | Path, *, kb: KnowledgeBase, profile: Profile | None = None
+    path: str | Path, *, kb: CitationResolver, profile: Profile | None = None
 ) -> Inventory:
     """Read an inventory from YAML, CSV or Excel; raise InventoryError listing every problem.
 
@@ -521,7 +438,7 @@ def _decode(path: Path) -> str:
         ) from None
 
 
-def _read_yaml(path: Path, kb: KnowledgeBase) -> Inventory:
+def _read_yaml(path: Path, kb: CitationResolver) -> Inventory:
     file = str(path)
     text = _decode(path)
     try:
@@ -584,7 +501,7 @@ def _plain(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _read_csv(path: Path, kb: KnowledgeBase) -> Inventory:
+def _read_csv(path: Path, kb: CitationResolver) -> Inventory:
     file = str(path)
     text = _decode(path)
     if "\x00" in text:
@@ -607,7 +524,7 @@ def _read_csv(path: Path, kb: KnowledgeBase) -> Inventory:
 
 def _from_table(
     rows: Sequence[Sequence[Any]],
-    kb: KnowledgeBase,
+    kb: CitationResolver,
     file: str,
     sheet: str | None,
     *,
@@ -694,7 +611,7 @@ def _letter(index: int) -> str:
     return result
 
 
-def _read_xlsx(path: Path, kb: KnowledgeBase) -> Inventory:
+def _read_xlsx(path: Path, kb: CitationResolver) -> Inventory:
     file = str(path)
     try:
         with zipfile.ZipFile(path) as archive:

@@ -2,18 +2,8 @@
 
 from __future__ import annotations
 
-from crosswalk.knowledge.base import (
-    Addressing,
-    InferredRelation,
-    KnowledgeBase,
-    load,
-    union_node,
-)
+from crosswalk.knowledge.base import KnowledgeBase
+from crosswalk.knowledge.inferred import Addressing, InferredRelation
+from crosswalk.knowledge.load import load
 
-__all__ = [
-    "Addressing",
-    "InferredRelation",
-    "KnowledgeBase",
-    "load",
-    "union_node",
-]
+__all__ = ["Addressing", "InferredRelation", "KnowledgeBase", "load"]

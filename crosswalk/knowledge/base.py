@@ -1,5 +1,10 @@
 """The knowledge base: frameworks, clauses and mappings in one graph, with inference.
 
+This is the core graph: lookup, citations, search, integrity checks, the inferred
+relation of a pair and the risks a clause addresses. Gap analyses, RDF, SPARQL and the
+displays build on it from the layers above; :class:`crosswalk.api.KnowledgeBase` (what
+:func:`crosswalk.load` returns) puts them all on one object.
+
 >>> import crosswalk
 >>> kb = crosswalk.load()
 >>> kb.clause("iso31000:6.4.2").title
@@ -10,14 +15,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from functools import cached_property
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from crosswalk.io.resources import mappings_dir
 from crosswalk.knowledge.citation import AliasIndex, parse_citation
+from crosswalk.knowledge.inferred import Addressing, InferredRelation
 from crosswalk.model.errors import (
     CitationError,
     ContradictionError,
@@ -25,200 +28,18 @@ from crosswalk.model.errors import (
     UnknownClauseError,
     UnknownFrameworkError,
 )
-from crosswalk.model.records import CLAUSE_ID_PATTERN, Clause, Framework, Mapping, MappingSet
-from crosswalk.reasoning.inference import (
-    EQ,
-    SUB,
-    Closure,
-    Derivation,
-    Fact,
-    Network,
-    minimal_conflict,
-)
+from crosswalk.model.ids import CLAUSE_ID_PATTERN, clause_iri, union_node
+from crosswalk.model.records import Clause, Framework, Mapping, MappingSet
+from crosswalk.reasoning.explain import fact_text
+from crosswalk.reasoning.facts import FactTable
+from crosswalk.reasoning.inference import EQ, Closure, Network, minimal_conflict
 from crosswalk.reasoning.relations import COVERING as COVERING_MASK
-from crosswalk.reasoning.relations import Relation, RelationSet
+from crosswalk.reasoning.relations import RelationSet
 
 if TYPE_CHECKING:
     import networkx
 
-__all__ = ["Addressing", "InferredRelation", "KnowledgeBase", "load", "union_node"]
-
-_STRM_MASK = {r.value: r.bit for r in Relation}
-_CHILD_OF_PARENT = EQ | SUB
-
-
-def union_node(members: Sequence[str]) -> str:
-    """The node name of the union of several clauses."""
-    return "∪(" + ",".join(sorted(members)) + ")"
-
-
-def load(extra: Iterable[str | Path] = (), *, bundled: bool = True) -> KnowledgeBase:
-    """Load the bundled knowledge base, plus the user's catalogue and mapping files.
-
-    ``extra`` takes directories (searched recursively) or single YAML files. Every problem
-    in every file is collected and raised once as a :class:`~crosswalk.model.errors.DataError`.
-    """
-    from crosswalk.io.cache import cache_key, read_cached, write_cached
-    from crosswalk.io.discovery import discover
-
-    roots: list[Path] = [mappings_dir()] if bundled else []
-    roots.extend(Path(p) for p in extra)
-    for root in roots:
-        if not root.exists():
-            from crosswalk.model.errors import DataError
-
-            raise DataError([Problem(str(root), "", "exists", "no such file or directory")])
-    files = discover(roots)
-    key = cache_key(
-        [*files.catalogues, *files.parts, *files.mapping_sets, *files.other], bundled=bundled
-    )
-    cached = read_cached(key)
-    if isinstance(cached, KnowledgeBase):
-        return cached
-    kb = _build(files)
-    _ = kb.unchecked_closure  # computed once, then cached with the rest
-    write_cached(key, kb)
-    return kb
-
-
-def _build(files: Any) -> KnowledgeBase:
-    from crosswalk.io.catalogue import (
-        adoption_mapping_sets,
-        build_catalogues,
-        build_mapping_sets,
-        raise_if_errors,
-    )
-
-    problems: list[Problem] = []
-    documents: dict[Path, Any] = {}
-    if files.other:
-        from crosswalk.io.catalogue import read_yaml
-
-        for path in files.other:
-            document = read_yaml(path, problems)
-            if isinstance(document, dict) and "framework" in document:
-                files.catalogues.append(path)
-            elif isinstance(document, dict) and "mapping_set" in document:
-                files.mapping_sets.append(path)
-            elif document is not None:
-                problems.append(
-                    Problem(
-                        str(path),
-                        "",
-                        "file-kind",
-                        "neither a catalogue (`framework:`) nor a mapping set (`mapping_set:`)",
-                    )
-                )
-                continue
-            documents[path] = document
-    frameworks, clauses = build_catalogues(files, problems, documents=documents)
-    sets = build_mapping_sets(files.mapping_sets, problems, documents=documents)
-    sets = adoption_mapping_sets(frameworks, clauses) + sets
-    kb = KnowledgeBase(frameworks, clauses, sets)
-    problems.extend(kb.reference_problems())
-    raise_if_errors(
-        problems,
-        title=f"the knowledge base has {sum(p.severity == 'error' for p in problems)} data error(s)",
-    )
-    return kb
-
-
-@dataclass(frozen=True)
-class Addressing:
-    """A clause whose implementation addresses a risk: directly, or by containing a
-    requirement that does (``via`` is then the containment, explained)."""
-
-    clause: str
-    mapping: Mapping
-    via: InferredRelation | None
-
-    @property
-    def direct(self) -> bool:
-        """True when the clause itself is the subject of the ``addresses`` mapping."""
-        return self.via is None
-
-    def explain(self) -> str:
-        """Why implementing ``clause`` addresses the risk."""
-        head = f"{self.clause} addresses {self.mapping.object}"
-        link = f"{self.mapping.subject} addresses {self.mapping.object} [{self.mapping.where}]: {self.mapping.justification}"
-        if self.via is None:
-            return f"{head}: {link}"
-        return f"{head}, because it is proven to contain {self.mapping.subject}:\n{self.via.explain()}\nand {link}"
-
-
-@dataclass(frozen=True)
-class InferredRelation:
-    """What all the knowledge entails about a pair, and why (DESIGN.md §4–§5)."""
-
-    source: str
-    target: str
-    relations: RelationSet
-    derivation: Derivation | None
-    nodes: Sequence[str]
-
-    @property
-    def status(self) -> str:
-        """Coverage a fully implemented source gives the target (covered/partial/undetermined/none)."""
-        if self.relations.is_universal:
-            return "undetermined" if self.derivation is None else self.relations.status
-        return self.relations.status
-
-    @property
-    def strength(self) -> int | None:
-        """Derived strength: the weakest link of the derivation (None if nothing is known)."""
-        return self.derivation.strength if self.derivation else None
-
-    @property
-    def confidence(self) -> float | None:
-        """Derived confidence: product over the facts used (None if nothing is known)."""
-        return self.derivation.confidence if self.derivation else None
-
-    @property
-    def rationale(self) -> str | None:
-        """Least strict rationale along the derivation."""
-        return self.derivation.rationale if self.derivation else None
-
-    @property
-    def mappings(self) -> list[Mapping]:
-        """The asserted mappings this result rests on."""
-        if self.derivation is None:
-            return []
-        return [
-            f.payload for f in self.derivation.distinct_facts() if isinstance(f.payload, Mapping)
-        ]
-
-    @property
-    def paths(self) -> list[list[str]]:
-        """Each supporting chain as a list of readable steps."""
-        if self.derivation is None:
-            return []
-        parts = (
-            self.derivation.parts if self.derivation.rule == "intersection" else (self.derivation,)
-        )
-        return [[_fact_text(f, self.nodes) for f in part.facts()] for part in parts]
-
-    def explain(self) -> str:
-        """A readable, checkable explanation (text)."""
-        from crosswalk.display.html import explanation_text
-
-        return explanation_text(self)
-
-    def _repr_html_(self) -> str:
-        from crosswalk.display.html import relation_html
-
-        return relation_html(self)
-
-    def __str__(self) -> str:
-        return f"{self.source} → {self.target}: {self.relations} ({self.status})"
-
-
-def _fact_text(fact: Fact, nodes: Sequence[str]) -> str:
-    left, right = nodes[fact.left], nodes[fact.right]
-    relation = RelationSet(fact.mask)
-    text = f"{left} {relation} {right}"
-    if isinstance(fact.payload, Mapping):
-        return f"{text}  [{fact.payload.where}]"
-    return f"{text}  [{fact.kind}]"
+__all__ = ["KnowledgeBase"]
 
 
 class KnowledgeBase:
@@ -259,11 +80,6 @@ class KnowledgeBase:
             f"{len(self.mappings)} mappings>"
         )
 
-    def _repr_html_(self) -> str:
-        from crosswalk.display.html import knowledge_html
-
-        return knowledge_html(self)
-
     @cached_property
     def mappings(self) -> list[Mapping]:
         """Every mapping of every set (derived adoption sets included)."""
@@ -292,10 +108,8 @@ class KnowledgeBase:
 
     def iri(self, clause_id: str) -> str:
         """The IRI of a clause: ELI for the EU AI Act, ``iri_base`` + local id otherwise."""
-        from crosswalk.rdf.graph import clause_iri
-
         clause = self.clause(clause_id)
-        return str(clause_iri(self.frameworks[clause.framework].iri_base, clause.local))
+        return clause_iri(self.frameworks[clause.framework].iri_base, clause.local)
 
     def suggest(self, text: str, *, limit: int = 3) -> list[str]:
         """The valid clause ids closest to ``text``."""
@@ -477,59 +291,14 @@ class KnowledgeBase:
     # -- inference --------------------------------------------------------------------
 
     @cached_property
+    def facts(self) -> FactTable:
+        """Every fact the data states (hierarchy, unions, mappings), numbered once."""
+        return FactTable.build(self.clauses.values(), self.mappings, self.children)
+
+    @cached_property
     def network(self) -> Network:
         """The constraint network: clauses, union nodes and every fact."""
-        network = Network(list(self.clauses))
-        index = network.index
-        for clause in self.clauses.values():
-            if clause.parent:
-                network.add(
-                    Fact(
-                        index[clause.id],
-                        index[clause.parent],
-                        _CHILD_OF_PARENT,
-                        "hierarchy",
-                        "child of parent",
-                    )
-                )
-            if clause.exhaustive and self.children.get(clause.id):
-                members = self.children[clause.id]
-                node = network.add_union(union_node(members), [index[m] for m in members])
-                network.add(
-                    Fact(index[clause.id], node, EQ, "exhaustive", "children split it exhaustively")
-                )
-                for member in members:
-                    network.add(
-                        Fact(index[member], node, _CHILD_OF_PARENT, "union", "member of union")
-                    )
-        for mapping in self.mappings:
-            if mapping.relation == "addresses":
-                continue
-            if mapping.is_union:
-                left = network.add_union(
-                    union_node(mapping.subjects), [index[m] for m in mapping.subjects]
-                )
-                for member in mapping.subjects:
-                    network.add(
-                        Fact(index[member], left, _CHILD_OF_PARENT, "union", "member of union")
-                    )
-            else:
-                left = index[mapping.subjects[0]]
-            kind = "adoption" if mapping.mapping_set.endswith("-adoption") else "mapping"
-            network.add(
-                Fact(
-                    left,
-                    index[mapping.object],
-                    _STRM_MASK[mapping.relation],
-                    kind,
-                    mapping.justification,
-                    mapping.strength,
-                    mapping.confidence if mapping.confidence is not None else 1.0,
-                    mapping.rationale,
-                    mapping,
-                )
-            )
-        return network
+        return self.facts.network()
 
     @cached_property
     def mapping_neighbours(self) -> dict[int, set[int]]:
@@ -545,53 +314,6 @@ class KnowledgeBase:
                 result.setdefault(left, set()).add(right)
                 result.setdefault(right, set()).add(left)
         return result
-
-    def gap(
-        self,
-        inventory: Any,
-        *,
-        target: str,
-        profile: Any = None,
-        risk_frameworks: Iterable[str] | None = None,
-        scoring: Any = None,
-    ) -> Any:
-        """Gap analysis of an inventory (object, or a path to YAML/CSV/XLSX) against a
-        target framework; see :func:`crosswalk.gap.analysis.gap_analysis`."""
-        from crosswalk.gap.analysis import gap_analysis
-        from crosswalk.io.inventory import Inventory, Profile, read_inventory, read_profile
-
-        if not isinstance(inventory, Inventory):
-            inventory = read_inventory(inventory, kb=self)
-        if profile is not None and not isinstance(profile, Profile):
-            profile = (
-                Profile.model_validate(profile)
-                if isinstance(profile, dict)
-                else read_profile(profile)
-            )
-        return gap_analysis(
-            self,
-            inventory,
-            target=target,
-            profile=profile,
-            risk_frameworks=risk_frameworks,
-            scoring=scoring,
-        )
-
-    def fast_gap(self, inventory: Any, *, target: str, profile: Any = None) -> Any:
-        """Vectorised gap statuses for very large knowledge bases (see :mod:`crosswalk.reasoning.chains`):
-        the same covered/partial statuses as :meth:`gap`, without path-consistency derivations."""
-        from crosswalk.io.inventory import Inventory, read_inventory
-        from crosswalk.reasoning.chains import fast_gap_analysis
-
-        if not isinstance(inventory, Inventory):
-            inventory = read_inventory(inventory, kb=self)
-        return fast_gap_analysis(self, inventory, target=target, profile=profile)
-
-    def read_inventory(self, path: str | Path, *, profile: Any = None) -> Any:
-        """Read an inventory file (YAML, CSV, XLSX), resolving its citations against this base."""
-        from crosswalk.io.inventory import read_inventory
-
-        return read_inventory(path, kb=self, profile=profile)
 
     @cached_property
     def unchecked_closure(self) -> Closure:
@@ -616,15 +338,6 @@ class KnowledgeBase:
         derivation = closure.derivation(left, right)
         return InferredRelation(source, target, RelationSet(mask), derivation, self.network.nodes)
 
-    def chain_relations(self, clause_id: str) -> Any:
-        """What chains of facts entail between one clause and every other, for knowledge
-        bases too large for :meth:`relation`'s path consistency: near-linear in the number
-        of facts, sound, never tighter than :meth:`relation`
-        (:class:`crosswalk.reasoning.chains.ChainRelations`)."""
-        from crosswalk.reasoning.chains import index_of
-
-        return index_of(self).relations_from(self.clause(clause_id).id)
-
     def explain(self, source: str, target: str) -> InferredRelation:
         """The relation between two clauses with its explanation (text via str/explain(),
         HTML in Jupyter)."""
@@ -647,7 +360,7 @@ class KnowledgeBase:
             if key in seen:
                 continue
             seen.add(key)
-            listing = "; ".join(_fact_text(f, nodes) for f in facts)
+            listing = "; ".join(fact_text(f, nodes) for f in facts)
             files = sorted(
                 {f.payload.path for f in facts if isinstance(f.payload, Mapping) and f.payload.path}
             )
@@ -672,7 +385,7 @@ class KnowledgeBase:
 
         Directly: a requirement or measure with an ``addresses`` mapping to the risk (or to
         a risk proven equal to it). Indirectly: any clause proven to *contain* such a
-        requirement (DESIGN.md §4) — implementing it implements the requirement too.
+        requirement — implementing it implements the requirement too.
         """
         risk = self.clause(risk_id)
         closure = self.closure
@@ -710,28 +423,6 @@ class KnowledgeBase:
                     )
                 )
         return result
-
-    # -- RDF and SPARQL ---------------------------------------------------------------
-
-    def sparql(self, query: str, *, engine: str = "auto", **bindings: Any) -> Any:
-        """Run a SPARQL query over this knowledge base; values are bound, never spliced.
-
-        Returns a pandas DataFrame (rdflib, or Oxigraph when installed)."""
-        from crosswalk.rdf import sparql
-
-        return sparql.run_query(self, query, bindings=bindings or None, engine=engine)
-
-    def query(self, name: str, *, engine: str = "auto", **params: Any) -> Any:
-        """Run a named query from ``ontologies/queries/`` (``crosswalk queries`` lists them)."""
-        from crosswalk.rdf import sparql
-
-        return sparql.query(self, name, engine=engine, **params)
-
-    def to_graph(self, **options: Any) -> Any:
-        """The knowledge base as an rdflib Graph (see :func:`crosswalk.rdf.graph.to_graph`)."""
-        from crosswalk.rdf import graph as rdf
-
-        return rdf.to_graph(self, **options)
 
     # -- graph views ------------------------------------------------------------------
 

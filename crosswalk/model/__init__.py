@@ -1,11 +1,42 @@
-"""Records at the bottom of the layers: frameworks, clauses, mappings and their vocabularies."""
+"""The bottom layer: records, identifiers, inventory records and errors.
+
+Nothing here imports another crosswalk layer; every other layer builds on it.
+"""
 
 from __future__ import annotations
 
-from crosswalk.model.records import (
+from crosswalk.model.ids import (
+    BASE,
     CLAUSE_ID_PATTERN,
-    COUNTED_PROVISIONS,
+    LOCAL_PATTERN,
+    MAPPING_IRI,
+    MAPPING_SET_IRI,
     PREFIX_PATTERN,
+    UNION_PREFIX,
+    VOCABULARY_IRI,
+    clause_iri,
+    default_iri_base,
+    eli_subdivision_iri,
+    framework_iri,
+    is_eli_act,
+    is_union_node,
+    mapping_iri,
+    mapping_set_iri,
+    segment,
+    split_id,
+    union_node,
+)
+from crosswalk.model.inventory import (
+    CONTROL_STATUSES,
+    ClauseRef,
+    Control,
+    ControlStatus,
+    Coverage,
+    Inventory,
+    Profile,
+)
+from crosswalk.model.records import (
+    COUNTED_PROVISIONS,
     PROVISION_OF_KIND,
     RISK_KINDS,
     Addressee,
@@ -27,15 +58,21 @@ from crosswalk.model.records import (
     ScopeCondition,
     Source,
     Status,
-    split_id,
 )
 
 __all__ = [
+    "BASE",
     "CLAUSE_ID_PATTERN",
+    "CONTROL_STATUSES",
     "COUNTED_PROVISIONS",
+    "LOCAL_PATTERN",
+    "MAPPING_IRI",
+    "MAPPING_SET_IRI",
     "PREFIX_PATTERN",
     "PROVISION_OF_KIND",
     "RISK_KINDS",
+    "UNION_PREFIX",
+    "VOCABULARY_IRI",
     "Addressee",
     "Adoption",
     "ApplicationDates",
@@ -43,10 +80,16 @@ __all__ = [
     "CategoryDates",
     "Clause",
     "ClauseKind",
+    "ClauseRef",
+    "Control",
+    "ControlStatus",
+    "Coverage",
     "Framework",
     "GraceDates",
+    "Inventory",
     "Mapping",
     "MappingSet",
+    "Profile",
     "ProvisionType",
     "Rationale",
     "RelationName",
@@ -55,5 +98,15 @@ __all__ = [
     "ScopeCondition",
     "Source",
     "Status",
+    "clause_iri",
+    "default_iri_base",
+    "eli_subdivision_iri",
+    "framework_iri",
+    "is_eli_act",
+    "is_union_node",
+    "mapping_iri",
+    "mapping_set_iri",
+    "segment",
     "split_id",
+    "union_node",
 ]

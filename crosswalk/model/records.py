@@ -1,4 +1,4 @@
-"""The typed model: frameworks, clauses, mappings and mapping sets (DESIGN.md §3–§4, §6).
+"""The records: frameworks, clauses, mappings and mapping sets, with their vocabularies.
 
 All models are frozen pydantic models that forbid unknown fields. They hold resolved
 data (canonical ids, inherited applicability); the grammar of the data files lives in
@@ -8,15 +8,14 @@ data (canonical ids, inherited applicability); the grammar of the data files liv
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from crosswalk.model.ids import CLAUSE_ID_PATTERN, PREFIX_PATTERN, split_id
+
 __all__ = [
-    "CLAUSE_ID_PATTERN",
     "COUNTED_PROVISIONS",
-    "PREFIX_PATTERN",
     "PROVISION_OF_KIND",
     "RISK_KINDS",
     "Addressee",
@@ -38,13 +37,7 @@ __all__ = [
     "ScopeCondition",
     "Source",
     "Status",
-    "split_id",
 ]
-
-PREFIX_PATTERN = r"[a-z][a-z0-9_]*"
-LOCAL_PATTERN = r"[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*"
-CLAUSE_ID_PATTERN = rf"{PREFIX_PATTERN}:{LOCAL_PATTERN}"
-_CLAUSE_ID = re.compile(rf"^{CLAUSE_ID_PATTERN}$")
 
 ClauseKind = Literal[
     "section",
@@ -149,17 +142,6 @@ ISO 31000 to AI); ``systems_in_scope`` — only for the AI systems inside the su
 management-system scope (ISO/IEC 42001 against the per-system EU AI Act)."""
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
-
-
-def split_id(clause_id: str) -> tuple[str, str]:
-    """Split a canonical id into (prefix, local); raise ValueError if malformed."""
-    if not _CLAUSE_ID.match(clause_id):
-        raise ValueError(
-            f"{clause_id!r} is not a canonical clause id (expected prefix:local, "
-            "e.g. iso31000:6.4.2 or euaiact:art9.2.a)"
-        )
-    prefix, local = clause_id.split(":", 1)
-    return prefix, local
 
 
 class Source(BaseModel):
@@ -297,11 +279,6 @@ class Framework(BaseModel):
         """Find a source of this framework by id (None if absent)."""
         return next((s for s in self.sources if s.id == source_id), None)
 
-    def _repr_html_(self) -> str:
-        from crosswalk.display.html import framework_card_html
-
-        return framework_card_html(self)
-
 
 class Clause(BaseModel):
     """One numbered element of a framework: a clause, article, point, item or annex."""
@@ -347,14 +324,9 @@ class Clause(BaseModel):
         title = self.title_zh if language == "zh" and self.title_zh else self.title
         return f"{self.id} {title}"
 
-    def _repr_html_(self) -> str:
-        from crosswalk.display.html import clause_card_html
-
-        return clause_card_html(self)
-
 
 class Mapping(BaseModel):
-    """An asserted relation between clauses, with its provenance (DESIGN.md §4)."""
+    """An asserted relation between clauses, with its provenance."""
 
     model_config = _FROZEN
     id: str = Field(description="Stable id: mapping set id and position of the pair.")
@@ -402,11 +374,6 @@ class Mapping(BaseModel):
         """File and position, for explanations and error messages."""
         return f"{self.path or self.mapping_set} mapping #{self.index + 1}"
 
-    def _repr_html_(self) -> str:
-        from crosswalk.display.html import mapping_html
-
-        return mapping_html(self)
-
 
 class MappingSet(BaseModel):
     """The mappings of one ordered framework pair, with set-level provenance."""
@@ -425,8 +392,3 @@ class MappingSet(BaseModel):
     mappings: tuple[Mapping, ...] = Field((), description="The mappings.")
     path: str | None = Field(None, description="File it was loaded from.")
     derived: bool = Field(False, description="Generated (e.g. from an adoption), not curated.")
-
-    def _repr_html_(self) -> str:
-        from crosswalk.display.html import mapping_set_html
-
-        return mapping_set_html(self)

@@ -1,8 +1,8 @@
-"""RDF export and import of a knowledge base (DESIGN.md §8; vocabulary in ``ontologies/``).
+"""RDF export and import of a knowledge base (vocabulary in ``ontologies/``).
 
 Frameworks become ``skos:ConceptScheme``, clauses ``skos:Concept`` and every mapping a
 reified ``cw:Mapping`` node carrying its relation and provenance, plus the SKOS match
-triple of DESIGN.md §4 for tools that read only SKOS. Reading an export back gives an
+triple of each relation for tools that read only SKOS. Reading an export back gives an
 equal knowledge base. User RDF is parsed from local files or strings only, with no
 network access and no external entities.
 
@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from pydantic import ValidationError
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
@@ -39,7 +39,17 @@ from rdflib.term import Node
 
 from crosswalk.io.resources import ontologies_dir
 from crosswalk.knowledge.base import KnowledgeBase
+from crosswalk.model import ids
 from crosswalk.model.errors import DataError, ExportError, Problem
+from crosswalk.model.ids import (
+    BASE,
+    VOCABULARY_IRI,
+    default_iri_base,
+    eli_subdivision_iri,
+    is_eli_act,
+    mapping_set_iri,
+    segment,
+)
 from crosswalk.model.records import (
     RISK_KINDS,
     Adoption,
@@ -75,8 +85,7 @@ __all__ = [
     "write_rdf",
 ]
 
-BASE = "https://w3id.org/crosswalk/"
-CW = Namespace(BASE + "ontology#")
+CW = Namespace(VOCABULARY_IRI)
 AIRO = Namespace("https://w3id.org/airo#")
 
 RDF_FORMATS: dict[str, str] = {
@@ -120,98 +129,22 @@ _PREFIXES = {
     "owl": OWL,
     "airo": AIRO,
 }
-_ELI_ACT = re.compile(r"^http://data\.europa\.eu/eli/[a-z_]+/\d{4}/\d+/$")
-_ELI_HEAD = re.compile(r"^(art|annex|rec)(\d+)([a-z]*)$")
-_ELI_SEGMENT = re.compile(r"^[0-9a-z]+$")
-
-
 # -- identifiers ------------------------------------------------------------------------
 
 
-def _segment(text: str, *, safe: str = "") -> str:
-    return quote(text, safe=safe + ":")
-
-
 def framework_iri(prefix: str) -> URIRef:
-    """The IRI of a framework (a ``skos:ConceptScheme``)."""
-    return URIRef(f"{BASE}framework/{_segment(prefix)}")
+    """The IRI of a framework as an RDF term (:func:`crosswalk.model.ids.framework_iri`)."""
+    return URIRef(ids.framework_iri(prefix))
 
 
 def mapping_iri(mapping_id: str) -> URIRef:
-    """The IRI of a reified mapping (its id keeps its ``set/hash`` shape)."""
-    return URIRef(f"{BASE}mapping/{_segment(mapping_id, safe='/')}")
-
-
-def _roman(number: int) -> str:
-    numerals = [
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ]
-    result = ""
-    for value, letters in numerals:
-        while number >= value:
-            result += letters
-            number -= value
-    return result
-
-
-def eli_subdivision_iri(act_base: str, local: str) -> str | None:
-    """The ELI-style IRI of a subdivision of an EU act, or None for an unknown shape.
-
-    The scheme follows the Publications Office's subdivision names: the first segment
-    ``artN`` → ``art_N``, ``annexN`` → ``anx_<Roman N>``, ``recN`` → ``rct_N``; under an
-    article a segment starting with a digit is a paragraph (``par_N``); every other
-    segment is a point (``pnt_x``: letters, Roman sub-points, annex items). ``/oj``
-    closes the IRI, as for the act itself.
-
-    >>> eli_subdivision_iri("http://data.europa.eu/eli/reg/2024/1689/", "art9.2.a")
-    'http://data.europa.eu/eli/reg/2024/1689/art_9/par_2/pnt_a/oj'
-    >>> eli_subdivision_iri("http://data.europa.eu/eli/reg/2024/1689/", "annex3.1.a")
-    'http://data.europa.eu/eli/reg/2024/1689/anx_III/pnt_1/pnt_a/oj'
-    """
-    segments = local.split(".")
-    head = _ELI_HEAD.match(segments[0])
-    if head is None:
-        return None
-    kind, number, suffix = head.groups()
-    if kind == "annex":
-        parts = [f"anx_{_roman(int(number))}{suffix}"]
-    elif kind == "rec":
-        parts = [f"rct_{number}{suffix}"]
-    else:
-        parts = [f"art_{number}{suffix}"]
-    for position, segment in enumerate(segments[1:]):
-        if not _ELI_SEGMENT.match(segment):
-            return None
-        if kind == "art" and position == 0 and segment[0].isdigit():
-            parts.append(f"par_{segment}")
-        else:
-            parts.append(f"pnt_{segment}")
-    return act_base + "/".join(parts) + "/oj"
+    """The IRI of a reified mapping as an RDF term (:func:`crosswalk.model.ids.mapping_iri`)."""
+    return URIRef(ids.mapping_iri(mapping_id))
 
 
 def clause_iri(iri_base: str, local: str) -> URIRef:
-    """The IRI of a clause: ELI-style under an ELI act base, else ``iri_base + local``."""
-    if _ELI_ACT.match(iri_base):
-        eli = eli_subdivision_iri(iri_base, local)
-        if eli is not None:
-            return URIRef(eli)
-    return URIRef(iri_base + _segment(local))
-
-
-def _default_clause_base(prefix: str) -> str:
-    return f"{BASE}clause/{prefix}/"
+    """The IRI of a clause as an RDF term (:func:`crosswalk.model.ids.clause_iri`)."""
+    return URIRef(ids.clause_iri(iri_base, local))
 
 
 # -- export -----------------------------------------------------------------------------
@@ -241,7 +174,7 @@ class _Writer:
         if node is None:
             prefix, local = clause_id.split(":", 1)
             framework = self.kb.frameworks.get(prefix)
-            base = framework.iri_base if framework else _default_clause_base(prefix)
+            base = framework.iri_base if framework else default_iri_base(prefix)
             node = self.clause_nodes[clause_id] = clause_iri(base, local)
         return node
 
@@ -256,15 +189,15 @@ class _Writer:
 
     def source(self, owner: str, sources: Sequence[Source], source_id: str) -> URIRef:
         if any(s.id == source_id for s in sources):
-            return URIRef(f"{owner}/source/{_segment(source_id)}")
-        node = URIRef(f"{BASE}source/{_segment(source_id)}")
+            return URIRef(f"{owner}/source/{segment(source_id)}")
+        node = URIRef(f"{BASE}source/{segment(source_id)}")
         self.add((node, RDF.type, CW.Source))
         self.add((node, DCTERMS.identifier, Literal(source_id)))
         return node
 
     def sources(self, owner: URIRef, sources: Sequence[Source]) -> None:
         for order, source in enumerate(sources):
-            node = URIRef(f"{owner}/source/{_segment(source.id)}")
+            node = URIRef(f"{owner}/source/{segment(source.id)}")
             self.add((owner, CW.citesSource, node))
             self.add((node, RDF.type, CW.Source))
             self.add((node, DCTERMS.identifier, Literal(source.id)))
@@ -278,7 +211,7 @@ class _Writer:
                 self.add((node, SKOS.note, Literal(source.note)))
 
     def agent(self, name: str) -> URIRef:
-        node = URIRef(f"{BASE}agent/{_segment(name)}")
+        node = URIRef(f"{BASE}agent/{segment(name)}")
         self.add((node, RDF.type, PROV.Agent))
         self.add((node, RDFS.label, Literal(name)))
         return node
@@ -414,7 +347,7 @@ class _Writer:
             self.add((node, CW.reviewSource, Literal(review.source)))
 
     def mapping_set(self, mapping_set: MappingSet, order: int) -> None:
-        node = URIRef(f"{BASE}mappingset/{_segment(mapping_set.id)}")
+        node = URIRef(mapping_set_iri(mapping_set.id))
         add = self.add
         add((node, RDF.type, CW.MappingSet))
         add((node, DCTERMS.identifier, Literal(mapping_set.id)))
@@ -468,7 +401,7 @@ class _Writer:
                 add((subjects[0], CW[_ADDRESSES], target))
 
     def control_node(self, control_id: str) -> URIRef:
-        node = URIRef(f"{BASE}control/{_segment(control_id)}")
+        node = URIRef(f"{BASE}control/{segment(control_id)}")
         if (node, RDF.type, CW.Control) not in self.graph:
             self.add((node, RDF.type, CW.Control))
             self.add((node, DCTERMS.identifier, Literal(control_id)))
@@ -486,7 +419,7 @@ class _Writer:
             for item in getattr(control, "implements", ()):
                 clause_id, coverage = _implementation(item)
                 clause = self.clause_node(clause_id)
-                implementation = URIRef(f"{node}/implements/{_segment(clause_id)}")
+                implementation = URIRef(f"{node}/implements/{segment(clause_id)}")
                 self.add((node, CW.implements, clause))
                 self.add((node, CW.implementation, implementation))
                 self.add((implementation, RDF.type, CW.Implementation))
@@ -508,7 +441,7 @@ class _Writer:
             clause_id = _text(finding.clause_id)
             seen[clause_id] = seen.get(clause_id, 0) + 1
             suffix = "" if seen[clause_id] == 1 else f"-{seen[clause_id]}"
-            node = URIRef(f"{report_node}/finding/{_segment(clause_id)}{suffix}")
+            node = URIRef(f"{report_node}/finding/{segment(clause_id)}{suffix}")
             self.add((report_node, CW.finding, node))
             self.add((node, RDF.type, CW.GapFinding))
             self.add((node, CW.target, self.clause_node(clause_id)))
@@ -547,7 +480,7 @@ def to_graph(
     for name, namespace in _PREFIXES.items():
         graph.bind(name, namespace, override=True)
     for prefix, framework in kb.frameworks.items():
-        if prefix not in _PREFIXES and not _ELI_ACT.match(framework.iri_base):
+        if prefix not in _PREFIXES and not is_eli_act(framework.iri_base):
             graph.bind(prefix, framework.iri_base, override=False)
     writer = _Writer(graph, kb)
     for order, framework in enumerate(kb.frameworks.values()):

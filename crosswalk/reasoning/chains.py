@@ -1,4 +1,4 @@
-"""Vectorised gap propagation along chains, for knowledge bases of any size (issue 10).
+"""Chains of facts as edge arrays: gap propagation and pairwise relations at any size.
 
 :func:`crosswalk.gap.analysis.gap_analysis` reads its statuses off the path-consistent (PC)
 closure, whose cost grows much faster than the number of mappings. This module derives
@@ -12,7 +12,7 @@ Facts carry one of seven relation sets: a base relation (mappings), {equal, subs
 with the table of :mod:`crosswalk.reasoning.relations` is a small automaton over five letters —
 E (equal), C (⊆: subset_of, {equal, subset_of}), V (⊇: superset_of, {equal,
 superset_of}), I (intersects_with), N (no_relationship) — and each status is a regular
-set of chains (DESIGN.md §5):
+set of chains :
 
 - **covered**: the least fixpoint of ``(E|V)*`` from the fully implemented clauses
   (a parent contains its children, a union its members), plus the union rule: a union
@@ -45,65 +45,32 @@ integer per node and stepped by table lookup — gives, for every node, the inte
 what all walks to it entail: sound, never tighter than path consistency.
 
 Contradictions are not detected here: validate the data first
-(:meth:`crosswalk.knowledge.base.KnowledgeBase.validate`, or the data tests).
-
->>> import crosswalk
->>> from crosswalk.io.inventory import ClauseRef, Control, Inventory
->>> kb = crosswalk.load()
->>> control = Control(id="RM-1", title="Risk process", status="implemented",
-...     implements=(ClauseRef(clause="iso23894:6.4.2"),))
->>> report = fast_gap_analysis(kb, Inventory(controls=(control,)), target="gbt24353")
->>> report.status("gbt24353:6.4.2")
-'covered'
+(:meth:`crosswalk.knowledge.base.KnowledgeBase.validate`, or the data tests). The
+analysis itself, with targets, applicability and risks, is :mod:`crosswalk.gap.fast`.
 """
 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from html import escape
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
-from crosswalk.gap.applicability import applicability
-from crosswalk.io.inventory import Inventory, Profile
-from crosswalk.model.errors import UnknownFrameworkError
-from crosswalk.model.records import Clause, Mapping
+from crosswalk.model.inventory import Inventory
+from crosswalk.reasoning.chain_relations import IMPLEMENTED, UNION_RULE, UNREACHED, ChainRelations
+from crosswalk.reasoning.facts import FactTable
 from crosswalk.reasoning.inference import DIS, EQ, INT, SUB, SUP
 from crosswalk.reasoning.relations import (
     ALL,
     CONTAINED,
     COVERING,
     OVERLAPPING,
-    Relation,
-    RelationSet,
     compose_masks,
     converse_mask,
 )
 
-if TYPE_CHECKING:
-    import pandas as pd
-
-    from crosswalk.knowledge.base import KnowledgeBase
-
-__all__ = [
-    "LETTERS",
-    "STATUS_NAMES",
-    "ChainRelations",
-    "FastGapReport",
-    "GapIndex",
-    "fast_gap_analysis",
-    "index_of",
-]
-
-STATUS_NAMES = ("not_applicable", "gap", "undetermined", "partial", "covered")
-"""Status codes of :attr:`FastGapReport.codes`, weakest first (the words of gap.py)."""
-_NOT_APPLICABLE, _GAP, _UNDETERMINED, _PARTIAL, _COVERED = range(5)
-_RISK_NAMES = ("not_addressed", "partly_addressed", "addressed")
+__all__ = ["LETTERS", "Bool", "GapIndex", "Int", "index_of"]
 
 LETTERS: dict[int, str] = {
     EQ: "E",
@@ -116,11 +83,6 @@ LETTERS: dict[int, str] = {
 }
 """The relation set of a fact (read in one direction) -> its letter; a fact with any other
 set is not followed (which can only lose proofs, never add one)."""
-
-# markers in the "reached via" arrays; values >= 0 are edge numbers
-_IMPLEMENTED = -1
-_UNION_RULE = -2
-_UNREACHED = -3
 
 Int = npt.NDArray[np.int64]
 Bool = npt.NDArray[np.bool_]
@@ -282,135 +244,24 @@ class _Edges:
         return reached
 
 
-@dataclass(frozen=True)
-class _Target:
-    """The target clauses of one framework (computed once per index)."""
-
-    clauses: tuple[Clause, ...]
-    nodes: Int
-    restricted: tuple[int, ...]  # positions of the clauses that carry applicability data
-    position: dict[str, int]  # clause id -> position
-
-
-_CHILD_OF_PARENT = EQ | SUB  # as kb.network states hierarchy and union membership
-_KINDS = ("hierarchy", "exhaustive", "union", "mapping", "adoption")
-"""Where a fact comes from (the ``kind`` of :class:`crosswalk.reasoning.inference.Fact`)."""
-
-
-@dataclass(frozen=True)
-class _FactTable:
-    """The nodes and facts of ``kb.network`` as arrays — the same numbering and the same
-    facts, without building a :class:`~crosswalk.reasoning.inference.Fact` object for each (which
-    dominates the index build of a large knowledge base)."""
-
-    nodes: list[str]
-    index: dict[str, int]
-    left: Int
-    right: Int
-    mask: Int
-    kind: npt.NDArray[np.int8]  # position in _KINDS
-    origin: Int  # position of the mapping in ``mappings``, or -1
-    mappings: Sequence[Mapping]
-    links: Int  # (subject clause, object clause) of every asserted, non-negative mapping
-    addresses: list[int]  # positions of the `addresses` mappings
-
-    @classmethod
-    def of(cls, kb: KnowledgeBase) -> _FactTable:
-        from crosswalk.knowledge.base import union_node
-
-        nodes = list(kb.clauses)
-        index = {name: i for i, name in enumerate(nodes)}
-        find = index.__getitem__
-        extra: list[tuple[int, int, int, int]] = []  # left, right, mask, kind of non-mapping facts
-        hierarchy, exhaustive, member = (
-            _KINDS.index(k) for k in ("hierarchy", "exhaustive", "union")
-        )
-
-        def add_union(members: Sequence[str]) -> int:
-            name = union_node(members)
-            node = index.get(name)
-            if node is None:
-                node = index[name] = len(nodes)
-                nodes.append(name)
-            extra.extend((find(m), node, _CHILD_OF_PARENT, member) for m in members)
-            return node
-
-        for clause in kb.clauses.values():
-            if clause.parent:
-                extra.append((find(clause.id), find(clause.parent), _CHILD_OF_PARENT, hierarchy))
-            if clause.exhaustive and kb.children.get(clause.id):
-                extra.append((find(clause.id), add_union(kb.children[clause.id]), EQ, exhaustive))
-        # the mappings, a column at a time (most of the facts of a large knowledge base)
-        mappings = kb.mappings
-        relation_mask = {r.value: r.bit for r in Relation}
-        relation = [m.relation for m in mappings]
-        kept = [p for p, r in enumerate(relation) if r != "addresses"]
-        subjects = [mappings[p].subjects for p in kept]
-        left = np.fromiter(
-            (find(s[0]) if len(s) == 1 else -1 for s in subjects), dtype=np.int64, count=len(kept)
-        )
-        for n in np.flatnonzero(left < 0).tolist():  # unions, numbered in the order of the mappings
-            left[n] = add_union(subjects[n])
-        right = np.fromiter(
-            (find(mappings[p].object) for p in kept), dtype=np.int64, count=len(kept)
-        )
-        mask = np.fromiter(
-            (relation_mask[relation[p]] for p in kept), dtype=np.int64, count=len(kept)
-        )
-        sets = [mappings[p].mapping_set for p in kept]
-        adoption = {name: name.endswith("-adoption") for name in set(sets)}
-        kind = np.where(
-            np.fromiter(map(adoption.__getitem__, sets), dtype=np.bool_, count=len(kept)),
-            _KINDS.index("adoption"),
-            _KINDS.index("mapping"),
-        )
-        # gap.py's two-step rule joins clauses, union members included, by non-negative mappings
-        positive = mask != Relation.NO_RELATIONSHIP.bit
-        single = positive & (left < len(kb.clauses))
-        links = [np.stack([left[single], right[single]], axis=1)]
-        for n in np.flatnonzero(positive & ~single).tolist():
-            links.append(np.array([(find(s), right[n]) for s in subjects[n]], dtype=np.int64))
-        others = np.array(extra, dtype=np.int64).reshape(-1, 4)
-        return cls(
-            nodes,
-            index,
-            np.concatenate([others[:, 0], left]),
-            np.concatenate([others[:, 1], right]),
-            np.concatenate([others[:, 2], mask]),
-            np.concatenate([others[:, 3], kind]).astype(np.int8),
-            np.concatenate(
-                [np.full(len(others), -1, dtype=np.int64), np.array(kept, dtype=np.int64)]
-            ),
-            mappings,
-            np.concatenate(links).reshape(-1, 2),
-            [p for p, r in enumerate(relation) if r == "addresses"],
-        )
-
-    def line(self, fact: int) -> str:
-        """One fact as a line of an explanation: left, relation set, right, where it comes from."""
-        origin = int(self.origin[fact])
-        where = self.mappings[origin].where if origin >= 0 else _KINDS[self.kind[fact]]
-        relation = RelationSet(int(self.mask[fact]))
-        return f"{self.nodes[self.left[fact]]} {relation} {self.nodes[self.right[fact]]} [{where}]"
-
-
 class GapIndex:
     """The facts of a knowledge base as edge arrays, built once for many gap analyses.
 
     >>> import crosswalk
-    >>> index = GapIndex(crosswalk.load())
+    >>> index = GapIndex(crosswalk.load().facts)
     >>> index.edge_count > 0
     True
     """
 
-    def __init__(self, kb: KnowledgeBase) -> None:
-        facts = _FactTable.of(kb)
+    def __init__(self, facts: FactTable) -> None:
+        self.facts = facts
         self.nodes: list[str] = facts.nodes
         self.index: dict[str, int] = facts.index
-        self._facts = facts
         size = len(self.nodes)
-        left, right, mask = facts.left, facts.right, facts.mask
-        union = facts.kind == _KINDS.index("union")
+        left = np.array(facts.left, dtype=np.int64)
+        right = np.array(facts.right, dtype=np.int64)
+        mask = np.array(facts.mask, dtype=np.int64)
+        union = np.fromiter((k == "union" for k in facts.kind), dtype=np.bool_, count=len(facts))
         numbers = np.flatnonzero(left != right)
         # every fact in both directions: l -> r with its set, r -> l with the converse
         converse = np.array([converse_mask(m) for m in range(32)], dtype=np.int64)
@@ -439,10 +290,6 @@ class GapIndex:
         self._member, self._union = pairs[:, 0], pairs[:, 1]  # member -> union node, once each
         self._union_size = np.bincount(self._union, minlength=size)
         self._mapping_links = self._mapping_graph()
-        # what the analyses need from the knowledge base, so that the index does not keep it alive
-        self.frameworks: tuple[str, ...] = tuple(sorted(kb.frameworks))
-        self._targets = self._target_clauses(kb)
-        self._risk_sources = self._risk_links(kb)
         self._compiled: dict[int, tuple[Inventory, Int, Int]] = {}
 
     @property
@@ -450,68 +297,55 @@ class GapIndex:
         """Directed edges (each fact counts twice: as asserted and as its converse)."""
         return int(self._source.size)
 
+    def _links(self) -> Int:
+        """(subject clause, object clause) of every asserted, non-negative mapping; a union
+        subject gives one pair per member."""
+        facts, index = self.facts, self.index
+        pairs: list[tuple[int, int]] = []
+        for number, mapping in enumerate(facts.mapping):
+            if mapping is None or mapping.relation == "no_relationship":
+                continue
+            right = facts.right[number]
+            if mapping.is_union:
+                pairs.extend((index[s], right) for s in mapping.subjects)
+            else:
+                pairs.append((facts.left[number], right))
+        return np.array(pairs, dtype=np.int64).reshape(-1, 2)
+
+    def degrees(self) -> Int:
+        """How many directed edges leave each node."""
+        return np.bincount(self._source, minlength=len(self.nodes)).astype(np.int64)
+
+    def fact_line(self, edge: int) -> str:
+        """The fact behind directed edge ``edge``, as a line of an explanation."""
+        return self.facts.line(int(self._fact[edge]))
+
+    def edge_source(self, edge: int) -> int:
+        """The node directed edge ``edge`` leaves."""
+        return int(self._source[edge])
+
+    def union_members(self, node: int) -> list[int]:
+        """The members of union node ``node``."""
+        members: list[int] = self._member[self._union == node].tolist()
+        return members
+
     def _mapping_graph(self) -> _Edges:
         """Asserted, non-negative mappings between clauses, both ways (gap.py's two-step rule)."""
-        ends = self._facts.links
+        ends = self._links()
         source = np.concatenate([ends[:, 0], ends[:, 1]])
         target = np.concatenate([ends[:, 1], ends[:, 0]])
         order = np.argsort(source, kind="stable")
         return _Edges.sorted(source[order], target[order], order, len(self.nodes))  # number: unused
 
-    def _target_clauses(self, kb: KnowledgeBase) -> dict[str, _Target]:
-        """The target clauses of every framework, in document order."""
-        from crosswalk.gap.analysis import is_target  # the one definition of what a target is
-
-        grouped: dict[str, list[Clause]] = {prefix: [] for prefix in self.frameworks}
-        for clause in kb.clauses.values():
-            if is_target(kb, clause):
-                grouped.setdefault(clause.framework, []).append(clause)
-        result = {}
-        for prefix, clauses in grouped.items():
-            nodes = np.array([self.index[c.id] for c in clauses], dtype=np.int64)
-            restricted = tuple(
-                i
-                for i, c in enumerate(clauses)
-                if c.addressees or c.categories or c.applies_from is not None
-            )
-            result[prefix] = _Target(
-                tuple(clauses), nodes, restricted, {c.id: i for i, c in enumerate(clauses)}
-            )
-        return result
-
-    def _risk_links(self, kb: KnowledgeBase) -> dict[str, tuple[list[str], Int, Int]]:
-        """Per framework: its risk sources, and the `addresses` links to them as arrays
-        (addressing requirement node, position of the risk)."""
-        names: dict[str, list[str]] = {prefix: [] for prefix in self.frameworks}
-        for clause in kb.clauses.values():
-            if clause.kind == "risk_source":
-                names.setdefault(clause.framework, []).append(clause.id)
-        position = {
-            name: (prefix, i) for prefix, found in names.items() for i, name in enumerate(found)
-        }
-        links: dict[str, list[tuple[int, int]]] = {prefix: [] for prefix in names}
-        for mapping in (self._facts.mappings[p] for p in self._facts.addresses):
-            if mapping.object not in position:
-                continue
-            subject = _union_name(mapping.subjects) if mapping.is_union else mapping.subjects[0]
-            if subject in self.index:  # a union named only by `addresses` has no node
-                prefix, place = position[mapping.object]
-                links[prefix].append((self.index[subject], place))
-        result = {}
-        for prefix, found in names.items():
-            pairs = np.array(links[prefix], dtype=np.int64).reshape(-1, 2)
-            result[prefix] = (found, pairs[:, 0], pairs[:, 1])
-        return result
-
     # -- propagation -------------------------------------------------------------------
 
-    def _covered(self, full: Int) -> tuple[Bool, Int]:
+    def covered(self, full: Int) -> tuple[Bool, Int]:
         """Least fixpoint of proven containment; ``via``: the edge that reached each node."""
         size = len(self.nodes)
         covered = np.zeros(size, dtype=np.bool_)
-        via = np.full(size, _UNREACHED, dtype=np.int64)
+        via = np.full(size, UNREACHED, dtype=np.int64)
         covered[full] = True
-        via[full] = _IMPLEMENTED
+        via[full] = IMPLEMENTED
         frontier = np.flatnonzero(covered)
         edges = self._covering
         claims = np.empty(size, dtype=np.int64)
@@ -523,14 +357,14 @@ class GapIndex:
                 (self._union_size > 0) & (done == self._union_size) & ~covered
             )
             covered[frontier] = True
-            via[frontier] = _UNION_RULE
+            via[frontier] = UNION_RULE
         return covered, via
 
-    def _overlap(self, covered: Bool, partial: Int) -> tuple[Bool, Int]:
+    def overlap(self, covered: Bool, partial: Int) -> tuple[Bool, Int]:
         """Nodes proven to share outcomes with what is implemented (see the module doc)."""
         size = len(self.nodes)
         reached = np.zeros(size, dtype=np.bool_)
-        via = np.full(size, _UNREACHED, dtype=np.int64)
+        via = np.full(size, UNREACHED, dtype=np.int64)
         claims = np.empty(size, dtype=np.int64)
         # seeds: overlapping neighbours of covered nodes, covered nodes, partly implemented
         edges = self._overlapping
@@ -540,9 +374,9 @@ class GapIndex:
         reached[neighbours[kept]] = True
         via[neighbours[kept]] = edges.number[step[kept]]
         reached[covered] = True
-        via[covered] = _IMPLEMENTED
+        via[covered] = IMPLEMENTED
         reached[partial] = True
-        via[partial] = _IMPLEMENTED
+        via[partial] = IMPLEMENTED
         # what a covered node contains is already a seed: follow (E|C)* from the others
         self._contained.extend(reached, via, np.flatnonzero(reached & ~covered), claims)
         return reached, via
@@ -553,7 +387,7 @@ class GapIndex:
         hit[self._equal_part[start]] = True
         return hit[self._equal_part]
 
-    def _linked(self, implemented: Int, only: Int | None = None) -> Bool:
+    def linked(self, implemented: Int, only: Int | None = None) -> Bool:
         """Nodes reached from an implemented node by a chain whose composition is neither
         "any" nor exactly "disjoint", or by a mapping chain of at most two steps — exactly
         on the nodes of ``only`` when it is given (the undecided targets), elsewhere perhaps
@@ -652,47 +486,9 @@ class GapIndex:
             pending[frontier] = added
             rows, bits = np.nonzero((added[:, None] >> _WALK_BITS) & 1)
             level[frontier[rows], bits] = depth
-        return ChainRelations(self, clause_id, state, level)
+        return ChainRelations(self, clause_id, _WALK_MEET[state], level)
 
-    # -- analysis ----------------------------------------------------------------------
-
-    def analyse(
-        self,
-        inventory: Inventory,
-        *,
-        target: str,
-        profile: Profile | None = None,
-        risk_frameworks: Iterable[str] | None = None,
-    ) -> FastGapReport:
-        """Statuses of every clause of ``target`` for the effective controls of ``inventory``."""
-        if target not in self._targets:
-            raise UnknownFrameworkError(target, self.frameworks)
-        profile = profile if profile is not None else inventory.profile
-        full, partial = self._implemented(inventory)
-        covered, covered_via = self._covered(full)
-        overlap, overlap_via = self._overlap(covered, partial)
-        chosen = self._targets[target]
-        nodes = chosen.nodes
-        linked = self._linked(
-            np.concatenate([full, partial]), only=nodes[~(covered | overlap)[nodes]]
-        )
-        codes = np.full(nodes.size, _GAP, dtype=np.int8)
-        codes[linked[nodes]] = _UNDETERMINED
-        codes[overlap[nodes]] = _PARTIAL
-        codes[covered[nodes]] = _COVERED
-        reasons: dict[int, str] = {}
-        if profile is not None:
-            for position in chosen.restricted:
-                verdict = applicability(chosen.clauses[position], profile)
-                if not verdict:
-                    codes[position] = _NOT_APPLICABLE
-                    reasons[position] = verdict.reason
-        risks = self._risks(covered, overlap, risk_frameworks, target)
-        return FastGapReport(
-            self, inventory, target, chosen, codes, reasons, risks, covered_via, overlap_via
-        )
-
-    def _implemented(self, inventory: Inventory) -> tuple[Int, Int]:
+    def implemented(self, inventory: Inventory) -> tuple[Int, Int]:
         """Nodes fully and partly implemented by the effective controls — compiled once per
         inventory (inventories are immutable), like the node sets a per-target search starts from."""
         cached = self._compiled.get(id(inventory))
@@ -721,287 +517,10 @@ class GapIndex:
             np.fromiter(map(find, partial), dtype=np.int64, count=len(partial)),
         )
 
-    def _risks(
-        self, covered: Bool, overlap: Bool, frameworks: Iterable[str] | None, target: str
-    ) -> dict[str, str]:
-        """Each risk source: addressed (an addressing requirement is covered), partly
-        (one is proven to overlap what is implemented) or not — gap.py's rule."""
-        chosen = (
-            list(frameworks)
-            if frameworks is not None
-            else [p for p in (target, "gbt46347", "aisgf1", "iso23894") if p in self._risk_sources]
-        )
-        result: dict[str, str] = {}
-        for prefix in dict.fromkeys(chosen):
-            if prefix not in self._risk_sources:
-                raise UnknownFrameworkError(prefix, self.frameworks)
-            names, requirements, positions = self._risk_sources[prefix]
-            levels = np.zeros(len(names), dtype=np.int64)
-            np.maximum.at(
-                levels,
-                positions,
-                np.where(covered[requirements], 2, overlap[requirements].astype(np.int64)),
-            )
-            result.update(
-                zip(names, (_RISK_NAMES[level] for level in levels.tolist()), strict=True)
-            )
-        return result
-
-
-def _union_name(members: Sequence[str]) -> str:
-    from crosswalk.knowledge.base import union_node
-
-    return union_node(members)
-
-
-class FastGapReport:
-    """Statuses of the target clauses, with the chain that explains each proven one."""
-
-    def __init__(
-        self,
-        index: GapIndex,
-        inventory: Inventory,
-        target: str,
-        clauses: _Target,
-        codes: npt.NDArray[np.int8],
-        reasons: dict[int, str],
-        risks: dict[str, str],
-        covered_via: Int,
-        overlap_via: Int,
-    ) -> None:
-        self.gap_index = index
-        self.inventory = inventory
-        self.target = target
-        self.clauses = clauses.clauses
-        self.codes = codes
-        self.risks = risks
-        self._reasons = reasons
-        self._covered_via = covered_via
-        self._overlap_via = overlap_via
-        self._position = clauses.position
-
-    def __len__(self) -> int:
-        return len(self.clauses)
-
-    def __repr__(self) -> str:
-        return f"<FastGapReport {self.target}: {self.counts}>"
-
-    def summary_text(self, *, listed: int = 15) -> str:
-        """Counts, then the gaps and undetermined clauses (the first ``listed`` of each)."""
-        counts = ", ".join(f"{name} {count}" for name, count in self.counts.items())
-        who = self.inventory.organisation or self.inventory.path or "inventory"
-        lines = [f"Chain-based gap analysis of {who} against {self.target}: {counts}"]
-        for wanted in ("gap", "undetermined"):
-            found = [
-                c
-                for c, code in zip(self.clauses, self.codes.tolist(), strict=True)
-                if STATUS_NAMES[code] == wanted
-            ]
-            if found:
-                lines.append(f"\n{wanted} ({len(found)}):")
-                lines += [f"  {c.id:<30} {c.title}" for c in found[:listed]]
-                if len(found) > listed:
-                    lines.append(f"  … {len(found) - listed} more")
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.summary_text()
-
-    def to_excel(self, path: str | Path) -> Path:
-        """Write the workbook (Findings with the chain behind each status, Risks, About); atomic."""
-        from crosswalk.excel.workbooks import write_fast_gap_workbook
-
-        return write_fast_gap_workbook(self, path)
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per target clause: id, English heading, status, and the explanation."""
-        import pandas as pd
-
-        return pd.DataFrame(
-            [
-                (c.id, c.title, STATUS_NAMES[code], " → ".join(self.explain(c.id)))
-                for c, code in zip(self.clauses, self.codes.tolist(), strict=True)
-            ],
-            columns=["clause", "title", "status", "why"],
-        )
-
-    def _repr_html_(self) -> str:
-        from crosswalk.display.html import STATUS_COLOURS, table_html
-
-        counts = ", ".join(f"{name} {count}" for name, count in self.counts.items())
-        rows = [
-            (c.id, c.title, STATUS_NAMES[code])
-            for c, code in zip(self.clauses, self.codes.tolist(), strict=True)
-        ]
-        colours = [STATUS_COLOURS.get(status) for _, _, status in rows]
-        return (
-            f"<p><b>Fast gap analysis against {escape(self.target)}</b>: {escape(counts)} "
-            f"(<code>report.explain(clause)</code> gives the chain behind a status)</p>"
-            + table_html(["clause", "title", "status"], rows, row_colours=colours)
-        )
-
-    def status(self, clause_id: str) -> str:
-        """The status of one target clause (KeyError if it is not a target)."""
-        return STATUS_NAMES[self.codes[self._position[clause_id]]]
-
-    @property
-    def statuses(self) -> dict[str, str]:
-        """Clause id -> status, in document order."""
-        return {
-            c.id: STATUS_NAMES[code]
-            for c, code in zip(self.clauses, self.codes.tolist(), strict=True)
-        }
-
-    @property
-    def counts(self) -> dict[str, int]:
-        """How many target clauses have each status (in gap.py's order)."""
-        found = np.bincount(self.codes, minlength=len(STATUS_NAMES))
-        return {name: int(found[STATUS_NAMES.index(name)]) for name in reversed(STATUS_NAMES)}
-
-    def explain(self, clause_id: str) -> list[str]:
-        """The chain behind a status, control first, one fact per line."""
-        position = self._position[clause_id]
-        status = STATUS_NAMES[self.codes[position]]
-        node = self.gap_index.index[clause_id]
-        if status == "not_applicable":
-            return [f"not applicable: {self._reasons[position]}"]
-        if status == "covered":
-            return self._covered_chain(node)
-        if status == "partial":
-            return self._overlap_chain(node)
-        if status == "undetermined":
-            return [
-                "undetermined: a chain links an implemented clause, but no overlap follows from it"
-            ]
-        return ["gap: no effective control is linked to this clause"]
-
-    def _control_for(self, node: int, coverage: str) -> str:
-        name = self.gap_index.nodes[node]
-        for control in self.inventory.controls:
-            if control.effective and any(
-                r.clause == name and control.coverage_of(r) == coverage for r in control.implements
-            ):
-                return f"{control.id} implements {name} ({coverage})"
-        raise AssertionError(f"no effective control implements {name}")  # pragma: no cover
-
-    def _fact_line(self, edge: int) -> str:
-        return self.gap_index._facts.line(int(self.gap_index._fact[edge]))
-
-    def _covered_chain(self, node: int) -> list[str]:
-        lines: list[str] = []
-        nodes = self.gap_index.nodes
-        while (via := int(self._covered_via[node])) >= 0:
-            lines.append(self._fact_line(via))
-            node = int(self.gap_index._source[via])
-        if via == _UNION_RULE:
-            members = self.gap_index._member[self.gap_index._union == node]
-            lines.append(
-                f"every member of {nodes[node]} is covered: " + ", ".join(nodes[m] for m in members)
-            )
-        else:
-            lines.append(self._control_for(node, "full"))
-        return lines[::-1]
-
-    def _overlap_chain(self, node: int) -> list[str]:
-        lines: list[str] = []
-        while self._covered_via[node] == _UNREACHED and (via := int(self._overlap_via[node])) >= 0:
-            lines.append(self._fact_line(via))
-            node = int(self.gap_index._source[via])
-        if self._covered_via[node] != _UNREACHED:
-            return self._covered_chain(node) + lines[::-1]
-        return [self._control_for(node, "partial"), *lines[::-1]]
-
-
-class ChainRelations:
-    """What chains of facts entail between one clause and every other node.
-
-    For each node: the intersection of the compositions of every chain (walk) of facts
-    that reaches it. Sound — each composition contains the true relation, so their
-    intersection does too — and found in time near-linear in the number of facts; but
-    never tighter than :meth:`crosswalk.knowledge.base.KnowledgeBase.relation`, whose path
-    consistency also intersects at the nodes in between. ``relation()`` is "any" for a
-    node no informative chain reaches.
-    """
-
-    def __init__(
-        self,
-        index: GapIndex,
-        clause_id: str,
-        state: npt.NDArray[np.uint16],
-        level: npt.NDArray[np.int32],
-    ) -> None:
-        self.gap_index = index
-        self.source = clause_id
-        self._state = state
-        self._level = level
-        self._masks = _WALK_MEET[state]
-
-    def __repr__(self) -> str:
-        return f"<ChainRelations from {self.source}: {len(self.related())} related clauses>"
-
-    def _node(self, clause_id: str) -> int:
-        node = self.gap_index.index.get(clause_id)
-        if node is None:
-            import difflib
-
-            from crosswalk.model.errors import UnknownClauseError
-
-            names = [n for n in self.gap_index.nodes if not n.startswith("∪(")]
-            raise UnknownClauseError(clause_id, difflib.get_close_matches(clause_id, names, n=3))
-        return node
-
-    def relation(self, clause_id: str) -> RelationSet:
-        """The relation set the chains entail from the source to ``clause_id``."""
-        return RelationSet(int(self._masks[self._node(clause_id)]))
-
-    def related(self, framework: str | None = None) -> dict[str, RelationSet]:
-        """Every clause (of ``framework``, if given) with something entailed, source excluded."""
-        nodes = self.gap_index.nodes
-        found = np.flatnonzero(self._masks != ALL).tolist()
-        prefix = f"{framework}:" if framework else ""
-        return {
-            nodes[n]: RelationSet(int(self._masks[n]))
-            for n in found
-            if nodes[n] != self.source
-            and nodes[n].startswith(prefix)
-            and not nodes[n].startswith("∪(")
-        }
-
-    def to_frame(self, framework: str | None = None) -> pd.DataFrame:
-        """The related clauses (of ``framework``, if given) with their relation sets."""
-        import pandas as pd
-
-        related = self.related(framework)
-        return pd.DataFrame(
-            [(name, str(relation), relation.status) for name, relation in related.items()],
-            columns=["clause", "relation", "status_if_source_implemented"],
-        )
-
-    def _repr_html_(self) -> str:
-        from crosswalk.display.html import STATUS_COLOURS, table_html
-
-        related = self.related()
-        rows = [
-            (name, str(relation), relation.status) for name, relation in list(related.items())[:200]
-        ]
-        more = f" (the first 200 of {len(related)})" if len(related) > 200 else ""
-        return (
-            f"<p><b>What chains entail from {escape(self.source)}</b>: {len(related)} related clauses{more}; "
-            f"<code>.explain(clause)</code> shows the chains</p>"
-            + table_html(
-                ["clause", "relation set", "status if the source is fully implemented"],
-                rows,
-                row_colours=[STATUS_COLOURS.get(status) for *_, status in rows],
-            )
-        )
-
-    def chains(self, clause_id: str) -> list[list[tuple[int, int]]]:
-        """One shortest chain per relation set the chains to ``clause_id`` compose to (the
-        relation is the intersection of their compositions): each step is a fact's number
-        and its relation set read along the chain, source first."""
-        index = self.gap_index
-        node = self._node(clause_id)
-        level = self._level
+    def chains_to(self, level: npt.NDArray[np.int32], node: int) -> list[list[tuple[int, int]]]:
+        """Shortest chains to ``node`` of a search by :meth:`relations_from` (its ``level``
+        array), one per relation set they compose to: (fact number, relation set) steps."""
+        index = self
         result = []
         for k in np.flatnonzero(level[node] >= 0).tolist():
             chain: list[tuple[int, int]] = []
@@ -1027,45 +546,13 @@ class ChainRelations:
             result.append(chain[::-1])
         return result
 
-    def explain(self, clause_id: str) -> list[list[str]]:
-        """The chains of :meth:`chains`, one fact per line, with where each fact comes from."""
-        table = self.gap_index._facts
-        nodes = self.gap_index.nodes
-        result = []
-        for chain in self.chains(clause_id):
-            lines, at = [], self.gap_index.index[self.source]
-            for fact, mask in chain:
-                left, right = int(table.left[fact]), int(table.right[fact])
-                after = right if left == at else left
-                origin = int(table.origin[fact])
-                where = table.mappings[origin].where if origin >= 0 else _KINDS[table.kind[fact]]
-                lines.append(f"{nodes[at]} {RelationSet(mask)} {nodes[after]} [{where}]")
-                at = after
-            result.append(lines)
-        return result
+
+_INDEXES: weakref.WeakKeyDictionary[FactTable, GapIndex] = weakref.WeakKeyDictionary()
 
 
-_INDEXES: weakref.WeakKeyDictionary[KnowledgeBase, GapIndex] = weakref.WeakKeyDictionary()
-
-
-def index_of(kb: KnowledgeBase) -> GapIndex:
-    """The :class:`GapIndex` of ``kb``, built on first use and kept while ``kb`` lives."""
-    index = _INDEXES.get(kb)
+def index_of(facts: FactTable) -> GapIndex:
+    """The :class:`GapIndex` of ``facts``, built on first use and kept while they live."""
+    index = _INDEXES.get(facts)
     if index is None:
-        index = _INDEXES[kb] = GapIndex(kb)
+        index = _INDEXES[facts] = GapIndex(facts)
     return index
-
-
-def fast_gap_analysis(
-    kb: KnowledgeBase,
-    inventory: Inventory,
-    *,
-    target: str,
-    profile: Profile | None = None,
-    risk_frameworks: Iterable[str] | None = None,
-) -> FastGapReport:
-    """Chain-based gap analysis of ``inventory`` against ``target`` (module doc), on
-    :func:`index_of` ``kb``."""
-    return index_of(kb).analyse(
-        inventory, target=target, profile=profile, risk_frameworks=risk_frameworks
-    )

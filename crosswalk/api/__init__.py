@@ -1,0 +1,129 @@
+"""The typed facade: one knowledge-base object with every layer's operations on it.
+
+:class:`KnowledgeBase` here is the core graph of :mod:`crosswalk.knowledge` plus the
+operations of the layers above it — gap analyses, inventories, RDF, SPARQL and chain
+relations — each returning its real type. :func:`load` (``crosswalk.load``) builds it.
+Importing this module stays light: the heavy libraries (rdflib, pandas, numpy) load when
+an operation that needs them is first called.
+
+>>> import crosswalk
+>>> kb = crosswalk.load()
+>>> type(kb).__module__, kb.chain_relations("iso31000:6.4.2").source
+('crosswalk.api', 'iso31000:6.4.2')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from crosswalk.gap.analysis import gap_analysis
+from crosswalk.gap.report import GapReport
+from crosswalk.io.inventory import read_inventory, read_profile
+from crosswalk.io.scoring import ScoringModel
+from crosswalk.knowledge import base
+from crosswalk.knowledge import load as _load
+from crosswalk.model.inventory import Inventory, Profile
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import rdflib
+
+    from crosswalk.gap.fast_report import FastGapReport
+    from crosswalk.reasoning.chain_relations import ChainRelations
+
+__all__ = ["KnowledgeBase", "load"]
+
+InventoryLike = Inventory | str | Path
+"""An inventory object, or the path of a YAML, CSV or XLSX inventory file."""
+ProfileLike = Profile | Mapping[str, Any] | str | Path | None
+"""A profile object, its fields as a mapping, or the path of a YAML profile."""
+
+
+class KnowledgeBase(base.KnowledgeBase):
+    """Frameworks, clauses and mappings with sound inference, gap analyses, RDF and SPARQL."""
+
+    def read_inventory(self, path: str | Path, *, profile: Profile | None = None) -> Inventory:
+        """Read an inventory file (YAML, CSV, XLSX), resolving its citations against this base."""
+        return read_inventory(path, kb=self, profile=profile)
+
+    def _inventory(self, inventory: InventoryLike) -> Inventory:
+        return inventory if isinstance(inventory, Inventory) else self.read_inventory(inventory)
+
+    def gap(
+        self,
+        inventory: InventoryLike,
+        *,
+        target: str,
+        profile: ProfileLike = None,
+        risk_frameworks: Iterable[str] | None = None,
+        scoring: ScoringModel | str | Path | None = None,
+    ) -> GapReport:
+        """Gap analysis of an inventory (object, or a path to YAML/CSV/XLSX) against a
+        target framework; see :func:`crosswalk.gap.analysis.gap_analysis`."""
+        return gap_analysis(
+            self,
+            self._inventory(inventory),
+            target=target,
+            profile=_profile(profile),
+            risk_frameworks=risk_frameworks,
+            scoring=scoring,
+        )
+
+    def fast_gap(
+        self, inventory: InventoryLike, *, target: str, profile: ProfileLike = None
+    ) -> FastGapReport:
+        """Chain-based gap statuses for very large knowledge bases (see
+        :mod:`crosswalk.gap.fast`): the same covered/partial statuses as :meth:`gap`,
+        without path-consistency derivations."""
+        from crosswalk.gap.fast import fast_gap_analysis  # numpy: loaded on use
+
+        return fast_gap_analysis(
+            self, self._inventory(inventory), target=target, profile=_profile(profile)
+        )
+
+    def chain_relations(self, clause_id: str) -> ChainRelations:
+        """What chains of facts entail between one clause and every other, for knowledge
+        bases too large for :meth:`relation`'s path consistency: near-linear in the number
+        of facts, sound, never tighter than :meth:`relation`."""
+        from crosswalk.reasoning.chains import index_of  # numpy: loaded on use
+
+        return index_of(self.facts).relations_from(self.clause(clause_id).id)
+
+    def sparql(self, query: str, *, engine: str = "auto", **bindings: Any) -> pd.DataFrame:
+        """Run a SPARQL query over this knowledge base; values are bound, never spliced.
+
+        Returns a pandas DataFrame (rdflib, or Oxigraph when installed)."""
+        from crosswalk.rdf import sparql  # rdflib: loaded on use
+
+        return sparql.run_query(self, query, bindings=bindings or None, engine=engine)
+
+    def query(self, name: str, *, engine: str = "auto", **params: Any) -> pd.DataFrame:
+        """Run a named query from ``ontologies/queries/`` (``crosswalk queries`` lists them)."""
+        from crosswalk.rdf import sparql  # rdflib: loaded on use
+
+        return sparql.query(self, name, engine=engine, **params)
+
+    def to_graph(self, **options: Any) -> rdflib.Graph:
+        """The knowledge base as an rdflib Graph (see :func:`crosswalk.rdf.graph.to_graph`)."""
+        from crosswalk.rdf import graph  # rdflib: loaded on use
+
+        return graph.to_graph(self, **options)
+
+
+def _profile(profile: ProfileLike) -> Profile | None:
+    if profile is None or isinstance(profile, Profile):
+        return profile
+    if isinstance(profile, Mapping):
+        return Profile.model_validate(profile)
+    return read_profile(profile)
+
+
+def load(extra: Iterable[str | Path] = (), *, bundled: bool = True) -> KnowledgeBase:
+    """Load the bundled knowledge base, plus the user's catalogue and mapping files.
+
+    ``extra`` takes directories (searched recursively) or single YAML files. Every problem
+    in every file is collected and raised once as a :class:`~crosswalk.model.errors.DataError`.
+    """
+    return _load(extra, bundled=bundled, kind=KnowledgeBase)

@@ -1,0 +1,91 @@
+"""Loading a knowledge base from data files, through the compiled cache.
+
+:func:`load` finds the catalogue and mapping files under the given roots, and returns
+the cached knowledge base for their exact bytes or builds (and caches) a new one. Every
+problem in every file is collected and raised once as a
+:class:`~crosswalk.model.errors.DataError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from crosswalk.io.cache import cache_key, read_cached, write_cached
+from crosswalk.io.catalogue import (
+    adoption_mapping_sets,
+    build_catalogues,
+    build_mapping_sets,
+    raise_if_errors,
+    read_yaml,
+)
+from crosswalk.io.discovery import DataFiles, discover
+from crosswalk.io.resources import mappings_dir
+from crosswalk.knowledge.base import KnowledgeBase
+from crosswalk.model.errors import DataError, Problem
+
+__all__ = ["build", "load"]
+
+K = TypeVar("K", bound=KnowledgeBase)
+
+
+def load(
+    extra: Iterable[str | Path] = (),
+    *,
+    bundled: bool = True,
+    kind: type[K] = KnowledgeBase,  # type: ignore[assignment]
+) -> K:
+    """Load the bundled knowledge base, plus the user's catalogue and mapping files.
+
+    ``extra`` takes directories (searched recursively) or single YAML files. ``kind`` is
+    the class to build (:class:`crosswalk.api.KnowledgeBase` for :func:`crosswalk.load`).
+    Every problem in every file is collected and raised once as a
+    :class:`~crosswalk.model.errors.DataError`.
+    """
+    roots: list[Path] = [mappings_dir()] if bundled else []
+    roots.extend(Path(p) for p in extra)
+    for root in roots:
+        if not root.exists():
+            raise DataError([Problem(str(root), "", "exists", "no such file or directory")])
+    files = discover(roots)
+    found = [*files.catalogues, *files.parts, *files.mapping_sets, *files.other]
+    key = cache_key(found, bundled=bundled, kind=f"{kind.__module__}.{kind.__qualname__}")
+    cached = read_cached(key)
+    if type(cached) is kind:
+        return cached  # type: ignore[return-value]  # checked just above
+    kb = build(files, kind=kind)
+    _ = kb.unchecked_closure  # computed once, then cached with the rest
+    write_cached(key, kb)
+    return kb
+
+
+def build(files: DataFiles, *, kind: type[K] = KnowledgeBase) -> K:  # type: ignore[assignment]
+    """Build a knowledge base from the files :func:`~crosswalk.io.discovery.discover` found."""
+    problems: list[Problem] = []
+    documents: dict[Path, Any] = {}
+    for path in files.other:
+        document = read_yaml(path, problems)
+        if isinstance(document, dict) and "framework" in document:
+            files.catalogues.append(path)
+        elif isinstance(document, dict) and "mapping_set" in document:
+            files.mapping_sets.append(path)
+        elif document is not None:
+            problems.append(
+                Problem(
+                    str(path),
+                    "",
+                    "file-kind",
+                    "neither a catalogue (`framework:`) nor a mapping set (`mapping_set:`)",
+                )
+            )
+            continue
+        documents[path] = document
+    frameworks, clauses = build_catalogues(files, problems, documents=documents)
+    sets = build_mapping_sets(files.mapping_sets, problems, documents=documents)
+    sets = adoption_mapping_sets(frameworks, clauses) + sets
+    kb = kind(frameworks, clauses, sets)
+    problems.extend(kb.reference_problems())
+    errors = sum(p.severity == "error" for p in problems)
+    raise_if_errors(problems, title=f"the knowledge base has {errors} data error(s)")
+    return kb

@@ -1,0 +1,176 @@
+"""Identifiers: clause ids, union node names and the IRIs every export gives them.
+
+A clause id is ``prefix:local`` (``iso31000:6.4.2``, ``euaiact:art9.2.a``). A union of
+clauses that a mapping names (``subject: [a, b]``) is the node ``∪(a,b)``. Every clause
+has one IRI, used by every format that writes IRIs: ``iri_base`` + local id, or, under
+an ELI act base (the EU AI Act), the ELI subdivision IRI of the Publications Office.
+This module is the only place that spells these forms.
+
+>>> split_id("euaiact:art9.2.a")
+('euaiact', 'art9.2.a')
+>>> union_node(["t:b", "t:a"])
+'∪(t:a,t:b)'
+>>> clause_iri("http://data.europa.eu/eli/reg/2024/1689/", "art9.2.a")
+'http://data.europa.eu/eli/reg/2024/1689/art_9/par_2/pnt_a/oj'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from urllib.parse import quote
+
+__all__ = [
+    "BASE",
+    "CLAUSE_ID_PATTERN",
+    "LOCAL_PATTERN",
+    "MAPPING_IRI",
+    "MAPPING_SET_IRI",
+    "PREFIX_PATTERN",
+    "UNION_PREFIX",
+    "VOCABULARY_IRI",
+    "clause_iri",
+    "default_iri_base",
+    "eli_subdivision_iri",
+    "framework_iri",
+    "is_eli_act",
+    "is_union_node",
+    "mapping_iri",
+    "mapping_set_iri",
+    "segment",
+    "split_id",
+    "union_node",
+]
+
+PREFIX_PATTERN = r"[a-z][a-z0-9_]*"
+"""A framework prefix: lower case, starting with a letter."""
+LOCAL_PATTERN = r"[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*"
+"""A local id as the framework numbers it: ``6.4.2``, ``art9.2.a``, ``A.6``."""
+CLAUSE_ID_PATTERN = rf"{PREFIX_PATTERN}:{LOCAL_PATTERN}"
+"""A canonical clause id, ``prefix:local``."""
+_CLAUSE_ID = re.compile(rf"^{CLAUSE_ID_PATTERN}$")
+
+UNION_PREFIX = "∪("
+"""How the node name of a union of clauses starts (no clause id can start so)."""
+
+BASE = "https://w3id.org/crosswalk/"
+"""The namespace of everything crosswalk names itself."""
+VOCABULARY_IRI = BASE + "ontology#"
+"""crosswalk's vocabulary (``ontologies/crosswalk.ttl``): relations, classes, properties."""
+MAPPING_IRI = BASE + "mapping/"
+"""Mapping ``<set id>/<hash>`` is ``MAPPING_IRI`` + its id."""
+MAPPING_SET_IRI = BASE + "mappingset/"
+"""Mapping set ``<id>`` is ``MAPPING_SET_IRI`` + its id."""
+_DEFAULT_CLAUSE_BASE = BASE + "clause/{prefix}/"
+
+_ELI_ACT = re.compile(r"^http://data\.europa\.eu/eli/[a-z_]+/\d{4}/\d+/$")
+_ELI_HEAD = re.compile(r"^(art|annex|rec)(\d+)([a-z]*)$")
+_ELI_SEGMENT = re.compile(r"^[0-9a-z]+$")
+
+
+def split_id(clause_id: str) -> tuple[str, str]:
+    """Split a canonical id into (prefix, local); raise ValueError if malformed."""
+    if not _CLAUSE_ID.match(clause_id):
+        raise ValueError(
+            f"{clause_id!r} is not a canonical clause id (expected prefix:local, "
+            "e.g. iso31000:6.4.2 or euaiact:art9.2.a)"
+        )
+    prefix, local = clause_id.split(":", 1)
+    return prefix, local
+
+
+def union_node(members: Sequence[str]) -> str:
+    """The node name of the union of several clauses (members sorted)."""
+    return UNION_PREFIX + ",".join(sorted(members)) + ")"
+
+
+def is_union_node(name: str) -> bool:
+    """True for the name of a union node, False for a clause id."""
+    return name.startswith(UNION_PREFIX)
+
+
+def segment(text: str, *, safe: str = "") -> str:
+    """``text`` percent-encoded for one IRI path segment (``:`` kept)."""
+    return quote(text, safe=safe + ":")
+
+
+def default_iri_base(prefix: str) -> str:
+    """The IRI base of a framework whose catalogue names none."""
+    return _DEFAULT_CLAUSE_BASE.format(prefix=prefix)
+
+
+def framework_iri(prefix: str) -> str:
+    """The IRI of a framework (a ``skos:ConceptScheme`` in RDF)."""
+    return f"{BASE}framework/{segment(prefix)}"
+
+
+def mapping_iri(mapping_id: str) -> str:
+    """The IRI of a mapping (its id keeps its ``set/hash`` shape)."""
+    return MAPPING_IRI + segment(mapping_id, safe="/")
+
+
+def mapping_set_iri(set_id: str) -> str:
+    """The IRI of a mapping set."""
+    return MAPPING_SET_IRI + segment(set_id)
+
+
+def _roman(number: int) -> str:
+    numerals = [
+        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    ]  # fmt: skip
+    result = ""
+    for value, letters in numerals:
+        while number >= value:
+            result += letters
+            number -= value
+    return result
+
+
+def is_eli_act(iri_base: str) -> bool:
+    """True when ``iri_base`` is the ELI of an EU act (its clauses get ELI subdivision IRIs)."""
+    return bool(_ELI_ACT.match(iri_base))
+
+
+def eli_subdivision_iri(act_base: str, local: str) -> str | None:
+    """The ELI-style IRI of a subdivision of an EU act, or None for an unknown shape.
+
+    The scheme follows the Publications Office's subdivision names: the first segment
+    ``artN`` → ``art_N``, ``annexN`` → ``anx_<Roman N>``, ``recN`` → ``rct_N``; under an
+    article a segment starting with a digit is a paragraph (``par_N``); every other
+    segment is a point (``pnt_x``: letters, Roman sub-points, annex items). ``/oj``
+    closes the IRI, as for the act itself.
+
+    >>> eli_subdivision_iri("http://data.europa.eu/eli/reg/2024/1689/", "art9.2.a")
+    'http://data.europa.eu/eli/reg/2024/1689/art_9/par_2/pnt_a/oj'
+    >>> eli_subdivision_iri("http://data.europa.eu/eli/reg/2024/1689/", "annex3.1.a")
+    'http://data.europa.eu/eli/reg/2024/1689/anx_III/pnt_1/pnt_a/oj'
+    """
+    segments = local.split(".")
+    head = _ELI_HEAD.match(segments[0])
+    if head is None:
+        return None
+    kind, number, suffix = head.groups()
+    if kind == "annex":
+        parts = [f"anx_{_roman(int(number))}{suffix}"]
+    elif kind == "rec":
+        parts = [f"rct_{number}{suffix}"]
+    else:
+        parts = [f"art_{number}{suffix}"]
+    for position, part in enumerate(segments[1:]):
+        if not _ELI_SEGMENT.match(part):
+            return None
+        if kind == "art" and position == 0 and part[0].isdigit():
+            parts.append(f"par_{part}")
+        else:
+            parts.append(f"pnt_{part}")
+    return act_base + "/".join(parts) + "/oj"
+
+
+def clause_iri(iri_base: str, local: str) -> str:
+    """The IRI of a clause: ELI-style under an ELI act base, else ``iri_base + local``."""
+    if is_eli_act(iri_base):
+        eli = eli_subdivision_iri(iri_base, local)
+        if eli is not None:
+            return eli
+    return iri_base + segment(local)

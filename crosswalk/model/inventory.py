@@ -1,0 +1,110 @@
+"""An organisation's controls and profile: the input of a gap analysis, as records.
+
+Reading them from YAML, CSV or Excel is :mod:`crosswalk.io.inventory`'s job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from crosswalk.model.records import Category, Role
+
+__all__ = [
+    "CONTROL_STATUSES",
+    "ClauseRef",
+    "Control",
+    "ControlStatus",
+    "Coverage",
+    "Inventory",
+    "Profile",
+]
+
+ControlStatus = Literal["implemented", "partially_implemented", "planned", "not_implemented"]
+Coverage = Literal["full", "partial"]
+CONTROL_STATUSES: tuple[str, ...] = get_args(ControlStatus)
+"""Every status a control may have, in order."""
+_FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class ClauseRef(BaseModel):
+    """A clause a control implements, fully or partly."""
+
+    model_config = _FROZEN
+    clause: str = Field(description="Canonical clause id.")
+    coverage: Coverage = Field("full", description="Whether the control implements all of it.")
+    cited: str | None = Field(None, description="The citation as the user wrote it.")
+
+
+class Control(BaseModel):
+    """One control of the organisation."""
+
+    model_config = _FROZEN
+    id: str = Field(min_length=1, description="Unique id of the control.")
+    title: str = Field(min_length=1, description="Short title.")
+    description: str | None = Field(None, description="What the control does.")
+    owner: str | None = Field(None, description="Who owns it.")
+    status: ControlStatus = Field(description="Implementation status.")
+    maturity: int | None = Field(None, ge=1, le=5, description="Maturity level 1–5, optional.")
+    evidence: tuple[str, ...] = Field((), description="Evidence references.")
+    implements: tuple[ClauseRef, ...] = Field((), description="Clauses it implements.")
+
+    @property
+    def effective(self) -> bool:
+        """True when the control is in operation (implemented or partially)."""
+        return self.status in ("implemented", "partially_implemented")
+
+    def coverage_of(self, ref: ClauseRef) -> Coverage:
+        """The coverage this control really gives a clause: partial if either the control
+        is only partially implemented or it implements only part of the clause."""
+        if self.status == "partially_implemented":
+            return "partial"
+        return ref.coverage
+
+
+class Profile(BaseModel):
+    """Who the organisation is under the EU AI Act, and as of when ."""
+
+    model_config = _FROZEN
+    roles: tuple[Role, ...] = Field((), description="EU AI Act operator roles.")
+    categories: tuple[Category, ...] = Field((), description="AI system categories.")
+    as_of: dt.date | None = Field(None, description="Date at which obligations are counted.")
+    regime: Literal["omnibus", "original"] = Field(
+        "omnibus", description="Application dates as amended by the Digital Omnibus, or original."
+    )
+    placed_on_market: dt.date | None = Field(
+        None,
+        description="When the profile's AI systems were first placed on the market (decides grace "
+        "periods such as Art 50(2)'s; unknown means the earlier date counts).",
+    )
+
+    def describe(self) -> str:
+        """One line for reports."""
+        roles = ", ".join(self.roles) or "no role"
+        categories = ", ".join(self.categories) or "no category"
+        when = self.as_of.isoformat() if self.as_of else "any date"
+        return f"roles: {roles}; categories: {categories}; as of {when} ({self.regime} dates)"
+
+
+class Inventory(BaseModel):
+    """The controls of an organisation, with its profile."""
+
+    model_config = _FROZEN
+    organisation: str | None = Field(None, description="Name of the organisation.")
+    description: str | None = Field(None, description="What the inventory covers.")
+    profile: Profile | None = Field(None, description="EU AI Act profile.")
+    controls: tuple[Control, ...] = Field((), description="The controls.")
+    path: str | None = Field(None, description="File it was read from.")
+
+    def control(self, control_id: str) -> Control:
+        """Get a control by id (KeyError if absent)."""
+        for control in self.controls:
+            if control.id == control_id:
+                return control
+        raise KeyError(control_id)
+
+    def with_control(self, control: Control) -> Inventory:
+        """A new inventory with one more control (the original is unchanged)."""
+        return self.model_copy(update={"controls": (*self.controls, control)})
