@@ -164,3 +164,21 @@ def test_not_yaml_at_all(tmp_path: Path) -> None:
     path.write_bytes(b"framework: [unclosed\n\x00\x01")
     problems = problems_of(tmp_path, catalogue=path.read_text(encoding="latin-1"))
     assert problems[0].rule in {"yaml-syntax", "catalogue-shape"}
+
+
+@pytest.mark.parametrize("odd", ["\x85", "\u2028", "\u2029", "\r"])
+def test_format_keeps_every_yaml_line_break_character(tmp_path: Path, odd: str) -> None:
+    """`crosswalk format` once turned NEL (U+0085) into a space: each break must survive."""
+    import yaml
+
+    from crosswalk.io.canonical import format_files
+
+    path = tmp_path / "catalogues" / "t.yaml"
+    path.parent.mkdir()
+    note = f"first{odd}second"
+    document = {"framework": {"prefix": "t"}, "clauses": [{"id": "a", "note": note}]}
+    path.write_text(yaml.safe_dump(document, allow_unicode=False), encoding="utf-8")
+    assert yaml.safe_load(path.read_text(encoding="utf-8"))["clauses"][0]["note"] == note
+    format_files([path])
+    assert yaml.safe_load(path.read_text(encoding="utf-8"))["clauses"][0]["note"] == note
+    assert format_files([path], check=True) == []  # and the result is canonical

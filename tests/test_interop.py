@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import sys
 import types
 import uuid
@@ -22,6 +23,8 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rdflib import RDF
+from rdflib.namespace import DCTERMS
 
 import crosswalk
 from crosswalk.api import KnowledgeBase
@@ -61,6 +64,7 @@ from crosswalk.interop.vocabulary import (
 )
 from crosswalk.io.catalogue import mapping_id
 from crosswalk.model.errors import DataError, ExportError
+from crosswalk.model.ids import clause_id_from_iri, converter
 from crosswalk.model.records import Clause, Framework, Mapping, MappingSet, Source
 from crosswalk.reasoning.relations import Relation
 
@@ -397,13 +401,15 @@ def test_sssom_metadata_and_columns(kb: KnowledgeBase, tmp_path: Path) -> None:
     assert metadata["curie_map"]["euaiact"] == kb.frameworks["euaiact"].iri_base
     assert metadata["curie_map"]["iso23894"] == "https://w3id.org/crosswalk/clause/iso23894/"
     assert "skos" not in metadata["curie_map"]  # built-in prefixes stay out (canonical form)
-    assert metadata["mapping_set_id"] == "https://w3id.org/crosswalk/mapping-set/euaiact-iso23894"
+    assert metadata["mapping_set_id"] == "https://w3id.org/crosswalk/mappingset/euaiact-iso23894"
     assert metadata["license"] == "https://spdx.org/licenses/CC-BY-4.0.html"
     declared = {d["slot_name"] for d in metadata["extension_definitions"]}
     used = {k for k in metadata if k.startswith("ext_")} | {
         c for c in rows[0] if c.startswith("ext_")
     }
     assert used == declared
+    bases = {f.iri_base: f.prefix for f in kb.frameworks.values()}
+    expand = converter(metadata["curie_map"].items()).expand
     for row in rows:
         terms = RELATION_TERMS[row["ext_strm_relation"]]
         assert (row["predicate_id"], row["predicate_modifier"] == "Not") == (
@@ -411,7 +417,8 @@ def test_sssom_metadata_and_columns(kb: KnowledgeBase, tmp_path: Path) -> None:
             terms.sssom_negated,
         )
         assert row["mapping_justification"] == "semapv:ManualMappingCuration" and row["comment"]
-        assert row["subject_label"] == kb.clause(row["subject_id"]).title
+        named = clause_id_from_iri(expand(row["subject_id"]), bases)  # the IRI decides
+        assert named is not None and row["subject_label"] == kb.clause(named).title
     assert {
         r["predicate_modifier"] for r in rows if r["ext_strm_relation"] == "no_relationship"
     } == {"Not"}
@@ -916,3 +923,69 @@ def test_csv_malformed_rows_name_row_column_and_rule(kb: KnowledgeBase, tmp_path
     with pytest.raises(DataError) as missing:
         read_mapping_csv(path)
     assert missing.value.problems[0].rule == "csv-columns"
+
+
+def test_every_clause_has_one_iri_in_rdf_sssom_and_oscal(kb: KnowledgeBase, tmp_path: Path) -> None:
+    """A clause's CURIE, expanded by each file's own prefix map, is the IRI RDF gives it."""
+    from crosswalk.interop.oscal import to_oscal_catalog
+    from crosswalk.model.ids import clause_curie
+    from crosswalk.rdf import CW, to_graph
+
+    graph = to_graph(kb)
+    rdf = {
+        str(graph.value(node, DCTERMS.identifier)): str(node)
+        for node in graph.subjects(RDF.type, CW.Clause)
+    }
+    assert set(rdf) == set(kb.clauses)
+    path = write_sssom(kb.mapping_sets, tmp_path / "all.sssom.tsv", kb=kb)
+    lines = path.read_text(encoding="utf-8").splitlines(True)
+    header = "".join(line[1:] for line in lines if line.startswith("#"))
+    curie_map = yaml.safe_load(header)["curie_map"]
+    from_file = converter(curie_map.items())
+    body = [
+        line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
+    ]
+    rows = list(csv.DictReader(body, delimiter="\t"))
+    subjects = [re.sub(r"^crosswalk:union\((.*)\)$", r"\1", row["subject_id"]) for row in rows]
+    written = {row["object_id"] for row in rows} | {m for s in subjects for m in s.split(",")}
+    assert written, "the SSSOM file names clauses"
+    iris = set(rdf.values())
+    for curie in written:
+        assert from_file.expand(curie) in iris, curie
+    for clause in kb:
+        framework = kb.frameworks[clause.framework]
+        curie = clause_curie(clause.framework, clause.local, framework.iri_base)
+        assert converter([(framework.prefix, framework.iri_base)]).expand(curie) == rdf[clause.id]
+    for prefix in ("euaiact", "iso31000"):
+        controls = _oscal_controls(to_oscal_catalog(kb, prefix)["catalog"])
+        for control in controls:
+            canonical = [link["href"] for link in control["links"] if link["rel"] == "canonical"]
+            clause_id = control["id"].replace("-", ":", 1)
+            assert canonical == [rdf[clause_id]], control["id"]
+
+
+def _oscal_controls(node: dict[str, Any]) -> list[dict[str, Any]]:
+    found = []
+    for control in node.get("controls", []):
+        found.append(control)
+        found.extend(_oscal_controls(control))
+    return found
+
+
+def test_older_sssom_files_are_still_read(kb: KnowledgeBase, tmp_path: Path) -> None:
+    """Files from before one IRI per clause: vocab#, mapping-set/ and ELI bases + local ids."""
+    path = tmp_path / "old.sssom.tsv"
+    path.write_text(
+        "#curie_map:\n"
+        "#  crosswalk: https://w3id.org/crosswalk/vocab#\n"
+        "#  euaiact: http://data.europa.eu/eli/reg/2024/1689/\n"
+        "#  iso23894: https://w3id.org/crosswalk/clause/iso23894/\n"
+        "#mapping_set_id: https://w3id.org/crosswalk/mapping-set/old\n"
+        "subject_id\tpredicate_id\tobject_id\tmapping_justification\text_strm_relation\n"
+        "euaiact:art9.2.a\tskos:relatedMatch\tiso23894:6.4.2\tsemapv:ManualMappingCuration\tintersects_with\n",
+        encoding="utf-8",
+    )
+    mapping_set = read_sssom(path, kb=kb)
+    assert mapping_set.id == "old"
+    (mapping,) = mapping_set.mappings
+    assert (mapping.subjects, mapping.object) == (("euaiact:art9.2.a",), "iso23894:6.4.2")

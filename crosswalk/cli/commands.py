@@ -408,6 +408,7 @@ def _cmd_format(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
+    from crosswalk.io.atomic import write_text_atomic
     from crosswalk.io.grammar import json_schemas
     from crosswalk.io.resources import mappings_dir
 
@@ -421,7 +422,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
                 stale.append(str(path))
         else:
             directory.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            write_text_atomic(path, text)
             print(f"wrote {path}")
     if stale:
         print("out of date (run `crosswalk schema`): " + ", ".join(stale), file=sys.stderr)

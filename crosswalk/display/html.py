@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from crosswalk.display.links import links_of
 from crosswalk.knowledge.inferred import explanation_text
 from crosswalk.model.records import Mapping
+from crosswalk.model.statuses import chart_colours, fill_colours
 from crosswalk.reasoning.relations import Relation, RelationSet
 
 if TYPE_CHECKING:
@@ -53,32 +54,10 @@ __all__ = [
     "table_html",
 ]
 
-STATUS_COLOURS = {
-    "covered": "#c6efce",
-    "partial": "#ffeb9c",
-    "undetermined": "#ddebf7",
-    "gap": "#ffc7ce",
-    "not_applicable": "#ededed",
-    "none": "#ededed",
-    "contradiction": "#ff9999",
-    "addressed": "#c6efce",
-    "partly_addressed": "#ffeb9c",
-    "not_addressed": "#ffc7ce",
-    "confirmed": "#c6efce",
-    "provisional": "#ffeb9c",
-}
+STATUS_COLOURS = {name: colour.lower() for name, colour in fill_colours(prefix="#").items()}
 """Background colours of statuses (the same as in the Excel workbook)."""
 
-CHART_COLOURS = {
-    "covered": "#4caf50",
-    "partial": "#ffc107",
-    "undetermined": "#64b5f6",
-    "gap": "#e53935",
-    "not_applicable": "#bdbdbd",
-    "addressed": "#4caf50",
-    "partly_addressed": "#ffc107",
-    "not_addressed": "#e53935",
-}
+CHART_COLOURS = {name: colour.lower() for name, colour in chart_colours(prefix="#").items()}
 """Stronger colours of the same hues, for charts."""
 
 RELATION_COLOURS = {
@@ -833,7 +812,7 @@ def gap_html(report: GapReport) -> str:
         f"controls: {len(controls)} ({sum(c.effective for c in controls)} in effect) · {escape(str(report.created))}</div>"
         f"<div style='margin:4px 0'>{_bar(report.counts, width=300)} {legend}</div>"
         f"{summary}{cap}{''.join(groups)}{risks}"
-        f'<div style="{_MUTED}">Statuses are proven by the mappings (DESIGN.md §5); scores only rank.</div></div>'
+        f'<div style="{_MUTED}">Statuses are proven by the mappings; scores only rank.</div></div>'
     )
 
 

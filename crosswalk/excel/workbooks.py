@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crosswalk.io.atomic import atomic_path
+from crosswalk.model.statuses import COVERAGE_STATUSES, RISK_STATUSES, STATUS_TABLE, fill_colours
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -31,16 +32,9 @@ __all__ = [
     "write_inventory_template",
 ]
 
-STATUS_COLOURS = {
-    "covered": "C6EFCE",
-    "partial": "FFEB9C",
-    "undetermined": "DDEBF7",
-    "gap": "FFC7CE",
-    "not_applicable": "EDEDED",
-    "addressed": "C6EFCE",
-    "partly_addressed": "FFEB9C",
-    "not_addressed": "FFC7CE",
-}
+STATUS_COLOURS = fill_colours(COVERAGE_STATUSES + RISK_STATUSES)
+"""Cell fills of the report statuses (:mod:`crosswalk.model.statuses`)."""
+_LEGEND = tuple((status, f"Legend: {STATUS_TABLE[status].meaning}") for status in COVERAGE_STATUSES)
 _RISKY_START = ("=", "+", "-", "@", "\t", "\r")
 _HEADER_FILL = "1F4E78"
 
@@ -117,7 +111,8 @@ def _table(
 def _letter(column: int) -> str:
     from openpyxl.utils import get_column_letter
 
-    return get_column_letter(column)
+    letter: str = get_column_letter(column)
+    return letter
 
 
 class _StreamSheet:
@@ -474,7 +469,7 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:
         ),
         (
             "Soundness",
-            "A clause is reported covered only when the mappings prove that the implemented clauses contain it (DESIGN.md §5). Partial means a proven overlap; undetermined means linked without proof of overlap.",
+            "A clause is reported covered only when the mappings prove that the implemented clauses contain it. Partial means a proven overlap; undetermined means linked without proof of overlap.",
         ),
         (
             "Score",
@@ -492,14 +487,7 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:
             "Copyright",
             "ISO, ISO/IEC and GB/T texts are copyrighted: this workbook holds only clause numbers, official headings and crosswalk's own paraphrases. EU AI Act and TC260 texts: official titles and links.",
         ),
-        ("covered", "Legend: proven contained in what the controls implement"),
-        ("partial", "Legend: proven overlap, not proven containment"),
-        ("undetermined", "Legend: linked by mappings, overlap not proven"),
-        ("gap", "Legend: no effective control is linked"),
-        (
-            "not_applicable",
-            "Legend: outside the profile (role, system category or date); the reason is given",
-        ),
+        *_LEGEND,
         ("● / ◐", "Legend: in the Matrix sheet, the control fully / partly supports the clause"),
     ]
     for line in lines:
@@ -570,21 +558,9 @@ def write_fast_gap_workbook(report: FastGapReport, path: str | Path) -> Path:
         ),
         (
             "Soundness",
-            "A clause is reported covered only when the mappings prove that the implemented clauses contain it (DESIGN.md §5).",
+            "A clause is reported covered only when the mappings prove that the implemented clauses contain it.",
         ),
-        *(
-            (status, f"Legend: {text}")
-            for status, text in (
-                ("covered", "proven contained in what the controls implement"),
-                ("partial", "proven overlap, not proven containment"),
-                ("undetermined", "linked by mappings, overlap not proven"),
-                ("gap", "no effective control is linked"),
-                (
-                    "not_applicable",
-                    "outside the profile (role, system category or date); the reason is given",
-                ),
-            )
-        ),
+        *_LEGEND,
     ):
         about.append(list(line))
     return _save(workbook, path)

@@ -1,4 +1,4 @@
-"""Which clauses apply to an organisation, and why the others do not (DESIGN.md §6).
+"""Which clauses apply to an organisation, and why the others do not.
 
 Only clauses that carry applicability data (addressees, system categories, application
 dates — the EU AI Act's provisions) can be out of scope; clauses of standards always

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from crosswalk.model.inventory import Inventory
 from crosswalk.model.records import Clause
+from crosswalk.model.statuses import COVERAGE_STATUSES, RISK_STATUSES
 from crosswalk.reasoning.chain_relations import UNION_RULE, UNREACHED
 
 if TYPE_CHECKING:
@@ -35,10 +36,10 @@ __all__ = [
     "FastGapReport",
 ]
 
-STATUS_NAMES = ("not_applicable", "gap", "undetermined", "partial", "covered")
+STATUS_NAMES = COVERAGE_STATUSES[::-1]
 """Status codes of :attr:`FastGapReport.codes`, weakest first (the words of the full report)."""
 NOT_APPLICABLE, GAP, UNDETERMINED, PARTIAL, COVERED = range(5)
-RISK_NAMES = ("not_addressed", "partly_addressed", "addressed")
+RISK_NAMES = RISK_STATUSES[::-1]
 """Risk statuses by level: no addressing requirement overlaps, one overlaps, one is covered."""
 
 

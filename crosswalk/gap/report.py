@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from crosswalk.io.scoring import ScoringModel
 from crosswalk.model.inventory import Inventory, Profile
 from crosswalk.model.records import Clause, Mapping
+from crosswalk.model.statuses import COVERAGE_STATUSES
 from crosswalk.reasoning.inference import Derivation
 from crosswalk.reasoning.relations import RelationSet
 
@@ -38,7 +39,7 @@ __all__ = [
     "summary_text",
 ]
 
-STATUSES = ("covered", "partial", "undetermined", "gap", "not_applicable")
+STATUSES = COVERAGE_STATUSES
 """The statuses of a target clause, strongest first."""
 
 

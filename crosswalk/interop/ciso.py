@@ -42,10 +42,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from crosswalk.interop.vocabulary import RELATION_TERMS
 from crosswalk.io.atomic import write_text_atomic
+from crosswalk.io.yaml_text import dump_library
 from crosswalk.model.errors import ExportError
 from crosswalk.model.records import Clause, Mapping, MappingSet
 
@@ -236,11 +235,8 @@ def to_ciso_mapping(kb: KnowledgeBase, mapping_set: MappingSet) -> dict[str, Any
     }
 
 
-_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # the C emitter is much faster
-
-
 def _dump(library: dict[str, Any]) -> str:
-    return yaml.dump(library, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100)
+    return dump_library(library)
 
 
 def write_ciso_framework(kb: KnowledgeBase, prefix: str, path: str | os.PathLike[str]) -> Path:

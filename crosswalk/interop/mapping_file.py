@@ -22,12 +22,10 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from crosswalk.interop.references import reference_problems
 from crosswalk.io.atomic import write_text_atomic
 from crosswalk.io.catalogue import build_mapping_sets
-from crosswalk.io.yaml_text import LOSSY_BREAKS, ExactDumper
+from crosswalk.io.yaml_text import dump_mapping_file
 from crosswalk.model.errors import DataError, Problem
 from crosswalk.model.records import Mapping, MappingSet
 
@@ -35,27 +33,6 @@ if TYPE_CHECKING:
     from crosswalk.knowledge.base import KnowledgeBase
 
 __all__ = ["read_mapping_yaml", "to_mapping_document", "write_mapping_yaml"]
-
-_FOLD_AT = 88
-
-
-class _Dumper(ExactDumper):
-    """Indents list items under their key, as the bundled files do; folds long text."""
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        super().increase_indent(flow, False)
-
-    def represent_str(self, data: str) -> yaml.ScalarNode:
-        if any(b in data for b in LOSSY_BREAKS):
-            return super().represent_str(data)
-        if "\n" in data:
-            return self.represent_scalar("tag:yaml.org,2002:str", data, style="|")
-        if len(data) > _FOLD_AT:
-            return self.represent_scalar("tag:yaml.org,2002:str", data, style=">")
-        return yaml.SafeDumper.represent_str(self, data)
-
-
-_Dumper.add_representer(str, _Dumper.represent_str)
 
 
 def to_mapping_document(mapping_set: MappingSet) -> dict[str, Any]:
@@ -95,16 +72,9 @@ def write_mapping_yaml(mapping_set: MappingSet, path: str | os.PathLike[str]) ->
     head = (
         f"# {' '.join(mapping_set.title.split())}\n"
         "# Grammar: mappings/README.md §2. Relations read each clause as the set of outcomes\n"
-        "# it asks for (DESIGN.md §4).\n"
+        "# it asks for (docs/design.md, Relations).\n"
     )
-    body = yaml.dump(
-        to_mapping_document(mapping_set),
-        Dumper=_Dumper,
-        sort_keys=False,
-        allow_unicode=True,
-        width=82,
-        default_flow_style=False,
-    )
+    body = dump_mapping_file(to_mapping_document(mapping_set))
     return write_text_atomic(path, head + body)
 
 

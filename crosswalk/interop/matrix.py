@@ -520,7 +520,7 @@ def _mapping_set(
             Mapping(
                 **common,
                 subjects=subjects,
-                relation=relation,  # type: ignore[arg-type]  # checked against RELATION_NAMES
+                relation=relation,  # checked against RELATION_NAMES
                 object=clause_id,
                 strength=strength or _DEFAULT_STRENGTH,
                 rationale=_DEFAULT_RATIONALE,

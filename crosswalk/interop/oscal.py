@@ -38,8 +38,9 @@ is the latest date of the set and its mappings, so exports are reproducible.
 
 The catalogs hold one ``control`` per clause, nested as the clauses are (OSCAL groups
 cannot be mapped, and every clause may be): ``id`` is the token, ``class`` the clause
-kind, ``title`` the heading, ``props`` the ``label`` (local id), ``links`` the official
-text, and a part ``overview`` holds our own summary.
+kind, ``title`` the heading, ``props`` the ``label`` (local id), ``links`` the clause's
+IRI (``rel: canonical``, the IRI RDF and SSSOM give it) and the official text, and a
+part ``overview`` holds our own summary.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ from crosswalk.interop.vocabulary import (
 from crosswalk.io.atomic import write_text_atomic
 from crosswalk.io.catalogue import mapping_id
 from crosswalk.model.errors import DataError, ExportError, Problem
+from crosswalk.model.ids import clause_iri
 from crosswalk.model.records import Clause, Mapping, MappingSet
 
 if TYPE_CHECKING:
@@ -218,8 +220,9 @@ def to_oscal_catalog(kb: KnowledgeBase, prefix: str) -> dict[str, Any]:
             + [_prop("status", clause.status)]
             + ([_prop("title-zh", clause.title_zh)] if clause.title_zh else []),
         }
+        node["links"] = [{"href": clause_iri(framework.iri_base, clause.local), "rel": "canonical"}]
         if clause.url:
-            node["links"] = [{"href": clause.url, "rel": "reference"}]
+            node["links"].append({"href": clause.url, "rel": "reference"})
         if clause.summary:
             node["parts"] = [{"id": f"{token}_ovw", "name": "overview", "prose": clause.summary}]
         if children.get(clause.id):

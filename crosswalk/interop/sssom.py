@@ -14,16 +14,20 @@ How crosswalk's model is written in SSSOM
 *Identifiers.* A clause id ``iso31000:6.4.2`` is already a CURIE; the ``curie_map``
 declares each clause prefix used, bound to the framework's IRI base
 (``https://w3id.org/crosswalk/clause/<prefix>/``, or the official one such as ELI for
-``euaiact``). ``crosswalk:`` is ``https://w3id.org/crosswalk/vocab#`` and
+``euaiact``), so that each CURIE expands to the clause's IRI in RDF (under an ELI base
+the CURIE's local part is the ELI path, ``euaiact:art_9/par_2/pnt_a/oj``; see
+:mod:`crosswalk.model.ids`). ``crosswalk:`` is ``https://w3id.org/crosswalk/ontology#``
+(older files used ``…/vocab#``, still read) and
 ``crosswalkmapping:`` is ``https://w3id.org/crosswalk/mapping/`` (``record_id`` holds
-our mapping id). ``mapping_set_id`` is ``https://w3id.org/crosswalk/mapping-set/<id>``.
+our mapping id). ``mapping_set_id`` is ``https://w3id.org/crosswalk/mappingset/<id>``
+(``…/mapping-set/<id>`` is still read).
 When reading, a CURIE's *IRI* decides the clause: a file may name prefixes as it likes.
 
 *Union subjects* (``subject: [a, b]``) are written as one composed entity,
 ``subject_id = crosswalk:union(a,b)`` with ``subject_type = composed entity expression``;
 members keep their order, and each member is itself a CURIE of the file.
 
-*Relations.* ``predicate_id`` carries the SKOS rendering of DESIGN.md §4
+*Relations.* ``predicate_id`` carries the SKOS rendering of each relation (docs/design.md, *Relations*)
 (:mod:`crosswalk.interop.vocabulary`): ``no_relationship`` is ``skos:relatedMatch`` with
 ``predicate_modifier = Not`` ("not related"), ``addresses`` is ``crosswalk:addresses``.
 SKOS cannot say "intersects", so the exact relation, strength and rationale travel in
@@ -78,7 +82,6 @@ from pydantic import ValidationError
 
 from crosswalk.interop.references import canonical_ids, reference_problems, validated_mapping
 from crosswalk.interop.vocabulary import (
-    DEFAULT_CLAUSE_IRI,
     RATIONALES,
     RELATION_NAMES,
     RELATION_TERMS,
@@ -89,7 +92,16 @@ from crosswalk.io.atomic import write_text_atomic
 from crosswalk.io.catalogue import mapping_id
 from crosswalk.io.yaml_text import dump_exact
 from crosswalk.model.errors import DataError, Problem
-from crosswalk.model.ids import split_id
+from crosswalk.model.ids import (
+    LEGACY_MAPPING_SET_IRI,
+    LEGACY_VOCABULARY_IRI,
+    MAPPING_IRI,
+    MAPPING_SET_IRI,
+    clause_curie,
+    clause_id_from_iri,
+    default_iri_base,
+    split_id,
+)
 from crosswalk.model.records import Mapping, MappingSet
 
 if TYPE_CHECKING:
@@ -97,8 +109,8 @@ if TYPE_CHECKING:
 
 __all__ = ["MAPPING_IRI", "SET_IRI", "read_sssom", "read_sssom_sets", "write_sssom"]
 
-SET_IRI = "https://w3id.org/crosswalk/mapping-set/"
-MAPPING_IRI = "https://w3id.org/crosswalk/mapping/"
+SET_IRI = MAPPING_SET_IRI
+"""``mapping_set_id`` is this + the set id (as in RDF; :data:`LEGACY_MAPPING_SET_IRI` is read too)."""
 _UNSPECIFIED_LICENSE = "https://w3id.org/sssom/license/unspecified"
 _SPDX = "https://spdx.org/licenses/{}.html"
 _SPDX_PATTERN = re.compile(r"^https?://spdx\.org/licenses/([^/]+?)(?:\.html)?$")
@@ -113,6 +125,7 @@ _BUILT_IN = {
     "linkml": "https://w3id.org/linkml/",
 }
 _OURS = {"crosswalk": VOCABULARY, "crosswalkmapping": MAPPING_IRI}
+_LEGACY = {"crosswalk": LEGACY_VOCABULARY_IRI}  # read as crosswalk:, never written
 _UNION = re.compile(r"^crosswalk:union\((.+)\)$")
 _CURATED = "semapv:ManualMappingCuration"
 _GENERATED = "semapv:LogicalReasoning"
@@ -211,10 +224,8 @@ def _row(
 ) -> dict[str, str]:
     terms = RELATION_TERMS[mapping.relation]
     labels = [_title(s, kb) for s in mapping.subjects]
-    if mapping.is_union:
-        subject = "crosswalk:union(" + ",".join(mapping.subjects) + ")"
-    else:
-        subject = mapping.subjects[0]
+    members = [_curie(s, kb) for s in mapping.subjects]
+    subject = "crosswalk:union(" + ",".join(members) + ")" if mapping.is_union else members[0]
     row = {
         "record_id": f"crosswalkmapping:{mapping.id}",
         "subject_id": subject,
@@ -222,7 +233,7 @@ def _row(
         "subject_type": _COMPOSED if mapping.is_union else "",
         "predicate_id": terms.sssom_predicate,
         "predicate_modifier": "Not" if terms.sssom_negated else "",
-        "object_id": mapping.object,
+        "object_id": _curie(mapping.object, kb),
         "object_label": _title(mapping.object, kb),
         "mapping_justification": _GENERATED if mapping_set.derived else _CURATED,
         "author_label": mapping.author.replace("\\", "\\\\").replace("|", "\\|"),
@@ -237,6 +248,12 @@ def _row(
     if several:
         row["ext_mapping_set"] = mapping_set.id
     return row
+
+
+def _curie(clause_id: str, kb: KnowledgeBase | None) -> str:
+    """The clause's CURIE under the file's curie_map (the same IRI as in RDF)."""
+    prefix, local = split_id(clause_id)
+    return clause_curie(prefix, local, _iri_base(prefix, kb))
 
 
 def _title(clause_id: str, kb: KnowledgeBase | None) -> str:
@@ -307,7 +324,7 @@ def _declare_extensions(metadata: dict[str, Any], columns: Sequence[str]) -> Non
 def _iri_base(prefix: str, kb: KnowledgeBase | None) -> str:
     if kb is not None and prefix in kb.frameworks:
         return kb.frameworks[prefix].iri_base
-    return DEFAULT_CLAUSE_IRI.format(prefix=prefix)
+    return default_iri_base(prefix)
 
 
 def _license_iri(license_id: str | None) -> str:
@@ -503,9 +520,8 @@ def _headers(metadata: dict[str, Any], file: str, problems: list[Problem]) -> li
             )
         )
     set_iri = str(metadata.get("mapping_set_id") or "")
-    set_id = (
-        set_iri[len(SET_IRI) :] if set_iri.startswith(SET_IRI) else re.split(r"[/#]", set_iri)[-1]
-    )
+    own = next((b for b in (SET_IRI, LEGACY_MAPPING_SET_IRI) if set_iri.startswith(b)), None)
+    set_id = set_iri[len(own) :] if own is not None else re.split(r"[/#]", set_iri)[-1]
     creators = metadata.get("creator_label")
     if isinstance(creators, list):
         creators = ", ".join(str(c) for c in creators)
@@ -614,10 +630,7 @@ def _relation(row: dict[str, str], curie_map: dict[str, str], problem: Any) -> s
             )
             return None
         terms = RELATION_TERMS[declared]
-        if (
-            _expand(terms.sssom_predicate, _OURS | _BUILT_IN) != predicate_iri
-            or terms.sssom_negated != negated
-        ):
+        if _compact(predicate_iri) != terms.sssom_predicate or terms.sssom_negated != negated:
             problem(
                 "predicate-agrees",
                 f"ext_strm_relation {declared} is written {('Not ' if terms.sssom_negated else '')}"
@@ -638,6 +651,9 @@ def _relation(row: dict[str, str], curie_map: dict[str, str], problem: Any) -> s
 def _clause(
     curie: str, curie_map: dict[str, str], bases: dict[str, str], problem: Any
 ) -> str | None:
+    """The clause a CURIE of the file names: its IRI decides (:func:`clause_id_from_iri`),
+    so a file may name prefixes as it likes; a CURIE whose IRI is no clause IRI we know
+    keeps the file's prefix and local id."""
     if ":" not in curie:
         problem("curie", f"{curie!r} is not a CURIE (prefix:local)")
         return None
@@ -645,14 +661,12 @@ def _clause(
     if prefix not in curie_map:
         problem("curie-map", f"prefix {prefix!r} of {curie!r} is not declared in the curie_map")
         return None
-    base = curie_map[prefix]
-    ours = bases.get(base)
-    if ours is None:
-        match = re.fullmatch(
-            re.escape(DEFAULT_CLAUSE_IRI).replace(r"\{prefix\}", "([a-z][a-z0-9_]*)"), base
-        )
-        ours = match.group(1) if match else prefix
-    clause_id = f"{ours}:{local}"
+    iri = curie_map[prefix] + local
+    clause_id = (
+        clause_id_from_iri(iri, bases)  # a framework we know, or crosswalk's default base
+        or clause_id_from_iri(iri, {curie_map[prefix]: prefix})  # an ELI base: its path
+        or f"{prefix}:{local}"
+    )
     try:
         split_id(clause_id)
     except ValueError as error:
@@ -670,7 +684,7 @@ def _expand(curie: str, curie_map: dict[str, str]) -> str:
 
 
 def _compact(iri: str) -> str:
-    for prefix, base in (_OURS | _BUILT_IN).items():
+    for prefix, base in [*_OURS.items(), *_LEGACY.items(), *_BUILT_IN.items()]:
         if iri.startswith(base):
             return f"{prefix}:{iri[len(base) :]}"
     return iri

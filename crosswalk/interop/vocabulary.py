@@ -1,6 +1,6 @@
 """How crosswalk's relations and identifiers are named in other tools' vocabularies.
 
-One table (:data:`RELATION_TERMS`) says how each relation of DESIGN.md §4 is written in
+One table (:data:`RELATION_TERMS`) says how each relation (docs/design.md, *Relations*) is written in
 SSSOM, the OSCAL 1.2 mapping model and CISO Assistant; every reader and writer of
 :mod:`crosswalk.interop` uses it, so no module compares relation strings of its own.
 
@@ -33,10 +33,10 @@ import re
 from dataclasses import dataclass
 from typing import get_args
 
+from crosswalk.model.ids import VOCABULARY_IRI
 from crosswalk.model.records import Rationale, RelationName
 
 __all__ = [
-    "DEFAULT_CLAUSE_IRI",
     "OSCAL_NAMESPACE",
     "RATIONALES",
     "RELATION_NAMES",
@@ -56,11 +56,11 @@ RELATION_NAMES: tuple[str, ...] = get_args(RelationName)
 RATIONALES: tuple[str, ...] = get_args(Rationale)
 """The NIST IR 8477 rationales."""
 
-VOCABULARY = "https://w3id.org/crosswalk/vocab#"
-"""Namespace of crosswalk's own terms (the `addresses` predicate, extension slots)."""
+VOCABULARY = VOCABULARY_IRI
+"""Namespace of crosswalk's own terms (the `addresses` predicate, extension slots): the
+ontology's, as in RDF (:mod:`crosswalk.model.ids`)."""
 OSCAL_NAMESPACE = "https://w3id.org/crosswalk/ns/oscal"
 """``ns`` of the OSCAL props and relationship names that crosswalk adds."""
-DEFAULT_CLAUSE_IRI = "https://w3id.org/crosswalk/clause/{prefix}/"
 
 
 @dataclass(frozen=True)

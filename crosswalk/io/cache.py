@@ -14,11 +14,11 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from crosswalk._version import __version__
+from crosswalk.io.atomic import atomic_path
 
 __all__ = ["cache_directory", "cache_key", "read_cached", "write_cached"]
 
@@ -89,16 +89,12 @@ def write_cached(key: str, kb: object) -> None:
         return
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=".kb-", suffix=".tmp", dir=directory)
-        with os.fdopen(handle, "wb") as stream:
+        target = directory / f"kb-{key}.pickle"
+        with atomic_path(target) as temporary, temporary.open("wb") as stream:
             pickle.dump(kb, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(name, directory / f"kb-{key}.pickle")
+        stale = target.stat().st_mtime - 86400 * 30
         for old in directory.glob("kb-*.pickle"):
-            if (
-                old.name != f"kb-{key}.pickle"
-                and old.stat().st_mtime
-                < (directory / f"kb-{key}.pickle").stat().st_mtime - 86400 * 30
-            ):
+            if old != target and old.stat().st_mtime < stale:
                 old.unlink(missing_ok=True)
     except (OSError, pickle.PicklingError, RecursionError):
         return

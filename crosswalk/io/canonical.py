@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from crosswalk.io.atomic import write_text_atomic
+from crosswalk.io.yaml_text import dump_canonical
 
 __all__ = ["canonical_text", "format_files", "natural_key"]
 
@@ -94,27 +95,12 @@ def natural_key(text: str) -> tuple[Any, ...]:
     )
 
 
-def _ordered(data: Any, keys: list[str]) -> dict[str, Any]:
+def _ordered(data: Any, keys: list[str]) -> Any:
     if not isinstance(data, dict):
         return data
     result = {k: data[k] for k in keys if k in data}
     result.update({k: v for k, v in data.items() if k not in result})  # unknown keys stay visible
     return result
-
-
-class _Dumper(yaml.SafeDumper):
-    """Block style, with lists of scalars kept on one line."""
-
-
-def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
-    flow = (
-        all(isinstance(item, str | int | float) and not isinstance(item, bool) for item in data)
-        and len(data) < 12
-    )
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
-
-
-_Dumper.add_representer(list, _represent_list)
 
 
 def _leading_comments(text: str) -> str:
@@ -174,15 +160,7 @@ def canonical_text(path: Path) -> str:
             clauses.append(clause)
         out["clauses"] = clauses
         out.update({k: v for k, v in document.items() if k not in out})
-    body = yaml.dump(
-        out,
-        Dumper=_Dumper,
-        sort_keys=False,
-        allow_unicode=True,
-        width=100,
-        default_flow_style=False,
-        indent=2,
-    )
+    body = dump_canonical(out)
     return _leading_comments(text) + body
 
 

@@ -291,7 +291,7 @@ def inventory_from_records(
                     )
                 )
                 continue
-            refs.append(ClauseRef(clause=clause.id, coverage=coverage, cited=cited))  # type: ignore[arg-type]
+            refs.append(ClauseRef(clause=clause.id, coverage=coverage, cited=cited))
         if control_id and title and status in CONTROL_STATUSES:
             controls.append(
                 Control(
@@ -299,7 +299,7 @@ def inventory_from_records(
                     title=title,
                     description=texts["description"],
                     owner=texts["owner"],
-                    status=status,  # type: ignore[arg-type]
+                    status=status,
                     maturity=maturity,
                     evidence=evidence,
                     implements=tuple(refs),
@@ -511,7 +511,7 @@ def _read_csv(path: Path, kb: CitationResolver) -> Inventory:
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
+        dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
     try:
         rows = list(reader)

@@ -1,4 +1,4 @@
-"""Turning loosely typed citations into canonical clause ids (DESIGN.md §3).
+"""Turning loosely typed citations into canonical clause ids.
 
 Users write "Art. 9(2)(a) AI Act", "Article 9 paragraph 2 point (a)", "ISO 31000 6.4.2",
 "ISO/IEC 23894:2023 clause 6.4.2.3", "GB/T 24353—2022 第6.4条" or

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from crosswalk.model.records import Mapping
+from crosswalk.model.statuses import status_text
 from crosswalk.reasoning.explain import derivation_lines, fact_text
 from crosswalk.reasoning.inference import Derivation
 from crosswalk.reasoning.relations import RelationSet
@@ -106,7 +107,7 @@ def explanation_text(result: InferredRelation) -> str:
     lines = [
         f"{result.source} → {result.target}",
         f"  relation: {result.relations}",
-        f"  status:   {result.status} (DESIGN.md §5)",
+        f"  status:   {status_text(result.status)}",
     ]
     if result.derivation is None:
         lines.append(

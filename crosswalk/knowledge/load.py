@@ -13,13 +13,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from crosswalk.io.cache import cache_key, read_cached, write_cached
-from crosswalk.io.catalogue import (
-    adoption_mapping_sets,
-    build_catalogues,
-    build_mapping_sets,
-    raise_if_errors,
-    read_yaml,
-)
 from crosswalk.io.discovery import DataFiles, discover
 from crosswalk.io.resources import mappings_dir
 from crosswalk.knowledge.base import KnowledgeBase
@@ -53,7 +46,7 @@ def load(
     key = cache_key(found, bundled=bundled, kind=f"{kind.__module__}.{kind.__qualname__}")
     cached = read_cached(key)
     if type(cached) is kind:
-        return cached  # type: ignore[return-value]  # checked just above
+        return cached
     kb = build(files, kind=kind)
     _ = kb.unchecked_closure  # computed once, then cached with the rest
     write_cached(key, kb)
@@ -62,6 +55,16 @@ def load(
 
 def build(files: DataFiles, *, kind: type[K] = KnowledgeBase) -> K:  # type: ignore[assignment]
     """Build a knowledge base from the files :func:`~crosswalk.io.discovery.discover` found."""
+    # Building the grammar's pydantic models costs about 0.2 s, which a load from the
+    # cache never needs: the file readers are imported when files are really read.
+    from crosswalk.io.catalogue import (
+        adoption_mapping_sets,
+        build_catalogues,
+        build_mapping_sets,
+        raise_if_errors,
+        read_yaml,
+    )
+
     problems: list[Problem] = []
     documents: dict[Path, Any] = {}
     for path in files.other:

@@ -17,19 +17,28 @@ This module is the only place that spells these forms.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from urllib.parse import quote
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+from urllib.parse import quote, unquote
+
+if TYPE_CHECKING:
+    import curies
 
 __all__ = [
     "BASE",
     "CLAUSE_ID_PATTERN",
+    "LEGACY_MAPPING_SET_IRI",
+    "LEGACY_VOCABULARY_IRI",
     "LOCAL_PATTERN",
     "MAPPING_IRI",
     "MAPPING_SET_IRI",
     "PREFIX_PATTERN",
     "UNION_PREFIX",
     "VOCABULARY_IRI",
+    "clause_curie",
+    "clause_id_from_iri",
     "clause_iri",
+    "converter",
     "default_iri_base",
     "eli_subdivision_iri",
     "framework_iri",
@@ -61,11 +70,20 @@ MAPPING_IRI = BASE + "mapping/"
 """Mapping ``<set id>/<hash>`` is ``MAPPING_IRI`` + its id."""
 MAPPING_SET_IRI = BASE + "mappingset/"
 """Mapping set ``<id>`` is ``MAPPING_SET_IRI`` + its id."""
+LEGACY_VOCABULARY_IRI = BASE + "vocab#"
+"""Where SSSOM files before 0.2 put crosswalk's terms; read as :data:`VOCABULARY_IRI`."""
+LEGACY_MAPPING_SET_IRI = BASE + "mapping-set/"
+"""Where SSSOM files before 0.2 put mapping sets; read as :data:`MAPPING_SET_IRI`."""
 _DEFAULT_CLAUSE_BASE = BASE + "clause/{prefix}/"
 
 _ELI_ACT = re.compile(r"^http://data\.europa\.eu/eli/[a-z_]+/\d{4}/\d+/$")
 _ELI_HEAD = re.compile(r"^(art|annex|rec)(\d+)([a-z]*)$")
 _ELI_SEGMENT = re.compile(r"^[0-9a-z]+$")
+_ELI_FIRST = re.compile(r"^(art|anx|rct)_([0-9]+|[IVXLCDM]+)([a-z]*)$")
+_ELI_REST = re.compile(r"^(par|pnt)_([0-9a-z]+)$")
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+_DEFAULT_BASE = re.compile(re.escape(BASE) + r"clause/(" + PREFIX_PATTERN + r")/")
+_OWN_PREFIXES = {"crosswalk": VOCABULARY_IRI, "crosswalkmapping": MAPPING_IRI}
 
 
 def split_id(clause_id: str) -> tuple[str, str]:
@@ -174,3 +192,88 @@ def clause_iri(iri_base: str, local: str) -> str:
         if eli is not None:
             return eli
     return iri_base + segment(local)
+
+
+def _from_roman(text: str) -> int:
+    values = [_ROMAN[letter] for letter in text]
+    return sum(-v if i + 1 < len(values) and values[i + 1] > v else v for i, v in enumerate(values))
+
+
+def _eli_local(path: str) -> str | None:
+    """The local id of an ELI subdivision path (``art_9/par_2/pnt_a/oj`` → ``art9.2.a``)."""
+    parts = path.removesuffix("/oj").split("/")
+    head = _ELI_FIRST.match(parts[0])
+    if head is None or not path.endswith("/oj"):
+        return None
+    kind, number, suffix = head.groups()
+    if kind == "anx":
+        if not number.isalpha():
+            return None
+        local = [f"annex{_from_roman(number)}{suffix}"]
+    elif number.isdigit():
+        local = [f"{'art' if kind == 'art' else 'rec'}{number}{suffix}"]
+    else:
+        return None
+    for part in parts[1:]:
+        found = _ELI_REST.match(part)
+        if found is None:
+            return None
+        local.append(found.group(2))
+    return ".".join(local)
+
+
+def clause_curie(prefix: str, local: str, iri_base: str) -> str:
+    """The CURIE of a clause: the compact form of :func:`clause_iri` under ``prefix``.
+
+    It is the clause id itself except under an ELI act base, where the ELI path stands
+    after the prefix, so that expanding the CURIE by the prefix map gives the same IRI
+    in every format.
+
+    >>> clause_curie("euaiact", "art9.2.a", "http://data.europa.eu/eli/reg/2024/1689/")
+    'euaiact:art_9/par_2/pnt_a/oj'
+    >>> clause_curie("iso31000", "6.4.2", default_iri_base("iso31000"))
+    'iso31000:6.4.2'
+    """
+    return prefix + ":" + clause_iri(iri_base, local)[len(iri_base) :]
+
+
+def clause_id_from_iri(iri: str, bases: Mapping[str, str]) -> str | None:
+    """The clause id an IRI names, or None: ``bases`` maps IRI bases to framework prefixes.
+
+    Accepts the IRIs :func:`clause_iri` makes, the plain ``iri_base + local`` form under
+    an ELI base that older SSSOM files used, and the default base of any prefix.
+
+    >>> eli = "http://data.europa.eu/eli/reg/2024/1689/"
+    >>> clause_id_from_iri(eli + "anx_III/pnt_1/pnt_a/oj", {eli: "euaiact"})
+    'euaiact:annex3.1.a'
+    >>> clause_id_from_iri(eli + "art9.2.a", {eli: "euaiact"})
+    'euaiact:art9.2.a'
+    """
+    found = [base for base in bases if iri.startswith(base)]
+    if found:
+        base = max(found, key=len)
+        prefix = bases[base]
+    else:
+        default = _DEFAULT_BASE.match(iri)
+        if default is None:
+            return None
+        base, prefix = default.group(0), default.group(1)
+    rest = unquote(iri[len(base) :])
+    local = (_eli_local(rest) if is_eli_act(base) else None) or rest
+    clause_id = f"{prefix}:{local}"
+    return clause_id if _CLAUSE_ID.match(clause_id) else None
+
+
+def converter(bases: Iterable[tuple[str, str]]) -> curies.Converter:
+    """The converter between CURIEs and IRIs for frameworks given as (prefix, IRI base),
+    with crosswalk's own prefixes (``crosswalk:`` for its vocabulary,
+    ``crosswalkmapping:`` for mappings).
+
+    >>> c = converter([("euaiact", "http://data.europa.eu/eli/reg/2024/1689/")])
+    >>> c.expand("euaiact:art_9/par_2/pnt_a/oj")
+    'http://data.europa.eu/eli/reg/2024/1689/art_9/par_2/pnt_a/oj'
+    """
+    import curies  # about 0.2 s to import: only the formats that write CURIEs need it
+
+    prefix_map = dict(bases) | _OWN_PREFIXES
+    return curies.Converter.from_prefix_map(prefix_map)

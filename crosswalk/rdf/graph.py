@@ -23,7 +23,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
@@ -37,6 +36,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 from rdflib.term import Node
 
+from crosswalk.io.atomic import write_bytes_atomic, write_text_atomic
 from crosswalk.io.resources import ontologies_dir
 from crosswalk.knowledge.base import KnowledgeBase
 from crosswalk.model import ids
@@ -592,24 +592,7 @@ def write_rdf(
             f"unknown RDF output format {format!r}; use turtle (ttl), json-ld (jsonld) or nt"
         )
     graph = kb if isinstance(kb, Graph) else to_graph(kb, inventory=inventory, report=report)
-    data = _serialize(graph, fmt, engine)
-    target = Path(path)
-    temporary: str | None = None
-    try:
-        with tempfile.NamedTemporaryFile(
-            "wb", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
-        ) as handle:
-            temporary = handle.name
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except OSError as error:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-        raise ExportError(f"cannot write {target}: {error}") from error
-    return target
+    return write_bytes_atomic(path, _serialize(graph, fmt, engine))
 
 
 # -- safe parsing -----------------------------------------------------------------------
@@ -1090,7 +1073,7 @@ class _Reader:
         node = self.graph.value(subject, CW.review)
         if node is None:
             return None
-        return self.build(
+        review: Review | None = self.build(
             node,
             Review,
             by=self.agent(node),
@@ -1098,6 +1081,7 @@ class _Reader:
             evidence=self.one(node, CW.evidence),
             source=self.one(node, CW.reviewSource, required=False),
         )
+        return review
 
     def mapping(self, node: Node, ids: dict[Node, str], set_id: str | None) -> Mapping | None:
         head = self.graph.value(node, CW.unionOf)
@@ -1118,7 +1102,7 @@ class _Reader:
                 f"refers to {', '.join(str(n) for n in unknown)}, which is no exported clause",
             )
             return None
-        return self.build(
+        mapping: Mapping | None = self.build(
             node,
             Mapping,
             id=self.identifier(node),
@@ -1137,6 +1121,7 @@ class _Reader:
             mapping_set=set_id,
             index=self.one(node, CW["index"]),
         )
+        return mapping
 
 
 def _python(value: Node) -> Any:
@@ -1192,8 +1177,9 @@ def read_rdf(path: str | os.PathLike[str], *, format: str | None = None) -> Know
 def composition_turtle() -> str:
     """``ontologies/composition.ttl``: the RCC-5 composition table of composition.tsv as RDF."""
     lines = [
-        "# RCC-5 composition of the STRM relations (DESIGN.md §4) as RDF: one cw:Composition per",
-        "# cell, A cw:left B and B cw:right C leave the cw:result relations possible between A and C.",
+        "# RCC-5 composition of the STRM relations (docs/design.md, Composition) as RDF: one",
+        "# cw:Composition per cell, A cw:left B and B cw:right C leave the cw:result relations",
+        "# possible between A and C.",
         "# GENERATED from ontologies/composition.tsv by crosswalk.rdf.composition_turtle(); do not",
         "# edit. Regenerate with:",
         '#   python -c "import crosswalk.rdf as r; r.write_composition()"',
@@ -1224,5 +1210,4 @@ def composition_turtle() -> str:
 def write_composition(path: str | os.PathLike[str] | None = None) -> Path:
     """Regenerate ``ontologies/composition.ttl`` from ``ontologies/composition.tsv``."""
     target = Path(path) if path is not None else ontologies_dir() / "composition.ttl"
-    target.write_text(composition_turtle(), encoding="utf-8")
-    return target
+    return write_text_atomic(target, composition_turtle())

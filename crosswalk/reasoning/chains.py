@@ -125,7 +125,8 @@ _WALK_BITS = np.arange(len(_WALK_STATES), dtype=np.uint16)
 
 def _within(masks: Int, allowed: int) -> Bool:
     """Edges whose relation set is one of the seven fact sets and inside ``allowed``."""
-    return np.isin(masks, list(LETTERS)) & ((masks & ~allowed) == 0)
+    within: Bool = np.isin(masks, list(LETTERS)) & ((masks & ~allowed) == 0)
+    return within
 
 
 def _csr(sources: Int, size: int) -> tuple[Int, Int]:
@@ -159,7 +160,8 @@ def _first_claims(keys: Int, claims: Int) -> Bool:
     """Keep one entry per distinct key, in linear time (``claims``: scratch indexed by key)."""
     positions = _count(keys.size)
     claims[keys] = positions
-    return claims[keys] == positions
+    first: Bool = claims[keys] == positions
+    return first
 
 
 def _components(edges: _Edges, size: int) -> Int:
@@ -198,7 +200,8 @@ class _Edges:
         counts = self.degree[nodes]
         numbers = (self.pointer[nodes] - counts.cumsum() + counts).repeat(counts)
         numbers += _count(numbers.size)
-        return numbers
+        gathered: Int = numbers
+        return gathered
 
     def step(self, nodes: Bool) -> Bool:
         """The nodes one edge away from ``nodes``."""

@@ -1,4 +1,4 @@
-"""Sound inference over mappings: path consistency on RCC-5 relation sets (DESIGN.md §4).
+"""Sound inference over mappings: path consistency on RCC-5 relation sets.
 
 Every clause (and every union of clauses that a mapping names) is a node. Facts —
 asserted mappings, clause hierarchy (a child lies inside its parent), adoption

@@ -1,5 +1,5 @@
 """The relation algebra: the five STRM / RCC-5 base relations, sets of them, converse
-and composition (DESIGN.md §4).
+and composition (docs/design.md, *Relations*).
 
 A set of base relations is the disjunction still possible for a pair. It is held as a
 5-bit mask so that composition is a table look-up. The composition table itself is data
@@ -252,7 +252,7 @@ class RelationSet:
 
     @property
     def status(self) -> str:
-        """Coverage status given by a fully implemented source clause (DESIGN.md §5)."""
+        """Coverage status given by a fully implemented source clause (docs/design.md, *Coverage*)."""
         return status_of_mask(self.mask)
 
     @property
