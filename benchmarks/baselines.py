@@ -81,8 +81,10 @@ def per_target_search(edges: Adjacency, target: int, full: set[int], partial: se
 
 
 def path_enumeration(edges: Adjacency, source: int, target: int, depth: int = 4) -> int:
-    """Intersect the compositions of every simple path source -> target of at most
-    ``depth`` edges (ALL when there is none)."""
+    """Intersect the compositions of every simple path of at most ``depth`` edges.
+
+    The paths run from source to target; ALL when there is none.
+    """
     result = ALL
     stack: list[tuple[int, int, int, frozenset[int]]] = [(source, EQ, 0, frozenset((source,)))]
     while stack:

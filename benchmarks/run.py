@@ -60,9 +60,11 @@ runs, at least ``--repeat``): a median of five runs of a millisecond is mostly n
 def measure(
     operation: Callable[[], object], repeat: int, *, traced: bool = True, warm: bool = True
 ) -> Row:
-    """Median time of at least ``repeat`` runs (more for fast operations, see
-    SAMPLE_SECONDS; after one untimed warm-up run that fills lazy caches, unless ``warm``
-    is false), and the traced allocation peak of one more run."""
+    """Median time of at least ``repeat`` runs (more for fast operations, see SAMPLE_SECONDS.
+
+    After one untimed warm-up run that fills lazy caches, unless ``warm`` is false), and the traced
+    allocation peak of one more run.
+    """
     if warm:
         operation()
     times: list[float] = []
@@ -217,8 +219,10 @@ def synthetic_generate(args: argparse.Namespace) -> list[Row]:
 
 
 def synthetic_calibrate(args: argparse.Namespace) -> list[Row]:
-    """Path-consistency time at 250, 500 and 1,000 clauses (S's proportions); the projection
-    uses the steeper of the two growth exponents."""
+    """Path-consistency time at 250, 500 and 1,000 clauses (S's proportions).
+
+    The projection uses the steeper of the two growth exponents.
+    """
     points = []
     for clauses in (250, 500, 1000):
         shape = SIZES["S"]
@@ -418,8 +422,11 @@ def spawn(
     *,
     limit: float | None = None,
 ) -> tuple[float, float]:
-    """Run a command; return its wall time and its own peak resident memory (MB). A command
-    still running after ``limit`` seconds is stopped (TimeoutError)."""
+    """Run a command.
+
+    Return its wall time and its own peak resident memory (MB). A command still running after
+    ``limit`` seconds is stopped (TimeoutError).
+    """
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=sys.stderr, env=env, cwd=cwd)
     timer = threading.Timer(limit, process.kill) if limit else None
@@ -469,8 +476,11 @@ def child(
 
 
 def cold_rows(args: argparse.Namespace) -> list[Row]:
-    """Fresh interpreters, run from outside the checkout: import, load with an empty
-    compiled cache, load with a warm one (a private cache directory, never the user's)."""
+    """Fresh interpreters, run from outside the checkout.
+
+    Import, load with an empty compiled cache, load with a warm one (a private cache directory,
+    never the user's).
+    """
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)

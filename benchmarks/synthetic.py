@@ -282,7 +282,7 @@ def _ancestor(nodes: Sequence[_Node], index: int, rng: random.Random) -> int | N
     return rng.choice(chain) if chain else None
 
 
-def _draw_mappings(
+def _draw_mappings(  # noqa: C901 - a generator of random mapping shapes; each branch is one shape
     rng: random.Random,
     size: Size,
     nodes: list[_Node],

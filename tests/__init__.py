@@ -1,0 +1,1 @@
+"""The test suite (pytest + hypothesis); the fixtures are in conftest.py."""

@@ -28,15 +28,18 @@ def kb() -> KnowledgeBase:
 
 
 def synthetic_kb(
-    clauses: Sequence[tuple[str, str | None]] | Sequence[str],
+    clauses: Sequence[str | tuple[str, str | None]],
     mappings: Sequence[tuple[str | Sequence[str], str, str]],
     *,
     prefix: str = "t",
     exhaustive: Sequence[str] = (),
     kinds: dict[str, str] | None = None,
 ) -> KnowledgeBase:
-    """A knowledge base of one framework ``t`` with the given clauses (local id, parent)
-    and mappings (subject(s), relation, object), all in memory."""
+    """A knowledge base of one framework ``t``, in memory.
+
+    ``clauses`` are (local id, parent) pairs and ``mappings`` (subject(s), relation,
+    object) triples.
+    """
     framework = Framework(
         prefix=prefix,
         title="Test framework",
@@ -121,7 +124,7 @@ ISO 31000 6.4.2, so 31000 6.4.2 cannot contain all of 23894 6.4 (file iso31000-i
 
 @pytest.fixture
 def failing_save(monkeypatch: pytest.MonkeyPatch) -> None:
-    """openpyxl's save writes half a file, then fails as a full disk would."""
+    """Openpyxl's save writes half a file, then fails as a full disk would."""
     import openpyxl.workbook.workbook as wb
 
     def explode(self: object, filename: str) -> None:

@@ -148,8 +148,11 @@ def test_like_with_like_rule(tmp_path: Path) -> None:
 
 
 def test_user_mapping_contradicting_bundled_data_is_reported(tmp_path: Path) -> None:
-    """ISO/IEC 23894 6.4.2 contains ISO 31000 6.4.2 (bundled); saying 31000 6.4.2 contains
-    all of 23894 6.4 contradicts it — the load works, inference refuses to answer quietly."""
+    """ISO/IEC 23894 6.4.2 contains ISO 31000 6.4.2 (bundled).
+
+    Saying 31000 6.4.2 contains all of 23894 6.4 contradicts it — the load works, inference refuses
+    to answer quietly.
+    """
     write(tmp_path, "iso31000-iso23894.yaml", CONTRADICTING_MAPPINGS)
     kb = crosswalk.load([tmp_path])
     problems = kb.validate()

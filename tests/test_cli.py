@@ -11,7 +11,7 @@ from crosswalk.cli.commands import build_parser, main
 
 from .conftest import CONTRADICTING_MAPPINGS
 
-COMMANDS = sorted(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+COMMANDS = sorted(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr, arg-type]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

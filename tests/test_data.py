@@ -1,5 +1,8 @@
-"""Data tests over the real files in mappings/: shape, schema, references, rules and
-consistency after inference. Each record is checked on its own, named in the message."""
+"""Data tests over the real files in mappings/.
+
+Shape, schema, references, rules and consistency after inference. Each record is checked on its own,
+named in the message.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""Rich display: the HTML of every displayable object is well formed, escapes hostile
-text, and carries the key facts (status colours, bilingual titles, derivation steps)."""
+"""Rich display.
+
+The HTML of every displayable object is well formed, escapes hostile text, and carries the key facts
+(status colours, bilingual titles, derivation steps).
+"""
 
 from __future__ import annotations
 
@@ -166,8 +169,11 @@ def _mapping_set(subject: str, obj: str, rows: list[tuple[str, str, str]]) -> Ma
 
 @pytest.fixture(scope="module")
 def hostile_kb() -> KnowledgeBase:
-    """Three frameworks: a:x = b:y ⊂ c:z (so a:x ⊂ c:z by composition through b:y),
-    b:y addresses the risk c:risk, and c:w is linked to nothing."""
+    """Three frameworks.
+
+    A:x = b:y ⊂ c:z (so a:x ⊂ c:z by composition through b:y), b:y addresses the risk c:risk, and
+    c:w is linked to nothing.
+    """
     frameworks = [
         _framework("a", "A-STD"),
         _framework("b", "B-REG", title_zh="乙<script>"),
@@ -421,5 +427,7 @@ def test_charts_are_figures(hostile_kb: KnowledgeBase, hostile_report) -> None: 
     assert "100%" in texts and "—" in texts
     chart = domain_chart(hostile_report)
     assert isinstance(chart, Figure)
-    labels = [t.get_text() for t in chart.axes[0].get_legend().get_texts()]
+    legend = chart.axes[0].get_legend()
+    assert legend is not None
+    labels = [t.get_text() for t in legend.get_texts()]
     assert labels == ["partial", "gap"]

@@ -1,6 +1,8 @@
-"""The vectorised gap propagation (crosswalk.reasoning.chains): the lemmas that make its covered and
-partial statuses exactly those of gap_analysis, hand-written cases, random set models,
-generated catalogues and the bundled data."""
+"""The vectorised gap propagation (crosswalk.reasoning.chains).
+
+The lemmas that make its covered and partial statuses exactly those of gap_analysis, hand-written
+cases, random set models, generated catalogues and the bundled data.
+"""
 
 from __future__ import annotations
 
@@ -45,9 +47,11 @@ def inside(mask: int, allowed: int) -> bool:
 
 
 def algebra() -> set[int]:
-    """Every relation set path consistency can produce from the facts' sets: the closure
-    of the seven fact sets under composition and intersection (contradictions and "any"
-    left out)."""
+    """Every relation set path consistency can produce from the facts' sets.
+
+    The closure of the seven fact sets under composition and intersection (contradictions and "any"
+    left out).
+    """
     values = set(LETTERS)
     while True:
         new = {
@@ -77,8 +81,10 @@ def test_covering_and_contained_sets_come_only_from_chains() -> None:
 
 
 def test_overlapping_sets_come_only_from_chains() -> None:
-    """A ∘ B overlapping needs (A ⊇-chain, B overlapping) or (A overlapping, B ⊆-chain):
-    chains of the form ⊇* [step ⊆*], the partial rule of fastgap."""
+    """A ∘ B overlapping needs (A ⊇-chain, B overlapping) or (A overlapping, B ⊆-chain).
+
+    Chains of the form ⊇* [step ⊆*], the partial rule of fastgap.
+    """
     for x, y in itertools.product(algebra(), repeat=2):
         if inside(compose_masks(x, y), OVERLAPPING):
             assert (inside(x, COVERING) and inside(y, OVERLAPPING)) or (
@@ -181,9 +187,12 @@ def test_undetermined_and_gap() -> None:
 
 
 def test_path_consistency_is_stronger_between_undetermined_and_gap() -> None:
-    """The documented difference: a1 is disjoint from b (one mapping); the walk
-    a1 ⊇ a2 ⊆ a1 ∅ b composes to "⊃, ≬ or disjoint" and links b for fastgap, while PC
-    intersects both and keeps "disjoint", so gap_analysis says gap."""
+    """The documented difference.
+
+    A1 is disjoint from b (one mapping); the walk a1 ⊇ a2 ⊆ a1 ∅ b composes to "⊃, ≬ or disjoint"
+    and links b for fastgap, while PC intersects both and keeps "disjoint", so gap_analysis says
+    gap.
+    """
     kb = synthetic_kb([("a1", None), ("a2", "a1"), ("b", None)], [("a1", "no_relationship", "b")])
     inv = inventory(("a1", "implemented", "full"))
     assert fast_gap_analysis(kb, inv, target="t").status("t:b") == "undetermined"
@@ -216,8 +225,11 @@ UNIVERSE = 6
 def models(
     draw: st.DrawFn,
 ) -> tuple[KnowledgeBase, Inventory, dict[str, frozenset[int]], frozenset[int], frozenset[int]]:
-    """A consistent network (true relations of random sets; children inside parents; true
-    exhaustive splits; union subjects) and an inventory, with what it really implements."""
+    """A consistent network (true relations of random sets.
+
+    Children inside parents; true exhaustive splits; union subjects) and an inventory, with what it
+    really implements.
+    """
     count = draw(st.integers(3, 9))
     sets: list[frozenset[int]] = []
     parents: list[int | None] = []
@@ -273,7 +285,7 @@ def has_intersection(derivation: Derivation | None) -> bool:
 def check_agreement(
     kb: KnowledgeBase, inv: Inventory, target: str, risk_frameworks: list[str] | None = None
 ) -> None:
-    """covered and partial: equal. undetermined vs gap: the two documented PC cases only."""
+    """Covered and partial: equal. undetermined vs gap: the two documented PC cases only."""
     fast = fast_gap_analysis(kb, inv, target=target, risk_frameworks=risk_frameworks)
     slow = gap_analysis(kb, inv, target=target, risk_frameworks=risk_frameworks)
     closure, index = kb.closure, kb.network.index

@@ -1,5 +1,7 @@
-"""Hardening: every reader either loads its input or raises a CrosswalkError subclass that
-names the place and the rule — never another exception type, a hang, or a partial result.
+"""Hardening.
+
+Every reader either loads its input or raises a CrosswalkError subclass that names the place and the
+rule — never another exception type, a hang, or a partial result.
 
 Generated cases per run (hypothesis ``max_examples``) are listed in the README.
 """
@@ -327,7 +329,7 @@ _ = io
 
 tsv_cells = st.one_of(
     st.text(
-        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\t\n\r"),
+        alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\t\n\r"),
         max_size=25,
     ),
     st.sampled_from(

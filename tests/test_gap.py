@@ -1,5 +1,8 @@
-"""Gap analysis end to end: the CLI on the examples, the workbook an auditor opens,
-soundness against random set models, monotonicity, and broken inventories."""
+"""Gap analysis end to end.
+
+The CLI on the examples, the workbook an auditor opens, soundness against random set models,
+monotonicity, and broken inventories.
+"""
 
 from __future__ import annotations
 
@@ -124,7 +127,9 @@ def test_gap_statuses_are_true_in_random_set_models(model, data) -> None:
     sets, parents, pairs, unions = model
     count = len(sets)
     clauses = [(f"c{i}", f"c{p}" if p is not None else None) for i, p in enumerate(parents)]
-    mappings = [(f"c{i}", true_relation(sets[i], sets[j]).value, f"c{j}") for i, j in pairs]
+    mappings: list[tuple[str | tuple[str, str], str, str]] = [
+        (f"c{i}", true_relation(sets[i], sets[j]).value, f"c{j}") for i, j in pairs
+    ]
     for a, b, target in unions:
         mappings.append(
             ((f"c{a}", f"c{b}"), true_relation(sets[a] | sets[b], sets[target]).value, f"c{target}")
@@ -318,8 +323,11 @@ _ = (itertools, shutil)
 
 
 def test_annex_i_products_get_their_own_dates(kb: KnowledgeBase) -> None:
-    """Art 9 applies to Annex III systems from 2 Dec 2027 (Omnibus) but to Annex I products
-    only from 2 Aug 2028; a profile with both categories counts the earlier date."""
+    """A profile with Annex I and Annex III systems counts Art 9's earlier date.
+
+    Art 9 applies to Annex III systems from 2 Dec 2027 (Omnibus) but to Annex I
+    products only from 2 Aug 2028.
+    """
     from crosswalk.gap.applicability import applicability
 
     art9 = kb.clause("euaiact:art9.1")

@@ -135,7 +135,9 @@ def set_models(
 
 def _kb_from_model(sets, parents, pairs, unions):
     clauses = [(f"c{i}", f"c{p}" if p is not None else None) for i, p in enumerate(parents)]
-    mappings = [(f"c{i}", true_relation(sets[i], sets[j]).value, f"c{j}") for i, j in pairs]
+    mappings: list[tuple[str | tuple[str, str], str, str]] = [
+        (f"c{i}", true_relation(sets[i], sets[j]).value, f"c{j}") for i, j in pairs
+    ]
     for a, b, target in unions:
         mappings.append(
             ((f"c{a}", f"c{b}"), true_relation(sets[a] | sets[b], sets[target]).value, f"c{target}")
@@ -146,8 +148,10 @@ def _kb_from_model(sets, parents, pairs, unions):
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(set_models())
 def test_inference_is_sound_on_random_set_models(model) -> None:
-    """(a) every inferred set contains the true relation; (b) covered/partial claims are true;
-    (c) converse consistency."""
+    """(a) every inferred set contains the true relation.
+
+    (b) covered/partial claims are true; (c) converse consistency.
+    """
     sets, parents, pairs, unions = model
     kb = _kb_from_model(sets, parents, pairs, unions)
     for i, j in itertools.permutations(range(len(sets)), 2):
@@ -172,7 +176,9 @@ def test_inference_is_idempotent(model) -> None:
     count = len(sets)
     before = {(i, j): closure.mask(i, j) for i, j in itertools.permutations(range(count), 2)}
     clauses = [(f"c{i}", f"c{p}" if p is not None else None) for i, p in enumerate(parents)]
-    mappings = [(f"c{i}", true_relation(sets[i], sets[j]).value, f"c{j}") for i, j in pairs]
+    mappings: list[tuple[str | tuple[str, str], str, str]] = [
+        (f"c{i}", true_relation(sets[i], sets[j]).value, f"c{j}") for i, j in pairs
+    ]
     for a, b, target in unions:
         mappings.append(
             ((f"c{a}", f"c{b}"), true_relation(sets[a] | sets[b], sets[target]).value, f"c{target}")

@@ -1,5 +1,7 @@
-"""The notebooks in notebooks/: committed without outputs, and each runs top to bottom on
-a fresh kernel without an error."""
+"""The notebooks in notebooks/.
+
+Committed without outputs, and each runs top to bottom on a fresh kernel without an error.
+"""
 
 from __future__ import annotations
 
@@ -41,8 +43,10 @@ def test_notebook_is_committed_without_outputs(path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def kernel_name(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A kernel spec that runs this very interpreter (the venv's), whatever other
-    ``python3`` kernels the machine has."""
+    """A kernel spec that runs this very interpreter (the venv's).
+
+    Whatever other ``python3`` kernels the machine has are not used.
+    """
     root = tmp_path_factory.mktemp("jupyter")
     spec = root / "kernels" / "crosswalk-test"
     spec.mkdir(parents=True)

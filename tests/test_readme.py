@@ -30,7 +30,7 @@ def test_python_examples_run(tmp_path) -> None:
 
 def test_every_cli_command_is_documented() -> None:
     commands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
-    for name in commands:
+    for name in commands:  # type: ignore[union-attr]
         assert f"crosswalk {name}" in README, f"`crosswalk {name}` is missing from the README"
 
 

@@ -60,8 +60,10 @@ class KnowledgeBase(base.KnowledgeBase):
         risk_frameworks: Iterable[str] | None = None,
         scoring: ScoringModel | str | Path | None = None,
     ) -> GapReport:
-        """Gap analysis of an inventory (object, or a path to YAML/CSV/XLSX) against a
-        target framework; see :func:`crosswalk.gap.analysis.gap_analysis`."""
+        """Gap analysis of an inventory (object, or a YAML/CSV/XLSX path) against ``target``.
+
+        See :func:`crosswalk.gap.analysis.gap_analysis`.
+        """
         return gap_analysis(
             self,
             self._inventory(inventory),
@@ -74,9 +76,10 @@ class KnowledgeBase(base.KnowledgeBase):
     def fast_gap(
         self, inventory: InventoryLike, *, target: str, profile: ProfileLike = None
     ) -> FastGapReport:
-        """Chain-based gap statuses for very large knowledge bases (see
-        :mod:`crosswalk.gap.fast`): the same covered/partial statuses as :meth:`gap`,
-        without path-consistency derivations."""
+        """Chain-based gap statuses for very large knowledge bases (see :mod:`crosswalk.gap.fast`).
+
+        The same covered/partial statuses as :meth:`gap`, without path-consistency derivations.
+        """
         from crosswalk.gap.fast import fast_gap_analysis  # numpy: loaded on use
 
         return fast_gap_analysis(
@@ -84,9 +87,11 @@ class KnowledgeBase(base.KnowledgeBase):
         )
 
     def chain_relations(self, clause_id: str) -> ChainRelations:
-        """What chains of facts entail between one clause and every other, for knowledge
-        bases too large for :meth:`relation`'s path consistency: near-linear in the number
-        of facts, sound, never tighter than :meth:`relation`."""
+        """What chains of facts entail between one clause and every other.
+
+        For knowledge bases too large for :meth:`relation`'s path consistency: near-linear
+        in the number of facts, sound, never tighter than :meth:`relation`.
+        """
         from crosswalk.reasoning.chains import index_of  # numpy: loaded on use
 
         return index_of(self.facts).relations_from(self.clause(clause_id).id)
@@ -94,7 +99,8 @@ class KnowledgeBase(base.KnowledgeBase):
     def sparql(self, query: str, *, engine: str = "auto", **bindings: Any) -> pd.DataFrame:
         """Run a SPARQL query over this knowledge base; values are bound, never spliced.
 
-        Returns a pandas DataFrame (rdflib, or Oxigraph when installed)."""
+        Returns a pandas DataFrame (rdflib, or Oxigraph when installed).
+        """
         from crosswalk.rdf import sparql  # rdflib: loaded on use
 
         return sparql.run_query(self, query, bindings=bindings or None, engine=engine)

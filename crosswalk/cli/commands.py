@@ -1,5 +1,8 @@
-"""The ``crosswalk`` command line: a thin layer that turns library errors into messages
-and exit codes (0 success, 1 problems found, 2 bad input or usage)."""
+"""The ``crosswalk`` command line.
+
+A thin layer that turns library errors into messages and exit codes (0 success, 1 problems found, 2
+bad input or usage).
+"""
 
 from __future__ import annotations
 

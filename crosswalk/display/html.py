@@ -701,8 +701,11 @@ def _finding_why(finding: Finding) -> str:
 
 
 def gap_html(report: GapReport) -> str:
-    """HTML gap report: summary per section (domain), findings grouped by section and
-    coloured by status, the capability estimate and risk coverage."""
+    """HTML gap report.
+
+    Summary per section (domain), findings grouped by section and coloured by status, the capability
+    estimate and risk coverage.
+    """
     from crosswalk.gap.report import STATUSES
 
     kb = report.kb

@@ -1,5 +1,8 @@
-"""The links of a clause as a reader sees them: asserted mappings turned to face the other
-clause, its parent and parts, and the proven overlaps inference adds."""
+"""The links of a clause as a reader sees them.
+
+Asserted mappings turned to face the other clause, its parent and parts, and the proven overlaps
+inference adds.
+"""
 
 from __future__ import annotations
 
@@ -107,9 +110,10 @@ def links_of(
     inferred: bool = False,
     limit: int | None = None,
 ) -> list[Link]:
-    """Every link of one clause, read from it: asserted mappings (relation turned to face
-    the other clause), optionally its parent and parts, and proven overlaps the inference
-    adds with other frameworks (at most ``limit`` of those).
+    """Every link of one clause, read from it.
+
+    Asserted mappings (relation turned to face the other clause), optionally its parent and parts,
+    and proven overlaps the inference adds with other frameworks (at most ``limit`` of those).
 
     >>> import crosswalk
     >>> [l.relation for l in links_of(crosswalk.load(), "gbt24353:6.4.2") if l.kind == "mapping"]

@@ -1,5 +1,6 @@
-"""Views for exploring the knowledge base in Jupyter: clause cards, neighbourhood graphs,
-coverage heatmaps and gap-report charts.
+"""Views for exploring the knowledge base in Jupyter.
+
+Clause cards, neighbourhood graphs, coverage heatmaps and gap-report charts.
 
 Every view renders without a network and without JavaScript: the neighbourhood graph is
 an inline SVG drawn here, charts are matplotlib figures (imported only when drawn). Where
@@ -524,7 +525,7 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def neighbourhood(
+def neighbourhood(  # noqa: C901 - a breadth-first walk; hierarchy and inferred links share its node budget
     kb: KnowledgeBase,
     clause_id: str,
     *,
@@ -709,8 +710,10 @@ def _cells(values: Any) -> Iterable[tuple[tuple[int, int], float]]:
 
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
-    """Draw on the given axes, or on a new figure that pyplot does not keep open (so a
-    notebook shows it once, when it is returned)."""
+    """Draw on the given axes, or on a new figure that pyplot does not keep open.
+
+    A notebook then shows the figure once, when it is returned.
+    """
     if ax is not None:
         return ax.figure, ax  # type: ignore[return-value]
     import matplotlib.pyplot as plt

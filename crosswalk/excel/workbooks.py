@@ -43,8 +43,11 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def safe_cell_value(value: Any) -> Any:
-    """Values pass through; strings lose control characters that XML cannot hold (shown as
-    U+FFFD) and are trimmed to Excel's 32,767-character limit."""
+    """Values pass through.
+
+    Strings lose control characters that XML cannot hold (shown as U+FFFD) and are trimmed to
+    Excel's 32,767-character limit.
+    """
     if isinstance(value, str):
         value = _ILLEGAL.sub("\ufffd", value)
         if len(value) > 32_767:
@@ -116,8 +119,11 @@ def _letter(column: int) -> str:
 
 
 class _StreamSheet:
-    """A write-only sheet: rows are streamed to disk, so memory stays flat for large
-    matrices. Risky text is written as string cells; status cells are coloured."""
+    """A write-only sheet.
+
+    Rows are streamed to disk, so memory stays flat for large matrices. Risky text is written as
+    string cells; status cells are coloured.
+    """
 
     def __init__(
         self,
@@ -201,10 +207,12 @@ class _StreamSheet:
             self.sheet.auto_filter.ref = f"A1:{_letter(self.width)}{self.rows + 1}"
 
 
-def write_gap_workbook(report: GapReport, path: str | Path) -> Path:
-    """Write the gap report workbook: Summary (with a chart), Gaps, Matrix, Risks,
-    Evidence, Controls and About sheets — streamed, so large matrices keep memory flat.
-    Returns the path."""
+def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C901 - sheet after sheet of one stream
+    """Write the gap report workbook.
+
+    Summary (with a chart), Gaps, Matrix, Risks, Evidence, Controls and About sheets — streamed, so
+    large matrices keep memory flat. Returns the path.
+    """
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
 
@@ -510,9 +518,11 @@ def _save(workbook: Any, path: str | Path) -> Path:
 
 
 def write_fast_gap_workbook(report: FastGapReport, path: str | Path) -> Path:
-    """The workbook of a chain-based gap analysis (:mod:`crosswalk.gap.fast`): Findings, one
-    row per target clause with its status and the chain behind it, Risks and About —
-    streamed, for knowledge bases too large for the full report. Returns the path."""
+    """The workbook of a chain-based gap analysis (:mod:`crosswalk.gap.fast`).
+
+    Findings, one row per target clause with its status and the chain behind it, Risks and About —
+    streamed, for knowledge bases too large for the full report. Returns the path.
+    """
     from openpyxl import Workbook
 
     from crosswalk._version import __version__
@@ -567,8 +577,11 @@ def write_fast_gap_workbook(report: FastGapReport, path: str | Path) -> Path:
 
 
 def write_inventory_template(path: str | Path, *, kb: KnowledgeBase | None = None) -> Path:
-    """Write an inventory template: Instructions, Controls and Implements sheets with
-    drop-down validation for status, maturity and coverage, and example rows."""
+    """Write an inventory template.
+
+    Instructions, Controls and Implements sheets with drop-down validation for status, maturity and
+    coverage, and example rows.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation

@@ -31,7 +31,7 @@ from crosswalk.knowledge.base import KnowledgeBase
 from crosswalk.model.ids import union_node
 from crosswalk.model.inventory import Control, Inventory, Profile
 from crosswalk.model.records import Mapping
-from crosswalk.reasoning.inference import Closure
+from crosswalk.reasoning.inference import Closure, Network
 from crosswalk.reasoning.relations import ALL, CONTAINED, COVERING, OVERLAPPING, RelationSet
 
 __all__ = ["gap_analysis"]
@@ -63,7 +63,49 @@ def gap_analysis(
             bucket = full if control.coverage_of(ref) == "full" else partial
             bucket.setdefault(index[ref.clause], []).append((control, ref.clause))
 
-    # covered: least fixpoint from the fully implemented clauses through proven containment
+    covered = _covered(network, closure, full)
+
+    findings: list[Finding] = []
+    for clause in kb.clauses_of(target):
+        if not is_target(kb, clause):
+            continue
+        section = section_of(kb, clause)
+        verdict = applicability(clause, profile)
+        if not verdict:
+            findings.append(Finding(clause, "not_applicable", verdict.reason, section=section))
+            continue
+        target_node = index[clause.id]
+        status, evidence, reason = _status(kb, closure, nodes, target_node, covered, full, partial)
+        next_steps: tuple[str, ...] = ()
+        planned: tuple[str, ...] = ()
+        if status != "covered":
+            next_steps, planned = _next_steps(kb, closure, nodes, target_node, inventory)
+        findings.append(
+            Finding(clause, status, reason, tuple(evidence), next_steps, planned, section)
+        )
+
+    risks = _risk_findings(kb, closure, covered, full, partial, risk_frameworks, target)
+    model: ScoringModel | None
+    if isinstance(scoring, ScoringModel):
+        model = scoring
+    elif scoring is not None:
+        model = load_scoring_model(scoring)
+    elif target == "gbt46347":
+        model = load_scoring_model()
+    else:
+        model = None
+    return GapReport(kb, target, inventory, profile, findings, risks, scoring=model)
+
+
+def _covered(
+    network: Network, closure: Closure, full: dict[int, list[tuple[Control, str]]]
+) -> dict[int, Evidence]:
+    """Least fixpoint from the fully implemented clauses through proven containment.
+
+    A node is covered when a covered node is proven to contain it, or when it is a union
+    whose every member is covered; each comes with the evidence of how.
+    """
+    index, nodes = network.index, network.nodes
     covered: dict[int, Evidence] = {}
     for node, owners in full.items():
         control, clause_id = owners[0]
@@ -98,37 +140,7 @@ def gap_analysis(
                 )
                 next_frontier.append(union)
         frontier = next_frontier
-
-    findings: list[Finding] = []
-    for clause in kb.clauses_of(target):
-        if not is_target(kb, clause):
-            continue
-        section = section_of(kb, clause)
-        verdict = applicability(clause, profile)
-        if not verdict:
-            findings.append(Finding(clause, "not_applicable", verdict.reason, section=section))
-            continue
-        target_node = index[clause.id]
-        status, evidence, reason = _status(kb, closure, nodes, target_node, covered, full, partial)
-        next_steps: tuple[str, ...] = ()
-        planned: tuple[str, ...] = ()
-        if status != "covered":
-            next_steps, planned = _next_steps(kb, closure, nodes, target_node, inventory)
-        findings.append(
-            Finding(clause, status, reason, tuple(evidence), next_steps, planned, section)
-        )
-
-    risks = _risk_findings(kb, closure, covered, full, partial, risk_frameworks, target)
-    model: ScoringModel | None
-    if isinstance(scoring, ScoringModel):
-        model = scoring
-    elif scoring is not None:
-        model = load_scoring_model(scoring)
-    elif target == "gbt46347":
-        model = load_scoring_model()
-    else:
-        model = None
-    return GapReport(kb, target, inventory, profile, findings, risks, scoring=model)
+    return covered
 
 
 def _chain(
@@ -162,6 +174,7 @@ def _status(
     full: dict[int, list[tuple[Control, str]]],
     partial: dict[int, list[tuple[Control, str]]],
 ) -> tuple[str, list[Evidence], str]:
+    """The status of ``target`` with its evidence and the reason, by the coverage rules."""
     # only clauses with a known relation to the target can support it
     related = [(node, closure.mask(node, target)) for node in closure.neighbours(target)]
     if target in covered:
@@ -225,6 +238,30 @@ def _status(
             overlap,
             f"partial: overlap proven via {overlap[0].control} ({overlap[0].implemented})",
         )
+    linked = _linked(kb, closure, nodes, target, related, full, partial)
+    if linked:
+        return (
+            "undetermined",
+            linked,
+            f"undetermined: {linked[0].control} ({linked[0].implemented}) is linked, but overlap is not proven",
+        )
+    return "gap", [], "gap: no effective control is linked to this clause"
+
+
+def _linked(
+    kb: KnowledgeBase,
+    closure: Closure,
+    nodes: Sequence[str],
+    target: int,
+    related: list[tuple[int, int]],
+    full: dict[int, list[tuple[Control, str]]],
+    partial: dict[int, list[tuple[Control, str]]],
+) -> list[Evidence]:
+    """Implemented clauses linked to ``target`` without a proven overlap.
+
+    A known relation other than "disjoint" links them; failing that, a chain of at most
+    two asserted mappings.
+    """
     linked: list[Evidence] = []
     for node, mask in related:
         owners = full.get(node) or partial.get(node)
@@ -261,13 +298,7 @@ def _status(
                         nodes,
                     )
                 )
-    if linked:
-        return (
-            "undetermined",
-            linked,
-            f"undetermined: {linked[0].control} ({linked[0].implemented}) is linked, but overlap is not proven",
-        )
-    return "gap", [], "gap: no effective control is linked to this clause"
+    return linked
 
 
 def _next_steps(

@@ -57,8 +57,10 @@ class _Target:
 
 
 class FastGapAnalysis:
-    """The chain index of a knowledge base with its target clauses and risk links, built
-    once for many analyses (it does not keep the knowledge base alive)."""
+    """The chain index of a knowledge base with its target clauses and risk links.
+
+    Built once for many analyses; it does not keep the knowledge base alive.
+    """
 
     def __init__(self, kb: KnowledgeBase, *, index: GapIndex | None = None) -> None:
         self.index: GapIndex = index if index is not None else index_of(kb.facts)
@@ -86,8 +88,11 @@ class FastGapAnalysis:
         return result
 
     def _risk_links(self, kb: KnowledgeBase) -> dict[str, tuple[list[str], Int, Int]]:
-        """Per framework: its risk sources, and the `addresses` links to them as arrays
-        (addressing requirement node, position of the risk)."""
+        """Per framework.
+
+        Its risk sources, and the `addresses` links to them as arrays (addressing requirement node,
+        position of the risk).
+        """
         names: dict[str, list[str]] = {prefix: [] for prefix in self.frameworks}
         for clause in kb.clauses.values():
             if clause.kind == "risk_source":
@@ -157,8 +162,11 @@ class FastGapAnalysis:
     def _risks(
         self, covered: Bool, overlap: Bool, frameworks: Iterable[str] | None, target: str
     ) -> dict[str, str]:
-        """Each risk source: addressed (an addressing requirement is covered), partly
-        (one is proven to overlap what is implemented) or not — gap.py's rule."""
+        """Each risk source.
+
+        Addressed (an addressing requirement is covered), partly (one is proven to overlap what is
+        implemented) or not — gap.py's rule.
+        """
         chosen = (
             list(frameworks)
             if frameworks is not None

@@ -76,6 +76,10 @@ class FastGapReport:
             """Write the workbook (attached by :mod:`crosswalk.excel`)."""
             ...
 
+        def _repr_html_(self) -> str:
+            """HTML for Jupyter (attached by :mod:`crosswalk.display`)."""
+            ...
+
     def __len__(self) -> int:
         return len(self.clauses)
 

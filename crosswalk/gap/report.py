@@ -320,6 +320,10 @@ class GapReport:
             """Write the auditor's workbook atomically (attached by :mod:`crosswalk.excel`)."""
             ...
 
+        def _repr_html_(self) -> str:
+            """HTML for Jupyter (attached by :mod:`crosswalk.display`)."""
+            ...
+
 
 def summary_text(report: GapReport) -> str:
     """A terminal summary of a gap report."""

@@ -320,8 +320,11 @@ def export(kb: KnowledgeBase, fmt: str, path: PathLike, **options: Any) -> list[
 
 
 def import_(path: PathLike, fmt: str | None = None, *, kb: KnowledgeBase) -> MappingSet:
-    """Read a mapping set from ``path`` (format from ``fmt`` or the extension), checked
-    against ``kb``; problems are raised together as a :class:`~crosswalk.model.errors.DataError`."""
+    """Read a mapping set from ``path`` (format from ``fmt`` or the extension).
+
+    It is checked against ``kb``; problems are raised together as a
+    :class:`~crosswalk.model.errors.DataError`.
+    """
     reader = find_format(path, fmt, readable=True).reader
     assert reader is not None
     return reader(path, kb=kb)

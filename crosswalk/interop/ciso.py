@@ -258,8 +258,10 @@ def write_ciso_libraries(
     prefixes: Sequence[str] | None = None,
     mapping_sets: Sequence[MappingSet] | None = None,
 ) -> list[Path]:
-    """Write framework libraries (``<prefix>.yaml``) and mapping libraries
-    (``mapping-<set id>.yaml``) into ``folder``; everything in ``kb`` by default."""
+    """Write framework and mapping libraries into ``folder``; all of ``kb`` by default.
+
+    Framework libraries are ``<prefix>.yaml``, mapping libraries ``mapping-<set id>.yaml``.
+    """
     target = Path(folder)
     try:
         target.mkdir(parents=True, exist_ok=True)

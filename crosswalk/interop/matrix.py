@@ -279,7 +279,9 @@ def _legend(sheet: Any, kb: KnowledgeBase, subject: str, target: str, bold: Any)
 # -- reading -------------------------------------------------------------------------
 
 
-def read_crosswalk_matrix(path: str | os.PathLike[str], *, kb: KnowledgeBase) -> MappingSet:
+def read_crosswalk_matrix(  # noqa: C901 - one pass over sheet, headers and cells collects every problem
+    path: str | os.PathLike[str], *, kb: KnowledgeBase
+) -> MappingSet:
     """Turn a (reviewed) crosswalk matrix into the mapping set of its framework pair.
 
     Raises :class:`~crosswalk.model.errors.DataError` listing every invalid header and cell

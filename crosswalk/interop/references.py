@@ -28,8 +28,11 @@ def validated_mapping(
     problem: Callable[[str, str], None],
     column_of: MappingABC[str, str] | None = None,
 ) -> Mapping | None:
-    """The mapping ``values`` describe, or None after reporting each invalid field through
-    ``problem(rule, message)`` (named as the imported format names it, via ``column_of``)."""
+    """The mapping ``values`` describe, or None after reporting each invalid field.
+
+    Each is reported through ``problem(rule, message)``, named as the imported format
+    names it (via ``column_of``).
+    """
     try:
         return Mapping.model_validate(values)
     except ValidationError as error:

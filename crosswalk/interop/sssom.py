@@ -651,9 +651,11 @@ def _relation(row: dict[str, str], curie_map: dict[str, str], problem: Any) -> s
 def _clause(
     curie: str, curie_map: dict[str, str], bases: dict[str, str], problem: Any
 ) -> str | None:
-    """The clause a CURIE of the file names: its IRI decides (:func:`clause_id_from_iri`),
-    so a file may name prefixes as it likes; a CURIE whose IRI is no clause IRI we know
-    keeps the file's prefix and local id."""
+    """The clause a CURIE of the file names.
+
+    Its IRI decides (:func:`clause_id_from_iri`), so a file may name prefixes as it likes; a CURIE
+    whose IRI is no clause IRI we know keeps the file's prefix and local id.
+    """
     if ":" not in curie:
         problem("curie", f"{curie!r} is not a CURIE (prefix:local)")
         return None

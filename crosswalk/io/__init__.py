@@ -1,2 +1,5 @@
-"""Reading and writing files: data paths, the atomic writer, YAML, the data grammar,
-catalogues, canonical form, inventories and the cache."""
+"""Reading and writing files.
+
+Data paths, the atomic writer, YAML, the data grammar, catalogues, canonical form, inventories and
+the cache.
+"""

@@ -47,8 +47,10 @@ def _code_digest() -> bytes:
 
 
 def cache_key(files: Iterable[Path], *, bundled: bool, kind: str = "") -> str:
-    """A hash of crosswalk's version and source, the class cached (``kind``), and every
-    data file's path and bytes."""
+    """A hash of crosswalk's version and source, the class cached and the data files.
+
+    ``kind`` names the class; every data file counts by its path and bytes.
+    """
     head = f"{_FORMAT}|{__version__}|{sys.version_info[:2]}|{bundled}|{kind}"
     digest = hashlib.sha256(head.encode())
     digest.update(_code_digest())

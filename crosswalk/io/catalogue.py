@@ -142,7 +142,7 @@ class _CatalogueDraft:
     entries: list[tuple[Path, int, dict[str, Any]]]
 
 
-def build_catalogues(
+def build_catalogues(  # noqa: C901 - one pass that collects every problem of every file; each branch is one rule
     files: DataFiles, problems: list[Problem], *, documents: dict[Path, Any] | None = None
 ) -> tuple[list[Framework], list[Clause]]:
     """Turn catalogue files (and their parts) into frameworks and clauses."""
@@ -466,7 +466,7 @@ def mapping_id(set_id: str, subjects: Sequence[str], obj: str) -> str:
     return f"{set_id}/{digest}"
 
 
-def build_mapping_sets(
+def build_mapping_sets(  # noqa: C901 - one pass that collects every problem of every row; each branch is one rule
     files: Iterable[Path], problems: list[Problem], *, documents: dict[Path, Any] | None = None
 ) -> list[MappingSet]:
     """Turn mapping files into mapping sets (shape and per-file rules only)."""

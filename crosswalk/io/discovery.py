@@ -20,8 +20,11 @@ class DataFiles:
 
 
 def discover(roots: Iterable[Path]) -> DataFiles:
-    """Find catalogue, catalogue-part and mapping files under each root, by location
-    (``catalogues/``, ``crosswalks/``) or, elsewhere, by their top-level keys."""
+    """Find catalogue, catalogue-part and mapping files under each root.
+
+    Files are sorted by location (``catalogues/``, ``crosswalks/``) or, elsewhere, by
+    their top-level keys.
+    """
     found = DataFiles()
     for root in roots:
         root = Path(root)

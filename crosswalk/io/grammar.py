@@ -164,7 +164,8 @@ class ClauseEntry(BaseModel):
 
 class AdoptedClauseEntry(BaseModel):
     """An overlay entry of an adopting framework: headings only, numbers come from the
-    adopted framework."""
+    adopted framework.
+    """  # noqa: D205 - this docstring is the JSON Schema's description, kept word for word
 
     model_config = _STRICT
     id: str = Field(pattern=_LOCAL, description="Local id (as in the adopted framework).")

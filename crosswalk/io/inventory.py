@@ -148,7 +148,7 @@ def _text(
     return text or None
 
 
-def inventory_from_records(
+def inventory_from_records(  # noqa: C901 - one pass that collects every problem of every record; each branch is one rule
     records: Iterable[_Record] | Iterable[Mapping[str, Any]],
     *,
     kb: CitationResolver,

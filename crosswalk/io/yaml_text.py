@@ -1,7 +1,7 @@
-"""The one YAML writer: every string reads back exactly, in each of crosswalk's styles.
+r"""The one YAML writer: every string reads back exactly, in each of crosswalk's styles.
 
 PyYAML's plain, single-quoted and block styles turn some characters into others on
-reading: the YAML line breaks ``\\r``, NEL (U+0085), LS (U+2028) and PS (U+2029) are
+reading: the YAML line breaks ``\r``, NEL (U+0085), LS (U+2028) and PS (U+2029) are
 folded or normalised. :class:`ExactDumper` writes strings holding any of them
 double-quoted, where YAML escapes them; the styles below only add layout on top:
 
@@ -14,7 +14,7 @@ double-quoted, where YAML escapes them; the styles below only add layout on top:
   where PyYAML has it.
 
 >>> import yaml
->>> text = "first\\x85second"
+>>> text = "first\x85second"
 >>> yaml.safe_load(dump_canonical({"note": text}))["note"] == text
 True
 """

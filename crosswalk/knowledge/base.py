@@ -65,6 +65,12 @@ class KnowledgeBase:
 
     # -- lookup -----------------------------------------------------------------------
 
+    if TYPE_CHECKING:
+
+        def _repr_html_(self) -> str:
+            """HTML for Jupyter (attached by :mod:`crosswalk.display`)."""
+            ...
+
     def __iter__(self) -> Iterator[Clause]:
         return iter(self.clauses.values())
 
@@ -339,8 +345,10 @@ class KnowledgeBase:
         return InferredRelation(source, target, RelationSet(mask), derivation, self.network.nodes)
 
     def explain(self, source: str, target: str) -> InferredRelation:
-        """The relation between two clauses with its explanation (text via str/explain(),
-        HTML in Jupyter)."""
+        """The relation between two clauses with its explanation.
+
+        Text via ``str()`` or ``explain()``, HTML in Jupyter.
+        """
         return self.relation(source, target)
 
     def _node(self, clause_id: str) -> int:

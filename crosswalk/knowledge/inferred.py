@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from crosswalk.model.records import Mapping
 from crosswalk.model.statuses import status_text
@@ -22,8 +23,10 @@ __all__ = ["Addressing", "InferredRelation", "explanation_text"]
 
 @dataclass(frozen=True)
 class Addressing:
-    """A clause whose implementation addresses a risk: directly, or by containing a
-    requirement that does (``via`` is then the containment, explained)."""
+    """A clause whose implementation addresses a risk.
+
+    Directly, or by containing a requirement that does (``via`` is then the containment, explained).
+    """
 
     clause: str
     mapping: Mapping
@@ -52,6 +55,12 @@ class InferredRelation:
     relations: RelationSet
     derivation: Derivation | None
     nodes: Sequence[str]
+
+    if TYPE_CHECKING:
+
+        def _repr_html_(self) -> str:
+            """HTML for Jupyter (attached by :mod:`crosswalk.display`)."""
+            ...
 
     @property
     def status(self) -> str:

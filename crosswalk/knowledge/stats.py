@@ -1,5 +1,8 @@
-"""Statistics about our own data: which clauses each framework pair links, which not,
-and which mappings inference already entails (so the gaps in the data stay visible)."""
+"""Statistics about our own data.
+
+Which clauses each framework pair links, which not, and which mappings inference already entails (so
+the gaps in the data stay visible).
+"""
 
 from __future__ import annotations
 

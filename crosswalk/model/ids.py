@@ -265,9 +265,10 @@ def clause_id_from_iri(iri: str, bases: Mapping[str, str]) -> str | None:
 
 
 def converter(bases: Iterable[tuple[str, str]]) -> curies.Converter:
-    """The converter between CURIEs and IRIs for frameworks given as (prefix, IRI base),
-    with crosswalk's own prefixes (``crosswalk:`` for its vocabulary,
-    ``crosswalkmapping:`` for mappings).
+    """The converter between CURIEs and IRIs for frameworks given as (prefix, IRI base).
+
+    crosswalk's own prefixes come with it: ``crosswalk:`` for its vocabulary,
+    ``crosswalkmapping:`` for mappings.
 
     >>> c = converter([("euaiact", "http://data.europa.eu/eli/reg/2024/1689/")])
     >>> c.expand("euaiact:art_9/par_2/pnt_a/oj")

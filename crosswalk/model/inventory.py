@@ -57,8 +57,11 @@ class Control(BaseModel):
         return self.status in ("implemented", "partially_implemented")
 
     def coverage_of(self, ref: ClauseRef) -> Coverage:
-        """The coverage this control really gives a clause: partial if either the control
-        is only partially implemented or it implements only part of the clause."""
+        """The coverage this control really gives a clause.
+
+        Partial if either the control is only partially implemented or it implements only part of
+        the clause.
+        """
         if self.status == "partially_implemented":
             return "partial"
         return ref.coverage

@@ -8,7 +8,7 @@ data (canonical ids, inherited applicability); the grammar of the data files liv
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -197,8 +197,10 @@ class CategoryDates(BaseModel):
 
 
 class GraceDates(BaseModel):
-    """Later dates for systems already placed on the market before a cut-off date (a grace
-    period, e.g. the Digital Omnibus's for Art 50(2))."""
+    """Later dates for systems placed on the market before a cut-off date.
+
+    A grace period, e.g. the Digital Omnibus's for Art 50(2).
+    """
 
     model_config = _FROZEN
     placed_before: dt.date = Field(
@@ -232,9 +234,12 @@ class ApplicationDates(BaseModel):
         category: str | None = None,
         placed_on_market: dt.date | None = None,
     ) -> dt.date | None:
-        """The application date under the chosen regime (Omnibus falls back to original),
-        for ``category`` when the provision has dates of its own for it, and for systems
-        placed on the market on ``placed_on_market`` when a grace period covers them."""
+        """The application date under the chosen regime (Omnibus falls back to original).
+
+        The date is ``category``'s when the provision has dates of its own for it, and
+        that of systems placed on the market on ``placed_on_market`` when a grace period
+        covers them.
+        """
         dates: ApplicationDates | CategoryDates | GraceDates = self
         for special in self.by_category:
             if special.category == category:
@@ -258,6 +263,13 @@ class Framework(BaseModel):
     """A clause catalogue: a standard, regulation, guidance or a user's own policy."""
 
     model_config = _FROZEN
+
+    if TYPE_CHECKING:
+
+        def _repr_html_(self) -> str:
+            """HTML for Jupyter (attached by :mod:`crosswalk.display`)."""
+            ...
+
     prefix: str = Field(pattern=f"^{PREFIX_PATTERN}$", description="Prefix of its clause ids.")
     title: str = Field(description="Official title (English).")
     title_zh: str | None = Field(None, description="Official title (Chinese), where it has one.")
@@ -284,6 +296,13 @@ class Clause(BaseModel):
     """One numbered element of a framework: a clause, article, point, item or annex."""
 
     model_config = _FROZEN
+
+    if TYPE_CHECKING:
+
+        def _repr_html_(self) -> str:
+            """HTML for Jupyter (attached by :mod:`crosswalk.display`)."""
+            ...
+
     id: str = Field(pattern=f"^{CLAUSE_ID_PATTERN}$", description="Canonical id prefix:local.")
     framework: str = Field(description="Prefix of its framework.")
     local: str = Field(description="Local id, written as the framework numbers it.")
@@ -329,6 +348,13 @@ class Mapping(BaseModel):
     """An asserted relation between clauses, with its provenance."""
 
     model_config = _FROZEN
+
+    if TYPE_CHECKING:
+
+        def _repr_html_(self) -> str:
+            """HTML for Jupyter (attached by :mod:`crosswalk.display`)."""
+            ...
+
     id: str = Field(description="Stable id: mapping set id and position of the pair.")
     subjects: tuple[str, ...] = Field(
         min_length=1, description="Subject clause ids; several mean their union."
@@ -379,6 +405,13 @@ class MappingSet(BaseModel):
     """The mappings of one ordered framework pair, with set-level provenance."""
 
     model_config = _FROZEN
+
+    if TYPE_CHECKING:
+
+        def _repr_html_(self) -> str:
+            """HTML for Jupyter (attached by :mod:`crosswalk.display`)."""
+            ...
+
     id: str = Field(description="Set id (the file name without extension).")
     title: str = Field(description="Human-readable title.")
     description: str | None = Field(None, description="Scope and method.")

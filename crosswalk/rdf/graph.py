@@ -308,32 +308,36 @@ class _Writer:
             for value in values:
                 add((node, predicate, Literal(value)))
             self.literal_list(node, list_predicate, values)
-        dates = clause.applies_from
-        if dates is not None:
-            if dates.original:
-                add((node, CW.appliesFromOriginal, Literal(dates.original)))
-            if dates.omnibus:
-                add((node, CW.appliesFromOmnibus, Literal(dates.omnibus)))
-            if dates.note:
-                add((node, CW.applicationNote, Literal(dates.note)))
-            for special in dates.by_category:
-                holder = BNode()
-                add((node, CW.categoryDates, holder))
-                add((holder, CW.category, Literal(special.category)))
-                if special.original:
-                    add((holder, CW.appliesFromOriginal, Literal(special.original)))
-                if special.omnibus:
-                    add((holder, CW.appliesFromOmnibus, Literal(special.omnibus)))
-            if dates.grace is not None:
-                holder = BNode()
-                add((node, CW.graceDates, holder))
-                add((holder, CW.placedBefore, Literal(dates.grace.placed_before)))
-                if dates.grace.original:
-                    add((holder, CW.appliesFromOriginal, Literal(dates.grace.original)))
-                if dates.grace.omnibus:
-                    add((holder, CW.appliesFromOmnibus, Literal(dates.grace.omnibus)))
+        if clause.applies_from is not None:
+            self.dates(node, clause.applies_from)
         add((node, CW.order, Literal(clause.order)))
         add((node, CW.depth, Literal(clause.depth)))
+
+    def dates(self, node: URIRef, dates: ApplicationDates) -> None:
+        """A provision's application dates: Art 113, the Digital Omnibus, per category, grace."""
+        add = self.add
+        if dates.original:
+            add((node, CW.appliesFromOriginal, Literal(dates.original)))
+        if dates.omnibus:
+            add((node, CW.appliesFromOmnibus, Literal(dates.omnibus)))
+        if dates.note:
+            add((node, CW.applicationNote, Literal(dates.note)))
+        for special in dates.by_category:
+            holder = BNode()
+            add((node, CW.categoryDates, holder))
+            add((holder, CW.category, Literal(special.category)))
+            if special.original:
+                add((holder, CW.appliesFromOriginal, Literal(special.original)))
+            if special.omnibus:
+                add((holder, CW.appliesFromOmnibus, Literal(special.omnibus)))
+        if dates.grace is not None:
+            holder = BNode()
+            add((node, CW.graceDates, holder))
+            add((holder, CW.placedBefore, Literal(dates.grace.placed_before)))
+            if dates.grace.original:
+                add((holder, CW.appliesFromOriginal, Literal(dates.grace.original)))
+            if dates.grace.omnibus:
+                add((holder, CW.appliesFromOmnibus, Literal(dates.grace.omnibus)))
 
     def review(self, subject: Node, review: Review) -> None:
         """A second review as a blank node: who, when, on what evidence."""
@@ -539,11 +543,13 @@ def _serialize(graph: Graph, fmt: str, engine: str = "auto") -> bytes:
 
 
 def _oxigraph_turtle(graph: Graph) -> bytes | None:
-    """Turtle written by Oxigraph, or None when it is not installed: about 6× faster than
-    rdflib's writer (benchmarks/bench_rdf.py), but RDF lists come out as rdf:first/rdf:rest
-    blank nodes rather than ``( … )``, which is why small graphs keep rdflib's writer. The
-    triples go through N-Triples, sorted, so subjects are grouped; the prefixes are the
-    graph's own, those it uses, in sorted order."""
+    """Turtle written by Oxigraph, or None when it is not installed.
+
+    About 6× faster than rdflib's writer (benchmarks/bench_rdf.py), but RDF lists come out as
+    rdf:first/rdf:rest blank nodes rather than ``( … )``, which is why small graphs keep rdflib's
+    writer. The triples go through N-Triples, sorted, so subjects are grouped; the prefixes are the
+    graph's own, those it uses, in sorted order.
+    """
     try:
         import pyoxigraph
     except ImportError:

@@ -67,6 +67,12 @@ class ChainRelations:
         self._level = level
         self._masks = masks
 
+    if TYPE_CHECKING:
+
+        def _repr_html_(self) -> str:
+            """HTML for Jupyter (attached by :mod:`crosswalk.display`)."""
+            ...
+
     def __repr__(self) -> str:
         return f"<ChainRelations from {self.source}: {len(self.related())} related clauses>"
 
@@ -105,9 +111,11 @@ class ChainRelations:
         )
 
     def chains(self, clause_id: str) -> list[list[tuple[int, int]]]:
-        """One shortest chain per relation set the chains to ``clause_id`` compose to (the
-        relation is the intersection of their compositions): each step is a fact's number
-        and its relation set read along the chain, source first."""
+        """One shortest chain per relation set the chains to ``clause_id`` compose to.
+
+        The relation is the intersection of their compositions. Each step is a fact's
+        number and its relation set read along the chain, source first.
+        """
         return self.gap_index.chains_to(self._level, self._node(clause_id))
 
     def explain(self, clause_id: str) -> list[list[str]]:

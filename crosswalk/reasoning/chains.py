@@ -90,10 +90,12 @@ _FACT_SETS = tuple(LETTERS)  # the relation sets a fact can carry, in a fixed or
 
 
 def _walk_tables() -> tuple[tuple[int, ...], npt.NDArray[np.uint16], npt.NDArray[np.uint16], Int]:
-    """For :meth:`GapIndex.relations_from`: the relation sets a chain from a node can
-    compose to ("any" left out: such a chain says nothing); for each fact set and each of
-    them, the set one fact further, as a bit; the same over every set of them (a row per
-    fact set); and the intersection of each set of them."""
+    """For :meth:`GapIndex.relations_from`.
+
+    The relation sets a chain from a node can compose to ("any" left out: such a chain says
+    nothing); for each fact set and each of them, the set one fact further, as a bit; the same over
+    every set of them (a row per fact set); and the intersection of each set of them.
+    """
     states = [EQ]
     for mask in states:  # grows while it is read
         for fact in _FACT_SETS:
@@ -217,8 +219,10 @@ class _Edges:
         return result
 
     def extend(self, reached: Bool, via: Int, frontier: Int, claims: Int) -> None:
-        """Add to ``reached`` every node reachable from ``frontier``, recording in ``via``
-        the edge (its number among all edges) that first reached it."""
+        """Add to ``reached`` every node reachable from ``frontier``.
+
+        ``via`` records the edge (its number among all edges) that first reached each.
+        """
         while frontier.size:
             numbers = self.gather(frontier)
             targets = self.target[numbers]
@@ -301,8 +305,10 @@ class GapIndex:
         return int(self._source.size)
 
     def _links(self) -> Int:
-        """(subject clause, object clause) of every asserted, non-negative mapping; a union
-        subject gives one pair per member."""
+        """(subject clause, object clause) of every asserted, non-negative mapping.
+
+        A union subject gives one pair per member.
+        """
         facts, index = self.facts, self.index
         pairs: list[tuple[int, int]] = []
         for number, mapping in enumerate(facts.mapping):
@@ -391,10 +397,11 @@ class GapIndex:
         return hit[self._equal_part]
 
     def linked(self, implemented: Int, only: Int | None = None) -> Bool:
-        """Nodes reached from an implemented node by a chain whose composition is neither
-        "any" nor exactly "disjoint", or by a mapping chain of at most two steps — exactly
-        on the nodes of ``only`` when it is given (the undecided targets), elsewhere perhaps
-        fewer.
+        """Nodes linked to an implemented node, though no overlap may follow.
+
+        Linked means: reached by a chain whose composition is neither "any" nor exactly
+        "disjoint", or by a mapping chain of at most two steps — exactly on the nodes of
+        ``only`` when it is given (the undecided targets), elsewhere perhaps fewer.
 
         The relation sets a chain can compose to fall into eight classes that behave
         alike under the letters E C V I N (state -letter-> state; ✗ = "any", not followed):
@@ -456,9 +463,11 @@ class GapIndex:
     # -- relations from one clause ----------------------------------------------------
 
     def relations_from(self, clause_id: str) -> ChainRelations:
-        """What chains of facts entail between ``clause_id`` and every node: one
-        breadth-first search over (node, composed relation set) states, each node's
-        reachable sets held as bits of one integer, stepped by table lookup."""
+        """What chains of facts entail between ``clause_id`` and every node.
+
+        One breadth-first search over (node, composed relation set) states, each node's reachable
+        sets held as bits of one integer, stepped by table lookup.
+        """
         source = self.index[clause_id]
         size = len(self.nodes)
         edges = self._followed
@@ -492,8 +501,11 @@ class GapIndex:
         return ChainRelations(self, clause_id, _WALK_MEET[state], level)
 
     def implemented(self, inventory: Inventory) -> tuple[Int, Int]:
-        """Nodes fully and partly implemented by the effective controls — compiled once per
-        inventory (inventories are immutable), like the node sets a per-target search starts from."""
+        """Nodes fully and partly implemented by the effective controls.
+
+        Compiled once per inventory (inventories are immutable), like the node sets a
+        per-target search starts from.
+        """
         cached = self._compiled.get(id(inventory))
         if cached is not None and cached[0] is inventory:
             return cached[1], cached[2]
@@ -521,8 +533,11 @@ class GapIndex:
         )
 
     def chains_to(self, level: npt.NDArray[np.int32], node: int) -> list[list[tuple[int, int]]]:
-        """Shortest chains to ``node`` of a search by :meth:`relations_from` (its ``level``
-        array), one per relation set they compose to: (fact number, relation set) steps."""
+        """Shortest chains to ``node`` of a search by :meth:`relations_from`.
+
+        ``level`` is the search's array; one chain per relation set they compose to, as
+        (fact number, relation set) steps.
+        """
         index = self
         result = []
         for k in np.flatnonzero(level[node] >= 0).tolist():

@@ -225,7 +225,7 @@ class Network:
         """Add a fact."""
         self.facts.append(fact)
 
-    def close(self, facts: Sequence[Fact] | None = None) -> Closure:
+    def close(self, facts: Sequence[Fact] | None = None) -> Closure:  # noqa: C901 - the path-consistency loop is the hot path of inference; kept in one frame on purpose
         """Path consistency (PC-2 over a sparse network) with supports recorded."""
         facts = list(self.facts if facts is None else facts)
         size = len(self.nodes)
@@ -293,8 +293,10 @@ class Network:
 
 
 def minimal_conflict(network: Network, facts: Sequence[Fact]) -> list[Fact]:
-    """Shrink a set of facts that yields a contradiction to a minimal one (deletion-based):
-    removing any fact of the result makes the contradiction disappear."""
+    """Shrink a set of facts that yields a contradiction to a minimal one (deletion-based).
+
+    Removing any fact of the result makes the contradiction disappear.
+    """
     current = list(facts)
     index = 0
     while index < len(current):

@@ -1,5 +1,7 @@
-"""The relation algebra: the five STRM / RCC-5 base relations, sets of them, converse
-and composition (docs/design.md, *Relations*).
+"""The relation algebra.
+
+The five STRM / RCC-5 base relations, sets of them, converse and composition (docs/design.md,
+*Relations*).
 
 A set of base relations is the disjunction still possible for a pair. It is held as a
 5-bit mask so that composition is a table look-up. The composition table itself is data
