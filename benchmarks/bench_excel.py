@@ -8,7 +8,7 @@ own process (so peak memory is that engine's alone):
   where a control supports the clause (the shape of crosswalk's Matrix sheet);
 - *Gaps*: T rows of 15 text columns, long text wrapped (the shape of the Gaps sheet).
 
-openpyxl is driven through crosswalk's own streamed sheet (``crosswalk.excel.workbooks._StreamSheet``);
+openpyxl is driven through crosswalk's own streamed sheet (``crosswalk.excel.sheets._StreamSheet``);
 xlsxwriter through an equivalent writer in ``constant_memory`` mode. Not a test: run by hand.
 
     python benchmarks/bench_excel.py [--targets 2000] [--controls 5000] [--repeat 3]
@@ -74,7 +74,7 @@ def write_openpyxl(
 ) -> None:
     from openpyxl import Workbook
 
-    from crosswalk.excel.workbooks import _StreamSheet
+    from crosswalk.excel.sheets import _StreamSheet
 
     workbook = Workbook(write_only=True)
     sheet = _StreamSheet(
@@ -100,7 +100,7 @@ def write_xlsxwriter(
 ) -> None:
     import xlsxwriter
 
-    from crosswalk.excel.workbooks import _HEADER_FILL, STATUS_COLOURS, safe_cell_value
+    from crosswalk.excel.sheets import _HEADER_FILL, STATUS_COLOURS, safe_cell_value
 
     workbook = xlsxwriter.Workbook(
         str(path),

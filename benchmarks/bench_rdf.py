@@ -6,7 +6,7 @@ engine and their ratio (rdflib / Oxigraph). Not a test: run it by hand.
     python benchmarks/bench_rdf.py [--repeat N]
 
 Steps:
-  export   the knowledge base as an RDF graph (crosswalk.rdf.graph.to_graph; rdflib only), then
+  export   the knowledge base as an RDF graph (crosswalk.rdf.to_graph; rdflib only), then
            written as Turtle and as N-Triples (rdflib ``serialize`` / Oxigraph ``dump``);
   load     the same Turtle and N-Triples parsed back (rdflib ``parse`` / Oxigraph ``load``),
            and read_rdf (Turtle back to a KnowledgeBase; rdflib only);
@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import crosswalk
-from crosswalk.rdf.graph import read_rdf, to_graph, write_rdf
+from crosswalk.rdf import read_rdf, to_graph, write_rdf
 from crosswalk.rdf.sparql import get_named_query, named_queries, run_query, to_store
 
 ROOT = Path(__file__).resolve().parent.parent

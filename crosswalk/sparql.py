@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+from crosswalk.rdf.endpoint import publish, query_endpoint
 from crosswalk.rdf.sparql import (
     ENGINES,
     NamedQuery,
     QueryParameter,
     get_named_query,
     named_queries,
-    publish,
     query,
-    query_endpoint,
     run_query,
     to_store,
 )

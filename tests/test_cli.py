@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from crosswalk.cli.commands import build_parser, main
+from crosswalk.cli import build_parser, main
 
 from .conftest import CONTRADICTING_MAPPINGS
 
@@ -153,7 +153,7 @@ def test_sparql_named_query_with_parameter(capsys) -> None:
 
 
 def test_gap_writes_findings_as_rdf_that_sparql_can_query(tmp_path, capsys) -> None:
-    from crosswalk.rdf.graph import read_graph
+    from crosswalk.rdf import read_graph
     from crosswalk.rdf.sparql import query
 
     from .conftest import EXAMPLES

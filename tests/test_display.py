@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 import pytest
 
 from crosswalk.api import KnowledgeBase
-from crosswalk.display.html import (
+from crosswalk.display import (
     CHART_COLOURS,
     STATUS_COLOURS,
     clause_card_html,

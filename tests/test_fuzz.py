@@ -434,7 +434,7 @@ turtle_fragments = st.lists(
 @FUZZ
 @given(turtle_fragments, st.sampled_from(["turtle", "json-ld", "xml", "nt"]))
 def test_rdf_reader(tmp_path_factory, fragments, fmt) -> None:
-    from crosswalk.rdf.graph import read_rdf
+    from crosswalk.rdf import read_rdf
 
     suffix = {"turtle": ".ttl", "json-ld": ".jsonld", "xml": ".rdf", "nt": ".nt"}[fmt]
     path = tmp_path_factory.mktemp("rdf") / f"fuzz{suffix}"
@@ -443,7 +443,7 @@ def test_rdf_reader(tmp_path_factory, fragments, fmt) -> None:
 
 
 def test_rdf_xml_external_entities_are_not_resolved(tmp_path: Path) -> None:
-    from crosswalk.rdf.graph import read_graph
+    from crosswalk.rdf import read_graph
 
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET", encoding="utf-8")

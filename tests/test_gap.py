@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crosswalk.api import KnowledgeBase
-from crosswalk.cli.commands import main
+from crosswalk.cli import main
 from crosswalk.gap.analysis import gap_analysis
 from crosswalk.gap.report import STATUSES
 from crosswalk.io.inventory import read_inventory

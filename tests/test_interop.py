@@ -62,7 +62,7 @@ from crosswalk.interop.vocabulary import (
     relation_from_oscal,
     relation_from_sssom,
 )
-from crosswalk.io.catalogue import mapping_id
+from crosswalk.io.mapping_sets import mapping_id
 from crosswalk.model.errors import DataError, ExportError
 from crosswalk.model.ids import clause_id_from_iri, converter
 from crosswalk.model.records import Clause, Framework, Mapping, MappingSet, Source
@@ -364,14 +364,14 @@ def test_rdf_formats_are_written_by_crosswalk_rdf(
     kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[tuple[Path, str]] = []
-    fake: Any = types.ModuleType("crosswalk.rdf.graph")
+    fake: Any = types.ModuleType("crosswalk.rdf.write")
 
     def write_rdf(kb: KnowledgeBase, path: Path, format: str) -> Path:
         calls.append((Path(path), format))
         return Path(path)
 
     fake.write_rdf = write_rdf
-    monkeypatch.setitem(sys.modules, "crosswalk.rdf.graph", fake)
+    monkeypatch.setitem(sys.modules, "crosswalk.rdf.write", fake)
     export(kb, "ttl", tmp_path / "kb.ttl")
     export(kb, "jsonld", tmp_path / "kb.jsonld")
     assert calls == [(tmp_path / "kb.ttl", "turtle"), (tmp_path / "kb.jsonld", "json-ld")]

@@ -1,4 +1,4 @@
-"""RDF export and import (crosswalk.rdf.graph), the ontology files and their SHACL shapes."""
+"""RDF export and import (crosswalk.rdf), the ontology files and their SHACL shapes."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from crosswalk.model.records import (
     MappingSet,
     Source,
 )
-from crosswalk.rdf.graph import (
+from crosswalk.rdf import (
     AIRO,
     CW,
     clause_iri,
@@ -585,7 +585,7 @@ def test_composition_ttl_is_generated_from_the_tsv() -> None:
     path = ontologies_dir() / "composition.ttl"
     assert path.read_text(encoding="utf-8") == composition_turtle(), (
         f"{path} is out of date with composition.tsv; regenerate it with: "
-        'python -c "import crosswalk.rdf.graph as r; r.write_composition()"'
+        'python -c "import crosswalk.rdf as r; r.write_composition()"'
     )
     graph = Graph().parse(path)
     table = {}

@@ -6,7 +6,7 @@ import os
 import re
 import shutil
 
-from crosswalk.cli.commands import build_parser
+from crosswalk.cli import build_parser
 
 from .conftest import ROOT
 

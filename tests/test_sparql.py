@@ -15,7 +15,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from crosswalk.api import KnowledgeBase
 from crosswalk.model.errors import QueryError
-from crosswalk.rdf.graph import to_graph
+from crosswalk.rdf import to_graph
 from crosswalk.rdf.sparql import (
     get_named_query,
     named_queries,

@@ -23,14 +23,8 @@ from rdflib import Graph, Literal, URIRef
 
 from crosswalk.api import KnowledgeBase
 from crosswalk.model.errors import EndpointError, QueryError
-from crosswalk.rdf.sparql import (
-    get_named_query,
-    named_queries,
-    publish,
-    query,
-    query_endpoint,
-    run_query,
-)
+from crosswalk.rdf.endpoint import publish, query_endpoint
+from crosswalk.rdf.sparql import get_named_query, named_queries, query, run_query
 from tests.test_sparql import PARAMETERS
 
 pytestmark = pytest.mark.server

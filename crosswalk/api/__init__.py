@@ -112,10 +112,10 @@ class KnowledgeBase(base.KnowledgeBase):
         return sparql.query(self, name, engine=engine, **params)
 
     def to_graph(self, **options: Any) -> rdflib.Graph:
-        """The knowledge base as an rdflib Graph (see :func:`crosswalk.rdf.graph.to_graph`)."""
-        from crosswalk.rdf import graph  # rdflib: loaded on use
+        """The knowledge base as an rdflib Graph (see :func:`crosswalk.rdf.write.to_graph`)."""
+        from crosswalk.rdf.write import to_graph  # rdflib: loaded on use
 
-        return graph.to_graph(self, **options)
+        return to_graph(self, **options)
 
 
 def _profile(profile: ProfileLike) -> Profile | None:

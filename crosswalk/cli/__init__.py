@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-from crosswalk.cli.commands import (
-    build_parser,
-    main,
-)
+from crosswalk.cli.parser import build_parser, main
 
-__all__ = [
-    "build_parser",
-    "main",
-]
+__all__ = ["build_parser", "main"]

@@ -1,7 +1,7 @@
-"""The ``crosswalk`` command line.
+"""The handlers of the ``crosswalk`` commands: each loads what it needs and prints it.
 
-A thin layer that turns library errors into messages and exit codes (0 success, 1 problems found, 2
-bad input or usage).
+Library errors are left to :func:`crosswalk.cli.parser.main`, which turns them into messages
+and exit codes.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 from crosswalk.model.errors import CrosswalkError
 
-__all__ = ["build_parser", "main"]
+__all__: list[str] = []  # the handlers of crosswalk.cli.parser
 
 
 class _Progress:
@@ -55,7 +55,7 @@ def _cmd_frameworks(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    from crosswalk.display.html import clause_text
+    from crosswalk.display.cards import clause_text
 
     kb = _load(args)
     clause = kb.find_clause(args.id) or kb.resolve(args.id)
@@ -129,17 +129,6 @@ def _cmd_related(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
-
-
-def _positive(text: str) -> int:
-    """An argparse type: a whole number of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
 
 
 _LARGE = 5_000
@@ -237,7 +226,7 @@ def _cmd_gap(args: argparse.Namespace) -> int:
         path = report.to_excel(args.output)
         print(f"\nwrote {path}")
     if args.rdf:
-        from crosswalk.rdf.graph import write_rdf
+        from crosswalk.rdf.write import write_rdf
 
         progress.step(f"writing {args.rdf}")
         fmt = "json-ld" if str(args.rdf).endswith((".jsonld", ".json")) else "turtle"
@@ -273,7 +262,7 @@ def _fast_gap(args: argparse.Namespace, kb: Any, inventory: Any) -> int:
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
-    from crosswalk.excel.workbooks import write_inventory_template
+    from crosswalk.excel.template import write_inventory_template
 
     path = Path(args.path)
     if path.exists() and not args.force:
@@ -327,14 +316,14 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def _cmd_sparql(args: argparse.Namespace) -> int:
-    from crosswalk.rdf import sparql
+    from crosswalk.rdf import endpoint, sparql
 
     params = _params(args.param or [])
     named = sparql.named_queries()
     if args.endpoint:
         if args.query in named:
             query = named[args.query]
-            frame = sparql.query_endpoint(
+            frame = endpoint.query_endpoint(
                 args.endpoint, query.text, bindings=query.bindings(params), timeout=args.timeout
             )
         else:
@@ -343,7 +332,7 @@ def _cmd_sparql(args: argparse.Namespace) -> int:
                 if Path(args.query).is_file()
                 else args.query
             )
-            frame = sparql.query_endpoint(
+            frame = endpoint.query_endpoint(
                 args.endpoint, text, bindings=params or None, timeout=args.timeout
             )
     else:
@@ -382,10 +371,10 @@ def _cmd_queries(args: argparse.Namespace) -> int:
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
-    from crosswalk.rdf import sparql
+    from crosswalk.rdf import endpoint
 
     kb = _load(args)
-    status = sparql.publish(kb, args.endpoint, graph_iri=args.graph, timeout=args.timeout)
+    status = endpoint.publish(kb, args.endpoint, graph_iri=args.graph, timeout=args.timeout)
     print(f"published the knowledge graph to {args.endpoint} (HTTP {status})")
     return 0
 
@@ -431,198 +420,3 @@ def _cmd_schema(args: argparse.Namespace) -> int:
         print("out of date (run `crosswalk schema`): " + ", ".join(stale), file=sys.stderr)
         return 1
     return 0
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``crosswalk`` command."""
-    parser = argparse.ArgumentParser(
-        prog="crosswalk",
-        description="Sound cross-framework AI-risk compliance: clause catalogues, typed crosswalks and explained gap analyses.",
-    )
-    parser.add_argument(
-        "--data",
-        action="append",
-        metavar="PATH",
-        help="extra catalogue/mapping files or directories (repeatable)",
-    )
-    parser.add_argument(
-        "--no-bundled", action="store_true", help="do not load the bundled frameworks and mappings"
-    )
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    def command(name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
-        child = sub.add_parser(name, help=help_text, description=help_text)
-        child.set_defaults(handler=handler)
-        return child
-
-    command("frameworks", _cmd_frameworks, "list the loaded frameworks with clause counts")
-    show = command(
-        "show", _cmd_show, "show a clause: headings, provenance, applicability, mappings"
-    )
-    show.add_argument(
-        "id", help="canonical id (iso31000:6.4.2) or a citation ('Art. 9(2)(a) AI Act')"
-    )
-    search = command(
-        "search", _cmd_search, "search clause ids, headings (English/Chinese) and summaries"
-    )
-    search.add_argument("text", nargs="+")
-    search.add_argument("--framework", help="only this framework prefix")
-    search.add_argument("--limit", type=_positive, default=20)
-    resolve = command("resolve", _cmd_resolve, "resolve loose citations to canonical clause ids")
-    resolve.add_argument("text", nargs="+", help="e.g. 'ISO 31000 6.4.2' 'Art. 9(2)(a) AI Act'")
-    relation = command(
-        "relation", _cmd_relation, "explain the inferred relation between two clauses"
-    )
-    relation.add_argument("source")
-    relation.add_argument("target")
-    relation.add_argument(
-        "--chains",
-        action="store_true",
-        help="what chains of facts entail (near-linear: for very large knowledge bases), with the chains",
-    )
-    related = command(
-        "related",
-        _cmd_related,
-        "clauses related to one clause by chains of mappings, with their relation sets",
-    )
-    related.add_argument("id", help="canonical id or a citation")
-    related.add_argument("--framework", help="only clauses of this framework prefix")
-    related.add_argument("--limit", type=_positive, default=50)
-    validate = command(
-        "validate",
-        _cmd_validate,
-        "check data files (and your own) for every problem, contradictions included",
-    )
-    validate.add_argument(
-        "paths", nargs="*", help="your own catalogue or mapping files/directories"
-    )
-    validate.add_argument(
-        "--no-redundancy",
-        action="store_true",
-        help="skip the (slower) check for mappings inference already entails",
-    )
-    validate.add_argument(
-        "--no-inference",
-        action="store_true",
-        help="check files, ids and references only: no contradiction search (for very large data)",
-    )
-    stats = command("stats", _cmd_stats, "per framework pair: how many clauses are linked")
-    stats.add_argument(
-        "--unlinked",
-        action="append",
-        metavar="PREFIX",
-        help="list the clauses of PREFIX with no mapping",
-    )
-    stats.add_argument(
-        "--markdown", action="store_true", help="print the table as markdown (as in the README)"
-    )
-    gap = command("gap", _cmd_gap, "gap analysis of an inventory against a target framework")
-    gap.add_argument("inventory", help="inventory file (.yaml, .csv or .xlsx)")
-    gap.add_argument(
-        "--target", required=True, help="target framework prefix, e.g. gbt46347 or euaiact"
-    )
-    gap.add_argument(
-        "--profile",
-        help="profile YAML (roles, categories, as_of, regime); overrides the inventory's",
-    )
-    gap.add_argument(
-        "--scoring", help="capability scoring model YAML (default: the bundled provisional one)"
-    )
-    gap.add_argument("-o", "--output", help="write the Excel workbook here")
-    gap.add_argument("--csv", help="also write the findings as CSV")
-    gap.add_argument(
-        "--rdf", help="also write knowledge base, inventory and findings as RDF (.ttl or .jsonld)"
-    )
-    gap.add_argument(
-        "--fast",
-        action="store_true",
-        help="chain-based analysis for very large knowledge bases: the same covered/partial statuses, "
-        "no derivation scores, capability estimate or control matrix",
-    )
-    template = command(
-        "template", _cmd_template, "write an inventory template workbook with drop-downs"
-    )
-    template.add_argument("path")
-    template.add_argument("--force", action="store_true", help="replace an existing file")
-    template.add_argument(
-        "--with-clauses", action="store_true", help="add a sheet listing every clause id"
-    )
-    export = command("export", _cmd_export, "export the knowledge base or a mapping set")
-    export.add_argument(
-        "--format",
-        required=True,
-        choices=["ttl", "jsonld", "sssom", "oscal", "ciso", "xlsx", "csv", "yaml"],
-    )
-    export.add_argument("--subject", help="subject framework prefix (mapping formats)")
-    export.add_argument("--object", help="object framework prefix (mapping formats)")
-    export.add_argument(
-        "--inferred", action="store_true", help="xlsx matrix: also show inferred relations (grey)"
-    )
-    export.add_argument(
-        "-o", "--output", required=True, help="file (or directory for several OSCAL/CISO files)"
-    )
-    importer = command(
-        "import",
-        _cmd_import,
-        "read mappings from SSSOM, OSCAL, CSV, YAML or an edited Excel matrix",
-    )
-    importer.add_argument("path")
-    importer.add_argument("--format", help="format (default: from the file)")
-    importer.add_argument("-o", "--output", help="write a crosswalk mapping file (YAML)")
-    query = command("sparql", _cmd_sparql, "run a named query, a query file or query text")
-    query.add_argument("query", help="named query, .rq file or SPARQL text")
-    query.add_argument(
-        "--param",
-        action="append",
-        metavar="NAME=VALUE",
-        help="a query parameter (bound, never spliced)",
-    )
-    query.add_argument(
-        "--endpoint", help="query this SPARQL 1.1 endpoint instead of the in-process graph"
-    )
-    query.add_argument("--engine", default="auto", choices=["auto", "rdflib", "oxigraph"])
-    query.add_argument("--timeout", type=float, default=30.0)
-    query.add_argument("--format", default="table", choices=["table", "csv", "json"])
-    query.add_argument("--limit", type=_positive, default=200)
-    command("queries", _cmd_queries, "list the named SPARQL queries and their parameters")
-    publish = command(
-        "publish",
-        _cmd_publish,
-        "upload the knowledge graph to a SPARQL server (Graph Store Protocol)",
-    )
-    publish.add_argument(
-        "--endpoint", required=True, help="graph store URL, e.g. http://127.0.0.1:7878/store"
-    )
-    publish.add_argument("--graph", help="named graph IRI (default graph if omitted)")
-    publish.add_argument("--timeout", type=float, default=30.0)
-    fmt = command("format", _cmd_format, "rewrite data files into canonical form (or --check)")
-    fmt.add_argument("paths", nargs="*", help="files or directories (default: the bundled data)")
-    fmt.add_argument(
-        "--check", action="store_true", help="only list files that are not canonical; exit 1 if any"
-    )
-    schema = command("schema", _cmd_schema, "write (or --check) the JSON Schemas of the data files")
-    schema.add_argument("--check", action="store_true")
-    schema.add_argument("--directory")
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    args._progress = _Progress(args.quiet)
-    try:
-        return int(args.handler(args))
-    except CrosswalkError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted; no file was changed", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

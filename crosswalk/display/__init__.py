@@ -8,28 +8,28 @@ neighbourhood graphs and charts.
 
 from __future__ import annotations
 
+from crosswalk.display.cards import (
+    clause_card_html,
+    clause_html,
+    clause_text,
+    framework_card_html,
+    framework_html,
+    knowledge_html,
+    mapping_html,
+    mapping_set_html,
+)
 from crosswalk.display.html import (
     CHART_COLOURS,
     FRAMEWORK_PALETTE,
     RELATION_COLOURS,
     STATUS_COLOURS,
-    chain_relations_html,
-    clause_card_html,
-    clause_html,
-    clause_text,
     derivation_html,
-    fast_gap_html,
-    framework_card_html,
     framework_colour,
-    framework_html,
-    gap_html,
-    knowledge_html,
-    mapping_html,
-    mapping_set_html,
     relation_html,
     safe_url,
     table_html,
 )
+from crosswalk.display.reports import chain_relations_html, fast_gap_html, gap_html
 from crosswalk.gap.fast_report import FastGapReport
 from crosswalk.gap.report import GapReport
 from crosswalk.knowledge.base import KnowledgeBase

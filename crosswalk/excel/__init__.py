@@ -6,13 +6,9 @@ Importing this package (``import crosswalk`` does) gives the gap reports their
 
 from __future__ import annotations
 
-from crosswalk.excel.workbooks import (
-    STATUS_COLOURS,
-    safe_cell_value,
-    write_fast_gap_workbook,
-    write_gap_workbook,
-    write_inventory_template,
-)
+from crosswalk.excel.gap_workbook import write_fast_gap_workbook, write_gap_workbook
+from crosswalk.excel.sheets import STATUS_COLOURS, safe_cell_value
+from crosswalk.excel.template import write_inventory_template
 from crosswalk.gap.fast_report import FastGapReport
 from crosswalk.gap.report import GapReport
 

@@ -1,4 +1,4 @@
-"""Gap analysis: an organisation's controls in, an explained gap report out .
+"""Gap analysis: an organisation's controls in, an explained gap report out.
 
 For each clause of the target framework the report gives a status that the mappings
 *prove* — never more:

@@ -14,7 +14,7 @@ Every writer is called as ``writer(kb, path, subject=None, object=None, **option
 ``subject``/``object`` (framework prefixes) select the mapping sets of that pair (either
 may be left out; nothing selects every set). Every reader is called as
 ``reader(path, kb=kb)`` and returns one :class:`~crosswalk.model.records.MappingSet`, checked
-against ``kb``. Turtle and JSON-LD are written by :mod:`crosswalk.rdf.graph` (imported only
+against ``kb``. Turtle and JSON-LD are written by :mod:`crosswalk.rdf.write` (imported only
 when used). The encodings are documented in each module: :mod:`.sssom`, :mod:`.oscal`,
 :mod:`.ciso`, :mod:`.matrix`, :mod:`.flat_table`, :mod:`.mapping_file`, and the shared
 relation table in :mod:`.vocabulary`.
@@ -180,7 +180,7 @@ def _rdf_writer(rdf_format: str) -> Writer:
             raise ExportError(
                 f"{rdf_format} exports the whole knowledge base; --subject/--object do not apply"
             )
-        from crosswalk.rdf.graph import write_rdf  # rdflib is heavy: import on use
+        from crosswalk.rdf.write import write_rdf  # rdflib is heavy: import on use
 
         return write_rdf(kb, path, format=rdf_format)
 
@@ -239,14 +239,14 @@ FORMATS: dict[str, Format] = {
         Format(
             "ttl",
             (".ttl",),
-            "RDF Turtle of the whole knowledge base (crosswalk.rdf.graph)",
+            "RDF Turtle of the whole knowledge base (crosswalk.rdf)",
             _rdf_writer("turtle"),
             None,
         ),
         Format(
             "jsonld",
             (".jsonld",),
-            "RDF JSON-LD of the whole knowledge base (crosswalk.rdf.graph)",
+            "RDF JSON-LD of the whole knowledge base (crosswalk.rdf)",
             _rdf_writer("json-ld"),
             None,
         ),

@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from crosswalk.interop.references import canonical_ids, reference_problems
 from crosswalk.interop.vocabulary import RELATION_NAMES
 from crosswalk.io.atomic import write_text_atomic
-from crosswalk.io.catalogue import mapping_id
+from crosswalk.io.mapping_sets import mapping_id
 from crosswalk.model.errors import DataError, Problem
 from crosswalk.model.records import Mapping, MappingSet
 

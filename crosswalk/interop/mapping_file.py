@@ -13,7 +13,7 @@ then ``mappings`` in the set's order, each with ``subject`` (a list for a union)
 ``relation``, ``object``, ``strength``, ``rationale``, ``justification`` (folded when
 long), then ``confidence``, ``source``, ``author`` and ``date`` only where they differ
 from the set's defaults. Mapping ids are not written: they derive from the set id and
-the pair (:func:`crosswalk.io.catalogue.mapping_id`).
+the pair (:func:`crosswalk.io.mapping_sets.mapping_id`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from crosswalk.interop.references import reference_problems
 from crosswalk.io.atomic import write_text_atomic
-from crosswalk.io.catalogue import build_mapping_sets
+from crosswalk.io.mapping_sets import build_mapping_sets
 from crosswalk.io.yaml_text import dump_mapping_file
 from crosswalk.model.errors import DataError, Problem
 from crosswalk.model.records import Mapping, MappingSet

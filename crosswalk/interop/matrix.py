@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 from crosswalk.interop.references import reference_problems
 from crosswalk.interop.vocabulary import RELATION_NAMES
 from crosswalk.io.atomic import atomic_path
-from crosswalk.io.catalogue import mapping_id
+from crosswalk.io.mapping_sets import mapping_id
 from crosswalk.model.errors import DataError, Problem
 from crosswalk.model.records import Mapping, MappingSet
 from crosswalk.reasoning.relations import ALL, EMPTY, RelationSet

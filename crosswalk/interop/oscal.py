@@ -68,7 +68,7 @@ from crosswalk.interop.vocabulary import (
     relation_from_oscal,
 )
 from crosswalk.io.atomic import write_text_atomic
-from crosswalk.io.catalogue import mapping_id
+from crosswalk.io.mapping_sets import mapping_id
 from crosswalk.model.errors import DataError, ExportError, Problem
 from crosswalk.model.ids import clause_iri
 from crosswalk.model.records import Clause, Mapping, MappingSet

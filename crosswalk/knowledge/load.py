@@ -57,13 +57,8 @@ def build(files: DataFiles, *, kind: type[K] = KnowledgeBase) -> K:  # type: ign
     """Build a knowledge base from the files :func:`~crosswalk.io.discovery.discover` found."""
     # Building the grammar's pydantic models costs about 0.2 s, which a load from the
     # cache never needs: the file readers are imported when files are really read.
-    from crosswalk.io.catalogue import (
-        adoption_mapping_sets,
-        build_catalogues,
-        build_mapping_sets,
-        raise_if_errors,
-        read_yaml,
-    )
+    from crosswalk.io.catalogue import build_catalogues, raise_if_errors, read_yaml
+    from crosswalk.io.mapping_sets import adoption_mapping_sets, build_mapping_sets
 
     problems: list[Problem] = []
     documents: dict[Path, Any] = {}

@@ -1,65 +1,42 @@
-"""RDF export and import, safe parsing and SPARQL over a knowledge base."""
+"""RDF: export and import of a knowledge base, safe parsing, and SPARQL.
+
+:mod:`~crosswalk.rdf.terms` (the vocabulary's terms and the formats),
+:mod:`~crosswalk.rdf.write` (a knowledge base as a graph and a file),
+:mod:`~crosswalk.rdf.parse` (user RDF, safely), :mod:`~crosswalk.rdf.read` (an export
+back into a knowledge base), :mod:`~crosswalk.rdf.composition` (the composition table
+as RDF), :mod:`~crosswalk.rdf.sparql` (queries in process) and
+:mod:`~crosswalk.rdf.endpoint` (SPARQL endpoints).
+"""
 
 from __future__ import annotations
 
-from crosswalk.rdf.graph import (
-    AIRO,
-    BASE,
-    CW,
-    RDF_FORMATS,
-    clause_iri,
-    composition_turtle,
-    eli_subdivision_iri,
-    framework_iri,
-    mapping_iri,
-    offline,
-    parse_graph,
-    read_graph,
-    read_rdf,
-    to_graph,
-    to_knowledge_base,
-    write_composition,
-    write_rdf,
-)
-from crosswalk.rdf.sparql import (
-    ENGINES,
-    NamedQuery,
-    QueryParameter,
-    get_named_query,
-    named_queries,
-    publish,
-    query,
-    query_endpoint,
-    run_query,
-    to_store,
-)
+from crosswalk.model.ids import BASE, eli_subdivision_iri
+from crosswalk.rdf.composition import composition_turtle, write_composition
+from crosswalk.rdf.endpoint import publish, query_endpoint
+from crosswalk.rdf.parse import offline, parse_graph, read_graph
+from crosswalk.rdf.read import read_rdf, to_knowledge_base
+from crosswalk.rdf.terms import AIRO, CW, RDF_FORMATS, clause_iri, framework_iri, mapping_iri
+from crosswalk.rdf.write import OXIGRAPH_TURTLE_TRIPLES, to_graph, write_rdf
 
 __all__ = [
     "AIRO",
     "BASE",
     "CW",
-    "ENGINES",
+    "OXIGRAPH_TURTLE_TRIPLES",
     "RDF_FORMATS",
-    "NamedQuery",
-    "QueryParameter",
     "clause_iri",
     "composition_turtle",
     "eli_subdivision_iri",
     "framework_iri",
-    "get_named_query",
     "mapping_iri",
-    "named_queries",
     "offline",
     "parse_graph",
     "publish",
-    "query",
     "query_endpoint",
     "read_graph",
     "read_rdf",
-    "run_query",
     "to_graph",
     "to_knowledge_base",
-    "to_store",
     "write_composition",
     "write_rdf",
 ]

@@ -1,4 +1,4 @@
-"""SPARQL over a knowledge base: in process (rdflib or Oxigraph) and against an endpoint.
+"""SPARQL over a knowledge base in process (rdflib or Oxigraph), and the named queries.
 
 User values never enter a query as raw text: they are bindings, turned into RDF terms
 and handed to rdflib as ``initBindings`` or, for Oxigraph and remote endpoints, written
@@ -29,10 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import importlib.util
-import ipaddress
-import json
 import re
-import socket
 import weakref
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass
@@ -40,17 +37,15 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.error import HTTPError, URLError
-from urllib.parse import urlencode, urlsplit
-from urllib.request import ProxyHandler, Request, build_opener
 
 from rdflib import XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
 from crosswalk.io.resources import ontologies_dir
 from crosswalk.knowledge.base import KnowledgeBase
-from crosswalk.model.errors import EndpointError, QueryError
-from crosswalk.rdf.graph import offline, parse_graph, to_graph
+from crosswalk.model.errors import QueryError
+from crosswalk.rdf.parse import offline, parse_graph
+from crosswalk.rdf.write import to_graph
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -62,9 +57,7 @@ __all__ = [
     "QueryParameter",
     "get_named_query",
     "named_queries",
-    "publish",
     "query",
-    "query_endpoint",
     "run_query",
     "to_store",
 ]
@@ -88,7 +81,7 @@ _NETWORK_KEYWORDS = re.compile(r"(?<![\w:?$])(SERVICE|FROM)(?![\w:])", re.IGNORE
 _UPDATE_KEYWORDS = re.compile(
     r"(?<![\w:?$])(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)(?![\w:])", re.IGNORECASE
 )
-_TRAILING_VALUES = re.compile(r"\}\s*VALUES\s*(\([^{}]*\)|[?$]\w+)\s*\{[^{}]*\}\s*$", re.IGNORECASE)
+TRAILING_VALUES = re.compile(r"\}\s*VALUES\s*(\([^{}]*\)|[?$]\w+)\s*\{[^{}]*\}\s*$", re.IGNORECASE)
 
 _GRAPHS: weakref.WeakKeyDictionary[KnowledgeBase, Graph] = weakref.WeakKeyDictionary()
 _STORES: weakref.WeakKeyDictionary[KnowledgeBase, Any] = weakref.WeakKeyDictionary()
@@ -97,14 +90,14 @@ _STORES: weakref.WeakKeyDictionary[KnowledgeBase, Any] = weakref.WeakKeyDictiona
 # -- terms ------------------------------------------------------------------------------
 
 
-def _scrub(text: str) -> str:
+def scrub(text: str) -> str:
     """The query with strings, IRIs and comments blanked out."""
     return _LEXEMES.sub(" ", text)
 
 
 def _check_query(text: str) -> None:
     """Refuse what an in-process query must not do: fetch data or change the graph."""
-    body = _scrub(text)
+    body = scrub(text)
     network = _NETWORK_KEYWORDS.search(body)
     if network:
         raise QueryError(
@@ -161,7 +154,7 @@ def _from_oxigraph(value: Any) -> Identifier | None:
     return None
 
 
-def _bindings(bindings: MappingABC[str, Any] | None) -> dict[str, Identifier]:
+def bindings_of(bindings: MappingABC[str, Any] | None) -> dict[str, Identifier]:
     terms = {}
     for raw_name, value in (bindings or {}).items():
         name = raw_name.lstrip("?$")
@@ -173,7 +166,7 @@ def _bindings(bindings: MappingABC[str, Any] | None) -> dict[str, Identifier]:
     return terms
 
 
-def _python(term: Node | None) -> Any:
+def python_value(term: Node | None) -> Any:
     """The Python value shown in a result table (str for IRIs, typed values for literals)."""
     if term is None:
         return None
@@ -189,7 +182,7 @@ def _python(term: Node | None) -> Any:
     return str(term)
 
 
-def _sparql_text(term: Identifier) -> str:
+def sparql_text(term: Identifier) -> str:
     """A term written in SPARQL syntax, escaped (for VALUES sent to an endpoint)."""
     if isinstance(term, URIRef):
         return f"<{term}>"
@@ -223,7 +216,7 @@ def to_store(source: KnowledgeBase | Graph) -> pyoxigraph.Store:
     """An in-memory Oxigraph store holding the knowledge base's export (or a graph)."""
     import pyoxigraph
 
-    graph = _graph(source)
+    graph = graph_of(source)
     store = pyoxigraph.Store()
     store.load(
         graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES
@@ -231,7 +224,7 @@ def to_store(source: KnowledgeBase | Graph) -> pyoxigraph.Store:
     return store
 
 
-def _graph(source: Any) -> Graph:
+def graph_of(source: Any) -> Graph:
     if isinstance(source, Graph):
         return source
     if isinstance(source, KnowledgeBase):
@@ -272,7 +265,7 @@ def _choose(engine: str, source: Any) -> str:
     return engine
 
 
-def _frame(columns: list[str], rows: list[list[Any]]) -> pd.DataFrame:
+def frame_of(columns: list[str], rows: list[list[Any]]) -> pd.DataFrame:
     import pandas as pd
 
     return pd.DataFrame(rows, columns=columns)
@@ -283,22 +276,22 @@ def _run_rdflib(graph: Graph, text: str, terms: dict[str, Identifier]) -> pd.Dat
         with offline():
             result = graph.query(text, initBindings=terms)
             if result.type == "ASK":
-                return _frame(["ask"], [[bool(result.askAnswer)]])
+                return frame_of(["ask"], [[bool(result.askAnswer)]])
             if result.type in ("CONSTRUCT", "DESCRIBE"):
                 assert result.graph is not None
-                return _frame(
+                return frame_of(
                     ["subject", "predicate", "object"],
-                    [[_python(t) for t in triple] for triple in result.graph],
+                    [[python_value(t) for t in triple] for triple in result.graph],
                 )
             columns = [str(v) for v in result.vars or []]
-            rows = [[_python(row[i]) for i in range(len(columns))] for row in result]  # type: ignore[index]
+            rows = [[python_value(row[i]) for i in range(len(columns))] for row in result]  # type: ignore[index]
     except QueryError:
         raise
     except PermissionError as error:
         raise QueryError(str(error)) from error
     except Exception as error:  # pyparsing and rdflib evaluation errors have no common base
         raise QueryError(f"the query failed in rdflib: {_first_line(error)}") from error
-    return _frame(columns, rows)
+    return frame_of(columns, rows)
 
 
 def _run_oxigraph(store: Any, text: str, terms: dict[str, Identifier]) -> pd.DataFrame:
@@ -306,21 +299,22 @@ def _run_oxigraph(store: Any, text: str, terms: dict[str, Identifier]) -> pd.Dat
 
     # pyoxigraph's `substitutions` only binds projected variables, so bindings travel as
     # a trailing VALUES clause of escaped terms, exactly as to an endpoint
-    text = _with_values(text, terms)
+    text = with_values(text, terms)
     try:
         with offline():
             result = store.query(text)
             if isinstance(result, pyoxigraph.QueryBoolean):
-                return _frame(["ask"], [[bool(result)]])
+                return frame_of(["ask"], [[bool(result)]])
             if isinstance(result, pyoxigraph.QueryTriples):
-                return _frame(
+                return frame_of(
                     ["subject", "predicate", "object"],
-                    [[_python(_from_oxigraph(t)) for t in triple] for triple in result],
+                    [[python_value(_from_oxigraph(t)) for t in triple] for triple in result],
                 )
             variables = list(result.variables)
             columns = [v.value for v in variables]
             rows = [
-                [_python(_from_oxigraph(solution[v])) for v in variables] for solution in result
+                [python_value(_from_oxigraph(solution[v])) for v in variables]
+                for solution in result
             ]
     except SyntaxError as error:
         raise QueryError(f"malformed SPARQL: {_first_line(error)}") from error
@@ -328,7 +322,7 @@ def _run_oxigraph(store: Any, text: str, terms: dict[str, Identifier]) -> pd.Dat
         raise QueryError(str(error)) from error
     except OSError as error:
         raise QueryError(f"the query failed in Oxigraph: {_first_line(error)}") from error
-    return _frame(columns, rows)
+    return frame_of(columns, rows)
 
 
 def _first_line(error: BaseException) -> str:
@@ -389,11 +383,11 @@ def run_query(
     """
     _check_query(query)
     query = with_standard_prefixes(query)
-    terms = _bindings(bindings)
+    terms = bindings_of(bindings)
     chosen = _choose(engine, graph_or_kb)
     if chosen == "oxigraph":
         return _run_oxigraph(_store(graph_or_kb), query, terms)
-    return _run_rdflib(_graph(graph_or_kb), query, terms)
+    return _run_rdflib(graph_of(graph_or_kb), query, terms)
 
 
 # -- named queries ----------------------------------------------------------------------
@@ -538,159 +532,13 @@ def query(
     return run_query(graph_or_kb, named.text, bindings=named.bindings(params), engine=engine)
 
 
-# -- SPARQL endpoints -------------------------------------------------------------------
-
-
-def _check_url(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise EndpointError(f"{url!r} is not an http(s) URL of a SPARQL endpoint")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _send(request: Request, timeout: float, *, what: str) -> tuple[int, str, bytes]:
-    """Send a request; turn every transport failure into an EndpointError that says why."""
-    url = request.full_url.split("?", 1)[0]
-    host = urlsplit(request.full_url).hostname or ""
-    # the environment's proxy settings would send loopback traffic to the proxy
-    opener = build_opener(ProxyHandler({})) if _is_loopback(host) else build_opener()
-    try:
-        with opener.open(request, timeout=timeout) as response:
-            return response.status, response.headers.get_content_type(), response.read()
-    except HTTPError as error:
-        body = error.read()[:600].decode("utf-8", "replace").strip()
-        if error.code == 400 and what == "query":
-            raise QueryError(f"{url} rejected the query (HTTP 400): {body}") from error
-        raise EndpointError(
-            f"{url} refused the {what} (HTTP {error.code} {error.reason}): {body}"
-        ) from error
-    except URLError as error:
-        if isinstance(error.reason, TimeoutError | socket.timeout):
-            raise EndpointError(f"{url} did not answer the {what} within {timeout:g} s") from error
-        raise EndpointError(f"cannot reach the SPARQL endpoint {url}: {error.reason}") from error
-    except TimeoutError as error:
-        raise EndpointError(f"{url} did not answer the {what} within {timeout:g} s") from error
-    except OSError as error:
-        raise EndpointError(f"the connection to {url} failed during the {what}: {error}") from error
-
-
-def publish(
-    graph: Graph | KnowledgeBase,
-    endpoint_url: str,
-    *,
-    graph_iri: str | None = None,
-    replace: bool = True,
-    timeout: float = 30,
-) -> int:
-    """Upload a graph (or a knowledge base's export) to a SPARQL 1.1 Graph Store endpoint.
-
-    ``endpoint_url`` is the Graph Store HTTP Protocol URL (Oxigraph: ``http://host:7878/store``;
-    Fuseki: ``http://host:3030/<dataset>/data``). The default graph is the target unless
-    ``graph_iri`` names one. PUT replaces the graph, POST (``replace=False``) adds to it.
-    Returns the HTTP status; raises EndpointError if the server cannot be reached, times
-    out or refuses.
-    """
-    _check_url(endpoint_url)
-    source = _graph(graph) if isinstance(graph, KnowledgeBase) else graph
-    target = "default" if graph_iri is None else urlencode({"graph": graph_iri})
-    url = endpoint_url + ("&" if "?" in endpoint_url else "?") + target
-    # N-Triples is a subset of Turtle, and rdflib writes it many times faster
-    data = source.serialize(format="nt", encoding="utf-8")
-    request = Request(
-        url,
-        data=data,
-        method="PUT" if replace else "POST",
-        headers={"Content-Type": "text/turtle; charset=utf-8"},
-    )
-    status, _, _ = _send(request, timeout, what="upload")
-    return status
-
-
-def _with_values(text: str, terms: dict[str, Identifier]) -> str:
+def with_values(text: str, terms: dict[str, Identifier]) -> str:
     if not terms:
         return text
-    if _TRAILING_VALUES.search(_scrub(text)):
+    if TRAILING_VALUES.search(scrub(text)):
         raise QueryError(
             "bindings cannot be added to a query that already ends with a VALUES clause"
         )
     names = " ".join(f"?{name}" for name in terms)
-    values = " ".join(_sparql_text(term) for term in terms.values())
+    values = " ".join(sparql_text(term) for term in terms.values())
     return f"{text.rstrip()}\nVALUES ({names}) {{ ({values}) }}\n"
-
-
-def query_endpoint(
-    url: str,
-    query: str,
-    *,
-    bindings: MappingABC[str, Any] | None = None,
-    timeout: float = 30,
-) -> pd.DataFrame:
-    """Run a query on a SPARQL 1.1 endpoint; the same table as :func:`run_query`.
-
-    ``bindings`` are sent as a trailing ``VALUES`` clause written from escaped RDF terms
-    (the same answers as in process for variables used in triple patterns, as in every
-    named query). Raises EndpointError (unreachable, timeout, HTTP error) or QueryError
-    (the server rejected the query).
-    """
-    _check_url(url)
-    text = _with_values(query, _bindings(bindings))
-    request = Request(
-        url,
-        data=urlencode({"query": text}).encode("utf-8"),
-        method="POST",
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Accept": "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8",
-        },
-    )
-    _, content_type, body = _send(request, timeout, what="query")
-    if content_type in ("application/sparql-results+json", "application/json"):
-        return _json_results(body, url)
-    formats = {"application/n-triples": "nt", "text/turtle": "turtle", "text/plain": "nt"}
-    if content_type in formats:
-        graph = parse_graph(body, format=formats[content_type], origin=url)
-        return _frame(
-            ["subject", "predicate", "object"], [[_python(t) for t in triple] for triple in graph]
-        )
-    raise EndpointError(f"{url} answered with {content_type!r}, not SPARQL JSON results or RDF")
-
-
-def _json_results(body: bytes, url: str) -> pd.DataFrame:
-    try:
-        document = json.loads(body)
-        if "boolean" in document:
-            return _frame(["ask"], [[bool(document["boolean"])]])
-        columns = list(document["head"].get("vars", []))
-        rows = [
-            [_python(_json_term(b.get(c))) for c in columns]
-            for b in document["results"]["bindings"]
-        ]
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
-        raise EndpointError(
-            f"{url} answered with malformed SPARQL JSON results: {error}"
-        ) from error
-    return _frame(columns, rows)
-
-
-def _json_term(binding: dict[str, str] | None) -> Node | None:
-    if binding is None:
-        return None
-    kind, value = binding["type"], binding["value"]
-    if kind == "uri":
-        return URIRef(value)
-    if kind == "bnode":
-        return BNode(value)
-    if "xml:lang" in binding:
-        return Literal(value, lang=binding["xml:lang"])
-    datatype = binding.get("datatype")
-    return Literal(
-        value, datatype=URIRef(datatype) if datatype and datatype != str(XSD.string) else None
-    )

@@ -1,0 +1,196 @@
+"""Writing mapping sets as SSSOM/TSV (the format is described in :mod:`crosswalk.interop.sssom`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from crosswalk.interop.sssom_terms import (
+    COLUMNS,
+    COMPOSED,
+    CURATED,
+    EXTENSIONS,
+    GENERATED,
+    OWN_PREFIXES,
+    PROPAGATABLE,
+    REQUIRED_COLUMNS,
+    SET_IRI,
+    license_iri,
+    union_members,
+)
+from crosswalk.interop.vocabulary import (
+    RELATION_TERMS,
+)
+from crosswalk.io.atomic import write_text_atomic
+from crosswalk.io.yaml_text import dump_exact
+from crosswalk.model.ids import (
+    clause_curie,
+    default_iri_base,
+    split_id,
+)
+from crosswalk.model.records import Mapping, MappingSet
+
+if TYPE_CHECKING:
+    from crosswalk.knowledge.base import KnowledgeBase
+
+__all__ = [
+    "write_sssom",
+]
+
+
+def write_sssom(
+    mapping_sets: MappingSet | Sequence[MappingSet],
+    path: str | os.PathLike[str],
+    *,
+    kb: KnowledgeBase | None = None,
+    set_id: str = "crosswalk",
+) -> Path:
+    """Write one mapping set (or several, as one SSSOM set ``set_id``) as SSSOM/TSV.
+
+    With ``kb``, clause titles fill ``subject_label``/``object_label`` and each
+    framework's own IRI base is used in the ``curie_map``. Returns the path written.
+    """
+    sets = [mapping_sets] if isinstance(mapping_sets, MappingSet) else list(mapping_sets)
+    several = len(sets) != 1
+    rows = [
+        _row(mapping, mapping_set, kb, several)
+        for mapping_set in sets
+        for mapping in mapping_set.mappings
+    ]
+    metadata = _metadata(sets, rows, kb, set_id)
+    columns = [c for c in COLUMNS if any(row.get(c) for row in rows)]
+    for slot in PROPAGATABLE:  # condensation (SSSOM canonical form)
+        values = {row.get(slot, "") for row in rows}
+        if slot in columns and len(values) == 1 and "" not in values:
+            value = values.pop()
+            metadata[slot] = dt.date.fromisoformat(value) if slot == "mapping_date" else value
+            columns.remove(slot)
+    _declare_extensions(metadata, columns)
+    buffer = io.StringIO()
+    header = dump_exact(metadata)
+    buffer.write("".join(f"#{line}\n" for line in header.rstrip("\n").split("\n")))
+    buffer.write(_tsv_line(columns or list(REQUIRED_COLUMNS)))
+    for row in rows:
+        buffer.write(_tsv_line([row.get(c, "") for c in columns]))
+    return write_text_atomic(path, buffer.getvalue())
+
+
+def _tsv_line(values: Sequence[str]) -> str:
+    """One TSV line, quoted as SSSOM/TSV requires (only values with tab, break or quote)."""
+    quoted = [
+        '"' + v.replace('"', '""') + '"' if any(c in v for c in '\t\n\r"') else v for v in values
+    ]
+    return "\t".join(quoted) + "\n"
+
+
+def _row(
+    mapping: Mapping, mapping_set: MappingSet, kb: KnowledgeBase | None, several: bool
+) -> dict[str, str]:
+    terms = RELATION_TERMS[mapping.relation]
+    labels = [_title(s, kb) for s in mapping.subjects]
+    members = [_curie(s, kb) for s in mapping.subjects]
+    subject = "crosswalk:union(" + ",".join(members) + ")" if mapping.is_union else members[0]
+    row = {
+        "record_id": f"crosswalkmapping:{mapping.id}",
+        "subject_id": subject,
+        "subject_label": " ∪ ".join(labels) if all(labels) else "",
+        "subject_type": COMPOSED if mapping.is_union else "",
+        "predicate_id": terms.sssom_predicate,
+        "predicate_modifier": "Not" if terms.sssom_negated else "",
+        "object_id": _curie(mapping.object, kb),
+        "object_label": _title(mapping.object, kb),
+        "mapping_justification": GENERATED if mapping_set.derived else CURATED,
+        "author_label": mapping.author.replace("\\", "\\\\").replace("|", "\\|"),
+        "mapping_date": mapping.date.isoformat(),
+        "confidence": "" if mapping.confidence is None else repr(mapping.confidence),
+        "comment": mapping.justification,
+        "ext_strm_relation": mapping.relation,
+        "ext_strm_strength": str(mapping.strength),
+        "ext_strm_rationale": mapping.rationale,
+        "ext_source": mapping.source,
+    }
+    if several:
+        row["ext_mapping_set"] = mapping_set.id
+    return row
+
+
+def _curie(clause_id: str, kb: KnowledgeBase | None) -> str:
+    """The clause's CURIE under the file's curie_map (the same IRI as in RDF)."""
+    prefix, local = split_id(clause_id)
+    return clause_curie(prefix, local, _iri_base(prefix, kb))
+
+
+def _title(clause_id: str, kb: KnowledgeBase | None) -> str:
+    clause = kb.find_clause(clause_id) if kb is not None else None
+    return clause.title if clause is not None else ""
+
+
+def _header(mapping_set: MappingSet) -> dict[str, Any]:
+    """The set's own fields (not its mappings), JSON-ready."""
+    return mapping_set.model_dump(mode="json", exclude={"mappings", "path"})
+
+
+def _metadata(
+    sets: Sequence[MappingSet],
+    rows: Sequence[dict[str, str]],
+    kb: KnowledgeBase | None,
+    set_id: str,
+) -> dict[str, Any]:
+    prefixes = {s.subject_framework for s in sets} | {s.object_framework for s in sets}
+    for row in rows:
+        for curie in [*union_members(row["subject_id"]), row["object_id"]]:
+            prefixes.add(curie.split(":", 1)[0])
+    curie_map = {p: _iri_base(p, kb) for p in sorted(prefixes)}
+    curie_map.update(OWN_PREFIXES)
+    metadata: dict[str, Any] = {"curie_map": dict(sorted(curie_map.items()))}
+    if len(sets) == 1:
+        only = sets[0]
+        metadata["mapping_set_id"] = SET_IRI + only.id
+        metadata["mapping_set_title"] = only.title
+        if only.description:
+            metadata["mapping_set_description"] = only.description
+        metadata["license"] = license_iri(only.license)
+        metadata["sssom_version"] = "1.1"
+        metadata["creator_label"] = [only.author]
+        metadata["publication_date"] = only.date
+        metadata["ext_default_source"] = only.source
+        metadata["ext_derived"] = only.derived
+        metadata["ext_object_framework"] = only.object_framework
+        if only.sources:
+            metadata["ext_sources"] = json.dumps(
+                [s.model_dump(mode="json", exclude_none=True) for s in only.sources],
+                ensure_ascii=False,
+            )
+        metadata["ext_subject_framework"] = only.subject_framework
+    else:
+        licenses = {s.license for s in sets}
+        metadata["mapping_set_id"] = SET_IRI + set_id
+        metadata["mapping_set_title"] = f"crosswalk mapping sets ({len(sets)})"
+        metadata["mapping_set_description"] = "Mapping sets: " + ", ".join(s.id for s in sets)
+        metadata["license"] = license_iri(licenses.pop() if len(licenses) == 1 else None)
+        metadata["sssom_version"] = "1.1"
+        metadata["ext_mapping_sets"] = json.dumps([_header(s) for s in sets], ensure_ascii=False)
+    return metadata
+
+
+def _declare_extensions(metadata: dict[str, Any], columns: Sequence[str]) -> None:
+    used = set(columns) | set(metadata)
+    definitions = [
+        {"slot_name": slot, "property": prop, "type_hint": hint}
+        for slot, prop, hint in EXTENSIONS
+        if slot in used
+    ]
+    extensions = {k: metadata.pop(k) for k in [k for k in metadata if k.startswith("ext_")]}
+    metadata["extension_definitions"] = definitions
+    metadata.update(extensions)  # extension slots come after the standard ones
+
+
+def _iri_base(prefix: str, kb: KnowledgeBase | None) -> str:
+    if kb is not None and prefix in kb.frameworks:
+        return kb.frameworks[prefix].iri_base
+    return default_iri_base(prefix)
