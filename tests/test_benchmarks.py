@@ -5,7 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import ROOT
+
+# Each runs a benchmark script end to end (about a minute together on two cores): CI runs
+# them in a step of their own (`pytest -m bench`), the everyday suite leaves them out.
+pytestmark = pytest.mark.bench
 
 
 def test_benchmark_suite_runs_on_the_bundled_data(tmp_path) -> None:
