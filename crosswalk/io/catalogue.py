@@ -1,6 +1,7 @@
-"""Reading catalogue and mapping files into the model, collecting every problem.
+"""Reading catalogue files into frameworks and clauses, collecting every problem.
 
-Four layers of checks run here or in :mod:`crosswalk.knowledge.base`: shape (the grammar
+The YAML reading and problem helpers here serve :mod:`crosswalk.io.mapping_sets` too.
+Four layers of checks run in these two modules or in :mod:`crosswalk.knowledge.base`: shape (the grammar
 models, unknown keys rejected), referential integrity (parents, sources, mapped ids),
 rules (one row per pair, like with like, addresses targets a risk) and, after
 inference, consistency. Problems are collected and raised once as a
