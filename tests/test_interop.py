@@ -900,8 +900,8 @@ def test_mapping_file_loads_as_user_data(kb: KnowledgeBase, tmp_path: Path) -> N
 def test_csv_malformed_rows_name_row_column_and_rule(kb: KnowledgeBase, tmp_path: Path) -> None:
     path = write_mapping_csv(_set(kb, "iso23894-iso31000"), tmp_path / "bad.csv")
     lines = path.read_text(encoding="utf-8-sig").splitlines()
-    lines[2] = lines[2].replace(",superset_of,", ",superset,", 1)
-    lines[4] = lines[4].replace(",8,", ",12,", 1)
+    lines[2] = lines[2].replace(",equal,", ",same,", 1)
+    lines[4] = lines[4].replace(",10,", ",12,", 1)
     lines[5] = lines[5].replace("iso31000:4.d", "iso31000:4.z", 1)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(DataError) as error:

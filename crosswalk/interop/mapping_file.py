@@ -11,8 +11,8 @@ True
 The writer emits the canonical layout of the bundled files: the ``mapping_set`` header,
 then ``mappings`` in the set's order, each with ``subject`` (a list for a union),
 ``relation``, ``object``, ``strength``, ``rationale``, ``justification`` (folded when
-long), then ``confidence``, ``source``, ``author`` and ``date`` only where they differ
-from the set's defaults. Mapping ids are not written: they derive from the set id and
+long), then ``confidence`` and ``scope`` where set, and ``source``, ``author`` and ``date``
+only where they differ from the set's defaults. Mapping ids are not written: they derive from the set id and
 the pair (:func:`crosswalk.catalogue.mapping_id`).
 """
 
@@ -81,6 +81,8 @@ def _entry(mapping: Mapping, mapping_set: MappingSet) -> dict[str, Any]:
     }
     if mapping.confidence is not None:
         entry["confidence"] = mapping.confidence
+    if mapping.scope is not None:
+        entry["scope"] = mapping.scope
     if mapping.source != mapping_set.source:
         entry["source"] = mapping.source
     if mapping.author != mapping_set.author:

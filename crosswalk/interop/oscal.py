@@ -29,7 +29,8 @@ Each mapping is one ``map``:
   clause's OSCAL token (``iso31000:6.4.2`` → ``iso31000-6.4.2``, see
   :func:`~crosswalk.interop.vocabulary.oscal_token`); a union subject is several sources;
 * ``confidence-score.percentage`` — our confidence;
-* ``props`` in our ``ns``: ``strength``, ``source``, ``author``, ``date``, ``mapping-id``.
+* ``props`` in our ``ns``: ``strength``, ``source``, ``author``, ``date``, ``mapping-id``,
+  and ``scope`` where the mapping has a scope condition.
 
 Set fields without an OSCAL slot (id, frameworks, default source and author, licence,
 ``derived``) are ``metadata.props`` in our ``ns``; the description is
@@ -195,6 +196,8 @@ def _map(mapping: Mapping) -> dict[str, Any]:
         _prop("date", mapping.date.isoformat()),
         _prop("mapping-id", mapping.id),
     ]
+    if mapping.scope is not None:
+        item["props"].append(_prop("scope", mapping.scope))
     item["remarks"] = mapping.justification
     return item
 
@@ -478,6 +481,7 @@ def _mapping(
         "author": props.get("author") or header["author"],
         "date": props.get("date") or header["date"],
         "confidence": confidence,
+        "scope": props.get("scope") or None,
         "mapping_set": header["id"],
         "path": file,
     }

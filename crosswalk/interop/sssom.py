@@ -29,15 +29,16 @@ members keep their order, and each member is itself a CURIE of the file.
 SKOS cannot say "intersects", so the exact relation, strength and rationale travel in
 declared extension slots (``extension_definitions``):
 
-======================  ============================  ==================================
-slot                    property                      value
-======================  ============================  ==================================
-``ext_strm_relation``   ``crosswalk:strmRelation``    relation name
-``ext_strm_strength``   ``crosswalk:strmStrength``    1–10
-``ext_strm_rationale``  ``crosswalk:strmRationale``   syntactic | semantic | functional
-``ext_source``          ``crosswalk:source``          who asserted it (a source id)
-``ext_mapping_set``     ``crosswalk:mappingSet``      set id (files of several sets)
-======================  ============================  ==================================
+========================  ==============================  ========================================
+slot                      property                        value
+========================  ==============================  ========================================
+``ext_strm_relation``     ``crosswalk:strmRelation``      relation name
+``ext_strm_strength``     ``crosswalk:strmStrength``      1–10
+``ext_strm_rationale``    ``crosswalk:strmRationale``     syntactic | semantic | functional
+``ext_source``            ``crosswalk:source``            who asserted it (a source id)
+``ext_scope_condition``   ``crosswalk:scopeCondition``    scope condition (mappings/README.md §6)
+``ext_mapping_set``       ``crosswalk:mappingSet``        set id (files of several sets)
+========================  ==============================  ========================================
 
 The other fields use standard slots: ``comment`` = justification, ``author_label``,
 ``mapping_date`` (condensed to the set when all rows share it), ``confidence``,
@@ -126,6 +127,7 @@ _EXTENSIONS = (
     ("ext_mapping_set", "crosswalk:mappingSet", "xsd:string"),
     ("ext_mapping_sets", "crosswalk:mappingSets", "xsd:string"),
     ("ext_object_framework", "crosswalk:objectFramework", "xsd:string"),
+    ("ext_scope_condition", "crosswalk:scopeCondition", "xsd:string"),
     ("ext_source", "crosswalk:source", "xsd:string"),
     ("ext_sources", "crosswalk:sources", "xsd:string"),
     ("ext_strm_rationale", "crosswalk:strmRationale", "xsd:string"),
@@ -151,6 +153,7 @@ _COLUMNS = (
     "ext_strm_strength",
     "ext_strm_rationale",
     "ext_source",
+    "ext_scope_condition",
     "ext_mapping_set",
 )
 _REQUIRED_COLUMNS = ("subject_id", "predicate_id", "object_id", "mapping_justification")
@@ -232,6 +235,7 @@ def _row(
         "ext_strm_strength": str(mapping.strength),
         "ext_strm_rationale": mapping.rationale,
         "ext_source": mapping.source,
+        "ext_scope_condition": mapping.scope or "",
     }
     if several:
         row["ext_mapping_set"] = mapping_set.id
@@ -578,6 +582,7 @@ def _mapping(
         "author": _unescape(author) if author else header.get("author") or "sssom import",
         "date": row.get("mapping_date") or header.get("date") or dt.date.today(),
         "confidence": row.get("confidence") or None,
+        "scope": row.get("ext_scope_condition") or None,
         "mapping_set": set_id,
         "path": file,
     }
@@ -590,6 +595,7 @@ _COLUMN_OF = {
     "author": "author_label",
     "date": "mapping_date",
     "confidence": "confidence",
+    "scope": "ext_scope_condition",
 }
 
 
