@@ -281,7 +281,7 @@ class KnowledgeBase:
         from crosswalk.rdf import clause_iri
 
         clause = self.clause(clause_id)
-        return str(clause_iri(self.frameworks[clause.framework].iri_base, clause.local))
+        return str(clause_iri(self.frameworks[clause.framework].iri_base, clause.local, clause.framework))
 
     def suggest(self, text: str, *, limit: int = 3) -> list[str]:
         """The valid clause ids closest to ``text``."""

@@ -188,12 +188,22 @@ def eli_subdivision_iri(act_base: str, local: str) -> str | None:
     return act_base + "/".join(parts) + "/oj"
 
 
-def clause_iri(iri_base: str, local: str) -> URIRef:
-    """The IRI of a clause: ELI-style under an ELI act base, else ``iri_base + local``."""
+def clause_iri(iri_base: str, local: str, prefix: str | None = None) -> URIRef:
+    """The IRI of a clause: ELI-style under an ELI act base, else ``iri_base + local``.
+
+    A clause of an ELI-addressed act that is no subdivision of it (a requirement part, which
+    is our own decomposition) gets crosswalk's own IRI when ``prefix`` is given, never one
+    minted in the act's namespace.
+
+    >>> str(clause_iri("http://data.europa.eu/eli/reg/2024/1689/", "art9.1-p1", "euaiact"))
+    'https://w3id.org/crosswalk/clause/euaiact/art9.1-p1'
+    """
     if _ELI_ACT.match(iri_base):
         eli = eli_subdivision_iri(iri_base, local)
         if eli is not None:
             return URIRef(eli)
+        if prefix is not None:
+            return URIRef(_default_clause_base(prefix) + _segment(local))
     return URIRef(iri_base + _segment(local))
 
 
@@ -229,7 +239,7 @@ class _Writer:
             prefix, local = clause_id.split(":", 1)
             framework = self.kb.frameworks.get(prefix)
             base = framework.iri_base if framework else _default_clause_base(prefix)
-            node = self.clause_nodes[clause_id] = clause_iri(base, local)
+            node = self.clause_nodes[clause_id] = clause_iri(base, local, prefix)
         return node
 
     def literal_list(self, node: Node, predicate: URIRef, values: Sequence[Any]) -> None:

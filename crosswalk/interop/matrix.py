@@ -68,6 +68,7 @@ _UNION = " ∪ "
 _INFERRED = "(inferred)"
 _DEFAULT_STRENGTH = 5
 _DEFAULT_RATIONALE = "semantic"
+_PART_SET_SUFFIX = ".parts"  # mappings/README.md, "Requirement parts"
 _CELL = re.compile(r"^(?P<relation>[a-z_]+)\s*(?::\s*(?P<strength>\S+))?$")
 
 CELL_GRAMMAR = (
@@ -98,13 +99,22 @@ def _text(cell: Any, value: Any) -> None:
 
 
 def _pair_mappings(kb: KnowledgeBase, subject: str, target: str) -> list[Mapping]:
-    """The asserted mappings from one framework to another, in set order."""
+    """The asserted mappings from one framework to another, in set order.
+
+    Part-level sets (``<subject>-<object>.parts``) are left out: they are edited in their
+    own files, and the matrix shows what they prove as inferred cells.
+    """
     return [
         m
         for m in kb.mappings
         if m.object.split(":", 1)[0] == target
         and all(s.split(":", 1)[0] == subject for s in m.subjects)
+        and not _part_level(m.mapping_set)
     ]
+
+
+def _part_level(set_id: str) -> bool:
+    return set_id.endswith(_PART_SET_SUFFIX)
 
 
 def write_crosswalk_matrix(
@@ -473,6 +483,7 @@ def _mapping_set(
         s
         for s in kb.mapping_sets
         if s.subject_framework == subject and s.object_framework == target and not s.derived
+        and not _part_level(s.id)
     ]
     today = dt.date.today()
     if curated:
