@@ -52,7 +52,6 @@ def inventory_workbook(path: Path, rows: Sequence[Sequence[Any]] | None = None) 
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    assert sheet is not None
     sheet.title = "Controls"
     sheet.append(["id", "title", "status", "implements"])
     for row in rows or [(f"C{i}", f"Control {i}", "implemented", "iso31000:6.4.2") for i in range(5)]:
@@ -68,7 +67,8 @@ def patch_member(source: Path, target: Path, member: str, edit: Callable[[str], 
             data = before.read(info.filename)
             if info.filename == member:
                 edited = edit(data.decode("utf-8"))
-                assert edited != data.decode("utf-8"), f"the edit did not change {member}"
+                if edited == data.decode("utf-8"):  # a builder error, not a finding
+                    raise RuntimeError(f"the edit did not change {member} of {source}")
                 data = edited.encode("utf-8")
             after.writestr(info, data)
     return target
@@ -105,7 +105,8 @@ def cfb_file(path: Path, streams: dict[str, bytes]) -> Path:
     """
     end, free, fat_sector, none = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
     names = sorted(streams, key=lambda name: (len(name), name.upper()))
-    assert 1 <= len(names) <= 3, "one directory sector holds the root and three streams"
+    if not 1 <= len(names) <= 3:
+        raise ValueError("one directory sector holds the root and at most three streams")
     data = [streams[name].ljust(4096, b"\0")[:4096] for name in names]
 
     def entry(name: str, kind: int, *, child: int = none, right: int = none, start: int = end, size: int = 0) -> bytes:
