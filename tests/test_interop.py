@@ -61,7 +61,7 @@ from crosswalk.interop.vocabulary import (
     relation_from_sssom,
 )
 from crosswalk.knowledge import KnowledgeBase
-from crosswalk.model import Clause, Framework, Mapping, MappingSet, Source
+from crosswalk.model import Clause, Framework, Mapping, MappingSet, Review, Source
 from crosswalk.relations import Relation
 
 DATA = Path(__file__).parent / "data"
@@ -196,6 +196,17 @@ _prose = (
 _local = st.from_regex(r"[A-Za-z0-9]{1,3}([._-][A-Za-z0-9]{1,3}){0,2}", fullmatch=True)
 
 
+def _reviews(cited: list[str]) -> st.SearchStrategy[Review]:
+    """A second review: who, when, on what evidence, and sometimes which cited source."""
+    return st.builds(
+        Review,
+        by=_line,
+        date=st.dates(dt.date(1990, 1, 1)),
+        evidence=_prose,
+        source=st.none() | st.sampled_from(cited) if cited else st.none(),
+    )
+
+
 @st.composite
 def mapping_sets(draw: Any, *, min_size: int = 0) -> MappingSet:
     """A random, well-formed mapping set from framework `aa` to framework `b_2`."""
@@ -224,6 +235,7 @@ def mapping_sets(draw: Any, *, min_size: int = 0) -> MappingSet:
             date=draw(st.dates(dt.date(1990, 1, 1))),
             source=draw(st.sampled_from(["crosswalk-curation", *cited])),
             confidence=draw(st.none() | st.floats(0, 1)),
+            review=draw(st.none() | _reviews(cited)),
             index=index,
         )
         for index, (subjects, target) in enumerate(pairs)
@@ -415,6 +427,29 @@ def test_sssom_metadata_and_columns(kb: KnowledgeBase, tmp_path: Path) -> None:
     assert {
         r["predicate_modifier"] for r in rows if r["ext_strm_relation"] == "no_relationship"
     } == {"Not"}
+
+
+def test_second_reviews_travel_in_standard_slots_and_named_columns(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    """SSSOM reviewer_label and review_date, OSCAL props in our ns, CSV review_* columns."""
+    mapping_set = _set(kb, "euaiact-euaiact")
+    review = mapping_set.mappings[0].review
+    assert review is not None and review.source
+    metadata, rows = _sssom_parts(write_sssom(mapping_set, tmp_path / "r.sssom.tsv", kb=kb))
+    assert (rows[0]["reviewer_label"], rows[0]["review_date"]) == (review.by, review.date.isoformat())
+    assert (rows[0]["ext_review_evidence"], rows[0]["ext_review_source"]) == (review.evidence, review.source)
+    declared = {d["slot_name"] for d in metadata["extension_definitions"]}
+    assert {"ext_review_evidence", "ext_review_source"} <= declared
+    path = write_oscal(mapping_set, tmp_path / "r.json")[0]
+    first = json.loads(path.read_text(encoding="utf-8"))["mapping-collection"]["mappings"][0]["maps"][0]
+    props = {p["name"]: p["value"] for p in first["props"]}
+    assert props["review-by"] == review.by and props["review-evidence"] == review.evidence
+    with write_mapping_csv(mapping_set, tmp_path / "r.csv").open(encoding="utf-8-sig") as handle:
+        row = next(csv.DictReader(handle))
+    assert (row["review_by"], row["review_date"], row["review_source"]) == (
+        review.by, review.date.isoformat(), review.source,
+    )
 
 
 def test_sssom_union_subject_is_a_composed_entity(tiny_kb: KnowledgeBase, tmp_path: Path) -> None:

@@ -11,8 +11,8 @@ True
 The writer emits the canonical layout of the bundled files: the ``mapping_set`` header,
 then ``mappings`` in the set's order, each with ``subject`` (a list for a union),
 ``relation``, ``object``, ``strength``, ``rationale``, ``justification`` (folded when
-long), then ``confidence`` and ``scope`` where set, and ``source``, ``author`` and ``date``
-only where they differ from the set's defaults. Mapping ids are not written: they derive from the set id and
+long), then ``confidence`` and ``scope`` where set, ``source``, ``author`` and ``date``
+only where they differ from the set's defaults, and the second ``review`` where there is one. Mapping ids are not written: they derive from the set id and
 the pair (:func:`crosswalk.catalogue.mapping_id`).
 """
 
@@ -89,6 +89,8 @@ def _entry(mapping: Mapping, mapping_set: MappingSet) -> dict[str, Any]:
         entry["author"] = mapping.author
     if mapping.date != mapping_set.date:
         entry["date"] = mapping.date
+    if mapping.review is not None:
+        entry["review"] = mapping.review.model_dump(exclude_none=True)
     return entry
 
 

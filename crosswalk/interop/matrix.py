@@ -20,7 +20,7 @@ sheet ``Legend`` states the cell grammar (:data:`CELL_GRAMMAR`). Text is never w
 a formula: a value starting with ``= + - @`` is stored as text.
 
 Reading back (:func:`read_crosswalk_matrix`) gives the mapping set of the framework pair:
-an unchanged cell keeps its mapping and provenance; a cell whose relation is new or
+an unchanged cell keeps its mapping, provenance and second review; a cell whose relation is new or
 changed becomes a mapping by ``matrix import`` (rationale ``semantic``, strength 5 unless
 the cell says ``relation:strength``, and a placeholder justification to be written); a
 cell that only changes the strength keeps its justification, with author ``matrix
@@ -171,9 +171,11 @@ def write_crosswalk_matrix(
     for mapping in asserted:
         cell = sheet.cell(row_of[mapping.subjects], column_of[mapping.object])
         _text(cell, mapping.relation)
+        review = mapping.review
+        reviewed = f"\nreviewed by {review.by}, {review.date.isoformat()}" if review else ""
         cell.comment = Comment(
             f"strength {mapping.strength}, {mapping.rationale}; {mapping.source}, "
-            f"{mapping.author}, {mapping.date.isoformat()}\n{mapping.justification}",
+            f"{mapping.author}, {mapping.date.isoformat()}{reviewed}\n{mapping.justification}",
             "crosswalk",
         )
     if inferred:
@@ -257,8 +259,8 @@ def _legend(sheet: Any, kb: KnowledgeBase, subject: str, target: str, bold: Any)
         ),
         (
             "Comments",
-            ("A cell's comment shows the strength, rationale, source, author, date and "
-            "justification of the mapping."),
+            ("A cell's comment shows the strength, rationale, source, author, date, second "
+            "review and justification of the mapping."),
         ),
         (
             "Import",

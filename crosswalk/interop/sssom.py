@@ -37,11 +37,14 @@ slot                      property                        value
 ``ext_strm_rationale``    ``crosswalk:strmRationale``     syntactic | semantic | functional
 ``ext_source``            ``crosswalk:source``            who asserted it (a source id)
 ``ext_scope_condition``   ``crosswalk:scopeCondition``    scope condition (mappings/README.md §6)
+``ext_review_evidence``   ``crosswalk:reviewEvidence``    second review: where the containment shows
+``ext_review_source``     ``crosswalk:reviewSource``      second review: the source id consulted
 ``ext_mapping_set``       ``crosswalk:mappingSet``        set id (files of several sets)
 ========================  ==============================  ========================================
 
 The other fields use standard slots: ``comment`` = justification, ``author_label``,
 ``mapping_date`` (condensed to the set when all rows share it), ``confidence``,
+``reviewer_label`` and ``review_date`` (SSSOM 1.1) = who did the second review and when,
 ``mapping_justification`` = ``semapv:ManualMappingCuration`` for curated sets and
 ``semapv:LogicalReasoning`` for generated ones (the `equal` rows deduced from an
 adoption declaration; ``semapv:MappingChaining`` is kept for inferred chains).
@@ -127,6 +130,8 @@ _EXTENSIONS = (
     ("ext_mapping_set", "crosswalk:mappingSet", "xsd:string"),
     ("ext_mapping_sets", "crosswalk:mappingSets", "xsd:string"),
     ("ext_object_framework", "crosswalk:objectFramework", "xsd:string"),
+    ("ext_review_evidence", "crosswalk:reviewEvidence", "xsd:string"),
+    ("ext_review_source", "crosswalk:reviewSource", "xsd:string"),
     ("ext_scope_condition", "crosswalk:scopeCondition", "xsd:string"),
     ("ext_source", "crosswalk:source", "xsd:string"),
     ("ext_sources", "crosswalk:sources", "xsd:string"),
@@ -147,6 +152,8 @@ _COLUMNS = (
     "mapping_justification",
     "author_label",
     "mapping_date",
+    "reviewer_label",
+    "review_date",
     "confidence",
     "comment",
     "ext_strm_relation",
@@ -154,6 +161,8 @@ _COLUMNS = (
     "ext_strm_rationale",
     "ext_source",
     "ext_scope_condition",
+    "ext_review_evidence",
+    "ext_review_source",
     "ext_mapping_set",
 )
 _REQUIRED_COLUMNS = ("subject_id", "predicate_id", "object_id", "mapping_justification")
@@ -227,7 +236,7 @@ def _row(
         "object_id": mapping.object,
         "object_label": _title(mapping.object, kb),
         "mapping_justification": _GENERATED if mapping_set.derived else _CURATED,
-        "author_label": mapping.author.replace("\\", "\\\\").replace("|", "\\|"),
+        "author_label": _escape(mapping.author),
         "mapping_date": mapping.date.isoformat(),
         "confidence": "" if mapping.confidence is None else repr(mapping.confidence),
         "comment": mapping.justification,
@@ -237,9 +246,19 @@ def _row(
         "ext_source": mapping.source,
         "ext_scope_condition": mapping.scope or "",
     }
+    if mapping.review is not None:
+        row["reviewer_label"] = _escape(mapping.review.by)
+        row["review_date"] = mapping.review.date.isoformat()
+        row["ext_review_evidence"] = mapping.review.evidence
+        row["ext_review_source"] = mapping.review.source or ""
     if several:
         row["ext_mapping_set"] = mapping_set.id
     return row
+
+
+def _escape(value: str) -> str:
+    """One value of a multi-valued SSSOM slot (author_label, reviewer_label)."""
+    return value.replace("\\", "\\\\").replace("|", "\\|")
 
 
 def _title(clause_id: str, kb: KnowledgeBase | None) -> str:
@@ -583,10 +602,25 @@ def _mapping(
         "date": row.get("mapping_date") or header.get("date") or dt.date.today(),
         "confidence": row.get("confidence") or None,
         "scope": row.get("ext_scope_condition") or None,
+        "review": _review(row),
         "mapping_set": set_id,
         "path": file,
     }
     return validated_mapping(values, problem, _COLUMN_OF)
+
+
+def _review(row: dict[str, str]) -> dict[str, str | None] | None:
+    """The second review of a row, if it names one (validated with the mapping)."""
+    fields = ("reviewer_label", "review_date", "ext_review_evidence", "ext_review_source")
+    if not any(row.get(f) for f in fields):
+        return None
+    by = row.get("reviewer_label", "")
+    return {
+        "by": _unescape(by) if by else "",
+        "date": row.get("review_date", ""),
+        "evidence": row.get("ext_review_evidence", ""),
+        "source": row.get("ext_review_source") or None,
+    }
 
 
 _COLUMN_OF = {
@@ -596,6 +630,10 @@ _COLUMN_OF = {
     "date": "mapping_date",
     "confidence": "confidence",
     "scope": "ext_scope_condition",
+    "review.by": "reviewer_label",
+    "review.date": "review_date",
+    "review.evidence": "ext_review_evidence",
+    "review.source": "ext_review_source",
 }
 
 
