@@ -140,7 +140,7 @@ def test_sparql_named_query_with_parameter(capsys) -> None:
                 "sparql",
                 "mappings-of-clause",
                 "--param",
-                "clause=iso31000:6.4.2",
+                "clause=iso31000:6.4.4",
                 "--format",
                 "csv",
             ]
@@ -148,7 +148,7 @@ def test_sparql_named_query_with_parameter(capsys) -> None:
         == 0
     )
     out = capsys.readouterr().out
-    assert "iso23894:6.4.2" in out and "superset_of" in out
+    assert "iso23894:6.4.4" in out and "superset_of" in out
     assert main(["-q", "sparql", "mappings-of-clause", "--param", "nope=1"]) == 2
 
 

@@ -65,7 +65,7 @@ from crosswalk.interop.vocabulary import (
 from crosswalk.io.mapping_sets import mapping_id
 from crosswalk.model.errors import DataError, ExportError
 from crosswalk.model.ids import clause_id_from_iri, converter
-from crosswalk.model.records import Clause, Framework, Mapping, MappingSet, Source
+from crosswalk.model.records import Clause, Framework, Mapping, MappingSet, Review, Source
 from crosswalk.reasoning.relations import Relation
 
 DATA = Path(__file__).parent / "data"
@@ -200,6 +200,17 @@ _prose = (
 _local = st.from_regex(r"[A-Za-z0-9]{1,3}([._-][A-Za-z0-9]{1,3}){0,2}", fullmatch=True)
 
 
+def _reviews(cited: list[str]) -> st.SearchStrategy[Review]:
+    """A second review: who, when, on what evidence, and sometimes which cited source."""
+    return st.builds(
+        Review,
+        by=_line,
+        date=st.dates(dt.date(1990, 1, 1)),
+        evidence=_prose,
+        source=st.none() | st.sampled_from(cited) if cited else st.none(),
+    )
+
+
 @st.composite
 def mapping_sets(draw: Any, *, min_size: int = 0) -> MappingSet:
     """A random, well-formed mapping set from framework `aa` to framework `b_2`."""
@@ -228,6 +239,7 @@ def mapping_sets(draw: Any, *, min_size: int = 0) -> MappingSet:
             date=draw(st.dates(dt.date(1990, 1, 1))),
             source=draw(st.sampled_from(["crosswalk-curation", *cited])),
             confidence=draw(st.none() | st.floats(0, 1)),
+            review=draw(st.none() | _reviews(cited)),
             index=index,
         )
         for index, (subjects, target) in enumerate(pairs)
@@ -422,6 +434,39 @@ def test_sssom_metadata_and_columns(kb: KnowledgeBase, tmp_path: Path) -> None:
     assert {
         r["predicate_modifier"] for r in rows if r["ext_strm_relation"] == "no_relationship"
     } == {"Not"}
+
+
+def test_second_reviews_travel_in_standard_slots_and_named_columns(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    """SSSOM reviewer_label and review_date, OSCAL props in our ns, CSV review_* columns."""
+    mapping_set = _set(kb, "euaiact-euaiact")
+    review = mapping_set.mappings[0].review
+    assert review is not None and review.source
+    metadata, rows = _sssom_parts(write_sssom(mapping_set, tmp_path / "r.sssom.tsv", kb=kb))
+    assert (rows[0]["reviewer_label"], rows[0]["review_date"]) == (
+        review.by,
+        review.date.isoformat(),
+    )
+    assert (rows[0]["ext_review_evidence"], rows[0]["ext_review_source"]) == (
+        review.evidence,
+        review.source,
+    )
+    declared = {d["slot_name"] for d in metadata["extension_definitions"]}
+    assert {"ext_review_evidence", "ext_review_source"} <= declared
+    path = write_oscal(mapping_set, tmp_path / "r.json")[0]
+    first = json.loads(path.read_text(encoding="utf-8"))["mapping-collection"]["mappings"][0][
+        "maps"
+    ][0]
+    props = {p["name"]: p["value"] for p in first["props"]}
+    assert props["review-by"] == review.by and props["review-evidence"] == review.evidence
+    with write_mapping_csv(mapping_set, tmp_path / "r.csv").open(encoding="utf-8-sig") as handle:
+        row = next(csv.DictReader(handle))
+    assert (row["review_by"], row["review_date"], row["review_source"]) == (
+        review.by,
+        review.date.isoformat(),
+        review.source,
+    )
 
 
 def test_sssom_union_subject_is_a_composed_entity(tiny_kb: KnowledgeBase, tmp_path: Path) -> None:
@@ -907,8 +952,8 @@ def test_mapping_file_loads_as_user_data(kb: KnowledgeBase, tmp_path: Path) -> N
 def test_csv_malformed_rows_name_row_column_and_rule(kb: KnowledgeBase, tmp_path: Path) -> None:
     path = write_mapping_csv(_set(kb, "iso23894-iso31000"), tmp_path / "bad.csv")
     lines = path.read_text(encoding="utf-8-sig").splitlines()
-    lines[2] = lines[2].replace(",superset_of,", ",superset,", 1)
-    lines[4] = lines[4].replace(",8,", ",12,", 1)
+    lines[2] = lines[2].replace(",equal,", ",same,", 1)
+    lines[4] = lines[4].replace(",10,", ",12,", 1)
     lines[5] = lines[5].replace("iso31000:4.d", "iso31000:4.z", 1)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(DataError) as error:

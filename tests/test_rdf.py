@@ -296,12 +296,21 @@ def test_other_frameworks_use_iri_base_plus_local_id() -> None:
 def test_bundled_clause_iris_are_unique_and_eli_for_the_ai_act(
     kb: KnowledgeBase, bundled_graph: Graph
 ) -> None:
-    iris = {c.id: clause_iri(kb.frameworks[c.framework].iri_base, c.local) for c in kb}
+    iris = {c.id: clause_iri(kb.frameworks[c.framework].iri_base, c.local, c.framework) for c in kb}
     assert len(set(iris.values())) == len(iris)
-    ai_act = [iris[c.id] for c in kb if kb.frameworks[c.framework].iri_base == ELI]
+    ai_act = [
+        iris[c.id] for c in kb if kb.frameworks[c.framework].iri_base == ELI and c.kind != "part"
+    ]
     assert ai_act, "the bundled EU AI Act is expected under its ELI base"
     bad = [str(i) for i in ai_act if not (i.startswith(ELI) and i.endswith("/oj"))]
     assert not bad, f"EU AI Act clauses without an ELI-style IRI: {bad[:5]}"
+    # requirement parts are ours: never an IRI in the act's namespace
+    parts = [
+        str(iris[c.id])
+        for c in kb
+        if kb.frameworks[c.framework].iri_base == ELI and c.kind == "part"
+    ]
+    assert parts and all(i.startswith("https://w3id.org/crosswalk/clause/euaiact/") for i in parts)
     assert (
         URIRef(ELI + "art_9/par_2/pnt_a/oj"),
         SKOS.notation,

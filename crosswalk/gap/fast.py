@@ -11,9 +11,9 @@ covered and partial agree exactly with :func:`~crosswalk.gap.analysis.gap_analys
 >>> from crosswalk.model.inventory import ClauseRef, Control, Inventory
 >>> kb = crosswalk.load()
 >>> control = Control(id="RM-1", title="Risk process", status="implemented",
-...     implements=(ClauseRef(clause="iso23894:6.4.2"),))
+...     implements=(ClauseRef(clause="iso23894:6.4.4"),))
 >>> report = fast_gap_analysis(kb, Inventory(controls=(control,)), target="gbt24353")
->>> report.status("gbt24353:6.4.2")
+>>> report.status("gbt24353:6.4.4")
 'covered'
 """
 

@@ -44,9 +44,14 @@ COLUMNS = (
     "rationale",
     "justification",
     "confidence",
+    "scope",
     "source",
     "author",
     "date",
+    "review_by",
+    "review_date",
+    "review_evidence",
+    "review_source",
 )
 _REQUIRED = (
     "mapping_set",
@@ -81,12 +86,21 @@ def write_mapping_csv(
                     m.rationale,
                     m.justification,
                     "" if m.confidence is None else repr(m.confidence),
+                    m.scope or "",
                     m.source,
                     m.author,
                     m.date.isoformat(),
+                    *_review_cells(m),
                 ]
             )
     return write_text_atomic(path, "\ufeff" + buffer.getvalue())
+
+
+def _review_cells(mapping: Mapping) -> list[str]:
+    review = mapping.review
+    if review is None:
+        return ["", "", "", ""]
+    return [review.by, review.date.isoformat(), review.evidence, review.source or ""]
 
 
 def read_mapping_csv(
@@ -186,6 +200,18 @@ def _header(
     }
 
 
+def _review(row: dict[str, str]) -> dict[str, str | None] | None:
+    """The second review the review_* columns name, if any (validated with the mapping)."""
+    if not any(row.get(f"review_{f}") for f in ("by", "date", "evidence", "source")):
+        return None
+    return {
+        "by": row.get("review_by", ""),
+        "date": row.get("review_date", ""),
+        "evidence": row.get("review_evidence", ""),
+        "source": row.get("review_source") or None,
+    }
+
+
 def _mapping(
     row: dict[str, str],
     header: dict[str, Any],
@@ -216,9 +242,11 @@ def _mapping(
                 "rationale": row["rationale"],
                 "justification": row["justification"],
                 "confidence": row.get("confidence") or None,
+                "scope": row.get("scope") or None,
                 "source": row.get("source") or header["source"],
                 "author": row.get("author") or header["author"],
                 "date": row.get("date") or header["date"],
+                "review": _review(row),
                 "mapping_set": header["id"],
                 "path": file,
                 "index": index,
@@ -226,7 +254,8 @@ def _mapping(
         )
     except ValidationError as error:
         for detail in error.errors():
-            field = str(detail["loc"][0]) if detail["loc"] else ""
+            loc = [str(p) for p in detail["loc"]]
+            field = "_".join(loc[:2]) if loc[:1] == ["review"] else (loc[0] if loc else "")
             column = {"subjects": "subject"}.get(field, field)
             problems.append(
                 Problem(file, f"{where}, column {column}", f"valid-{column}", detail["msg"])

@@ -11,9 +11,10 @@ True
 The writer emits the canonical layout of the bundled files: the ``mapping_set`` header,
 then ``mappings`` in the set's order, each with ``subject`` (a list for a union),
 ``relation``, ``object``, ``strength``, ``rationale``, ``justification`` (folded when
-long), then ``confidence``, ``source``, ``author`` and ``date`` only where they differ
-from the set's defaults. Mapping ids are not written: they derive from the set id and
-the pair (:func:`crosswalk.io.mapping_sets.mapping_id`).
+long), then ``confidence`` and ``scope`` where set, ``source``, ``author`` and ``date``
+only where they differ from the set's defaults, and the second ``review`` where there is
+one. Mapping ids are not written: they derive from the set id and the pair
+(:func:`crosswalk.io.mapping_sets.mapping_id`).
 """
 
 from __future__ import annotations
@@ -58,12 +59,16 @@ def _entry(mapping: Mapping, mapping_set: MappingSet) -> dict[str, Any]:
     }
     if mapping.confidence is not None:
         entry["confidence"] = mapping.confidence
+    if mapping.scope is not None:
+        entry["scope"] = mapping.scope
     if mapping.source != mapping_set.source:
         entry["source"] = mapping.source
     if mapping.author != mapping_set.author:
         entry["author"] = mapping.author
     if mapping.date != mapping_set.date:
         entry["date"] = mapping.date
+    if mapping.review is not None:
+        entry["review"] = mapping.review.model_dump(exclude_none=True)
     return entry
 
 

@@ -20,7 +20,7 @@ sheet ``Legend`` states the cell grammar (:data:`CELL_GRAMMAR`). Text is never w
 a formula: a value starting with ``= + - @`` is stored as text.
 
 Reading back (:func:`read_crosswalk_matrix`) gives the mapping set of the framework pair:
-an unchanged cell keeps its mapping and provenance; a cell whose relation is new or
+an unchanged cell keeps its mapping, provenance and second review; a cell whose relation is new or
 changed becomes a mapping by ``matrix import`` (rationale ``semantic``, strength 5 unless
 the cell says ``relation:strength``, and a placeholder justification to be written); a
 cell that only changes the strength keeps its justification, with author ``matrix
@@ -68,6 +68,7 @@ _UNION = " ∪ "
 _INFERRED = "(inferred)"
 _DEFAULT_STRENGTH = 5
 _DEFAULT_RATIONALE = "semantic"
+_PART_SET_SUFFIX = ".parts"  # mappings/README.md, "Requirement parts"
 _CELL = re.compile(r"^(?P<relation>[a-z_]+)\s*(?::\s*(?P<strength>\S+))?$")
 
 CELL_GRAMMAR = (
@@ -98,13 +99,22 @@ def _text(cell: Any, value: Any) -> None:
 
 
 def _pair_mappings(kb: KnowledgeBase, subject: str, target: str) -> list[Mapping]:
-    """The asserted mappings from one framework to another, in set order."""
+    """The asserted mappings from one framework to another, in set order.
+
+    Part-level sets (``<subject>-<object>.parts``) are left out: they are edited in their
+    own files, and the matrix shows what they prove as inferred cells.
+    """
     return [
         m
         for m in kb.mappings
         if m.object.split(":", 1)[0] == target
         and all(s.split(":", 1)[0] == subject for s in m.subjects)
+        and not _part_level(m.mapping_set)
     ]
+
+
+def _part_level(set_id: str) -> bool:
+    return set_id.endswith(_PART_SET_SUFFIX)
 
 
 def write_crosswalk_matrix(
@@ -161,9 +171,11 @@ def write_crosswalk_matrix(
     for mapping in asserted:
         cell = sheet.cell(row_of[mapping.subjects], column_of[mapping.object])
         _text(cell, mapping.relation)
+        review = mapping.review
+        reviewed = f"\nreviewed by {review.by}, {review.date.isoformat()}" if review else ""
         cell.comment = Comment(
             f"strength {mapping.strength}, {mapping.rationale}; {mapping.source}, "
-            f"{mapping.author}, {mapping.date.isoformat()}\n{mapping.justification}",
+            f"{mapping.author}, {mapping.date.isoformat()}{reviewed}\n{mapping.justification}",
             "crosswalk",
         )
     if inferred:
@@ -252,8 +264,8 @@ def _legend(sheet: Any, kb: KnowledgeBase, subject: str, target: str, bold: Any)
         (
             "Comments",
             (
-                "A cell's comment shows the strength, rationale, source, author, date and "
-                "justification of the mapping."
+                "A cell's comment shows the strength, rationale, source, author, date, second "
+                "review and justification of the mapping."
             ),
         ),
         (
@@ -482,7 +494,10 @@ def _mapping_set(
     curated = [
         s
         for s in kb.mapping_sets
-        if s.subject_framework == subject and s.object_framework == target and not s.derived
+        if s.subject_framework == subject
+        and s.object_framework == target
+        and not s.derived
+        and not _part_level(s.id)
     ]
     today = dt.date.today()
     if curated:

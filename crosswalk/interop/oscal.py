@@ -29,7 +29,9 @@ Each mapping is one ``map``:
   clause's OSCAL token (``iso31000:6.4.2`` → ``iso31000-6.4.2``, see
   :func:`~crosswalk.interop.vocabulary.oscal_token`); a union subject is several sources;
 * ``confidence-score.percentage`` — our confidence;
-* ``props`` in our ``ns``: ``strength``, ``source``, ``author``, ``date``, ``mapping-id``.
+* ``props`` in our ``ns``: ``strength``, ``source``, ``author``, ``date``, ``mapping-id``,
+  ``scope`` where the mapping has a scope condition, and the second review where it has
+  one: ``review-by``, ``review-date``, ``review-evidence`` and ``review-source``.
 
 Set fields without an OSCAL slot (id, frameworks, default source and author, licence,
 ``derived``) are ``metadata.props`` in our ``ns``; the description is
@@ -197,6 +199,16 @@ def _map(mapping: Mapping) -> dict[str, Any]:
         _prop("date", mapping.date.isoformat()),
         _prop("mapping-id", mapping.id),
     ]
+    if mapping.scope is not None:
+        item["props"].append(_prop("scope", mapping.scope))
+    if mapping.review is not None:
+        item["props"] += [
+            _prop("review-by", mapping.review.by),
+            _prop("review-date", mapping.review.date.isoformat()),
+            _prop("review-evidence", mapping.review.evidence),
+        ]
+        if mapping.review.source:
+            item["props"].append(_prop("review-source", mapping.review.source))
     item["remarks"] = mapping.justification
     return item
 
@@ -220,7 +232,12 @@ def to_oscal_catalog(kb: KnowledgeBase, prefix: str) -> dict[str, Any]:
             + [_prop("status", clause.status)]
             + ([_prop("title-zh", clause.title_zh)] if clause.title_zh else []),
         }
-        node["links"] = [{"href": clause_iri(framework.iri_base, clause.local), "rel": "canonical"}]
+        node["links"] = [
+            {
+                "href": clause_iri(framework.iri_base, clause.local, clause.framework),
+                "rel": "canonical",
+            }
+        ]
         if clause.url:
             node["links"].append({"href": clause.url, "rel": "reference"})
         if clause.summary:
@@ -481,7 +498,22 @@ def _mapping(
         "author": props.get("author") or header["author"],
         "date": props.get("date") or header["date"],
         "confidence": confidence,
+        "scope": props.get("scope") or None,
+        "review": _review(props),
         "mapping_set": header["id"],
         "path": file,
     }
     return validated_mapping(values, problem)
+
+
+def _review(props: dict[str, str]) -> dict[str, str | None] | None:
+    """The second review a map's props name, if any (validated with the mapping)."""
+    names = ("review-by", "review-date", "review-evidence", "review-source")
+    if not any(name in props for name in names):
+        return None
+    return {
+        "by": props.get("review-by", ""),
+        "date": props.get("review-date", ""),
+        "evidence": props.get("review-evidence", ""),
+        "source": props.get("review-source"),
+    }

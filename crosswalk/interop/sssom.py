@@ -33,18 +33,22 @@ members keep their order, and each member is itself a CURIE of the file.
 SKOS cannot say "intersects", so the exact relation, strength and rationale travel in
 declared extension slots (``extension_definitions``):
 
-======================  ============================  ==================================
-slot                    property                      value
-======================  ============================  ==================================
-``ext_strm_relation``   ``crosswalk:strmRelation``    relation name
-``ext_strm_strength``   ``crosswalk:strmStrength``    1–10
-``ext_strm_rationale``  ``crosswalk:strmRationale``   syntactic | semantic | functional
-``ext_source``          ``crosswalk:source``          who asserted it (a source id)
-``ext_mapping_set``     ``crosswalk:mappingSet``      set id (files of several sets)
-======================  ============================  ==================================
+========================  ==============================  ========================================
+slot                      property                        value
+========================  ==============================  ========================================
+``ext_strm_relation``     ``crosswalk:strmRelation``      relation name
+``ext_strm_strength``     ``crosswalk:strmStrength``      1–10
+``ext_strm_rationale``    ``crosswalk:strmRationale``     syntactic | semantic | functional
+``ext_source``            ``crosswalk:source``            who asserted it (a source id)
+``ext_scope_condition``   ``crosswalk:scopeCondition``    scope condition (mappings/README.md §6)
+``ext_review_evidence``   ``crosswalk:reviewEvidence``    second review: where the containment shows
+``ext_review_source``     ``crosswalk:reviewSource``      second review: the source id consulted
+``ext_mapping_set``       ``crosswalk:mappingSet``        set id (files of several sets)
+========================  ==============================  ========================================
 
 The other fields use standard slots: ``comment`` = justification, ``author_label``,
 ``mapping_date`` (condensed to the set when all rows share it), ``confidence``,
+``reviewer_label`` and ``review_date`` (SSSOM 1.1) = who did the second review and when,
 ``mapping_justification`` = ``semapv:ManualMappingCuration`` for curated sets and
 ``semapv:LogicalReasoning`` for generated ones (the `equal` rows deduced from an
 adoption declaration; ``semapv:MappingChaining`` is kept for inferred chains).

@@ -299,10 +299,26 @@ def _mapping(
         "author": _unescape(author) if author else header.get("author") or "sssom import",
         "date": row.get("mapping_date") or header.get("date") or dt.date.today(),
         "confidence": row.get("confidence") or None,
+        "scope": row.get("ext_scope_condition") or None,
+        "review": _review(row),
         "mapping_set": set_id,
         "path": file,
     }
     return validated_mapping(values, problem, _COLUMN_OF)
+
+
+def _review(row: dict[str, str]) -> dict[str, str | None] | None:
+    """The second review of a row, if it names one (validated with the mapping)."""
+    fields = ("reviewer_label", "review_date", "ext_review_evidence", "ext_review_source")
+    if not any(row.get(f) for f in fields):
+        return None
+    by = row.get("reviewer_label", "")
+    return {
+        "by": _unescape(by) if by else "",
+        "date": row.get("review_date", ""),
+        "evidence": row.get("ext_review_evidence", ""),
+        "source": row.get("ext_review_source") or None,
+    }
 
 
 _COLUMN_OF = {
@@ -311,6 +327,11 @@ _COLUMN_OF = {
     "author": "author_label",
     "date": "mapping_date",
     "confidence": "confidence",
+    "scope": "ext_scope_condition",
+    "review.by": "reviewer_label",
+    "review.date": "review_date",
+    "review.evidence": "ext_review_evidence",
+    "review.source": "ext_review_source",
 }
 
 

@@ -31,6 +31,7 @@ from crosswalk.io.yaml_text import dump_exact
 from crosswalk.model.ids import (
     clause_curie,
     default_iri_base,
+    own_prefix,
     split_id,
 )
 from crosswalk.model.records import Mapping, MappingSet
@@ -105,7 +106,7 @@ def _row(
         "object_id": _curie(mapping.object, kb),
         "object_label": _title(mapping.object, kb),
         "mapping_justification": GENERATED if mapping_set.derived else CURATED,
-        "author_label": mapping.author.replace("\\", "\\\\").replace("|", "\\|"),
+        "author_label": _escape(mapping.author),
         "mapping_date": mapping.date.isoformat(),
         "confidence": "" if mapping.confidence is None else repr(mapping.confidence),
         "comment": mapping.justification,
@@ -113,10 +114,21 @@ def _row(
         "ext_strm_strength": str(mapping.strength),
         "ext_strm_rationale": mapping.rationale,
         "ext_source": mapping.source,
+        "ext_scope_condition": mapping.scope or "",
     }
+    if mapping.review is not None:
+        row["reviewer_label"] = _escape(mapping.review.by)
+        row["review_date"] = mapping.review.date.isoformat()
+        row["ext_review_evidence"] = mapping.review.evidence
+        row["ext_review_source"] = mapping.review.source or ""
     if several:
         row["ext_mapping_set"] = mapping_set.id
     return row
+
+
+def _escape(value: str) -> str:
+    """One value of a multi-valued SSSOM slot (author_label, reviewer_label)."""
+    return value.replace("\\", "\\\\").replace("|", "\\|")
 
 
 def _curie(clause_id: str, kb: KnowledgeBase | None) -> str:
@@ -193,4 +205,7 @@ def _declare_extensions(metadata: dict[str, Any], columns: Sequence[str]) -> Non
 def _iri_base(prefix: str, kb: KnowledgeBase | None) -> str:
     if kb is not None and prefix in kb.frameworks:
         return kb.frameworks[prefix].iri_base
+    framework = prefix.removesuffix(".cw")
+    if framework != prefix and own_prefix(framework) == prefix:
+        return default_iri_base(framework)  # clauses an ELI act does not number (parts)
     return default_iri_base(prefix)

@@ -115,7 +115,9 @@ class KnowledgeBase:
     def iri(self, clause_id: str) -> str:
         """The IRI of a clause: ELI for the EU AI Act, ``iri_base`` + local id otherwise."""
         clause = self.clause(clause_id)
-        return clause_iri(self.frameworks[clause.framework].iri_base, clause.local)
+        return clause_iri(
+            self.frameworks[clause.framework].iri_base, clause.local, clause.framework
+        )
 
     def suggest(self, text: str, *, limit: int = 3) -> list[str]:
         """The valid clause ids closest to ``text``."""

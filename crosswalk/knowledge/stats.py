@@ -92,6 +92,9 @@ def redundant_mappings(
     derivable without it; when that composition is already as tight as r, the mapping
     says nothing new. (Sound: never reports a mapping that is needed; it may miss a
     redundancy that only a longer chain shows.)
+
+    Requirement parts of A or B are not witnesses: part-level rows refine a clause-level
+    row, they do not replace it (the parts are our own, replaceable decomposition).
     """
     closure = kb.unchecked_closure
     if closure.contradictions:
@@ -116,11 +119,12 @@ def redundant_mappings(
             continue
         fact = fact_of[id(mapping)]
         left, right = index[mapping.subjects[0]], index[mapping.object]
+        ends = {mapping.subjects[0], mapping.object}
         through = ALL
         witnesses = []
         for k, rik in closure.neighbours(left).items():
             rkj = closure.relations[k].get(right)
-            if rkj is None or k == right:
+            if rkj is None or k == right or _part_of(kb, network.nodes[k], ends):
                 continue
             composed = compose_masks(rik, rkj)
             if composed == ALL or through & composed == through:
@@ -146,3 +150,9 @@ def redundant_mappings(
                 )
                 break
     return found
+
+
+def _part_of(kb: KnowledgeBase, clause_id: str, ends: set[str]) -> bool:
+    """Whether ``clause_id`` is a requirement part of one of ``ends``."""
+    clause = kb.clauses.get(clause_id)
+    return clause is not None and clause.kind == "part" and clause.parent in ends

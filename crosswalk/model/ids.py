@@ -46,6 +46,7 @@ __all__ = [
     "is_union_node",
     "mapping_iri",
     "mapping_set_iri",
+    "own_prefix",
     "segment",
     "split_id",
     "union_node",
@@ -185,13 +186,28 @@ def eli_subdivision_iri(act_base: str, local: str) -> str | None:
     return act_base + "/".join(parts) + "/oj"
 
 
-def clause_iri(iri_base: str, local: str) -> str:
-    """The IRI of a clause: ELI-style under an ELI act base, else ``iri_base + local``."""
+def clause_iri(iri_base: str, local: str, prefix: str | None = None) -> str:
+    """The IRI of a clause: ELI-style under an ELI act base, else ``iri_base + local``.
+
+    A clause of an ELI-addressed act that is no subdivision of the act (a requirement
+    part, our own decomposition) is never given an IRI in the act's namespace: with
+    ``prefix`` it gets crosswalk's own (:func:`default_iri_base`).
+
+    >>> clause_iri("http://data.europa.eu/eli/reg/2024/1689/", "art9.1-p1", "euaiact")
+    'https://w3id.org/crosswalk/clause/euaiact/art9.1-p1'
+    """
     if is_eli_act(iri_base):
         eli = eli_subdivision_iri(iri_base, local)
         if eli is not None:
             return eli
+        if prefix is not None:
+            return default_iri_base(prefix) + segment(local)
     return iri_base + segment(local)
+
+
+def own_prefix(prefix: str) -> str:
+    """The CURIE prefix of a framework's clauses that carry crosswalk's own IRI (``euaiact.cw``)."""
+    return prefix + ".cw"
 
 
 def _from_roman(text: str) -> int:
@@ -234,7 +250,10 @@ def clause_curie(prefix: str, local: str, iri_base: str) -> str:
     >>> clause_curie("iso31000", "6.4.2", default_iri_base("iso31000"))
     'iso31000:6.4.2'
     """
-    return prefix + ":" + clause_iri(iri_base, local)[len(iri_base) :]
+    iri = clause_iri(iri_base, local, prefix)
+    if not iri.startswith(iri_base):  # our own IRI for a clause the act does not number
+        return own_prefix(prefix) + ":" + iri[len(default_iri_base(prefix)) :]
+    return prefix + ":" + iri[len(iri_base) :]
 
 
 def clause_id_from_iri(iri: str, bases: Mapping[str, str]) -> str | None:
@@ -276,5 +295,9 @@ def converter(bases: Iterable[tuple[str, str]]) -> curies.Converter:
     """
     import curies  # about 0.2 s to import: only the formats that write CURIEs need it
 
-    prefix_map = dict(bases) | _OWN_PREFIXES
+    bases = list(bases)
+    own = {
+        own_prefix(prefix): default_iri_base(prefix) for prefix, base in bases if is_eli_act(base)
+    }
+    prefix_map = dict(bases) | own | _OWN_PREFIXES
     return curies.Converter.from_prefix_map(prefix_map)

@@ -89,6 +89,6 @@ def mapping_iri(mapping_id: str) -> URIRef:
     return URIRef(ids.mapping_iri(mapping_id))
 
 
-def clause_iri(iri_base: str, local: str) -> URIRef:
+def clause_iri(iri_base: str, local: str, prefix: str | None = None) -> URIRef:
     """The IRI of a clause as an RDF term (:func:`crosswalk.model.ids.clause_iri`)."""
-    return URIRef(ids.clause_iri(iri_base, local))
+    return URIRef(ids.clause_iri(iri_base, local, prefix))

@@ -95,7 +95,7 @@ class _Writer:
             prefix, local = clause_id.split(":", 1)
             framework = self.kb.frameworks.get(prefix)
             base = framework.iri_base if framework else default_iri_base(prefix)
-            node = self.clause_nodes[clause_id] = clause_iri(base, local)
+            node = self.clause_nodes[clause_id] = clause_iri(base, local, prefix)
         return node
 
     def literal_list(self, node: Node, predicate: URIRef, values: Sequence[Any]) -> None:
