@@ -663,9 +663,7 @@ scenario(
 )(_corrupted("huge"))
 
 
-@scenario(
-    "cache-rename-fails", "cache", broken="§1: a failed rename leaks the cache's temporary file"
-)
+@scenario("cache-rename-fails", "cache")
 def cache_rename_fails(case: Case) -> None:
     cache = _own_cache(case)
     for path in _cache_files(cache):  # a directory where the cache file goes: the rename fails
@@ -1321,7 +1319,9 @@ for _command, _spelled in (
     scenario(
         f"output-is-a-directory-{_command}",
         "errors",
-        broken=f"§7: `{_spelled} DIR` ends in IsADirectoryError",
+        broken=f"§7: `{_spelled} DIR` ends in IsADirectoryError"
+        if _command.startswith("gap")
+        else None,
     )(_output_directory(_command))
 
 
@@ -1341,7 +1341,9 @@ for _command in ("gap-xlsx", "gap-csv", "export-csv"):
     scenario(
         f"disk-full-{_command}",
         "errors",
-        broken=f"§7: a full disk while writing ({_command}) ends in an OSError traceback",
+        broken=f"§7: a full disk while writing ({_command}) ends in an OSError traceback"
+        if _command != "export-csv"
+        else None,
     )(_disk_full(_command))
 
 
@@ -1385,7 +1387,6 @@ scenario(
     "xlsx-entity-amplification",
     "errors",
     heavy=True,
-    broken="§7: entity amplification in a worksheet ends in a ParseError traceback",
 )(_entity_workbook("amplification"))
 
 

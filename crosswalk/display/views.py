@@ -9,7 +9,7 @@ an inline SVG drawn here, charts are matplotlib figures (imported only when draw
 >>> import crosswalk
 >>> from crosswalk.display.views import neighbourhood
 >>> view = neighbourhood(crosswalk.load(), "iso31000:6.4.2", interactive=False)
->>> "iso23894:6.4.2" in view.nodes
+>>> "iso23894:6.4.2.1" in view.nodes
 True
 """
 
