@@ -3,6 +3,11 @@
 These models describe what a YAML file may say; :mod:`crosswalk.io.catalogue` turns them
 into the resolved model of :mod:`crosswalk.model.records`. ``mappings/schema/*.json`` is
 generated from them (``crosswalk schema``) and a test checks it is up to date.
+
+A field an entry shares with its record takes its type, constraints and description from
+:mod:`crosswalk.model.fields`; declared here are only the checks a file adds (stacked on
+the shared alias) and the fields that mean something else in a file (a local id, an
+override, "left out: the parent's"). ``tests/test_grammar.py`` lists both.
 """
 
 from __future__ import annotations
