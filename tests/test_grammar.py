@@ -271,3 +271,12 @@ def test_a_file_that_was_refused_is_still_refused(
     with pytest.raises(ValidationError) as caught:
         entry.model_validate({**_VALID[entry], key: value})
     assert {error["loc"][0] for error in caught.value.errors()} == {key}
+
+
+@pytest.mark.parametrize(("entry", "record"), PAIRS, ids=lambda c: c.__name__)
+def test_entries_and_records_refuse_unknown_keys_and_strip_whitespace_alike(
+    entry: type[BaseModel], record: type[BaseModel]
+) -> None:
+    for key in ("extra", "str_strip_whitespace", "frozen"):
+        assert entry.model_config.get(key) == record.model_config.get(key), key
+    assert entry.model_config.get("extra") == "forbid"
