@@ -1,0 +1,430 @@
+"""The reasoning engine: the path-consistent closure of RCC-5 facts, explained (issue 16).
+
+Every clause, and every union of clauses a mapping names, is a node. Facts — asserted
+mappings, clause hierarchy (a child lies inside its parent), adoption equalities and
+union membership — constrain the relation set of a pair. :func:`close` computes the
+*path-consistent (PC) closure*: the tightest relation set for every pair that
+intersecting what every path entails can give (DESIGN.md §4), a derivation for each,
+whose leaves are the facts it rests on, and every contradiction, with
+:meth:`Closure.conflict` shrinking it to a minimal set of facts.
+
+How, in short (``docs/engine.md`` has the proofs and the literature). The facts of a
+knowledge base carry seven relation sets; closed under composition and intersection
+they generate a 14-set algebra in which composition distributes over non-empty
+intersections (:func:`algebra` checks this from the composition table). On such an
+algebra the PC closure of a pair is the intersection, over every walk of facts between
+its nodes, of the walk's composition — so one breadth-first search per node over
+(node, composed relation set) states, compiled with numba, computes every row of the
+closure exactly; each state remembers the fact that first reached it, which is the
+derivation. Networks with a relation set outside the algebra (never built from a
+knowledge base) are closed by the classic PC-2 queue instead (:mod:`._queue`), with the
+same results where both apply.
+
+Pairs whose set stays universal are not stored, so the closure stays sparse. No fact
+ever yields ``no_relationship`` unless a mapping asserts it.
+
+>>> net = Network(["a", "b", "c"])
+>>> net.add(Fact.asserted(0, 1, SUB, label="a ⊂ b"))
+>>> net.add(Fact.asserted(1, 2, SUB, label="b ⊂ c"))
+>>> closure = net.close()
+>>> from crosswalk.relations import RelationSet
+>>> str(RelationSet(closure.mask(0, 2)))
+'subset_of'
+>>> [fact.label for fact in closure.derivation(0, 2).facts()]
+['a ⊂ b', 'b ⊂ c']
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from crosswalk.reasoning._queue import queue_closure
+from crosswalk.reasoning.facts import DIS, EQ, INT, RATIONALE_STRICTNESS, SUB, SUP, Derivation, Fact
+from crosswalk.relations import _COMPOSE, _CONVERSE_MASK, ALL
+
+__all__ = [
+    "DIS",
+    "EQ",
+    "FACT_MASKS",
+    "INT",
+    "RATIONALE_STRICTNESS",
+    "SUB",
+    "SUP",
+    "Algebra",
+    "Closure",
+    "Derivation",
+    "Fact",
+    "Network",
+    "algebra",
+    "close",
+    "minimal_conflict",
+]
+
+FACT_MASKS = (EQ, SUB, SUP, INT, DIS, EQ | SUB, EQ | SUP)
+"""The relation sets facts of a knowledge base carry: the five base relations (mappings,
+adoption, exhaustive splits) and "inside" / "contains" (hierarchy, union membership)."""
+
+Int = npt.NDArray[np.int64]
+
+
+# -- the algebra ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Algebra:
+    """The relation sets the fact sets generate, as states of the walk search.
+
+    ``masks[k]`` is state k's relation set (the universal set is the last state);
+    ``step[a, b]`` the state of ``masks[a] ∘ masks[b]``, -1 for the universal set;
+    ``state[mask]`` a relation set's state, -1 outside the algebra; ``distributive``
+    whether composition distributes over every non-empty intersection in it.
+    """
+
+    masks: tuple[int, ...]
+    step: npt.NDArray[np.int8]
+    state: npt.NDArray[np.int8]
+    distributive: bool
+
+    def contains(self, mask: int) -> bool:
+        """True when ``mask`` is one of the algebra's relation sets."""
+        return bool(self.state[mask] >= 0)
+
+
+@cache
+def algebra() -> Algebra:
+    """The closure of :data:`FACT_MASKS` under composition, converse and intersection,
+    checked for distributivity against the composition table (14 sets for RCC-5)."""
+    masks = set(FACT_MASKS) | {ALL}
+    while True:
+        new = {
+            made
+            for x, y in itertools.product(masks, repeat=2)
+            for made in (_COMPOSE[x * 32 + y], x & y, _CONVERSE_MASK[x])
+            if made and made not in masks
+        }
+        if not new:
+            break
+        masks |= new
+    ordered = tuple(sorted(masks - {ALL})) + (ALL,)
+    state = np.full(32, -1, dtype=np.int8)
+    state[list(ordered)] = np.arange(len(ordered))
+    step = np.array(
+        [
+            [-1 if (c := _COMPOSE[a * 32 + b]) == ALL else state[c] for b in ordered]
+            for a in ordered
+        ],
+        dtype=np.int8,
+    )
+    distributive = all(
+        _COMPOSE[x * 32 + (y & z)] == _COMPOSE[x * 32 + y] & _COMPOSE[x * 32 + z]
+        and _COMPOSE[(y & z) * 32 + x] == _COMPOSE[y * 32 + x] & _COMPOSE[z * 32 + x]
+        for x, y, z in itertools.product(ordered, repeat=3)
+        if y & z
+    )
+    return Algebra(ordered, step, state, distributive)
+
+
+# -- the network ----------------------------------------------------------------------------
+
+
+class Network:
+    """Nodes and facts; :meth:`close` computes the path-consistent closure."""
+
+    def __init__(self, nodes: Sequence[str]) -> None:
+        self.nodes: list[str] = list(nodes)
+        self.index: dict[str, int] = {node: i for i, node in enumerate(self.nodes)}
+        self.facts: list[Fact] = []
+        self.unions: dict[int, tuple[int, ...]] = {}
+
+    def add_union(self, name: str, members: Sequence[int]) -> int:
+        """Add (idempotently) a node standing for the union of ``members`` and return it."""
+        node = self.add_node(name)
+        self.unions.setdefault(node, tuple(members))
+        return node
+
+    def add_node(self, node: str) -> int:
+        """Add a node (idempotent) and return its index."""
+        if node not in self.index:
+            self.index[node] = len(self.nodes)
+            self.nodes.append(node)
+        return self.index[node]
+
+    def add(self, fact: Fact) -> None:
+        """Add a fact."""
+        self.facts.append(fact)
+
+    def close(self, facts: Sequence[Fact] | None = None) -> Closure:
+        """The path-consistent closure of the network's facts (or of ``facts``)."""
+        return close(len(self.nodes), self.facts if facts is None else facts)
+
+
+# -- the closure ----------------------------------------------------------------------------
+
+
+@dataclass
+class Closure:
+    """The path-consistent closure: for every node, its neighbours (the nodes with a
+    non-universal relation to it, sorted) and their relation masks, in compressed rows;
+    and what explains each pair (:class:`_Walks` or :class:`._queue.Supports`)."""
+
+    size: int
+    facts: list[Fact]
+    row_pointer: Int
+    neighbour: npt.NDArray[np.int32]
+    relation: npt.NDArray[np.uint8]
+    explainer: _Explainer = field(repr=False)
+    contradictions: list[tuple[int, int]] = field(default_factory=list)
+
+    def _entry(self, left: int, right: int) -> int:
+        """The position of the pair in the rows, or -1 when its relation is universal."""
+        start, stop = int(self.row_pointer[left]), int(self.row_pointer[left + 1])
+        position = start + int(np.searchsorted(self.neighbour[start:stop], right))
+        if position < stop and self.neighbour[position] == right:
+            return position
+        return -1
+
+    def mask(self, left: int, right: int) -> int:
+        """The relation mask left -> right (ALL when nothing is known)."""
+        if left == right:
+            return EQ
+        position = self._entry(left, right)
+        return ALL if position < 0 else int(self.relation[position])
+
+    def row(self, node: int) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint8]]:
+        """The neighbours of ``node`` (sorted) and their masks, as read-only array views."""
+        start, stop = int(self.row_pointer[node]), int(self.row_pointer[node + 1])
+        return self.neighbour[start:stop], self.relation[start:stop]
+
+    def neighbours(self, node: int) -> dict[int, int]:
+        """Nodes with a known (non-universal) relation to ``node``, with the masks."""
+        others, masks = self.row(node)
+        return dict(zip(others.tolist(), masks.tolist(), strict=True))
+
+    def pairs(self) -> Iterator[tuple[int, int, int]]:
+        """Every pair with a known relation, once (left < right), with its mask."""
+        for node in range(self.size):
+            others, masks = self.row(node)
+            for other, mask in zip(others.tolist(), masks.tolist(), strict=True):
+                if other > node:
+                    yield node, other, mask
+
+    def edge_count(self) -> int:
+        """Number of unordered pairs with a known relation."""
+        return int(self.neighbour.size) // 2
+
+    def derivation(self, left: int, right: int) -> Derivation | None:
+        """The derivation of the relation of a pair (None if nothing is known)."""
+        if left == right:
+            return None
+        position = self._entry(left, right)
+        if position < 0:
+            return None
+        return self.explainer.derivation(
+            self.facts, left, right, position, int(self.relation[position])
+        )
+
+    def conflict(self, left: int, right: int) -> list[Fact]:
+        """A minimal set of facts that leaves no relation for the pair (removing any one
+        of them removes this contradiction)."""
+        if left == right:
+            return [f for f in self.facts if f.left == f.right == left and not f.mask & EQ][:1]
+        derivation = self.derivation(left, right)
+        if derivation is None or derivation.mask:
+            raise ValueError(f"the pair ({left}, {right}) is not a contradiction")
+        return minimal_conflict(self.size, derivation.distinct_facts())
+
+    def conflicts(self) -> list[list[Fact]]:
+        """A minimal set of facts for every contradiction, each distinct set once (a pair
+        whose derivation contains a set already found is not shrunk again)."""
+        found: list[list[Fact]] = []
+        keys: list[frozenset[int]] = []
+        for left, right in self.contradictions:
+            if left == right:
+                candidates = self.conflict(left, right)
+            else:
+                derivation = self.derivation(left, right)
+                assert derivation is not None
+                candidates = derivation.distinct_facts()
+                within = frozenset(id(f) for f in candidates)
+                if any(key <= within for key in keys):
+                    continue
+                candidates = minimal_conflict(self.size, candidates)
+            key = frozenset(id(f) for f in candidates)
+            if key not in keys:
+                keys.append(key)
+                found.append(candidates)
+        return found
+
+
+class _Explainer(Protocol):
+    """What expands an entry of the closure's rows into a derivation."""
+
+    def derivation(
+        self, facts: Sequence[Fact], left: int, right: int, position: int, mask: int
+    ) -> Derivation: ...
+
+
+@dataclass
+class _Walks:
+    """The states of every walk search: for each entry of the rows, the relation sets
+    the walks to it compose to (its *slots*, entry by entry), and for each slot the fact
+    that first reached it and the slot it extends (relative to the row's first slot,
+    -1 for a walk of one fact). Following them back gives a chain of facts."""
+
+    slot_start: Int
+    row_slot: Int
+    slot_pred: npt.NDArray[np.int32]
+    slot_fact: npt.NDArray[np.int32]
+    slot_state: npt.NDArray[np.int8]
+    masks: tuple[int, ...]
+
+    def chain(self, left: int, slot: int) -> list[int]:
+        """The slots from ``left``'s first step to ``slot``, in walk order."""
+        base = int(self.row_slot[left])
+        steps = [slot]
+        previous = int(self.slot_pred[slot])
+        while previous >= 0:
+            steps.append(base + previous)
+            previous = int(self.slot_pred[base + previous])
+        steps.reverse()
+        return steps
+
+    def derivation(
+        self, facts: Sequence[Fact], left: int, right: int, position: int, mask: int
+    ) -> Derivation:
+        """The intersection of the fewest walks (shortest first) whose compositions
+        intersect to the entry's relation; each walk is a left-deep chain of
+        compositions whose leaves are its facts."""
+        slots = range(int(self.slot_start[position]), int(self.slot_start[position + 1]))
+        walks = sorted((len(self.chain(left, slot)), slot) for slot in slots)
+        chosen: list[int] = []
+        meet = ALL
+        for _, slot in walks:
+            state_mask = self.masks[self.slot_state[slot]]
+            if meet & state_mask != meet:
+                chosen.append(slot)
+                meet &= state_mask
+        for slot in reversed(chosen[:]):  # drop a walk the others no longer need
+            rest = ALL
+            for other in chosen:
+                if other != slot:
+                    rest &= self.masks[self.slot_state[other]]
+            if len(chosen) > 1 and rest == mask:
+                chosen.remove(slot)
+        parts = tuple(self._walk(facts, left, slot) for slot in chosen)
+        if len(parts) == 1:
+            return parts[0]
+        return Derivation(left, right, mask, "intersection", parts=parts)
+
+    def _walk(self, facts: Sequence[Fact], left: int, slot: int) -> Derivation:
+        result: Derivation | None = None
+        node = left
+        for step in self.chain(left, slot):
+            code = int(self.slot_fact[step])
+            fact = facts[code >> 1]
+            if code & 1:
+                far, mask, rule = fact.left, _CONVERSE_MASK[fact.mask], f"{fact.kind} (converse)"
+            else:
+                far, mask, rule = fact.right, fact.mask, fact.kind
+            leaf = Derivation(node, far, mask, rule, fact=fact)
+            if result is None:
+                result = leaf
+            else:
+                state_mask = self.masks[self.slot_state[step]]
+                result = Derivation(
+                    left, far, state_mask, "composition", via=node, parts=(result, leaf)
+                )
+            node = far
+        assert result is not None, "an entry always has a walk"
+        return result
+
+
+def close(size: int, facts: Sequence[Fact]) -> Closure:
+    """The path-consistent closure of ``facts`` over nodes ``0 .. size - 1``.
+
+    Networks whose facts all carry relation sets of :func:`algebra` (every network a
+    knowledge base builds) take the compiled walk search; any other takes the PC-2 queue.
+    """
+    facts = list(facts)
+    table = np.array([(f.left, f.right, f.mask) for f in facts], dtype=np.int64).reshape(-1, 3)
+    left, right, mask = table[:, 0], table[:, 1], table[:, 2]
+    if ((left < 0) | (left >= size) | (right < 0) | (right >= size)).any():
+        raise IndexError(f"a fact names a node outside 0 .. {size - 1}")
+    found = algebra()
+    if not found.distributive or not (found.state[mask] >= 0).all():
+        pointer, neighbour, relation, supports, contradictions = queue_closure(size, facts)
+        return Closure(size, facts, pointer, neighbour, relation, supports, contradictions)
+    contradictions = [(int(n), int(n)) for n in left[(left == right) & (mask & EQ == 0)]]
+    numbers = np.flatnonzero((left != right) & (mask != ALL))
+    converse = np.asarray(_CONVERSE_MASK, dtype=np.int64)
+    source = np.concatenate([left[numbers], right[numbers]])
+    order = np.argsort(source, kind="stable")
+    target = np.concatenate([right[numbers], left[numbers]])[order].astype(np.int32)
+    forward, backward = mask[numbers], converse[mask[numbers]]
+    state = found.state[np.concatenate([forward, backward])][order]
+    code = np.concatenate([2 * numbers, 2 * numbers + 1])[order].astype(np.int32)
+    pointer = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(source, minlength=size), out=pointer[1:])
+
+    from crosswalk.reasoning._kernel import walk_closure
+
+    (
+        row_pointer,
+        neighbour,
+        relation,
+        slot_start,
+        row_slot,
+        slot_pred,
+        slot_fact,
+        slot_state,
+        conflicts,
+    ) = walk_closure(
+        size,
+        pointer,
+        target,
+        state,
+        code,
+        found.step,
+        np.asarray(found.masks, dtype=np.int64),
+        int(found.state[EQ]),
+        8 * int(source.size),
+    )
+    contradictions.extend((int(a), int(b)) for a, b in conflicts.tolist())
+    walks = _Walks(slot_start, row_slot, slot_pred, slot_fact, slot_state, found.masks)
+    return Closure(size, facts, row_pointer, neighbour, relation, walks, contradictions)
+
+
+def minimal_conflict(network: Network | int, facts: Sequence[Fact]) -> list[Fact]:
+    """Shrink a set of facts that yields a contradiction to a minimal one (deletion-based):
+    removing any fact of the result makes the contradiction disappear.
+
+    ``network`` is the network the facts belong to, or its number of nodes; each trial
+    closes only the facts tried, over the nodes they name.
+    """
+    del network  # each trial is closed over the nodes its facts name
+    current = list(facts)
+    index = 0
+    while index < len(current):
+        trial = current[:index] + current[index + 1 :]
+        if trial and _contradictory(trial):
+            current = trial
+        else:
+            index += 1
+    return current
+
+
+def _contradictory(facts: Sequence[Fact]) -> bool:
+    """True when the closure of ``facts`` alone has a contradiction."""
+    names: dict[int, int] = {}
+    for fact in facts:
+        names.setdefault(fact.left, len(names))
+        names.setdefault(fact.right, len(names))
+    local = [replace(f, left=names[f.left], right=names[f.right]) for f in facts]
+    return bool(close(len(names), local).contradictions)
