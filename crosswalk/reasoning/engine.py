@@ -40,7 +40,7 @@ import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -84,13 +84,17 @@ class Algebra:
     ``masks[k]`` is state k's relation set (the universal set is the last state);
     ``step[a, b]`` the state of ``masks[a] ∘ masks[b]``, -1 for the universal set;
     ``state[mask]`` a relation set's state, -1 outside the algebra; ``distributive``
-    whether composition distributes over every non-empty intersection in it.
+    whether composition distributes over every non-empty intersection in it;
+    ``popcount[bits]`` the number of states in a set of them; ``cover[k]`` the states
+    whose sets lie inside state k's, one bit each.
     """
 
     masks: tuple[int, ...]
     step: npt.NDArray[np.int8]
     state: npt.NDArray[np.int8]
     distributive: bool
+    popcount: npt.NDArray[np.int32]
+    cover: npt.NDArray[np.int32]
 
     def contains(self, mask: int) -> bool:
         """True when ``mask`` is one of the algebra's relation sets."""
@@ -128,7 +132,14 @@ def algebra() -> Algebra:
         for x, y, z in itertools.product(ordered, repeat=3)
         if y & z
     )
-    return Algebra(ordered, step, state, distributive)
+    sets = np.arange(1 << len(ordered))
+    popcount = sum(((sets >> k) & 1 for k in range(len(ordered))), np.zeros_like(sets)).astype(
+        np.int32
+    )
+    cover = np.array(
+        [sum(1 << k for k, inner in enumerate(ordered) if inner & ~outer == 0) for outer in ordered]
+    )
+    return Algebra(ordered, step, state, distributive, popcount, cover.astype(np.int32))
 
 
 # -- the network ----------------------------------------------------------------------------
@@ -361,7 +372,7 @@ def close(size: int, facts: Sequence[Fact]) -> Closure:
     if not found.distributive or not (found.state[mask] >= 0).all():
         pointer, neighbour, relation, supports, contradictions = queue_closure(size, facts)
         return Closure(size, facts, pointer, neighbour, relation, supports, contradictions)
-    contradictions = [(int(n), int(n)) for n in left[(left == right) & (mask & EQ == 0)]]
+    contradictions = [(n, n) for n in left[(left == right) & (mask & EQ == 0)].tolist()]
     numbers = np.flatnonzero((left != right) & (mask != ALL))
     converse = np.asarray(_CONVERSE_MASK, dtype=np.int64)
     source = np.concatenate([left[numbers], right[numbers]])
@@ -373,32 +384,94 @@ def close(size: int, facts: Sequence[Fact]) -> Closure:
     pointer = np.zeros(size + 1, dtype=np.int64)
     np.cumsum(np.bincount(source, minlength=size), out=pointer[1:])
 
-    from crosswalk.reasoning._kernel import walk_closure
-
-    (
-        row_pointer,
-        neighbour,
-        relation,
-        slot_start,
-        row_slot,
-        slot_pred,
-        slot_fact,
-        slot_state,
-        conflicts,
-    ) = walk_closure(
-        size,
-        pointer,
-        target,
-        state,
-        code,
-        found.step,
-        np.asarray(found.masks, dtype=np.int64),
-        int(found.state[EQ]),
-        8 * int(source.size),
+    walks, row_pointer, neighbour, relation = _walk_search(
+        size, pointer, target, state, code, found
     )
-    contradictions.extend((int(a), int(b)) for a, b in conflicts.tolist())
-    walks = _Walks(slot_start, row_slot, slot_pred, slot_fact, slot_state, found.masks)
+    empty = np.flatnonzero(relation == 0)
+    rows = np.searchsorted(row_pointer, empty, side="right") - 1
+    contradictions += [
+        (a, b) for a, b in zip(rows.tolist(), neighbour[empty].tolist(), strict=True) if a < b
+    ]
     return Closure(size, facts, row_pointer, neighbour, relation, walks, contradictions)
+
+
+def _walk_search(
+    size: int,
+    pointer: Int,
+    target: npt.NDArray[np.int32],
+    state: npt.NDArray[np.int8],
+    code: npt.NDArray[np.int32],
+    found: Algebra,
+) -> tuple[_Walks, Int, npt.NDArray[np.int32], npt.NDArray[np.uint8]]:
+    """Run the compiled walk search over every row, a chunk of output at a time."""
+    from crosswalk.reasoning._kernel import walk_rows
+
+    states = len(found.masks)
+    scratch = (
+        np.zeros(size, dtype=np.int32),  # seen: the states reached, one bit each
+        np.empty(size * states, dtype=np.int64),  # came_from: (node * states + state) before
+        np.empty(size * states, dtype=np.int32),  # came_by: the fact code of that step
+        np.empty(size * states, dtype=np.int64),  # queue
+        np.empty(size, dtype=np.int64),  # touched
+        np.empty(size, dtype=np.int32),  # first_slot
+    )
+    row_entries = np.zeros(size, dtype=np.int64)
+    row_slots = np.zeros(size, dtype=np.int64)
+    # per entry: neighbour, mask, first slot; per slot: the slot it extends (relative to
+    # its row), its fact, its state. Pages of np.empty that are never written cost no
+    # memory, so the buffers are made large enough for one call in all but rare cases.
+    kinds = (
+        (np.int32, 1),
+        (np.uint8, 1),
+        (np.int64, 1),
+        (np.int32, 2),
+        (np.int32, 2),
+        (np.int8, 2),
+    )
+    parts: list[list[npt.NDArray[Any]]] = [[] for _ in kinds]
+    capacity = max(4096, 32 * int(target.size))
+    first = slots_done = 0
+    while True:
+        buffers = [np.empty(scale * capacity, dtype=dtype) for dtype, scale in kinds]
+        done, entries, slots = walk_rows(
+            first,
+            slots_done,
+            pointer,
+            target,
+            state,
+            code,
+            found.step.ravel(),
+            found.cover,
+            np.asarray(found.masks, dtype=np.int64),
+            int(found.state[EQ]),
+            found.popcount,
+            *scratch,
+            row_entries,
+            row_slots,
+            *buffers,
+        )
+        if done == first < size:  # one row larger than the buffers
+            capacity *= 2
+            continue
+        slots_done += slots
+        last = int(done == size)
+        if last:
+            buffers[2][entries] = slots_done  # where the last entry's slots end
+        lengths = (entries, entries, entries + last, slots, slots, slots)
+        for part, buffer, length in zip(parts, buffers, lengths, strict=True):
+            part.append(buffer[:length])
+        first = done
+        if last:
+            break
+    neighbour, relation, slot_start, pred, fact, slot_state = (
+        part[0] if len(part) == 1 else np.concatenate(part) for part in parts
+    )
+    row_pointer = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(row_entries, out=row_pointer[1:])
+    row_slot = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(row_slots, out=row_slot[1:])
+    walks = _Walks(slot_start, row_slot, pred, fact, slot_state, found.masks)
+    return walks, row_pointer, neighbour, relation
 
 
 def minimal_conflict(network: Network | int, facts: Sequence[Fact]) -> list[Fact]:
