@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.run import cache_path, duration, load_data, measure, spawn
+from benchmarks.run import cache_path, cold_rows, duration, load_data, measure, spawn
 from benchmarks.synthetic import SIZES, Size, Synthetic, generate
 
 Row = dict[str, Any]
@@ -46,6 +46,17 @@ TARGETS = {"bundled": 0.030, "S": 0.050, "M": 2.0, "L": 60.0}
 """Median closure time each size must meet (issue 16); M must stay under 1 GB, L 6 GB."""
 MEMORY = {"M": 1024.0, "L": 6144.0}
 QUERIES = 2000
+NOTE = (
+    "Peak RSS: the row's own process (`os.wait4`), the data and today's network included (for "
+    "L most of it: the generated model objects and today's `Fact` objects); the closure's own "
+    "arrays are in the note. × today: today's engine over the engine on the same data. Times "
+    "exclude building the facts; the first call in a process also loads the compiled kernel "
+    "(see the fresh-process rows). Projected rows are marked ≈ and PROJECTED. The cold "
+    "`crosswalk.load()` rows are today's (the knowledge base still closes with "
+    "crosswalk.inference): after integration, an empty-cache load costs today's minus "
+    "today's closure plus the engine's first closure in a fresh process; a warm-cache load "
+    "unpickles the closure's arrays and imports no numba."
+)
 
 
 def peak_mb() -> float:
@@ -107,14 +118,14 @@ def closure_rows(args: argparse.Namespace) -> list[Row]:
     network = network_of(args.size, args.seed)
     facts = engine_facts(network)
     size = len(network.nodes)
+    before = peak_mb()
     start = time.perf_counter()
     closure = engine.close(size, facts)
     first = time.perf_counter() - start
-    before = peak_mb()
     small = args.size in ("bundled", "S")
     repeat = args.repeat if args.size != "L" else min(args.repeat, 3)
     timed = measure(lambda: engine.close(size, facts), repeat, traced=False, warm=small)
-    walks = closure.explainer
+    walks: Any = closure.explainer
     stored = sum(
         array.nbytes
         for array in (closure.row_pointer, closure.neighbour, closure.relation)
@@ -128,12 +139,11 @@ def closure_rows(args: argparse.Namespace) -> list[Row]:
             "operation": "closure with derivations (engine)",
             "target": TARGETS[args.size],
             **timed,
-            "closure_mb": stored / 2**20,
-            "growth_mb": peak_mb() - before,
             "note": (
                 f"{len(facts):,} facts, {size:,} nodes → {closure.edge_count():,} pairs, "
                 f"{walks.slot_fact.size:,} walk states, {len(closure.contradictions)} contradictions; "
-                f"arrays {stored / 2**20:,.0f} MB; first call in this process {duration(first)}"
+                f"arrays {stored / 2**20:,.1f} MB, peak RSS +{peak_mb() - before:,.0f} MB while closing; "
+                f"first call in this process {duration(first)}"
             ),
         }
     ]
@@ -376,14 +386,7 @@ def render(rows: list[Row], names: list[str], header: dict[str, str]) -> str:
                 f"| {label(name)} | {row['operation']} | {shown} | {target} | {ratio} | {rss} | "
                 f"{row.get('runs', '')} | {row.get('note', '')} |"
             )
-    lines += [
-        "",
-        "Peak RSS: the row's own process (`os.wait4`), the data and today's network included (for "
-        "L most of it: the generated model objects and today's `Fact` objects); the closure's own "
-        "arrays are in the note. × today: today's engine over the engine on the same data. Times "
-        "exclude building the facts; the first call in a process also loads the compiled kernel "
-        "(see the fresh-process rows). Projected rows are marked ≈ and PROJECTED.",
-    ]
+    lines += ["", NOTE]
     return "\n".join(lines) + "\n"
 
 
@@ -396,6 +399,8 @@ def parent(args: argparse.Namespace) -> None:
     names = [s for s in args.sizes.split(",") if s]
     rows: list[Row] = []
     if "bundled" in names:
+        print("· cold processes", file=sys.stderr, flush=True)
+        rows += [{**r, "size": "bundled"} for r in cold_rows(args)]
         rows += [{**r, "size": "bundled"} for r in child("first", args, "bundled")]
     for name in names:
         rows += child("closure", args, name)

@@ -100,6 +100,17 @@ def test_the_fact_sets_generate_a_distributive_algebra_of_fourteen_sets() -> Non
         assert found.contains(x & y) or not x & y
 
 
+def test_the_properties_the_proofs_in_docs_engine_use() -> None:
+    """Equal is in x ∘ y exactly when x meets the converse of y; the universal set
+    composed with anything non-empty stays universal; composition is monotone."""
+    for x, y in itertools.product(range(1, 32), repeat=2):
+        assert bool(compose_masks(x, y) & EQ) == bool(x & converse_mask(y))
+        assert compose_masks(ALL, y) == compose_masks(x, ALL) == ALL
+        for z in range(1, 32):
+            if x & ~z == 0:  # x inside z
+                assert compose_masks(x, y) & ~compose_masks(z, y) == 0
+
+
 # -- (a) the same closure as today's path consistency ----------------------------------------
 
 
@@ -478,3 +489,33 @@ def test_importing_the_engine_does_not_import_numba() -> None:
 
 def test_the_fact_masks_are_the_knowledge_base_ones(kb: KnowledgeBase) -> None:
     assert {f.mask for f in kb.network.facts} <= set(FACT_MASKS)
+
+
+def test_minimal_conflict_drops_the_facts_a_contradiction_does_not_need() -> None:
+    needed = [Fact(0, 1, SUB), Fact(1, 2, SUB), Fact(0, 2, DIS)]
+    extra = [Fact(2, 3, INT), Fact(0, 3, SUP | EQ)]
+    assert engine.minimal_conflict([extra[0], *needed, extra[1]]) == needed
+
+
+def test_the_engine_benchmark_measures_the_bundled_data(tmp_path) -> None:
+    """benchmarks/bench_engine.py's per-size row (in this process) and its table."""
+    import json
+
+    from benchmarks import bench_engine
+
+    result = tmp_path / "rows.json"
+    bench_engine.main(
+        ["--child", "closure", "--size", "bundled", "--repeat", "1", "--result", str(result)]
+    )
+    rows = [
+        {**row, "size": "bundled", "rss_mb": 1.0}
+        for row in json.loads(result.read_text(encoding="utf-8"))
+    ]
+    assert [row["operation"] for row in rows] == [
+        "closure with derivations (engine)",
+        "relation(a, b) + explanation, per query",
+        "closure with supports (today's crosswalk.inference)",
+    ]
+    header = dict.fromkeys(("command", "machine", "started", "finished", "load"), "x")
+    table = bench_engine.render(rows, ["bundled"], header)
+    assert "11,193 pairs" in table and "≤ 30 ms" in table

@@ -3,10 +3,10 @@
 Every clause, and every union of clauses a mapping names, is a node. Facts — asserted
 mappings, clause hierarchy (a child lies inside its parent), adoption equalities and
 union membership — constrain the relation set of a pair. :func:`close` computes the
-*path-consistent (PC) closure*: the tightest relation set for every pair that
-intersecting what every path entails can give (DESIGN.md §4), a derivation for each,
-whose leaves are the facts it rests on, and every contradiction, with
-:meth:`Closure.conflict` shrinking it to a minimal set of facts.
+*path-consistent (PC) closure* (DESIGN.md §4): for every pair, what intersecting the
+compositions along every path entails, to a fixed point; a derivation for each, whose
+leaves are the facts it rests on; and every contradiction, which
+:meth:`Closure.conflict` traces back to a minimal set of facts.
 
 How, in short (``docs/engine.md`` has the proofs and the literature). The facts of a
 knowledge base carry seven relation sets; closed under composition and intersection
@@ -193,6 +193,12 @@ class Closure:
     explainer: _Explainer = field(repr=False)
     contradictions: list[tuple[int, int]] = field(default_factory=list)
 
+    def __repr__(self) -> str:
+        return (
+            f"<Closure of {len(self.facts):,} facts over {self.size:,} nodes: {self.edge_count():,} pairs, "
+            f"{len(self.contradictions):,} contradictions>"
+        )
+
     def _entry(self, left: int, right: int) -> int:
         """The position of the pair in the rows, or -1 when its relation is universal."""
         start, stop = int(self.row_pointer[left]), int(self.row_pointer[left + 1])
@@ -209,7 +215,7 @@ class Closure:
         return ALL if position < 0 else int(self.relation[position])
 
     def row(self, node: int) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint8]]:
-        """The neighbours of ``node`` (sorted) and their masks, as read-only array views."""
+        """The neighbours of ``node`` (sorted) and their masks, as views of the rows."""
         start, stop = int(self.row_pointer[node]), int(self.row_pointer[node + 1])
         return self.neighbour[start:stop], self.relation[start:stop]
 
@@ -249,7 +255,7 @@ class Closure:
         derivation = self.derivation(left, right)
         if derivation is None or derivation.mask:
             raise ValueError(f"the pair ({left}, {right}) is not a contradiction")
-        return minimal_conflict(self.size, derivation.distinct_facts())
+        return minimal_conflict(derivation.distinct_facts())
 
     def conflicts(self) -> list[list[Fact]]:
         """A minimal set of facts for every contradiction, each distinct set once (a pair
@@ -266,7 +272,7 @@ class Closure:
                 within = frozenset(id(f) for f in candidates)
                 if any(key <= within for key in keys):
                     continue
-                candidates = minimal_conflict(self.size, candidates)
+                candidates = minimal_conflict(candidates)
             key = frozenset(id(f) for f in candidates)
             if key not in keys:
                 keys.append(key)
@@ -474,14 +480,12 @@ def _walk_search(
     return walks, row_pointer, neighbour, relation
 
 
-def minimal_conflict(network: Network | int, facts: Sequence[Fact]) -> list[Fact]:
-    """Shrink a set of facts that yields a contradiction to a minimal one (deletion-based):
-    removing any fact of the result makes the contradiction disappear.
+def minimal_conflict(facts: Sequence[Fact]) -> list[Fact]:
+    """Shrink a set of facts whose closure has a contradiction to a minimal one
+    (deletion-based): removing any fact of the result removes every contradiction.
 
-    ``network`` is the network the facts belong to, or its number of nodes; each trial
-    closes only the facts tried, over the nodes they name.
+    Each trial closes only the facts tried, over the nodes they name.
     """
-    del network  # each trial is closed over the nodes its facts name
     current = list(facts)
     index = 0
     while index < len(current):
