@@ -9,8 +9,8 @@ median of ``--repeat`` runs, facts prepared before timing), ``relation(a, b)`` w
 explanation per query (mask, derivation tree and its facts, for a seeded sample of
 known pairs), and on M and L a planted contradiction: the closure that finds it and the
 minimal sets of facts behind it. Today's engine (:class:`crosswalk.inference.Network`)
-is timed on the bundled data and S, and projected to M and L from a fit on 500 and
-1,000 generated clauses (marked as such). Fresh processes give the first closure's cost
+is timed on the bundled data and S, and projected to M and L from a fit on 250, 500
+and 1,000 generated clauses (marked as such). Fresh processes give the first closure's cost
 with the compiled kernel cached on disk and with an empty numba cache (compiling it).
 Synthetic data is generated once and kept as in benchmarks/run.py.
 """
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import math
 import os
@@ -124,7 +125,13 @@ def closure_rows(args: argparse.Namespace) -> list[Row]:
     first = time.perf_counter() - start
     small = args.size in ("bundled", "S")
     repeat = args.repeat if args.size != "L" else min(args.repeat, 3)
-    timed = measure(lambda: engine.close(size, facts), repeat, traced=False, warm=small)
+    walls: list[float] = []
+    cpus: list[float] = []
+    while len(walls) < repeat or (small and sum(walls) < 0.5 and len(walls) < 200):
+        wall, cpu = time.perf_counter(), time.process_time()
+        engine.close(size, facts)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
     walks: Any = closure.explainer
     stored = sum(
         array.nbytes
@@ -138,9 +145,10 @@ def closure_rows(args: argparse.Namespace) -> list[Row]:
         {
             "operation": "closure with derivations (engine)",
             "target": TARGETS[args.size],
-            **timed,
+            "seconds": statistics.median(walls),
+            "runs": len(walls),
             "note": (
-                f"{len(facts):,} facts, {size:,} nodes → {closure.edge_count():,} pairs, "
+                f"CPU {duration(statistics.median(cpus))}; {len(facts):,} facts, {size:,} nodes → {closure.edge_count():,} pairs, "
                 f"{walks.slot_fact.size:,} walk states, {len(closure.contradictions)} contradictions; "
                 f"arrays {stored / 2**20:,.1f} MB, peak RSS +{peak_mb() - before:,.0f} MB while closing; "
                 f"first call in this process {duration(first)}"
@@ -238,10 +246,12 @@ def contradiction_rows(closure: Any, facts: list[Any], size: int) -> list[Row]:
 
 
 def projection_rows(args: argparse.Namespace) -> list[Row]:
-    """Today's engine at 500 and 1,000 generated clauses (S's proportions), projected."""
+    """Today's engine at 250, 500 and 1,000 generated clauses (S's proportions; median of
+    three runs each), projected with the steeper of the two growth exponents (as
+    benchmarks/run.py does)."""
     points = []
     shape = SIZES["S"]
-    for clauses in (500, 1000):
+    for clauses in (250, 500, 1000):
         size = Size(
             f"c{clauses}",
             clauses,
@@ -250,17 +260,22 @@ def projection_rows(args: argparse.Namespace) -> list[Row]:
             shape.frameworks,
         )
         network = generate(size, seed=args.seed).knowledge_base().network
-        points.append((clauses, measure(network.close, 1, traced=False, warm=False)["seconds"]))
-    (c1, t1), (c2, t2) = points
-    exponent = math.log(t2 / t1) / math.log(c2 / c1)
+        points.append((clauses, measure(network.close, 3, traced=False, warm=False)["seconds"]))
+    exponent = max(
+        math.log(b[1] / a[1]) / math.log(b[0] / a[0]) for a, b in itertools.pairwise(points)
+    )
+    seconds = points[-1][1]
     return [
         {
             "size": name,
             "operation": "closure with supports (today's crosswalk.inference)",
             "baseline": True,
             "projected": True,
-            "seconds": t2 * (SIZES[name].clauses / c2) ** exponent,
-            "note": f"PROJECTED: {duration(t2)} × (clauses / 1,000)^{exponent:.2f}, fit on 500 and 1,000 clauses",
+            "seconds": seconds * (SIZES[name].clauses / 1000) ** exponent,
+            "note": (
+                f"PROJECTED: {duration(seconds)} × (clauses / 1,000)^{exponent:.2f}, "
+                "fit on 250, 500 and 1,000 clauses"
+            ),
         }
         for name in ("M", "L")
     ]

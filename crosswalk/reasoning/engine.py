@@ -40,12 +40,13 @@ import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from crosswalk.reasoning._queue import queue_closure
+from crosswalk.reasoning._walks import Tables, walk_search
 from crosswalk.reasoning.facts import DIS, EQ, INT, RATIONALE_STRICTNESS, SUB, SUP, Derivation, Fact
 from crosswalk.relations import _COMPOSE, _CONVERSE_MASK, ALL
 
@@ -183,7 +184,7 @@ class Network:
 class Closure:
     """The path-consistent closure: for every node, its neighbours (the nodes with a
     non-universal relation to it, sorted) and their relation masks, in compressed rows;
-    and what explains each pair (:class:`_Walks` or :class:`._queue.Supports`)."""
+    and what explains each pair (:class:`._walks.Walks` or :class:`._queue.Supports`)."""
 
     size: int
     facts: list[Fact]
@@ -288,81 +289,6 @@ class _Explainer(Protocol):
     ) -> Derivation: ...
 
 
-@dataclass
-class _Walks:
-    """The states of every walk search: for each entry of the rows, the relation sets
-    the walks to it compose to (its *slots*, entry by entry), and for each slot the fact
-    that first reached it and the slot it extends (relative to the row's first slot,
-    -1 for a walk of one fact). Following them back gives a chain of facts."""
-
-    slot_start: Int
-    row_slot: Int
-    slot_pred: npt.NDArray[np.int32]
-    slot_fact: npt.NDArray[np.int32]
-    slot_state: npt.NDArray[np.int8]
-    masks: tuple[int, ...]
-
-    def chain(self, left: int, slot: int) -> list[int]:
-        """The slots from ``left``'s first step to ``slot``, in walk order."""
-        base = int(self.row_slot[left])
-        steps = [slot]
-        previous = int(self.slot_pred[slot])
-        while previous >= 0:
-            steps.append(base + previous)
-            previous = int(self.slot_pred[base + previous])
-        steps.reverse()
-        return steps
-
-    def derivation(
-        self, facts: Sequence[Fact], left: int, right: int, position: int, mask: int
-    ) -> Derivation:
-        """The intersection of the fewest walks (shortest first) whose compositions
-        intersect to the entry's relation; each walk is a left-deep chain of
-        compositions whose leaves are its facts."""
-        slots = range(int(self.slot_start[position]), int(self.slot_start[position + 1]))
-        walks = sorted((len(self.chain(left, slot)), slot) for slot in slots)
-        chosen: list[int] = []
-        meet = ALL
-        for _, slot in walks:
-            state_mask = self.masks[self.slot_state[slot]]
-            if meet & state_mask != meet:
-                chosen.append(slot)
-                meet &= state_mask
-        for slot in reversed(chosen[:]):  # drop a walk the others no longer need
-            rest = ALL
-            for other in chosen:
-                if other != slot:
-                    rest &= self.masks[self.slot_state[other]]
-            if len(chosen) > 1 and rest == mask:
-                chosen.remove(slot)
-        parts = tuple(self._walk(facts, left, slot) for slot in chosen)
-        if len(parts) == 1:
-            return parts[0]
-        return Derivation(left, right, mask, "intersection", parts=parts)
-
-    def _walk(self, facts: Sequence[Fact], left: int, slot: int) -> Derivation:
-        result: Derivation | None = None
-        node = left
-        for step in self.chain(left, slot):
-            code = int(self.slot_fact[step])
-            fact = facts[code >> 1]
-            if code & 1:
-                far, mask, rule = fact.left, _CONVERSE_MASK[fact.mask], f"{fact.kind} (converse)"
-            else:
-                far, mask, rule = fact.right, fact.mask, fact.kind
-            leaf = Derivation(node, far, mask, rule, fact=fact)
-            if result is None:
-                result = leaf
-            else:
-                state_mask = self.masks[self.slot_state[step]]
-                result = Derivation(
-                    left, far, state_mask, "composition", via=node, parts=(result, leaf)
-                )
-            node = far
-        assert result is not None, "an entry always has a walk"
-        return result
-
-
 def close(size: int, facts: Sequence[Fact]) -> Closure:
     """The path-consistent closure of ``facts`` over nodes ``0 .. size - 1``.
 
@@ -390,94 +316,16 @@ def close(size: int, facts: Sequence[Fact]) -> Closure:
     pointer = np.zeros(size + 1, dtype=np.int64)
     np.cumsum(np.bincount(source, minlength=size), out=pointer[1:])
 
-    walks, row_pointer, neighbour, relation = _walk_search(
-        size, pointer, target, state, code, found
+    tables = Tables(
+        found.step.ravel(), found.cover, found.popcount, found.masks, int(found.state[EQ])
     )
+    walks, row_pointer, neighbour, relation = walk_search(pointer, target, state, code, tables)
     empty = np.flatnonzero(relation == 0)
     rows = np.searchsorted(row_pointer, empty, side="right") - 1
     contradictions += [
         (a, b) for a, b in zip(rows.tolist(), neighbour[empty].tolist(), strict=True) if a < b
     ]
     return Closure(size, facts, row_pointer, neighbour, relation, walks, contradictions)
-
-
-def _walk_search(
-    size: int,
-    pointer: Int,
-    target: npt.NDArray[np.int32],
-    state: npt.NDArray[np.int8],
-    code: npt.NDArray[np.int32],
-    found: Algebra,
-) -> tuple[_Walks, Int, npt.NDArray[np.int32], npt.NDArray[np.uint8]]:
-    """Run the compiled walk search over every row, a chunk of output at a time."""
-    from crosswalk.reasoning._kernel import walk_rows
-
-    states = len(found.masks)
-    scratch = (
-        np.zeros(size, dtype=np.int32),  # seen: the states reached, one bit each
-        np.empty(size * states, dtype=np.int64),  # came_from: (node * states + state) before
-        np.empty(size * states, dtype=np.int32),  # came_by: the fact code of that step
-        np.empty(size * states, dtype=np.int64),  # queue
-        np.empty(size, dtype=np.int64),  # touched
-        np.empty(size, dtype=np.int32),  # first_slot
-    )
-    row_entries = np.zeros(size, dtype=np.int64)
-    row_slots = np.zeros(size, dtype=np.int64)
-    # per entry: neighbour, mask, first slot; per slot: the slot it extends (relative to
-    # its row), its fact, its state. Pages of np.empty that are never written cost no
-    # memory, so the buffers are made large enough for one call in all but rare cases.
-    kinds = (
-        (np.int32, 1),
-        (np.uint8, 1),
-        (np.int64, 1),
-        (np.int32, 2),
-        (np.int32, 2),
-        (np.int8, 2),
-    )
-    parts: list[list[npt.NDArray[Any]]] = [[] for _ in kinds]
-    capacity = max(4096, 32 * int(target.size))
-    first = slots_done = 0
-    while True:
-        buffers = [np.empty(scale * capacity, dtype=dtype) for dtype, scale in kinds]
-        done, entries, slots = walk_rows(
-            first,
-            slots_done,
-            pointer,
-            target,
-            state,
-            code,
-            found.step.ravel(),
-            found.cover,
-            np.asarray(found.masks, dtype=np.int64),
-            int(found.state[EQ]),
-            found.popcount,
-            *scratch,
-            row_entries,
-            row_slots,
-            *buffers,
-        )
-        if done == first < size:  # one row larger than the buffers
-            capacity *= 2
-            continue
-        slots_done += slots
-        last = int(done == size)
-        if last:
-            buffers[2][entries] = slots_done  # where the last entry's slots end
-        lengths = (entries, entries, entries + last, slots, slots, slots)
-        for part, buffer, length in zip(parts, buffers, lengths, strict=True):
-            part.append(buffer[:length])
-        first = done
-        if last:
-            break
-    neighbour, relation, slot_start, pred, fact, slot_state = (
-        part[0] if len(part) == 1 else np.concatenate(part) for part in parts
-    )
-    row_pointer = np.zeros(size + 1, dtype=np.int64)
-    np.cumsum(row_entries, out=row_pointer[1:])
-    row_slot = np.zeros(size + 1, dtype=np.int64)
-    np.cumsum(row_slots, out=row_slot[1:])
-    walks = _Walks(slot_start, row_slot, pred, fact, slot_state, found.masks)
-    return walks, row_pointer, neighbour, relation
 
 
 def minimal_conflict(facts: Sequence[Fact]) -> list[Fact]:
