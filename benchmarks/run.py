@@ -1,13 +1,14 @@
 """The performance suite of issue 16, in one command: every row of its table.
 
-    .venv/bin/python benchmarks/run.py [--sizes bundled,S,M,L] [--repeat N] [--output benchmarks/results.md]
+    .venv/bin/python benchmarks/run.py [--sizes bundled,S,M[,L]] [--repeat N] [--output benchmarks/results.md]
 
 Every size runs in its own subprocess, so that the peak resident memory of a row
 (``ru_maxrss`` of that process, from ``os.wait4``) is its own; it includes the setup
 (loading or generating the data). Times are medians of ``--repeat`` runs (more for
 fast operations). Synthetic data (benchmarks/synthetic.py) is generated once per size
-and seed and kept as a pickle in ``$CROSSWALK_BENCH_CACHE`` (default: the system
-temporary directory). The engines the reasoning engine replaced (the PC-2 closure, the
+and seed and kept as a pickle in ``$CROSSWALK_BENCH_CACHE`` (default:
+``~/.cache/crosswalk-benchmarks``, mode 0700); a pickle runs code when read, so one that
+another user owns or may write is never read (the data is generated again). The engines the reasoning engine replaced (the PC-2 closure, the
 chain-based fast gap analysis) are gone from the package; their last measured figures
 are shown beside each row (:data:`BEFORE`, with the date of their run).
 """
@@ -23,6 +24,7 @@ import pickle
 import platform
 import random
 import resource
+import stat
 import statistics
 import subprocess
 import sys
@@ -124,15 +126,25 @@ def cache_path(size: Size, seed: int) -> Path:
     """Where the generated data of a size and seed is kept (keyed on the generator's code)."""
     code = hashlib.sha256((ROOT / "benchmarks" / "synthetic.py").read_bytes()).hexdigest()[:12]
     folder = Path(
-        os.environ.get("CROSSWALK_BENCH_CACHE")
-        or Path(tempfile.gettempdir()) / "crosswalk-benchmarks"
+        os.environ.get("CROSSWALK_BENCH_CACHE") or Path.home() / ".cache" / "crosswalk-benchmarks"
     )
     return folder / f"synthetic-{size.name}-{seed}-{code}.pickle"
 
 
-def load_data(size: Size, seed: int) -> Synthetic:
-    with cache_path(size, seed).open("rb") as handle:
-        data: Synthetic = pickle.load(handle)
+def _ours(path: Path) -> bool:
+    """True when ``path`` is this user's and no one else may write it (a pickle runs code)."""
+    info = path.lstat()
+    loose = info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    return info.st_uid == os.geteuid() and not loose and not stat.S_ISLNK(info.st_mode)
+
+
+def load_data(size: Size, seed: int) -> Synthetic | None:
+    """The cached data of a size and seed, or None when missing or not safely ours."""
+    path = cache_path(size, seed)
+    if not (path.is_file() and _ours(path) and _ours(path.parent)):
+        return None
+    with path.open("rb") as handle:
+        data: Synthetic = pickle.load(handle)  # our own file, checked above
     return data
 
 
@@ -142,11 +154,14 @@ def peak_mb() -> float:
 
 def synthetic(size: Size, seed: int) -> Synthetic:
     """The generated data of a size, from the cache (filled if missing)."""
+    cached = load_data(size, seed)
+    if cached is not None:
+        return cached
     path = cache_path(size, seed)
-    if path.exists():
-        return load_data(size, seed)
     data = generate(size, seed=seed)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not _ours(path.parent):
+        return data
     partial = path.with_suffix(".tmp")
     with partial.open("wb") as handle:
         pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -628,8 +643,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument(
-        "--sizes", default="bundled,S,M,L", help="data to run (default bundled,S,M,L)"
+    parser.add_argument(  # L needs about 2 GB and minutes: run only when asked for
+        "--sizes",
+        default="bundled,S,M",
+        help="data to run (default bundled,S,M; add L for 100k clauses, about 2 GB)",
     )
     parser.add_argument(
         "--repeat", type=int, default=5, help="runs per timed row (median reported)"
