@@ -49,8 +49,10 @@ def test_cli_gap_writes_an_auditors_workbook(tmp_path: Path, example: str, capsy
     assert workbook.sheetnames == SHEETS
     gaps = workbook["Gaps"]
     headers = [c.value for c in gaps[1]]
-    assert headers[:6] == ["Clause", "Title", "Title (zh)", "Section", "Status", "Why"]
-    statuses = {row[4].value for row in gaps.iter_rows(min_row=2)}
+    assert headers[:6] == ["Clause", "Title", "Title (zh)", "Status", "Priority (0–100)", "Why"]
+    statuses = {row[3].value for row in gaps.iter_rows(min_row=2)}
+    priorities = [row[4].value for row in gaps.iter_rows(min_row=2)]
+    assert priorities == sorted(priorities, reverse=True), "the most urgent finding comes first"
     assert statuses <= set(STATUSES) and statuses
     assert gaps.freeze_panes == "B2" and gaps.auto_filter.ref
     assert workbook["Summary"]._charts, "the summary sheet has a native chart"

@@ -1301,19 +1301,8 @@ def _output_directory(command: str) -> Callable[[Case], None]:
     return body
 
 
-for _command, _spelled in (
-    ("gap-xlsx", "gap -o"),
-    ("gap-csv", "gap --csv"),
-    ("export", "export -o"),
-    ("import", "import -o"),
-):
-    scenario(
-        f"output-is-a-directory-{_command}",
-        "errors",
-        broken=f"§7: `{_spelled} DIR` ends in IsADirectoryError"
-        if _command.startswith("gap")
-        else None,
-    )(_output_directory(_command))
+for _command in ("gap-xlsx", "gap-csv", "export", "import"):
+    scenario(f"output-is-a-directory-{_command}", "errors")(_output_directory(_command))
 
 
 def _disk_full(command: str) -> Callable[[Case], None]:
@@ -1409,7 +1398,7 @@ def _deep(kind: str, broken: str | None) -> None:
     scenario(f"deep-nesting-{kind}", "errors", broken=broken)(body)
 
 
-_deep("profile", "§7: 800 nested lists in --profile end in RecursionError")
+_deep("profile", None)
 _deep("scoring", "§7: 800 nested lists in --scoring end in RecursionError")
 _deep("oscal", "§7: 5,000 nested arrays in an OSCAL file end in RecursionError")
 _deep("sssom", "§7: 800 nested lists in SSSOM metadata end in RecursionError")

@@ -141,6 +141,10 @@ def test_citations_of_frameworks_not_loaded_are_reported_not_fatal(
     assert main(["-q", "gap", str(path), "--target", "iso23894", "-o", str(output)]) == 0
     err = capsys.readouterr().err
     assert "'ISO/IEC 27001 A.5.1'" in err and "--data" in err
+    workbook = openpyxl.load_workbook(output)
+    about = {row[0].value: row[1].value for row in workbook["About"].iter_rows(min_row=2)}
+    assert "ISMS-1: ISO/IEC 27001 A.5.1" in about["Not counted"]
+    assert "--data" in about["Not counted"]
     # --strict makes it an error, and writes nothing
     strict = tmp_path / "strict.xlsx"
     assert (

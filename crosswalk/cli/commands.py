@@ -189,6 +189,8 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     from crosswalk.knowledge.stats import pair_statistics
 
     kb = _load(args)
+    for prefix in args.unlinked or ():  # an unknown prefix is refused before anything prints
+        kb.framework(prefix)
     if args.markdown:
         from crosswalk.knowledge.stats import stats_markdown
 

@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-bundled", action="store_true", help="do not load the bundled frameworks and mappings"
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
+    from crosswalk._version import __version__
+
+    parser.add_argument("--version", action="version", version=f"crosswalk {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:

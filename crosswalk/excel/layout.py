@@ -5,9 +5,9 @@ line unless the row is given one, and Excel does not grow a row it did not write
 estimates here are deliberately generous (a wrapped row a little too tall reads fine; one
 too short hides text):
 
-- a column of width ``w`` holds about ``w`` characters of prose per line (measured in
-  LibreOffice with Carlito and with DejaVu Sans: 1.05 ``w`` for long text); East Asian
-  wide characters count two;
+- a column of width ``w`` holds about :data:`CHARS_PER_UNIT` ``w`` characters of prose
+  per line (rendered with LibreOffice and Carlito, Calibri's metric twin, a 48-unit
+  column shows 52-60 characters of English prose); East Asian wide characters count two;
 - text wraps at spaces, greedily, as spreadsheets do; a word longer than the line breaks;
 - a line takes :data:`LINE_POINTS` points (Calibri 11 in Excel: 15 points).
 
@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 
 __all__ = [
+    "CHARS_PER_UNIT",
     "LINE_POINTS",
     "MAX_ROW_POINTS",
     "PAGE_UNITS",
@@ -40,6 +41,8 @@ MAX_ROW_POINTS = 409.0
 """Excel's largest row height."""
 PAGE_UNITS = {"landscape": 145.0, "portrait": 98.0}
 """Column-width units an A4 page holds at 100 % with narrow margins (7 px per unit + 5 px per column)."""
+CHARS_PER_UNIT = 1.15
+"""Characters of prose a column holds per unit of its width (below what was measured)."""
 SMALLEST_SCALE = 0.72
 """A sheet is fitted to one page wide only if that keeps text at least this large."""
 
@@ -87,8 +90,9 @@ def row_height(
     """
     lines = 1
     for value, width in zip(values, widths, strict=False):
-        if isinstance(value, str) and width > 0 and (len(value) > width or "\n" in value):
-            lines = max(lines, wrapped_lines(value, width / scale))
+        room = width * CHARS_PER_UNIT / scale
+        if isinstance(value, str) and width > 0 and (text_width(value) > room or "\n" in value):
+            lines = max(lines, wrapped_lines(value, room))
     if lines == 1 and scale == 1.0:
         return None
     return min(MAX_ROW_POINTS, math.ceil(lines * LINE_POINTS * scale + 2))

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 
 __all__ = [
+    "FONT",
     "STATUS_COLOURS",
     "print_layout",
     "safe_cell_value",
@@ -52,7 +53,10 @@ _HEADER_FILL = "1F4E78"
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
+FONT = "Calibri"
+"""The workbook's font: styled cells name it, or a viewer falls back to its own default."""
 _A4 = 9  # openpyxl's paperSize code for A4
+_BOLD = 1.15  # bold header text is about this much wider than regular text
 
 
 def safe_cell_value(value: Any) -> Any:
@@ -160,7 +164,7 @@ def _table(
     """A table in a normal (not streamed) sheet: header, rows, widths, heights, print layout."""
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    bold = Font(bold=True, color="FFFFFF")
+    bold = Font(name=FONT, bold=True, color="FFFFFF")
     fill = PatternFill("solid", fgColor=_HEADER_FILL)
     for column, header in enumerate(headers, start=1):
         cell = _put(sheet, 1, column, header)
@@ -213,6 +217,7 @@ class _StreamSheet:
         heading: str | None = None,
         preamble: Sequence[tuple[str, Any]] = (),
         header_rotation: int = 0,
+        repeat_header: bool = True,
     ) -> None:
         from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -228,18 +233,27 @@ class _StreamSheet:
         _set_widths(self.sheet, widths)
         self._fills = {k: PatternFill("solid", fgColor=v) for k, v in STATUS_COLOURS.items()}
         self._top = Alignment(vertical="top", wrap_text=True)
-        self.bold = Font(bold=True)
+        self.bold = Font(name=FONT, bold=True)
         self._next = 1
-        # a write-only sheet writes its views with the first row: freeze before any row
+        # a write-only sheet writes its properties and views with its first row: the
+        # panes and the page setup are set before any row
         header_row = 1 + len(preamble) + (1 if heading else 0) + (1 if heading or preamble else 0)
         self.sheet.freeze_panes = (
             None
             if freeze == ""
             else freeze or f"{'B' if len(headers) > 1 else 'A'}{header_row + 1}"
         )
+        print_layout(
+            self.sheet,
+            widths,
+            header_row=header_row if repeat_header else None,
+            print_columns=print_columns,
+            repeat_columns=repeat_columns,
+            orientation=orientation,
+        )
         if heading:
             cell = self._cell(heading)
-            cell.font = Font(bold=True, size=14)
+            cell.font = Font(name=FONT, bold=True, size=14)
             self._row([cell], height=22)
         for label, value in preamble:
             label_cell = self._cell(label)
@@ -249,7 +263,7 @@ class _StreamSheet:
             self._row([])
         self.header_row = header_row
         """The row of the table's header (1 unless there is a title or preamble)."""
-        header_font = Font(bold=True, color="FFFFFF")
+        header_font = Font(name=FONT, bold=True, color="FFFFFF")
         header_fill = PatternFill("solid", fgColor=_HEADER_FILL)
         rotated = Alignment(textRotation=header_rotation, vertical="bottom", horizontal="center")
         header = []
@@ -262,19 +276,11 @@ class _StreamSheet:
             else:
                 cell.alignment = Alignment(vertical="bottom", wrap_text=True)
             header.append(cell)
-        height = row_height(headers, widths)
+        height = row_height(headers, [w / _BOLD for w in widths])
         if header_rotation:
             longest = max((len(str(h)) for h in headers[repeat_columns:]), default=1)
             height = min(409.0, 7.0 * longest + 8)
         self._row(header, height=height)
-        print_layout(
-            self.sheet,
-            widths,
-            header_row=self.header_row,
-            print_columns=print_columns,
-            repeat_columns=repeat_columns,
-            orientation=orientation,
-        )
 
     def _row(self, cells: Sequence[Any], *, height: float | None = None) -> None:
         if height:
@@ -303,18 +309,23 @@ class _StreamSheet:
     ) -> None:
         """Append one data row (text wraps in a row tall enough; the status cell is coloured)."""
         cells: list[Any] = []
+        height = row_height(values, self.widths)
         for column, value in enumerate(values, start=1):
             if value is None or value == "":
                 cells.append(None)
                 continue
-            width = self.widths[column - 1] if column <= len(self.widths) else 0
-            wrap = isinstance(value, str) and (len(value) > width or "\n" in value)
+            # in a row of several lines every cell wraps and sits at the top, so a short
+            # value stays level with the first line of its neighbours
+            wrap = height is not None and isinstance(value, str)
             risky = isinstance(value, str) and value.startswith(_RISKY_START)
-            styled = bold or column in (self.status_column, link_column) or wrap or risky
+            styled = bold or column in (self.status_column, link_column) or risky
+            styled = styled or height is not None
             if not styled:
                 cells.append(safe_cell_value(value))
                 continue
             cell = self._cell(value, wrap=wrap)
+            if height is not None:
+                cell.alignment = self._top
             if bold:
                 cell.font = self.bold
             if column == self.status_column and value in self._fills:
@@ -322,10 +333,10 @@ class _StreamSheet:
             if column == link_column and isinstance(value, str) and value.startswith("http"):
                 cell.hyperlink = value
                 cell.style = "Hyperlink"
-                if wrap:
+                if height is not None:
                     cell.alignment = self._top
             cells.append(cell)
-        self._row(cells, height=row_height(values, self.widths))
+        self._row(cells, height=height)
         self.rows += 1
 
     def blank(self, count: int = 1) -> None:

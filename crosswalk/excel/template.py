@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from crosswalk.excel.layout import row_height
 from crosswalk.excel.sheets import (
+    FONT,
     _put,
     _table,
     print_layout,
@@ -158,7 +159,7 @@ def _instructions(workbook: Any) -> None:
         height = row_height([line], [width])
         if height:
             sheet.row_dimensions[row].height = height
-    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].font = Font(name=FONT, bold=True, size=14)
     sheet.row_dimensions[1].height = 22
     print_layout(sheet, [width], header_row=None, orientation="portrait")
 
@@ -171,7 +172,7 @@ def _organisation(workbook: Any) -> None:
         [f"category: {category}", None, f"yes if it runs {_CATEGORY_HELP.get(category, category)}"]
         for category in CATEGORIES
     ]
-    _table(sheet, ["Field", "Value", "What to enter"], rows, [26, 16, 70], orientation="portrait")
+    _table(sheet, ["Field", "Value", "What to enter"], rows, [32, 16, 80], orientation="portrait")
     sheet.auto_filter.ref = None
     sheet.freeze_panes = "B2"
     first_choice = 2 + len(_ORGANISATION_FIELDS)
