@@ -13,7 +13,7 @@ too short hides text):
 
 A4 pages hold :data:`PAGE_UNITS` width units at 100 % (narrow margins); a sheet printed
 one page wide is scaled down to fit, a wider one is spread over several pages with its
-first columns repeated (:func:`pages_wide`).
+first columns repeated (:func:`pages_wide`, :func:`print_scale`).
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ __all__ = [
     "PAGE_UNITS",
     "fit_width",
     "pages_wide",
+    "print_scale",
     "row_height",
+    "sheet_width",
     "text_width",
     "wrapped_lines",
 ]
@@ -43,6 +45,10 @@ PAGE_UNITS = {"landscape": 145.0, "portrait": 98.0}
 """Column-width units an A4 page holds at 100 % with narrow margins (7 px per unit + 5 px per column)."""
 CHARS_PER_UNIT = 1.15
 """Characters of prose a column holds per unit of its width (below what was measured)."""
+_PADDING = 5 / 7
+"""A column's padding (5 px) in width units (7 px each)."""
+_SAFETY = 0.97
+"""Share of the page a fitted sheet may fill (fonts render a little differently)."""
 SMALLEST_SCALE = 0.72
 """A sheet is fitted to one page wide only if that keeps text at least this large."""
 
@@ -118,3 +124,26 @@ def pages_wide(width: float, orientation: str = "landscape") -> int:
     if width <= page / SMALLEST_SCALE:
         return 1
     return math.ceil(width / page)
+
+
+def sheet_width(widths: Sequence[float]) -> float:
+    """Width units a row of columns takes on paper: each shown column adds 5 px of padding.
+
+    >>> sheet_width([7, 0, 7])
+    15.43
+    """
+    shown = [w for w in widths if w > 0]
+    return round(sum(shown) + _PADDING * len(shown), 2)
+
+
+def print_scale(width: float, orientation: str = "landscape") -> int:
+    """The print scale (percent) at which a sheet ``width`` units wide spans :func:`pages_wide` pages.
+
+    Full size when it fits; smaller, but never below :data:`SMALLEST_SCALE`, to fit one
+    page; a wider sheet fills its pages across at about full size.
+
+    >>> print_scale(100), print_scale(160), print_scale(290)
+    (100, 87, 97)
+    """
+    page = PAGE_UNITS[orientation] * _SAFETY
+    return min(100, math.floor(100 * pages_wide(width, orientation) * page / width))

@@ -8,8 +8,9 @@ Every sheet goes through :class:`_StreamSheet` (streamed, for reports) or :func:
 - on screen: a coloured header row, frozen panes, a filter over the table, wrapped text
   in rows tall enough to show it (:mod:`crosswalk.excel.layout` estimates the heights);
 - in print: landscape A4 (or portrait), narrow margins, the header row repeated on every
-  page, fitted to one page wide when that keeps the text readable, else spread over
-  pages with the first columns repeated; only the leading ``print_columns`` are printed
+  page, scaled to one page wide when that keeps the text readable, else spread over
+  pages with the first columns repeated (a fixed scale: LibreOffice leaves a blank
+  page after a sheet set to "fit to page"); only the leading ``print_columns`` are printed
   (the rest are for the screen); a footer with the sheet name and "Page n of N", and on
   every sheet of a workbook the label given to :func:`_save` (organisation and target).
 """
@@ -22,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crosswalk.excel.layout import pages_wide, row_height
+from crosswalk.excel.layout import pages_wide, print_scale, row_height, sheet_width
 from crosswalk.io.atomic import atomic_path
 from crosswalk.model.statuses import COVERAGE_STATUSES, RISK_STATUSES, STATUS_TABLE, fill_colours
 
@@ -124,10 +125,10 @@ def print_layout(
     setup = sheet.page_setup
     setup.orientation = orientation
     setup.paperSize = _A4
-    wide = pages_wide(sum(printed), orientation)
-    setup.fitToWidth = wide
-    setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    wide = pages_wide(sheet_width(printed), orientation)
+    # an explicit scale, not "fit to page": LibreOffice paginates a fitted sheet with one
+    # scale and prints it with another, leaving blank pages
+    setup.scale = print_scale(sheet_width(printed), orientation)
     margins = sheet.page_margins
     margins.left = margins.right = 0.4
     margins.top = margins.bottom = 0.6
