@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from crosswalk.excel.layout import row_height
 from crosswalk.excel.sheets import (
     FONT,
+    _page_labels,
     _put,
     _table,
     print_layout,
@@ -222,7 +223,7 @@ def write_inventory_template(path: str | Path, *, kb: KnowledgeBase | None = Non
         controls,
         list(CONTROL_COLUMNS),
         [list(row) for row in _EXAMPLE_CONTROLS],
-        [10, 30, 36, 20, 22, 9, 16, 30, 30],
+        [8, 28, 30, 18, 20, 8, 14, 26, 26],  # one landscape page wide
     )
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -267,6 +268,8 @@ def write_inventory_template(path: str | Path, *, kb: KnowledgeBase | None = Non
             [26, 70, 12],
             orientation="portrait",
         )
+    for sheet in workbook.worksheets:
+        _page_labels(sheet, "crosswalk inventory")
     with atomic_path(path) as temporary:
         workbook.save(temporary)
     return Path(path)
