@@ -14,10 +14,11 @@ from hypothesis import strategies as st
 from rdflib import BNode, Graph, Literal, URIRef
 
 from crosswalk.api import KnowledgeBase
-from crosswalk.model.errors import QueryError
+from crosswalk.model.errors import CrosswalkError, QueryError
 from crosswalk.rdf import to_graph
 from crosswalk.rdf.sparql import (
     get_named_query,
+    graph_of,
     named_queries,
     query,
     run_query,
@@ -174,9 +175,21 @@ def test_exact_matches_are_equal_mappings(kb: KnowledgeBase) -> None:
 @pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
 def test_user_text_is_bound_never_spliced(kb: KnowledgeBase, engine: str) -> None:
     hostile = 'iso31000:6.4.2" } UNION { ?node ?p ?o } #'
-    assert query(kb, "mappings-of-clause", clause=hostile, engine=engine).empty
     hostile_framework = 'iso31000" . ?scheme ?p ?o . #'
-    assert query(kb, "clauses-by-framework", framework=hostile_framework, engine=engine).empty
+    # bound as it is (no knowledge base resolves it), the text matches nothing
+    graph = graph_of(kb)
+    assert query(graph, "mappings-of-clause", clause=hostile, engine=engine).empty
+    assert query(graph, "clauses-by-framework", framework=hostile_framework, engine=engine).empty
+    # checked by the knowledge base, it is refused or names one clause: never more rows
+    try:
+        found = query(kb, "mappings-of-clause", clause=hostile, engine=engine)
+    except CrosswalkError:
+        pass
+    else:
+        plain = query(kb, "mappings-of-clause", clause="iso31000:6.4.2", engine=engine)
+        assert sorted(found.mapping) == sorted(plain.mapping)
+    with pytest.raises(CrosswalkError):
+        query(kb, "clauses-by-framework", framework=hostile_framework, engine=engine)
 
 
 @settings(max_examples=40, deadline=None)
@@ -219,7 +232,9 @@ def test_named_query_parameters_are_checked(kb: KnowledgeBase) -> None:
         query(kb, "mappings-of-clause")
     with pytest.raises(QueryError, match="has no parameter 'prefix'"):
         query(kb, "clauses-by-framework", framework="iso31000", prefix="x")
-    with pytest.raises(QueryError, match="closest: mappings-of-clause"):
+    with pytest.raises(
+        QueryError, match=r"no named query .*did you mean mappings-of-clause.*known: "
+    ):
         query(kb, "mapping-of-clause", clause="iso31000:6.4.2")
 
 
