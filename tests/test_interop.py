@@ -631,6 +631,37 @@ def test_oscal_catalogs_meet_the_schema(
     assert len(ids(catalog["catalog"]["controls"])) == len(kb.clauses_of(prefix))
 
 
+def _controls(controls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [d for c in controls for d in [c, *_controls(c.get("controls", []))]]
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_oscal_controls_meet_the_statement_constraint(kb: KnowledgeBase, prefix: str) -> None:
+    # NIST metaschema (oscal_control_metaschema.xml), which the JSON Schema does not encode:
+    # oscal-catalog-control-require-statement-when-not-withdrawn
+    catalog = to_oscal_catalog(kb, prefix)["catalog"]
+    missing = [
+        c["id"]
+        for c in _controls(catalog["controls"])
+        if not any(p.get("name") == "status" and p.get("value") == "withdrawn" for p in c["props"])
+        and not any(p["name"] == "statement" and p.get("prose") for p in c.get("parts", []))
+    ]
+    assert missing == []
+    summaries = {c.id: c.summary for c in kb.clauses_of(prefix) if c.summary}
+    for control in _controls(catalog["controls"]):
+        clause_id = control["id"].replace("-", ":", 1)
+        if clause_id in summaries:
+            assert control["parts"][0]["prose"] == summaries[clause_id]
+
+
+@pytest.mark.parametrize("set_id", REAL_SETS)
+def test_oscal_back_matter_resources_are_referenced(kb: KnowledgeBase, set_id: str) -> None:
+    collection = to_oscal_mapping_collection(_set(kb, set_id))["mapping-collection"]
+    resources = {r["uuid"] for r in collection.get("back-matter", {}).get("resources", [])}
+    text = json.dumps({k: v for k, v in collection.items() if k != "back-matter"})
+    assert {r for r in resources if f'"#{r}"' not in text} == set()
+
+
 def test_oscal_structure(kb: KnowledgeBase, tiny_kb: KnowledgeBase, tmp_path: Path) -> None:
     written = write_oscal(_set(kb, "iso23894-iso31000"), tmp_path / "pair.json", kb=kb)
     assert [p.name for p in written] == [
