@@ -292,17 +292,30 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from crosswalk import interop
+    from crosswalk.interop.mapping_file import write_mapping_yaml
 
     kb = _load(args)
-    mapping_set = interop.import_(args.path, args.format, kb=kb)
-    print(
-        f"read {len(mapping_set.mappings)} mappings ({mapping_set.subject_framework} → {mapping_set.object_framework})"
-    )
-    if args.output:
-        from crosswalk.interop.mapping_file import write_mapping_yaml
-
-        write_mapping_yaml(mapping_set, args.output)
+    sets = interop.import_sets(args.path, args.format, kb=kb)
+    for mapping_set in sets:
+        print(
+            f"read {len(mapping_set.mappings)} mappings of {mapping_set.id} "
+            f"({mapping_set.subject_framework} → {mapping_set.object_framework})"
+        )
+    if args.output and len(sets) == 1:
+        write_mapping_yaml(sets[0], args.output)
         print(f"wrote {args.output}")
+    elif args.output:
+        # several sets: one mapping file each, named by set id, in the -o directory
+        folder = Path(args.output)
+        if folder.exists() and not folder.is_dir():
+            raise CrosswalkError(
+                f"{args.path} holds {len(sets)} mapping sets: -o must name a directory, "
+                f"and {folder} is a file"
+            )
+        folder.mkdir(parents=True, exist_ok=True)
+        for mapping_set in sets:
+            written = write_mapping_yaml(mapping_set, folder / f"{mapping_set.id}.yaml")
+            print(f"wrote {written}")
     return 0
 
 

@@ -197,7 +197,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     importer.add_argument("path")
     importer.add_argument("--format", help="format (default: from the file)")
-    importer.add_argument("-o", "--output", help="write a crosswalk mapping file (YAML)")
+    importer.add_argument(
+        "-o",
+        "--output",
+        help="write a crosswalk mapping file (YAML); a directory of them for a file of several sets",
+    )
     query = command("sparql", _cmd_sparql, "run a named query, a query file or query text")
     query.add_argument("query", help="named query (crosswalk queries), .rq file or SPARQL text")
     query.add_argument(
