@@ -29,6 +29,8 @@ pytest.importorskip("pyoxigraph", reason="the engine comparison needs pyoxigraph
 
 REQUIRED = {
     "gbt46347-items-without-euaiact-link",
+    "nistairmf-clauses-without-iso42001-link",
+    "iso42001-clauses-without-euaiact-link",
     "deployer-obligations-to-iso23894-treatment",
     "gaps-by-domain",
     "mappings-of-clause",
@@ -295,6 +297,28 @@ def test_standard_prefixes_need_no_declaration() -> None:
     )
     declared = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nSELECT * { ?a skos:x ?b }"
     assert with_standard_prefixes(declared) == declared
+
+
+@pytest.mark.parametrize(
+    ("name", "framework", "other"),
+    [
+        ("nistairmf-clauses-without-iso42001-link", "nistairmf", "iso42001"),
+        ("iso42001-clauses-without-euaiact-link", "iso42001", "euaiact"),
+    ],
+)
+def test_clauses_without_a_link_are_exactly_those(
+    kb: KnowledgeBase, name: str, framework: str, other: str
+) -> None:
+    linked = set()
+    for m in kb.mappings:
+        ends = {*m.subjects, m.object}
+        if any(e.startswith(f"{other}:") for e in ends):
+            linked |= {e for e in ends if e.startswith(f"{framework}:")}
+    headings = {"section", "annex", "front_matter", "definition", "part"}
+    expected = {c.id for c in kb.clauses_of(framework) if c.kind not in headings} - linked
+    found = query(kb, name)
+    assert list(found.clause) == sorted(found.clause)
+    assert set(found.clause) == expected and expected
 
 
 @pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
