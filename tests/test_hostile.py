@@ -679,11 +679,7 @@ def _query_file(case: Case, name: str, url: str = "http://127.0.0.1:9/unused") -
     return f"{name}.rq"
 
 
-@scenario(
-    "sparql-cli-service-after-escaped-hash",
-    "sparql",
-    broken="§2: SERVICE after `ex:a\\#` passes the keyword check (the # is taken for a comment)",
-)
+@scenario("sparql-cli-service-after-escaped-hash", "sparql")
 def sparql_cli_service_hash(case: Case) -> None:
     with endpoint() as (url, requests):
         query = _query_file(case, "service-hash-comment", url)
@@ -692,12 +688,7 @@ def sparql_cli_service_hash(case: Case) -> None:
     assert_refused(run, mentions=["SERVICE"])
 
 
-@scenario(
-    "sparql-cross-product-time-limit",
-    "sparql",
-    heavy=True,
-    broken="§2: an in-process query has no time limit (a cross product runs for minutes)",
-)
+@scenario("sparql-cross-product-time-limit", "sparql", heavy=True)
 def sparql_cross_product(case: Case) -> None:
     query = _query_file(case, "cross-product-count")
     assert_refused(case.cli(*TINY, "sparql", query, "--timeout", "1"), mentions=["time", "second"])
@@ -724,19 +715,10 @@ def _limited(fmt: str) -> Callable[[Case], None]:
 
 
 for _format in ("csv", "json", "table"):
-    scenario(
-        f"sparql-limit-{_format}",
-        "sparql",
-        broken=f"§2: `--limit` does not limit the {_format} output",
-    )(_limited(_format))
+    scenario(f"sparql-limit-{_format}", "sparql")(_limited(_format))
 
 
-@scenario(
-    "sparql-limit-stops-the-work",
-    "sparql",
-    heavy=True,
-    broken="§2: `--limit` is applied after the whole result is built (5 million rows)",
-)
+@scenario("sparql-limit-stops-the-work", "sparql", heavy=True)
 def sparql_limit_work(case: Case) -> None:
     query = _query_file(case, "cross-product-select")
     run = case.cli(*TINY, "sparql", query, "--limit", "5", "--format", "csv", cpu=2)
@@ -1638,38 +1620,25 @@ def tiny_kb() -> KnowledgeBase:
 
 
 _INJECTIONS = [
-    ("service", "oxigraph", None),
-    ("service", "rdflib", None),
-    ("service-hash-comment", "oxigraph", "§2: SERVICE after `ex:a\\#` reaches Oxigraph"),
-    ("service-hash-comment", "rdflib", None),
-    ("service-unicode-escape", "oxigraph", None),
-    ("service-unicode-escape", "rdflib", None),
-    ("from", "oxigraph", None),
-    ("from", "rdflib", None),
-    ("from-hash-comment", "oxigraph", "§2: FROM after `ex:a\\#` passes the keyword check"),
-    ("from-hash-comment", "rdflib", "§2: FROM after `ex:a\\#` passes the keyword check"),
-    (
+    (name, engine)
+    for name in (
+        "service",
+        "service-hash-comment",
+        "service-unicode-escape",
+        "from",
+        "from-hash-comment",
         "from-named-hash-comment",
-        "oxigraph",
-        "§2: FROM NAMED after `ex:a\\#` passes the keyword check",
-    ),
-    ("from-named-hash-comment", "rdflib", None),
-    ("from-unicode-escape", "oxigraph", None),
-    (
         "from-unicode-escape",
-        "rdflib",
-        "§2: FROM spelled \\u0046ROM passes the keyword check in rdflib",
-    ),
-    ("load", "oxigraph", None),
-    ("load", "rdflib", None),
-    ("load-unicode-escape", "oxigraph", None),
-    ("load-unicode-escape", "rdflib", None),
+        "load",
+        "load-unicode-escape",
+    )
+    for engine in ("oxigraph", "rdflib")
 ]
 
 
 @pytest.mark.parametrize(
     ("name", "engine"),
-    [pytest.param(n, e, marks=[_xfail(f)] if f else [], id=f"{n}-{e}") for n, e, f in _INJECTIONS],
+    [pytest.param(n, e, id=f"{n}-{e}") for n, e in _INJECTIONS],
 )
 def test_sparql_network_keywords_are_refused_before_any_fetch(
     tiny_kb: KnowledgeBase, name: str, engine: str

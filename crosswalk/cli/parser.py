@@ -51,6 +51,17 @@ def _positive(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    """An argparse type: a positive number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``crosswalk`` command."""
     parser = argparse.ArgumentParser(
@@ -193,22 +204,42 @@ def build_parser() -> argparse.ArgumentParser:
     )
     importer.add_argument("path")
     importer.add_argument("--format", help="format (default: from the file)")
-    importer.add_argument("-o", "--output", help="write a crosswalk mapping file (YAML)")
+    importer.add_argument(
+        "-o",
+        "--output",
+        help="write a crosswalk mapping file (YAML); a directory of them for a file of several sets",
+    )
     query = command("sparql", _cmd_sparql, "run a named query, a query file or query text")
-    query.add_argument("query", help="named query, .rq file or SPARQL text")
+    query.add_argument("query", help="named query (crosswalk queries), .rq file or SPARQL text")
     query.add_argument(
         "--param",
         action="append",
         metavar="NAME=VALUE",
-        help="a query parameter (bound, never spliced)",
+        help="a query parameter (bound, never spliced); clause parameters take citations",
+    )
+    query.add_argument(
+        "--rdf",
+        action="append",
+        metavar="FILE",
+        help="also query the triples of this RDF file, e.g. a `gap --rdf` export (repeatable)",
     )
     query.add_argument(
         "--endpoint", help="query this SPARQL 1.1 endpoint instead of the in-process graph"
     )
     query.add_argument("--engine", default="auto", choices=["auto", "rdflib", "oxigraph"])
-    query.add_argument("--timeout", type=float, default=30.0)
+    query.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=30.0,
+        help="seconds before the query is stopped (in process) or given up (endpoint)",
+    )
     query.add_argument("--format", default="table", choices=["table", "csv", "json"])
-    query.add_argument("--limit", type=_positive, default=200)
+    query.add_argument(
+        "--limit",
+        type=_positive,
+        default=None,
+        help="at most this many rows (default: 200 for the table, all for csv and json)",
+    )
     command("queries", _cmd_queries, "list the named SPARQL queries and their parameters")
     publish = command(
         "publish",
@@ -219,7 +250,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--endpoint", required=True, help="graph store URL, e.g. http://127.0.0.1:7878/store"
     )
     publish.add_argument("--graph", help="named graph IRI (default graph if omitted)")
-    publish.add_argument("--timeout", type=float, default=30.0)
+    publish.add_argument(
+        "--rdf",
+        action="append",
+        metavar="FILE",
+        help="also upload the triples of this RDF file, e.g. a `gap --rdf` export (repeatable)",
+    )
+    publish.add_argument("--timeout", type=_seconds, default=30.0)
     fmt = command("format", _cmd_format, "rewrite data files into canonical form (or --check)")
     fmt.add_argument("paths", nargs="*", help="files or directories (default: the bundled data)")
     fmt.add_argument(
