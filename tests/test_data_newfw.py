@@ -11,7 +11,6 @@ from crosswalk.api import KnowledgeBase
 from crosswalk.gap import gap_analysis
 from crosswalk.gap.fast import fast_gap_analysis
 from crosswalk.knowledge.stats import stats_markdown
-from crosswalk.model.errors import CitationError
 
 from .conftest import EXAMPLES
 
@@ -161,13 +160,6 @@ def test_citations_resolve(kb: KnowledgeBase, text: str, expected: str) -> None:
     assert kb.resolve(text).id == expected
 
 
-NEEDS_RESOLVER = (
-    "needs resolver code: a NIST AI RMF identifier without a framework name (or split by a space after one) "
-    "has no prefix the alias index can find; see the branch report"
-)
-
-
-@pytest.mark.xfail(strict=True, raises=CitationError, reason=NEEDS_RESOLVER)
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
