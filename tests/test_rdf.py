@@ -739,7 +739,7 @@ def test_write_is_atomic(
     target = tmp_path / "kb.ttl"
     target.write_text("previous", encoding="utf-8")
 
-    def fail(source: str, destination: str) -> None:
+    def fail(*_: object, **__: object) -> None:
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", fail)

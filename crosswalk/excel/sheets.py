@@ -8,12 +8,13 @@ spreadsheet application evaluates it.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crosswalk.io.atomic import atomic_path
+from crosswalk.io.atomic import atomic_path, unnamed_file
 from crosswalk.model.statuses import COVERAGE_STATUSES, RISK_STATUSES, STATUS_TABLE, fill_colours
 
 if TYPE_CHECKING:
@@ -160,6 +161,7 @@ class _StreamSheet:
             cell.font = self._header_font
             cell.fill = self._header_fill
             header.append(cell)
+        _stream_to_unnamed_file(self.sheet)
         self.sheet.append(header)
 
     def _cell(self, value: Any, *, wrap: bool = False) -> Any:
@@ -205,6 +207,33 @@ class _StreamSheet:
         """Set the filter over the written rows."""
         if self.rows:
             self.sheet.auto_filter.ref = f"A1:{_letter(self.width)}{self.rows + 1}"
+
+
+def _stream_to_unnamed_file(sheet: Any) -> None:
+    """Stream a write-only sheet into an unnamed scratch file.
+
+    openpyxl would stream it into a named file in the temporary directory, which a
+    ``kill -9`` leaves behind (megabytes of report content); an unnamed one vanishes with
+    the process. Called just before the first row, as openpyxl's own writer would be, so
+    the column widths and panes set before are written.
+    """
+    import tempfile
+
+    from openpyxl.worksheet._writer import WorksheetWriter
+
+    found = unnamed_file(Path(tempfile.gettempdir()))
+    if found is None:  # no unnamed files here: openpyxl's named one
+        return
+    descriptor, path = found
+    writer = WorksheetWriter(sheet, out=str(path))
+
+    def cleanup() -> None:
+        with contextlib.suppress(OSError):
+            os.close(descriptor)
+
+    writer.cleanup = cleanup
+    writer.write_top()
+    sheet._writer = writer
 
 
 def _save(workbook: Any, path: str | Path) -> Path:

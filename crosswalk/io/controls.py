@@ -17,7 +17,9 @@ from typing import Any, Protocol
 
 from pydantic import ValidationError
 
-from crosswalk.model.errors import CitationError, InventoryError, Problem
+from crosswalk.io.files import read_bytes
+from crosswalk.io.limits import limit
+from crosswalk.model.errors import CitationError, DataError, InventoryError, Problem
 from crosswalk.model.inventory import CONTROL_STATUSES, ClauseRef, Control, Inventory, Profile
 from crosswalk.model.records import Clause
 
@@ -43,11 +45,12 @@ CONTROL_COLUMNS = (
 
 
 LIMITS = {
-    "file_bytes": 20 * 1024 * 1024,
-    "uncompressed_bytes": 200 * 1024 * 1024,
-    "rows": 100_000,
-    "cell_chars": 32_767,
+    "file_bytes": limit("inventory_file_bytes"),
+    "uncompressed_bytes": limit("workbook_uncompressed_bytes"),
+    "rows": limit("rows"),
+    "cell_chars": limit("cell_chars"),
 }
+"""The inventory readers' bounds, taken from the one table in :mod:`crosswalk.io.limits`."""
 
 
 class CitationResolver(Protocol):
@@ -334,8 +337,14 @@ def as_list(value: Any) -> list[Any]:
 
 
 def decode_text(path: Path) -> str:
-    """The file's text (UTF-8, or UTF-16 with a byte-order mark); InventoryError otherwise."""
-    data = path.read_bytes()
+    """The file's text (UTF-8, or UTF-16 with a byte-order mark); InventoryError otherwise.
+
+    Read with a bound: a regular file of at most the inventory size limit.
+    """
+    try:
+        data = read_bytes(path, limit=LIMITS["file_bytes"])
+    except DataError as error:
+        raise InventoryError(error.problems) from None
     for encoding in (
         ("utf-8-sig", "utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig",)
     ):

@@ -14,7 +14,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from crosswalk.io.controls import (
@@ -25,8 +24,11 @@ from crosswalk.io.controls import (
     decode_text,
     inventory_from_records,
 )
+from crosswalk.io.files import read_text
+from crosswalk.io.limits import limit
 from crosswalk.io.sheets import read_csv_inventory, read_xlsx_inventory
-from crosswalk.model.errors import InventoryError, Problem
+from crosswalk.io.yaml_read import load_yaml
+from crosswalk.model.errors import DataError, InventoryError, Problem
 from crosswalk.model.inventory import Inventory, Profile
 
 __all__ = [
@@ -116,17 +118,10 @@ def read_inventory(
 
 def _read_yaml(path: Path, kb: CitationResolver) -> Inventory:
     file = str(path)
-    text = decode_text(path)
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else ""
-        raise InventoryError(
-            [Problem(file, where, "yaml-syntax", str(error).splitlines()[0])]
-        ) from None
-    except RecursionError:
-        raise InventoryError([Problem(file, "", "yaml-syntax", "nesting is too deep")]) from None
+    try:  # safe: no duplicate keys (a second `controls:` would replace the first), no alias bombs
+        document = load_yaml(decode_text(path), file)
+    except DataError as error:
+        raise InventoryError(error.problems) from None
     if not isinstance(document, dict):
         raise InventoryError(
             [
@@ -153,6 +148,18 @@ def _read_yaml(path: Path, kb: CitationResolver) -> Inventory:
             Problem(file, "controls", "inventory-shape", "`controls:` must be a list of controls")
         )
         raw_controls = []
+    if len(raw_controls) > LIMITS["rows"]:
+        raise InventoryError(
+            [
+                *problems,
+                Problem(
+                    file,
+                    "controls",
+                    "rows",
+                    f"{len(raw_controls):,} controls is over the {LIMITS['rows']:,} limit",
+                ),
+            ]
+        )
     records = []
     for index, item in enumerate(raw_controls):
         if not isinstance(item, dict):
@@ -181,12 +188,10 @@ def read_profile(path: str | Path) -> Profile:
     """Read an organisation profile (YAML: roles, categories, as_of, regime)."""
     path = Path(path)
     problems: list[Problem] = []
-    try:
-        document = yaml.safe_load(decode_text(path))
-    except (OSError, yaml.YAMLError) as error:
-        raise InventoryError(
-            [Problem(str(path), "", "yaml-syntax", str(error).splitlines()[0])]
-        ) from None
+    try:  # bounded and safe: regular files only, no duplicate keys, no alias bombs
+        document = load_yaml(read_text(path, limit=limit("data_file_bytes")), str(path))
+    except DataError as error:
+        raise InventoryError(error.problems) from None
     if isinstance(document, dict) and "profile" in document:
         document = document["profile"]
     if not isinstance(document, dict):
