@@ -27,7 +27,7 @@ from crosswalk.io.controls import (
 from crosswalk.io.files import read_text
 from crosswalk.io.limits import limit
 from crosswalk.io.sheets import read_csv_inventory, read_xlsx_inventory
-from crosswalk.io.yaml_read import load_yaml
+from crosswalk.io.yaml_read import load_yaml, top_level_items
 from crosswalk.model.errors import DataError, InventoryError, Problem
 from crosswalk.model.inventory import Inventory, Profile
 
@@ -118,8 +118,21 @@ def read_inventory(
 
 def _read_yaml(path: Path, kb: CitationResolver) -> Inventory:
     file = str(path)
+    text = decode_text(path)
+    count = top_level_items(text, "controls", stop_after=LIMITS["rows"])
+    if count > LIMITS["rows"]:  # counted without building the document: refused at once
+        raise InventoryError(
+            [
+                Problem(
+                    file,
+                    "controls",
+                    "rows",
+                    f"more than {LIMITS['rows']:,} controls (the row limit of every inventory)",
+                )
+            ]
+        )
     try:  # safe: no duplicate keys (a second `controls:` would replace the first), no alias bombs
-        document = load_yaml(decode_text(path), file)
+        document = load_yaml(text, file)
     except DataError as error:
         raise InventoryError(error.problems) from None
     if not isinstance(document, dict):
@@ -148,18 +161,9 @@ def _read_yaml(path: Path, kb: CitationResolver) -> Inventory:
             Problem(file, "controls", "inventory-shape", "`controls:` must be a list of controls")
         )
         raw_controls = []
-    if len(raw_controls) > LIMITS["rows"]:
-        raise InventoryError(
-            [
-                *problems,
-                Problem(
-                    file,
-                    "controls",
-                    "rows",
-                    f"{len(raw_controls):,} controls is over the {LIMITS['rows']:,} limit",
-                ),
-            ]
-        )
+    if len(raw_controls) > LIMITS["rows"]:  # a list reached through an alias is not counted above
+        problems.append(Problem(file, "controls", "rows", f"more than {LIMITS['rows']:,} controls"))
+        raw_controls = []
     records = []
     for index, item in enumerate(raw_controls):
         if not isinstance(item, dict):
