@@ -1514,13 +1514,11 @@ scenario(
     "controls-16384-matrix-sheet",
     "errors",
     slow=True,
-    broken="§7: 16,384 controls give a Matrix sheet with cells beyond column XFD",
 )(_many_controls(16_384))
 scenario(
     "controls-18277",
     "errors",
     slow=True,
-    broken="§7: 18,277 controls end in ValueError (invalid column index)",
 )(_many_controls(18_277))
 
 

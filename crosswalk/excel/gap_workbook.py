@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from crosswalk.excel.matrix_pairs import fits_in_columns, write_pair_matrix
 from crosswalk.excel.sheets import (
     _LEGEND,
     _save,
@@ -172,21 +173,24 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C9
 
     # -- Matrix -------------------------------------------------------------------
     controls = list(report.inventory.controls)
-    matrix = _StreamSheet(
-        workbook,
-        "Matrix",
-        ["Clause", "Status", *[c.id for c in controls]],
-        [24, 14, *[8] * len(controls)],
-        status_column=2,
-        freeze="C2",
-    )
-    position = {c.id: i for i, c in enumerate(controls)}
-    for finding in report.findings:
-        row: list[Any] = [None] * len(controls)
-        for item in finding.evidence:
-            row[position[item.control]] = "●" if item.coverage == "full" else "◐"
-        matrix.append([finding.clause.id, finding.status, *row])
-    matrix.finish()
+    if not fits_in_columns(len(controls)):  # past Excel's last column: one row per pair
+        write_pair_matrix(workbook, report.findings)
+    else:
+        matrix = _StreamSheet(
+            workbook,
+            "Matrix",
+            ["Clause", "Status", *[c.id for c in controls]],
+            [24, 14, *[8] * len(controls)],
+            status_column=2,
+            freeze="C2",
+        )
+        position = {c.id: i for i, c in enumerate(controls)}
+        for finding in report.findings:
+            row: list[Any] = [None] * len(controls)
+            for item in finding.evidence:
+                row[position[item.control]] = "●" if item.coverage == "full" else "◐"
+            matrix.append([finding.clause.id, finding.status, *row])
+        matrix.finish()
 
     # -- Risks --------------------------------------------------------------------
     risks = _StreamSheet(
