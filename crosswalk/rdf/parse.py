@@ -26,6 +26,7 @@ from crosswalk.model.errors import DataError, Problem
 from crosswalk.model.ids import (
     BASE,
 )
+from crosswalk.rdf import xml_reader
 from crosswalk.rdf.terms import (
     RDF_FORMATS,
     SUFFIX_FORMATS,
@@ -40,6 +41,8 @@ __all__ = [
 # -- safe parsing -----------------------------------------------------------------------
 
 _OFFLINE: contextvars.ContextVar[bool] = contextvars.ContextVar("crosswalk_offline", default=False)
+xml_reader.register()  # RDF/XML is read through the linear parser
+
 _NETWORK_EVENTS = frozenset(
     {"socket.connect", "socket.getaddrinfo", "urllib.Request", "http.client.connect"}
 )
@@ -207,7 +210,11 @@ def parse_graph(
         with offline(), warnings.catch_warnings():
             # rdflib's own JSON-LD parser uses its deprecated ConjunctiveGraph
             warnings.simplefilter("ignore", DeprecationWarning)
-            graph.parse(data=text, format=fmt, publicID=base or f"{BASE}input/")
+            graph.parse(
+                data=text,
+                format=xml_reader.FORMAT if fmt == "xml" else fmt,  # linear for long literals
+                publicID=base or f"{BASE}input/",
+            )
     except PermissionError as error:
         raise DataError([Problem(origin, "", "no-network", str(error))]) from error
     except Exception as error:  # rdflib's parsers raise many unrelated types
