@@ -24,7 +24,16 @@ __all__ = ["SYNONYMS", "SearchIndex"]
 
 SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("generative", "生成式", "genai", "gai"),
-    ("chatbot", "chatbots", "chat", "conversational", "聊天机器人", "对话"),
+    (  # the AI Act says "AI systems intended to interact directly with natural persons"
+        "chatbot",
+        "chatbots",
+        "chat",
+        "conversational",
+        "interact with",
+        "interact directly",
+        "聊天机器人",
+        "对话",
+    ),
     ("risk", "risks", "风险"),
     ("identification", "identify", "识别"),
     ("assessment", "assess", "评估"),
