@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crosswalk.gap.applicability import applicability
 from crosswalk.gap.report import Evidence, Finding, GapReport, RiskFinding
@@ -31,8 +32,17 @@ from crosswalk.knowledge.base import KnowledgeBase
 from crosswalk.model.ids import union_node
 from crosswalk.model.inventory import Control, Inventory, Profile
 from crosswalk.model.records import Mapping
-from crosswalk.reasoning.inference import Closure, Network
-from crosswalk.reasoning.relations import ALL, CONTAINED, COVERING, OVERLAPPING, RelationSet
+from crosswalk.reasoning.relations import (
+    _CONVERSE_MASK,
+    ALL,
+    CONTAINED,
+    COVERING,
+    OVERLAPPING,
+    RelationSet,
+)
+
+if TYPE_CHECKING:
+    from crosswalk.reasoning.engine import Closure, Network
 
 __all__ = ["gap_analysis"]
 
@@ -112,20 +122,25 @@ def _covered(
         covered[node] = Evidence(
             control.id, clause_id, "full", RelationSet.of("equal"), "implemented", None, nodes
         )
-    unions = list(network.unions.items())
+    unions_of: dict[int, list[int]] = {}
+    for union, members in network.unions.items():
+        for member in members:
+            unions_of.setdefault(member, []).append(union)
     frontier = list(covered)
     while frontier:
         next_frontier: list[int] = []
         for node in frontier:
             source = covered[node]
-            for other, mask in closure.neighbours(node).items():
-                if other in covered or mask & ~COVERING:
+            for other, mask in _contained(closure, node):
+                if other in covered:
                     continue
                 covered[other] = _chain(
                     source, index, node, other, mask, closure, nodes, "proven to contain it"
                 )
                 next_frontier.append(other)
-        for union, members in unions:
+        touched = sorted({u for n in next_frontier + frontier for u in unions_of.get(n, ())})
+        for union in touched:
+            members = network.unions[union]
             if union not in covered and all(m in covered for m in members):
                 first = covered[members[0]]
                 covered[union] = Evidence(
@@ -143,6 +158,22 @@ def _covered(
     return covered
 
 
+def _contained(closure: Closure, node: int) -> list[tuple[int, int]]:
+    """The nodes ``node`` is proven to contain ({equal, superset_of}), with the masks."""
+    others, masks = closure.row(node)
+    inside = (masks & (ALL & ~COVERING)) == 0
+    return list(zip(others[inside].tolist(), masks[inside].tolist(), strict=True))
+
+
+def _related(closure: Closure, target: int) -> list[tuple[int, int]]:
+    """The nodes with a known relation to ``target``, each with its mask node → target."""
+    others, masks = closure.row(target)
+    converse = _CONVERSE_MASK
+    return [
+        (node, converse[mask]) for node, mask in zip(others.tolist(), masks.tolist(), strict=True)
+    ]
+
+
 def _chain(
     source: Evidence,
     index: dict[str, int],
@@ -155,10 +186,10 @@ def _chain(
 ) -> Evidence:
     """Evidence for ``target`` derived from the evidence of ``middle``."""
     origin_node = index.get(source.implemented, middle)
-    derivation = closure.derivation(origin_node, target)
+    derivation = closure.deferred_derivation(origin_node, target)
     relation = RelationSet(closure.mask(origin_node, target))
     if derivation is None or relation.mask & ~COVERING:
-        derivation = closure.derivation(middle, target)
+        derivation = closure.deferred_derivation(middle, target)
         relation = RelationSet(mask)
     return Evidence(
         source.control, source.implemented, source.coverage, relation, rule, derivation, nodes
@@ -176,7 +207,7 @@ def _status(
 ) -> tuple[str, list[Evidence], str]:
     """The status of ``target`` with its evidence and the reason, by the coverage rules."""
     # only clauses with a known relation to the target can support it
-    related = [(node, closure.mask(node, target)) for node in closure.neighbours(target)]
+    related = _related(closure, target)
     if target in covered:
         evidence = [covered[target]]
         # independent support from other fully implemented clauses, for confidence
@@ -190,7 +221,7 @@ def _status(
                         "full",
                         RelationSet(mask),
                         "proven to contain it",
-                        closure.derivation(node, target),
+                        closure.deferred_derivation(node, target),
                         nodes,
                     )
                 )
@@ -211,7 +242,7 @@ def _status(
                     "full",
                     RelationSet(mask),
                     f"{nodes[node]} is covered and proven to overlap it",
-                    closure.derivation(node, target),
+                    closure.deferred_derivation(node, target),
                     nodes,
                 )
             )
@@ -227,7 +258,7 @@ def _status(
                     "partial",
                     RelationSet(mask),
                     "partly implemented clause proven to lie inside it",
-                    closure.derivation(node, target),
+                    closure.deferred_derivation(node, target),
                     nodes,
                 )
             )
@@ -274,7 +305,7 @@ def _linked(
                     "full" if node in full else "partial",
                     RelationSet(mask),
                     "linked, but overlap is not proven",
-                    closure.derivation(node, target),
+                    closure.deferred_derivation(node, target),
                     nodes,
                 )
             )
@@ -284,8 +315,10 @@ def _linked(
         for node in neighbours.get(target, ()):
             two_hop.add(node)
             two_hop.update(neighbours.get(node, ()))
-        for node, owners in list(full.items()) + list(partial.items()):
-            if node in two_hop:
+        hits = sorted(n for n in two_hop if n in full or n in partial)
+        for node in sorted(hits, key=lambda n: n not in full):
+            owners = full.get(node) or partial[node]
+            if owners:
                 control, clause_id = owners[0]
                 linked.append(
                     Evidence(
@@ -306,24 +339,32 @@ def _next_steps(
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Clauses whose full implementation would cover the target, and planned controls citing them."""
     candidates = [nodes[target]]
-    for node in closure.neighbours(target):
-        if closure.mask(node, target) & ~COVERING == 0 and nodes[node] in kb.clauses:
+    for node, mask in _related(closure, target):
+        if mask & ~COVERING == 0 and nodes[node] in kb.clauses:
             candidates.append(nodes[node])
     candidates = sorted(
         set(candidates), key=lambda c: (c != nodes[target], kb.clauses[c].depth, c)
     )[:4]
-    planned = tuple(
-        sorted(
-            {
-                control.id
-                for control in inventory.controls
-                if not control.effective
-                for ref in control.implements
-                if ref.clause in candidates
-            }
-        )
-    )
+    citing = _planned_by_clause(inventory)
+    planned = tuple(sorted({c for clause in candidates for c in citing.get(clause, ())}))
     return tuple(candidates), planned
+
+
+_PLANNED: list[tuple[Inventory, dict[str, set[str]]]] = []
+"""The last inventory's planned controls by clause (one analysis asks for them per target)."""
+
+
+def _planned_by_clause(inventory: Inventory) -> dict[str, set[str]]:
+    """The controls not in effect, by the clauses they cite."""
+    if _PLANNED and _PLANNED[0][0] is inventory:
+        return _PLANNED[0][1]
+    citing: dict[str, set[str]] = {}
+    for control in inventory.controls:
+        if not control.effective:
+            for ref in control.implements:
+                citing.setdefault(ref.clause, set()).add(control.id)
+    _PLANNED[:] = [(inventory, citing)]
+    return citing
 
 
 def _risk_findings(
@@ -364,13 +405,15 @@ def _risk_findings(
                 if requirement in covered:
                     by.append((covered[requirement].control, mapping.subject, mapping))
                     continue
-                for node, owners in partial.items():
-                    if node == requirement or closure.mask(node, requirement) & ~CONTAINED == 0:
-                        partly.append((owners[0][0].id, mapping.subject, mapping))
-                        break
+                around = _related(closure, requirement)
+                inside = [n for n, m in around if n in partial and m & ~CONTAINED == 0]
+                if requirement in partial:
+                    inside.insert(0, requirement)
+                if inside:
+                    partly.append((partial[inside[0]][0][0].id, mapping.subject, mapping))
                 else:
-                    for node in closure.neighbours(requirement):
-                        if node in covered and closure.mask(node, requirement) & ~OVERLAPPING == 0:
+                    for node, mask in around:
+                        if node in covered and mask & ~OVERLAPPING == 0:
                             partly.append((covered[node].control, mapping.subject, mapping))
                             break
             if by:

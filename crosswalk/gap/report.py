@@ -18,7 +18,7 @@ from crosswalk.io.scoring import ScoringModel
 from crosswalk.model.inventory import Inventory, Profile
 from crosswalk.model.records import Clause, Mapping
 from crosswalk.model.statuses import COVERAGE_STATUSES
-from crosswalk.reasoning.inference import Derivation
+from crosswalk.reasoning.derivation import Derivation
 from crosswalk.reasoning.relations import RelationSet
 
 if TYPE_CHECKING:
