@@ -62,9 +62,10 @@ TINY = ("--no-bundled", "--data", str(CORPUS / "tiny"))
 
 MEMORY_BYTES = 1 << 30
 """Address-space limit of every command (RLIMIT_AS)."""
-CPU_SECONDS = 3.0
-"""CPU time a command may use (also its RLIMIT_CPU); a normal run takes about half a second."""
-WALL_SECONDS = 20.0
+CPU_SECONDS = 10.0
+"""CPU time a command may use (also its RLIMIT_CPU). A normal run takes 0.5-3 s (a cold cache
+rebuilds the closure); the unbounded work this corpus catches took 60 s and more."""
+WALL_SECONDS = 60.0
 """Wall-clock limit; only a command blocked on something (a FIFO) comes near it."""
 WORKERS = 8
 HEAVY = threading.BoundedSemaphore(2)
@@ -756,7 +757,6 @@ def inventory_zero_width_space(case: Case) -> None:
     "inventory-alias-bomb",
     "bounded",
     heavy=True,
-    broken="§4: a 576-byte YAML alias bomb as a control title exhausts time and memory",
 )
 def inventory_alias_bomb(case: Case) -> None:
     case.copy(CORPUS / "alias-bomb-inventory.yaml", "inventory.yaml")
@@ -780,7 +780,6 @@ def profile_alias_bomb(case: Case) -> None:
 @scenario(
     "inventory-duplicate-controls-key",
     "bounded",
-    broken="§4: a second `controls:` key silently replaces the first",
 )
 def inventory_duplicate_keys(case: Case) -> None:
     case.copy(CORPUS / "duplicate-controls.yaml", "inventory.yaml")
@@ -798,7 +797,6 @@ def inventory_duplicate_keys(case: Case) -> None:
     "inventory-xlsx-dimension-bomb",
     "bounded",
     heavy=True,
-    broken="§4: <dimension ref='A1:XFD1048576'/> with a cell in the last row never finishes",
 )
 def inventory_dimension_bomb(case: Case) -> None:
     source = make.inventory_workbook(case.directory.parent / f"{case.directory.name}-source.xlsx")
@@ -1143,9 +1141,7 @@ def output_kill_9(case: Case) -> None:
 # -- §6 formulas ------------------------------------------------------------------------
 
 
-@scenario(
-    "csv-inventory-formula", "formulas", broken="§6: formulas in a CSV inventory are taken as text"
-)
+@scenario("csv-inventory-formula", "formulas")
 def csv_inventory_formula(case: Case) -> None:
     case.copy(CORPUS / "formula-inventory.csv", "inventory.csv")
     case.refused(
@@ -1233,18 +1229,14 @@ def _formula_workbook(kind: str) -> Callable[[Case], None]:
 scenario(
     "xlsx-array-formula",
     "formulas",
-    broken="§6: an array formula cell is read as text '<openpyxl…ArrayFormula object>'",
 )(_formula_workbook("array"))
-scenario(
-    "xlsx-data-table-formula", "formulas", broken="§6: a data-table formula cell is read as text"
-)(_formula_workbook("data-table"))
+scenario("xlsx-data-table-formula", "formulas")(_formula_workbook("data-table"))
 scenario("xlsx-shared-formula", "formulas")(_formula_workbook("shared"))
 
 
 @scenario(
     "xlsx-text-starting-with-equals",
     "formulas",
-    broken="§6: a text cell that starts with '=' is reported as a formula",
 )
 def xlsx_text_equals(case: Case) -> None:
     source = make.inventory_workbook(case.directory.parent / f"{case.directory.name}-source.xlsx")
@@ -1286,19 +1278,8 @@ def _output_directory(command: str) -> Callable[[Case], None]:
     return body
 
 
-for _command, _spelled in (
-    ("gap-xlsx", "gap -o"),
-    ("gap-csv", "gap --csv"),
-    ("export", "export -o"),
-    ("import", "import -o"),
-):
-    scenario(
-        f"output-is-a-directory-{_command}",
-        "errors",
-        broken=f"§7: `{_spelled} DIR` ends in IsADirectoryError"
-        if _command.startswith("gap")
-        else None,
-    )(_output_directory(_command))
+for _command in ("gap-xlsx", "gap-csv", "export", "import"):
+    scenario(f"output-is-a-directory-{_command}", "errors")(_output_directory(_command))
 
 
 def _disk_full(command: str) -> Callable[[Case], None]:
@@ -1357,7 +1338,6 @@ def _entity_workbook(kind: str) -> Callable[[Case], None]:
 scenario(
     "xlsx-undefined-entity",
     "errors",
-    broken="§7: an undefined entity in a worksheet ends in a ParseError traceback",
 )(_entity_workbook("undefined"))
 scenario(
     "xlsx-entity-amplification",
@@ -1395,7 +1375,7 @@ def _deep(kind: str, broken: str | None) -> None:
     scenario(f"deep-nesting-{kind}", "errors", broken=broken)(body)
 
 
-_deep("profile", "§7: 800 nested lists in --profile end in RecursionError")
+_deep("profile", None)
 _deep("scoring", "§7: 800 nested lists in --scoring end in RecursionError")
 _deep("oscal", "§7: 5,000 nested arrays in an OSCAL file end in RecursionError")
 _deep("sssom", "§7: 800 nested lists in SSSOM metadata end in RecursionError")
@@ -1472,9 +1452,7 @@ def data_dangling_symlink(case: Case) -> None:
     assert_unchanged(before, snapshot(case.directory), run)
 
 
-@scenario(
-    "xlsx-encrypted", "errors", broken="§7: an encrypted workbook is reported as a legacy .xls"
-)
+@scenario("xlsx-encrypted", "errors")
 def xlsx_encrypted(case: Case) -> None:
     make.encrypted_workbook(case.directory / "inventory.xlsx")
     case.refused(
@@ -1544,7 +1522,6 @@ scenario(
     "errors",
     slow=True,
     heavy=True,
-    broken="§7: the 100,000-row limit is not applied to YAML inventories",
 )
 def yaml_rows(case: Case) -> None:
     make.controls_yaml(case.directory / "inventory.yaml", 100_001)
@@ -1562,7 +1539,6 @@ def yaml_rows(case: Case) -> None:
 @scenario(
     "all-problems-with-a-formula-xlsx",
     "errors",
-    broken="§7: a formula cell hides every other problem of the workbook",
 )
 def all_problems_xlsx(case: Case) -> None:
     make.inventory_workbook(
@@ -1827,7 +1803,6 @@ def test_invisible_characters_never_widen_a_citation(kb: KnowledgeBase, text: st
 # -- §4 bounded work in process -------------------------------------------------------------
 
 
-@_xfail("§4: a workbook whose dimension is too small loses controls silently")
 def test_stale_dimension_loses_no_control(kb: KnowledgeBase, tmp_path: Path) -> None:
     """§4: a <dimension> smaller than the data: every control is read (or the file refused)."""
     source = make.inventory_workbook(tmp_path / "source.xlsx")

@@ -118,9 +118,18 @@ def _cmd_related(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from crosswalk.cli.check import check_inventories, is_inventory
+
+    inventories = [p for p in args.paths if is_inventory(p)]
+    args.paths = [p for p in args.paths if p not in inventories]
     args.data = list(args.data or []) + list(args.paths)
     progress = args._progress
     kb = _load(args)
+    checked = 0
+    if inventories:  # an inventory is checked as `crosswalk check` does, against the data given
+        checked = check_inventories(inventories, kb)
+        if not args.paths:
+            return checked
     progress.step("checking references and inferring (path consistency)")
     problems = kb.validate()
     if not args.no_redundancy:
@@ -144,13 +153,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         f"{len(kb.frameworks)} frameworks, {len(kb.clauses)} clauses, {len(kb.mappings)} mappings: "
         f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)"
     )
-    return 1 if errors else 0
+    return 1 if errors or checked else 0
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
     from crosswalk.knowledge.stats import pair_statistics
 
     kb = _load(args)
+    for prefix in args.unlinked or ():  # an unknown prefix is refused before anything prints
+        kb.framework(prefix)
     if args.markdown:
         from crosswalk.knowledge.stats import stats_markdown
 
@@ -174,17 +185,36 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 
 def _cmd_gap(args: argparse.Namespace) -> int:
+    from crosswalk.cli.check import unresolved_lines
+    from crosswalk.cli.outputs import output_kind
     from crosswalk.io.inventory import read_inventory, read_profile
 
     progress = args._progress
+    # output names are checked before any work: a directory or a wrong suffix is refused at once
+    written = (
+        output_kind(args.output, "-o", {".xlsx": "xlsx", ".csv": "csv"}) if args.output else None
+    )
+    if args.csv:
+        output_kind(args.csv, "--csv", {"": "csv"}, example="gap.csv")
+    if args.rdf:
+        output_kind(
+            args.rdf,
+            "--rdf",
+            {".ttl": "ttl", ".jsonld": "jsonld", ".json": "jsonld"},
+            example="gap.ttl",
+        )
     kb = _load(args)
     progress.step(f"reading {args.inventory}")
     profile = read_profile(args.profile) if args.profile else None
-    inventory = read_inventory(args.inventory, kb=kb, profile=profile)
+    inventory = read_inventory(args.inventory, kb=kb, profile=profile, strict=args.strict)
+    for line in unresolved_lines(inventory):
+        print(line, file=sys.stderr)
     progress.step(f"inferring relations and computing the gap report against {args.target}")
     report = kb.gap(inventory, target=args.target, scoring=args.scoring)
     print(report.summary_text())
-    if args.output:
+    if args.output and written == "csv":
+        _write_csv(report.to_frame(), args.output)
+    elif args.output:
         progress.step(f"writing {args.output}")
         path = report.to_excel(args.output)
         print(f"\nwrote {path}")
@@ -210,14 +240,23 @@ def _write_csv(frame: Any, path: str) -> None:
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
-    from crosswalk.excel.template import write_inventory_template
+    from crosswalk.cli.outputs import output_kind
+    from crosswalk.excel.template import write_csv_template, write_inventory_template
 
+    kind = output_kind(
+        args.path, "template", {".xlsx": "xlsx", ".csv": "csv"}, example="inventory.xlsx"
+    )
     path = Path(args.path)
     if path.exists() and not args.force:
         print(f"error: {path} exists; pass --force to replace it", file=sys.stderr)
         return 2
-    kb = _load(args) if args.with_clauses else None
-    write_inventory_template(path, kb=kb)
+    if kind == "csv":
+        if args.with_clauses:
+            print("error: --with-clauses needs an Excel template (.xlsx)", file=sys.stderr)
+            return 2
+        write_csv_template(path)
+    else:
+        write_inventory_template(path, kb=_load(args) if args.with_clauses else None)
     print(f"wrote {path}")
     return 0
 

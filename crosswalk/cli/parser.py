@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from crosswalk.cli.check import _cmd_check
 from crosswalk.cli.commands import (
     _cmd_export,
     _cmd_format,
@@ -77,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-bundled", action="store_true", help="do not load the bundled frameworks and mappings"
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
+    from crosswalk._version import __version__
+
+    parser.add_argument("--version", action="version", version=f"crosswalk {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
@@ -147,15 +151,34 @@ def build_parser() -> argparse.ArgumentParser:
     gap.add_argument(
         "--scoring", help="capability scoring model YAML (default: the bundled provisional one)"
     )
-    gap.add_argument("-o", "--output", help="write the Excel workbook here")
+    gap.add_argument(
+        "-o", "--output", help="write the findings here: an Excel workbook (.xlsx) or CSV (.csv)"
+    )
     gap.add_argument("--csv", help="also write the findings as CSV")
+    gap.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse citations of frameworks that are not loaded (default: report them as unresolved)",
+    )
     gap.add_argument(
         "--rdf", help="also write knowledge base, inventory and findings as RDF (.ttl or .jsonld)"
     )
-    template = command(
-        "template", _cmd_template, "write an inventory template workbook with drop-downs"
+    check = command(
+        "check",
+        _cmd_check,
+        "check inventories on their own: every problem listed (exit 0 clean, 1 problems)",
     )
-    template.add_argument("path")
+    check.add_argument("inventories", nargs="+", metavar="INVENTORY", help=".yaml, .csv or .xlsx")
+    check.add_argument("--profile", help="profile YAML; overrides the inventory's")
+    check.add_argument(
+        "--strict", action="store_true", help="citations of frameworks not loaded are problems"
+    )
+    template = command(
+        "template",
+        _cmd_template,
+        "write an inventory template: an Excel workbook with drop-downs (.xlsx) or CSV (.csv)",
+    )
+    template.add_argument("path", help="inventory.xlsx or inventory.csv")
     template.add_argument("--force", action="store_true", help="replace an existing file")
     template.add_argument(
         "--with-clauses", action="store_true", help="add a sheet listing every clause id"
