@@ -54,6 +54,7 @@ from crosswalk.interop.oscal import (
     write_oscal,
 )
 from crosswalk.interop.sssom import read_sssom, read_sssom_sets, write_sssom
+from crosswalk.interop.sssom_terms import SET_SLOTS
 from crosswalk.interop.vocabulary import (
     RATIONALES,
     RELATION_NAMES,
@@ -270,7 +271,8 @@ _HYPOTHESIS = settings(
 def test_sssom_round_trip_of_random_sets(tmp_path: Path, mapping_set: MappingSet) -> None:
     path = write_sssom(mapping_set, tmp_path / "random.sssom.tsv")
     back = read_sssom(path)
-    assert (_content(back), _header(back)) == (_content(mapping_set), _header(mapping_set))
+    # canonical SSSOM/TSV sorts the rows, so the order may change
+    assert (_unordered(back), _header(back)) == (_unordered(mapping_set), _header(mapping_set))
 
 
 @_HYPOTHESIS
@@ -408,7 +410,7 @@ def test_rdf_formats_are_written_by_crosswalk_rdf(
 def test_sssom_round_trip_of_real_sets(kb: KnowledgeBase, tmp_path: Path, set_id: str) -> None:
     mapping_set = _set(kb, set_id)
     back = read_sssom(write_sssom(mapping_set, tmp_path / f"{set_id}.sssom.tsv", kb=kb), kb=kb)
-    assert (_content(back), _header(back)) == (_content(mapping_set), _header(mapping_set))
+    assert (_unordered(back), _header(back)) == (_unordered(mapping_set), _header(mapping_set))
 
 
 def _sssom_parts(path: Path) -> tuple[dict[str, Any], list[dict[str, str]]]:
@@ -446,6 +448,39 @@ def test_sssom_metadata_and_columns(kb: KnowledgeBase, tmp_path: Path) -> None:
     assert {
         r["predicate_modifier"] for r in rows if r["ext_strm_relation"] == "no_relationship"
     } == {"Not"}
+
+
+@pytest.mark.parametrize("several", [False, True])
+def test_sssom_output_is_canonical_and_stable(
+    kb: KnowledgeBase, tmp_path: Path, several: bool
+) -> None:
+    """Canonical SSSOM/TSV: slot orders of the schema, sorted rows, one line per scalar."""
+    sets = kb.mapping_sets if several else _set(kb, "euaiact-euaiact")
+    first = write_sssom(sets, tmp_path / "a.sssom.tsv", kb=kb).read_bytes()
+    assert write_sssom(sets, tmp_path / "b.sssom.tsv", kb=kb).read_bytes() == first
+    text = first.decode("utf-8")
+    meta_lines = [line[1:] for line in text.split("\n") if line.startswith("#")]
+    assert meta_lines[0] == 'sssom_version: "1.1"'
+    # plain or double-quoted scalars only: no single quotes, block or folded scalars
+    assert not [line for line in meta_lines if re.match(r"\s*(- )?\w+: ('|[>|])", line)]
+    assert all(line.startswith(("  ", "- ")) or ":" in line for line in meta_lines)
+    metadata, _ = _sssom_parts(tmp_path / "a.sssom.tsv")
+    standard = [k for k in metadata if not k.startswith("ext_")]
+    assert standard == sorted(standard, key=SET_SLOTS.index)
+    properties = [d["property"] for d in metadata["extension_definitions"]]
+    assert properties == sorted(properties)
+    extension_keys = [k for k in metadata if k.startswith("ext_")]
+    by_slot = {d["slot_name"]: d["property"] for d in metadata["extension_definitions"]}
+    assert extension_keys == sorted(extension_keys, key=by_slot.__getitem__)
+    body = [line for line in text.split("\n") if line and not line.startswith("#")]
+    header = body[0].split("\t")
+    standard_columns = [c for c in header if not c.startswith("ext_")]
+    assert header[: len(standard_columns)] == standard_columns  # extensions come last
+    assert header[len(standard_columns) :] == sorted(
+        header[len(standard_columns) :], key=by_slot.__getitem__
+    )
+    rows = list(csv.reader(io.StringIO("\n".join(body[1:])), delimiter="\t"))
+    assert len(rows) > 1 and rows == sorted(rows)
 
 
 def test_second_reviews_travel_in_standard_slots_and_named_columns(
@@ -488,7 +523,7 @@ def test_sssom_union_subject_is_a_composed_entity(tiny_kb: KnowledgeBase, tmp_pa
     union = next(r for r in rows if r["subject_type"])
     assert union["subject_id"] == "crosswalk:union(aa:1.1,aa:1.2)"
     assert union["subject_type"] == "composed entity expression"
-    assert _content(read_sssom(path, kb=tiny_kb)) == _content(mapping_set)
+    assert _unordered(read_sssom(path, kb=tiny_kb)) == _unordered(mapping_set)
 
 
 def _edit_sssom(path: Path, column: str, value: str, row: int = 0) -> Path:
@@ -571,8 +606,8 @@ def test_sssom_file_of_several_sets_needs_read_sssom_sets(
 ) -> None:
     sets = [_set(kb, "iso23894-iso31000"), _set(kb, "aisgf2-aisgf3")]
     path = write_sssom(sets, tmp_path / "two.sssom.tsv", kb=kb)
-    assert [(_content(s), _header(s)) for s in read_sssom_sets(path, kb=kb)] == [
-        (_content(s), _header(s)) for s in sets
+    assert [(_unordered(s), _header(s)) for s in read_sssom_sets(path, kb=kb)] == [
+        (_unordered(s), _header(s)) for s in sets
     ]
     with pytest.raises(DataError) as error:
         read_sssom(path)
@@ -973,7 +1008,7 @@ def test_matrix_round_trip_of_a_real_pair(kb: KnowledgeBase, tmp_path: Path) -> 
 def test_matrix_workbook_structure(tiny_kb: KnowledgeBase, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    path = write_crosswalk_matrix(tiny_kb, "aa", "bb", tmp_path / "m.xlsx")
+    path = write_crosswalk_matrix(tiny_kb, "aa", "bb", tmp_path / "m.xlsx", inferred=True)
     book = load_workbook(path)
     assert book.sheetnames == [MATRIX_SHEET, LEGEND_SHEET, RELATIONS_SHEET]
     sheet, lists = book[MATRIX_SHEET], book[RELATIONS_SHEET]

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import yaml
+
 from crosswalk.interop.sssom_terms import (
     COLUMNS,
     COMPOSED,
@@ -20,6 +22,7 @@ from crosswalk.interop.sssom_terms import (
     PROPAGATABLE,
     REQUIRED_COLUMNS,
     SET_IRI,
+    SET_SLOTS,
     license_iri,
     union_members,
 )
@@ -27,7 +30,6 @@ from crosswalk.interop.vocabulary import (
     RELATION_TERMS,
 )
 from crosswalk.io.atomic import write_text_atomic
-from crosswalk.io.yaml_text import dump_exact
 from crosswalk.model.ids import (
     clause_curie,
     default_iri_base,
@@ -73,12 +75,72 @@ def write_sssom(
             columns.remove(slot)
     _declare_extensions(metadata, columns)
     buffer = io.StringIO()
-    header = dump_exact(metadata)
-    buffer.write("".join(f"#{line}\n" for line in header.rstrip("\n").split("\n")))
+    buffer.write("".join(f"#{line}\n" for line in _metadata_lines(_canonical_order(metadata))))
     buffer.write(_tsv_line(columns or list(REQUIRED_COLUMNS)))
-    for row in rows:
-        buffer.write(_tsv_line([row.get(c, "") for c in columns]))
+    # canonical SSSOM/TSV: rows sorted on all their values, in column order
+    for cells in sorted([row.get(c, "") for c in columns] for row in rows):
+        buffer.write(_tsv_line(cells))
     return write_text_atomic(path, buffer.getvalue())
+
+
+def _canonical_order(metadata: dict[str, Any]) -> dict[str, Any]:
+    """Standard slots in the schema's order, then extension slots by property IRI."""
+    standard = sorted((k for k in metadata if k in SET_SLOTS), key=SET_SLOTS.index)
+    properties = {slot: prop for slot, prop, _ in EXTENSIONS}
+    extensions = sorted((k for k in metadata if k not in SET_SLOTS), key=lambda k: properties[k])
+    return {k: metadata[k] for k in [*standard, *extensions]}
+
+
+def _metadata_lines(metadata: dict[str, Any]) -> list[str]:
+    """The metadata block as canonical SSSOM writes it: one line per scalar, block lists.
+
+    PyYAML's dumper folds long strings and single-quotes, which canonical SSSOM/TSV avoids.
+    """
+    lines = []
+    for key, value in metadata.items():
+        if key == "sssom_version":
+            lines.append(f'{key}: "{value}"')  # always quoted, as the reference writer does
+        elif isinstance(value, dict):
+            lines.append(f"{key}:")
+            lines.extend(f"  {k}: {_yaml_scalar(v)}" for k, v in value.items())
+        elif isinstance(value, list):
+            lines.append(f"{key}:" if value else f"{key}: []")
+            for item in value:
+                if isinstance(item, dict):
+                    for n, (k, v) in enumerate(item.items()):
+                        lines.append(f"{'  - ' if n == 0 else '    '}{k}: {_yaml_scalar(v)}")
+                else:
+                    lines.append(f"  - {_yaml_scalar(item)}")
+        else:
+            lines.append(f"{key}: {_yaml_scalar(value)}")
+    return lines
+
+
+_YAML_BREAKS = {"\x7f": "\\x7f", "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P"}
+
+
+def _yaml_scalar(value: object) -> str:
+    """A plain YAML scalar where it reads back as the same value, else a double-quoted one."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float | dt.date):
+        return value.isoformat() if isinstance(value, dt.date) else repr(value)
+    text = str(value)
+    if not _needs_quotes(text) and yaml.safe_load(text) == text:
+        return text
+    quoted = json.dumps(text, ensure_ascii=False)  # JSON escapes are YAML escapes too
+    return "".join(_YAML_BREAKS.get(c, c) for c in quoted)
+
+
+def _needs_quotes(text: str) -> bool:
+    """When a plain scalar is impossible (the rule of SSSOM's reference canonical writer)."""
+    if not text or text[0] in ",[]{}#&*!|>'\"%@`" or text[0] == " " or text[-1] == " ":
+        return True
+    if text[0] in "-?:" and (len(text) == 1 or text[1] == " "):
+        return True
+    if ": " in text or " #" in text or text.endswith(":") or "\\" in text:
+        return True
+    return any(ord(c) < 0x20 or c in "\x7f\x85\xa0\u2028\u2029\ufeff" for c in text)
 
 
 def _tsv_line(values: Sequence[str]) -> str:
@@ -194,7 +256,7 @@ def _declare_extensions(metadata: dict[str, Any], columns: Sequence[str]) -> Non
     used = set(columns) | set(metadata)
     definitions = [
         {"slot_name": slot, "property": prop, "type_hint": hint}
-        for slot, prop, hint in EXTENSIONS
+        for slot, prop, hint in sorted(EXTENSIONS, key=lambda e: e[1])  # by property IRI
         if slot in used
     ]
     extensions = {k: metadata.pop(k) for k in [k for k in metadata if k.startswith("ext_")]}
