@@ -125,6 +125,26 @@ def test_export_then_import_round_trip(tmp_path, capsys) -> None:
     assert "unique-set" in capsys.readouterr().err
 
 
+def test_matrix_export_shows_inferred_relations_only_when_asked(tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    def cells(*extra: str) -> list[str]:
+        path = tmp_path / f"m{len(extra)}.xlsx"
+        pair = ["--subject", "gbt46347", "--object", "iso23894", "-o", str(path)]
+        assert main(["-q", "export", "--format", "xlsx", *pair, *extra]) == 0
+        sheet = load_workbook(path)["Matrix"]
+        return [str(c.value) for row in sheet.iter_rows(min_row=3, min_col=3) for c in row]
+
+    asserted, with_inferred = cells(), cells("--inferred")
+    assert not [c for c in asserted if c.endswith("(inferred)")]
+    added = [c for c in with_inferred if c.endswith("(inferred)")]
+    assert added and len(with_inferred) == len(asserted)
+    # the asserted cells stay as they were: --inferred only fills empty cells
+    assert [a for a, b in zip(asserted, with_inferred, strict=True) if a != b] == ["None"] * len(
+        added
+    )
+
+
 def test_all_sets_sssom_imports_into_canonical_mapping_files(tmp_path, capsys) -> None:
     import crosswalk
     from crosswalk.interop import import_

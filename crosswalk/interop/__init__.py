@@ -145,7 +145,7 @@ def _write_xlsx(
     subject: str | None = None,
     object: str | None = None,
     *,
-    inferred: bool = True,
+    inferred: bool = False,
 ) -> Path:
     if subject is None or object is None:
         raise ExportError(

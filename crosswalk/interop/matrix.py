@@ -125,12 +125,12 @@ def write_crosswalk_matrix(
     object_prefix: str,
     path: str | os.PathLike[str],
     *,
-    inferred: bool = True,
+    inferred: bool = False,
 ) -> Path:
     """Write the crosswalk matrix of two frameworks (rows: subject; columns: object).
 
-    With ``inferred``, empty cells show what inference proves about the pair, in grey
-    italics. The file is written atomically. Returns the path.
+    By default only asserted relations are written; with ``inferred``, empty cells also show
+    what inference proves about the pair, in grey italics. The file is written atomically. Returns the path.
     """
     from openpyxl import Workbook
     from openpyxl.comments import Comment
