@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -363,6 +364,7 @@ def test_neighbourhood_svg_is_well_formed_and_escaped(hostile_kb: KnowledgeBase)
     well_formed(html)
     bundle = view._repr_mimebundle_()
     assert "text/html" in bundle and "application/vnd.jupyter.widget-view+json" not in bundle
+    assert _same_ids(bundle["image/svg+xml"]) == _same_ids(svg)
     frame = view.to_frame()
     assert set(frame["relation"]) == {"equal", "subset_of", "addresses"}
     graph = view.to_networkx()
@@ -390,13 +392,22 @@ def test_neighbourhood_of_a_bundled_clause(kb: KnowledgeBase) -> None:
     well_formed(view._repr_html_())
 
 
+def _same_ids(svg: str) -> str:
+    """The drawing with its per-drawing marker ids (unique in a page) made equal."""
+    return re.sub(r"\bcw\d+-", "cw-", svg)
+
+
 def test_widget_when_ipycytoscape_is_installed(hostile_kb: KnowledgeBase) -> None:
     pytest.importorskip("ipycytoscape")
     view = neighbourhood(hostile_kb, "b:y", interactive=True)
     widget = view.widget()
     assert len(widget.graph.nodes) == 4
     bundle = view._repr_mimebundle_()
-    assert "application/vnd.jupyter.widget-view+json" in bundle and "text/html" in bundle
+    # the static drawing travels with the widget: HTML exports and kernel-less viewers use it
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    static = _same_ids(bundle["image/svg+xml"])
+    assert well_formed(static).tags[0] == "svg" and static == _same_ids(view.to_svg())
+    assert static in _same_ids(bundle["text/html"])
 
 
 # -- charts -------------------------------------------------------------------------------

@@ -338,7 +338,11 @@ class Neighbourhood:
         )
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        """Widget view where ipycytoscape is usable, HTML (inline SVG) everywhere."""
+        """Widget view where ipycytoscape is usable, the static SVG drawing always.
+
+        The static views ride in the same bundle as the widget: a notebook exported to
+        HTML (or viewed without a kernel) cannot run the widget and falls back to them.
+        """
         bundle: dict[str, Any] = {}
         if _use_widget(self.interactive):
             try:
@@ -346,6 +350,7 @@ class Neighbourhood:
             except Exception:  # noqa: BLE001 - a broken widget stack must not hide the static view
                 bundle = {}
         bundle["text/html"] = self._repr_html_()
+        bundle["image/svg+xml"] = self.to_svg()
         bundle["text/plain"] = repr(self)
         return bundle
 
