@@ -32,6 +32,7 @@ _FRAMEWORK_KEYS = [
     "iri_base",
     "aliases",
     "copyright",
+    "summaries",
     "adoption_of",
 ]
 _ADOPTION_KEYS = ["framework", "relation", "status", "source", "note", "review"]
@@ -56,8 +57,9 @@ _CLAUSE_KEYS = [
     "categories",
     "applies_from",
 ]
-_DATES_KEYS = ["original", "omnibus", "note", "by_category", "grace"]
+_DATES_KEYS = ["original", "omnibus", "note", "by_category", "grace", "ends"]
 _GRACE_KEYS = ["placed_before", "original", "omnibus"]
+_ENDS_KEYS = ["original", "omnibus"]
 _SET_KEYS = [
     "id",
     "title",
@@ -153,10 +155,9 @@ def canonical_text(path: Path) -> str:
             clause = _ordered(clause, _CLAUSE_KEYS)
             if isinstance(clause, dict) and isinstance(clause.get("applies_from"), dict):
                 clause["applies_from"] = _ordered(clause["applies_from"], _DATES_KEYS)
-                if isinstance(clause["applies_from"].get("grace"), dict):
-                    clause["applies_from"]["grace"] = _ordered(
-                        clause["applies_from"]["grace"], _GRACE_KEYS
-                    )
+                for key, order in (("grace", _GRACE_KEYS), ("ends", _ENDS_KEYS)):
+                    if isinstance(clause["applies_from"].get(key), dict):
+                        clause["applies_from"][key] = _ordered(clause["applies_from"][key], order)
             clauses.append(clause)
         out["clauses"] = clauses
         out.update({k: v for k, v in document.items() if k not in out})

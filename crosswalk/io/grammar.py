@@ -22,6 +22,7 @@ from crosswalk.model.records import (
     RelationName,
     ScopeCondition,
     Status,
+    SummaryAuthor,
 )
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "CategoryDatesEntry",
     "ClauseEntry",
     "DatesEntry",
+    "EndDatesEntry",
     "FrameworkEntry",
     "GraceDatesEntry",
     "MappingEntry",
@@ -99,6 +101,11 @@ class FrameworkEntry(BaseModel):
     iri_base: str | None = Field(None, description="IRI prefix of its clauses.")
     aliases: list[str] = Field(default_factory=list, description="Names for the resolver.")
     copyright: str | None = Field(None, description="Copyright note.")
+    summaries: SummaryAuthor = Field(
+        "ours",
+        description="Whose words the clause summaries are: ours (a paraphrase), or the official "
+        "text where it may be quoted (public-domain publications).",
+    )
     adoption_of: AdoptionEntry | None = Field(None, description="Adoption declaration.")
 
 
@@ -121,6 +128,16 @@ class GraceDatesEntry(BaseModel):
     )
 
 
+class EndDatesEntry(BaseModel):
+    """`applies_from.ends`: when an amendment deleted the provision, per regime."""
+
+    model_config = _STRICT
+    original: dt.date | None = Field(None, description="No longer applies from (Art 113 text).")
+    omnibus: dt.date | None = Field(
+        None, description="No longer applies from, as amended by the Digital Omnibus."
+    )
+
+
 class DatesEntry(BaseModel):
     """`applies_from:` of a provision."""
 
@@ -133,6 +150,9 @@ class DatesEntry(BaseModel):
     )
     grace: GraceDatesEntry | None = Field(
         None, description="Later dates for systems placed on the market before a cut-off date."
+    )
+    ends: EndDatesEntry | None = Field(
+        None, description="When the provision stops applying (deleted by an amendment)."
     )
 
 

@@ -24,10 +24,12 @@ __all__ = [
     "Category",
     "CategoryDates",
     "Clause",
+    "EndDates",
     "ClauseKind",
     "Framework",
     "GraceDates",
     "Mapping",
+    "SummaryAuthor",
     "MappingSet",
     "ProvisionType",
     "Rationale",
@@ -81,7 +83,13 @@ Addressee = Literal[
     "member_state",
     "notified_body",
     "market_surveillance_authority",
+    "ai_board",
+    "edps",
+    "affected_person",
 ]
+"""Who a provision addresses: the operator roles (:data:`Role`), the public bodies, and
+the persons whose rights a provision states (``affected_person``: affected persons, test
+subjects, anyone who may complain)."""
 Category = Literal[
     "any",
     "prohibited_practice",
@@ -212,6 +220,24 @@ class GraceDates(BaseModel):
     )
 
 
+class EndDates(BaseModel):
+    """When a provision stops applying because an amendment deleted it, per regime.
+
+    E.g. Art 10(5), deleted by the Digital Omnibus: ``omnibus: 2026-07-27`` and no
+    ``original`` date (the original text never deletes it).
+    """
+
+    model_config = _FROZEN
+    original: dt.date | None = Field(None, description="No longer applies from (Art 113 text).")
+    omnibus: dt.date | None = Field(
+        None, description="No longer applies from, as amended by the Digital Omnibus."
+    )
+
+    def date_for(self, regime: Literal["original", "omnibus"]) -> dt.date | None:
+        """The end date under the chosen regime (None: it does not end)."""
+        return self.omnibus if regime == "omnibus" else self.original
+
+
 class ApplicationDates(BaseModel):
     """When a provision applies: under Art 113 and as amended by the Digital Omnibus."""
 
@@ -227,6 +253,16 @@ class ApplicationDates(BaseModel):
     grace: GraceDates | None = Field(
         None, description="Later dates for systems placed on the market before a cut-off date."
     )
+    ends: EndDates | None = Field(
+        None, description="When the provision stops applying (deleted by an amendment), per regime."
+    )
+
+    @property
+    def only_amended(self) -> bool:
+        """True for a provision that an amendment added: no date under the original text."""
+        return self.original is None and self.omnibus is not None and not any(
+            special.original for special in self.by_category
+        )
 
     def date_for(
         self,
@@ -259,6 +295,12 @@ class ApplicationDates(BaseModel):
         return dates.original
 
 
+SummaryAuthor = Literal["ours", "official"]
+"""Whose words a framework's clause summaries are: ``ours`` (a paraphrase; the rule for
+copyrighted standards) or ``official`` (the publisher's own text, where it may be quoted,
+e.g. NIST's public-domain publications)."""
+
+
 class Framework(BaseModel):
     """A clause catalogue: a standard, regulation, guidance or a user's own policy."""
 
@@ -283,6 +325,9 @@ class Framework(BaseModel):
     iri_base: str = Field(description="IRI prefix of its clauses (local id appended).")
     aliases: tuple[str, ...] = Field((), description="Other names the citation resolver accepts.")
     copyright: str | None = Field(None, description="What may and may not be shipped.")
+    summaries: SummaryAuthor = Field(
+        "ours", description="Whose words the clause summaries are: ours, or the official text."
+    )
     adoption_of: Adoption | None = Field(None, description="Clause-by-clause adoption, if any.")
     sources: tuple[Source, ...] = Field((), description="Sources cited by its clauses.")
     path: str | None = Field(None, description="The file it was loaded from.")

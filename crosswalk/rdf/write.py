@@ -151,6 +151,7 @@ class _Writer:
         add((node, CW.shortName, Literal(framework.short_name)))
         add((node, CW.kind, Literal(framework.kind)))
         add((node, CW.iriBase, Literal(framework.iri_base)))
+        add((node, CW.summaries, Literal(framework.summaries)))
         for name, value in (
             (CW.edition, framework.edition),
             (CW.publisher, framework.publisher),
@@ -258,6 +259,11 @@ class _Writer:
                 add((holder, CW.appliesFromOriginal, Literal(dates.grace.original)))
             if dates.grace.omnibus:
                 add((holder, CW.appliesFromOmnibus, Literal(dates.grace.omnibus)))
+        if dates.ends is not None:
+            if dates.ends.original:
+                add((node, CW.endsOriginal, Literal(dates.ends.original)))
+            if dates.ends.omnibus:
+                add((node, CW.endsOmnibus, Literal(dates.ends.omnibus)))
 
     def review(self, subject: Node, review: Review) -> None:
         """A second review as a blank node: who, when, on what evidence."""
