@@ -66,7 +66,7 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C9
                 c["undetermined"],
                 c["gap"],
                 c["not_applicable"],
-                round(100 * section.coverage, 1),
+                "n/a" if section.coverage is None else round(100 * section.coverage, 1),
             ]
         )
     sections = summary.rows

@@ -155,9 +155,9 @@ def canonical_text(path: Path) -> str:
             clause = _ordered(clause, _CLAUSE_KEYS)
             if isinstance(clause, dict) and isinstance(clause.get("applies_from"), dict):
                 clause["applies_from"] = _ordered(clause["applies_from"], _DATES_KEYS)
-                for key, order in (("grace", _GRACE_KEYS), ("ends", _ENDS_KEYS)):
+                for key, keys in (("grace", _GRACE_KEYS), ("ends", _ENDS_KEYS)):
                     if isinstance(clause["applies_from"].get(key), dict):
-                        clause["applies_from"][key] = _ordered(clause["applies_from"][key], order)
+                        clause["applies_from"][key] = _ordered(clause["applies_from"][key], keys)
             clauses.append(clause)
         out["clauses"] = clauses
         out.update({k: v for k, v in document.items() if k not in out})

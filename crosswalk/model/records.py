@@ -24,12 +24,11 @@ __all__ = [
     "Category",
     "CategoryDates",
     "Clause",
-    "EndDates",
     "ClauseKind",
+    "EndDates",
     "Framework",
     "GraceDates",
     "Mapping",
-    "SummaryAuthor",
     "MappingSet",
     "ProvisionType",
     "Rationale",
@@ -39,6 +38,7 @@ __all__ = [
     "ScopeCondition",
     "Source",
     "Status",
+    "SummaryAuthor",
 ]
 
 ClauseKind = Literal[
@@ -260,8 +260,10 @@ class ApplicationDates(BaseModel):
     @property
     def only_amended(self) -> bool:
         """True for a provision that an amendment added: no date under the original text."""
-        return self.original is None and self.omnibus is not None and not any(
-            special.original for special in self.by_category
+        return (
+            self.original is None
+            and self.omnibus is not None
+            and not any(special.original for special in self.by_category)
         )
 
     def date_for(

@@ -25,8 +25,8 @@ from crosswalk.model.records import (
     ApplicationDates,
     CategoryDates,
     Clause,
-    Framework,
     EndDates,
+    Framework,
     GraceDates,
     Mapping,
     MappingSet,
@@ -236,7 +236,9 @@ class _Reader:
             )
             ends = [self.one(node, p, required=False) for p in (CW.endsOriginal, CW.endsOmnibus)]
             end_dates = (
-                EndDates(original=ends[0], omnibus=ends[1]) if any(e is not None for e in ends) else None
+                EndDates(original=ends[0], omnibus=ends[1])
+                if any(e is not None for e in ends)
+                else None
             )
             clause = self.build(
                 node,
