@@ -219,8 +219,12 @@ def _cmd_gap(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     progress.step(f"inferring relations and computing the gap report against {args.target}")
-    report = kb.gap(inventory, target=args.target, scoring=args.scoring)
+    report = kb.gap(
+        inventory, target=args.target, scoring=args.scoring, strict_scope=args.strict_scope
+    )
     print(report.summary_text())
+    if args.plan:
+        print("\n" + report.plan().text())
     if args.output:
         progress.step(f"writing {args.output}")
         path = report.to_excel(args.output)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from crosswalk.excel.plan_sheet import write_plan_sheet
 from crosswalk.excel.sheets import (
     _LEGEND,
     _save,
@@ -155,13 +156,13 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C9
                 finding.clause.title_zh,
                 finding.section,
                 finding.status,
-                finding.reason,
+                " — ".join(filter(None, [finding.reason, finding.parts_text(), finding.cause])),
                 finding.score,
                 round(finding.confidence, 3) if finding.confidence is not None else None,
                 finding.priority,
                 ", ".join(finding.controls),
                 best.path_text() if best else "",
-                "; ".join(finding.next_steps),
+                "; ".join(finding.actions or finding.next_steps),
                 ", ".join(finding.planned),
                 finding.clause.status,
                 finding.clause.url,
@@ -169,6 +170,7 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C9
             link_column=15,
         )
     gaps.finish()
+    write_plan_sheet(workbook, report)
 
     # -- Matrix -------------------------------------------------------------------
     controls = list(report.inventory.controls)

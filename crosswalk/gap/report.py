@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from crosswalk.gap.findings import Evidence, Finding
+from crosswalk.gap.plan import Plan, build_plan
 from crosswalk.io.scoring import ScoringModel
 from crosswalk.model.inventory import Inventory, Profile
 from crosswalk.model.records import Clause, Mapping
@@ -195,6 +196,10 @@ class GapReport:
         weight_sum = sum(model.domains[d] for d in scores) or 1.0
         overall = round(sum(model.domains[d] * s for d, s in scores.items()) / weight_sum, 1)
         return CapabilityEstimate(model, scores, overall)
+
+    def plan(self) -> Plan:
+        """The open obligations binding the profile, by date and priority, grouped by owner."""
+        return build_plan(self.target, self.findings, self.inventory)
 
     def to_frame(self) -> pandas.DataFrame:
         """One row per target clause: status, reason, score, priority, controls, path, next steps."""
