@@ -377,3 +377,38 @@ def test_cli_prints_the_plan_and_the_workbook_has_a_plan_sheet(
     statuses = {row[5] for row in rows if len(row) > 5 and row[3]}
     assert statuses and statuses <= {"partial", "undetermined", "gap"}
     assert any(str(row[0]).startswith("kept apart") for row in rows)
+
+
+# -- capability estimate ----------------------------------------------------------------
+
+
+def test_the_capability_estimate_uses_maturity_and_states_its_method(kb: KnowledgeBase) -> None:
+    inventory = kb.read_inventory(EXAMPLES / "eu-provider.yaml")
+
+    def with_maturity(level: int) -> Inventory:
+        controls = tuple(c.model_copy(update={"maturity": level}) for c in inventory.controls)
+        return inventory.model_copy(update={"controls": controls})
+
+    low = kb.gap(with_maturity(1), target="gbt46347").capability
+    high = kb.gap(with_maturity(5), target="gbt46347").capability
+    assert low is not None and high is not None
+    assert low.overall < high.overall
+    assert all(low.domains[d] < high.domains[d] for d in high.domains if high.domains[d] > 0)
+    # maturity 1 halves the points (floor 0.5), maturity 5 keeps them
+    assert low.overall == pytest.approx(high.overall / 2, abs=0.2)
+    text = "\n".join(high.text_lines())
+    assert "PROVISIONAL" in text and "maturity factor 0.5" in text and "levels:" in text
+    for domain in high.domains:
+        assert high.next_level(domain)
+
+
+def test_the_workbook_states_the_estimate_and_its_method(kb: KnowledgeBase, tmp_path: Path) -> None:
+    report = kb.gap(EXAMPLES / "eu-provider.yaml", target="gbt46347")
+    book = report.to_excel(tmp_path / "gap.xlsx")
+    rows = list(
+        openpyxl.load_workbook(book, read_only=True)["Capability"].iter_rows(values_only=True)
+    )
+    cells = [str(c) for row in rows for c in row if c is not None]
+    assert any(c.startswith("PROVISIONAL") for c in cells)
+    assert any("maturity factor" in c for c in cells)
+    assert any(c.startswith("levels:") for c in cells)

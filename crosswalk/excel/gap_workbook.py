@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from crosswalk.excel.capability_sheet import write_capability_sheet
 from crosswalk.excel.plan_sheet import write_plan_sheet
 from crosswalk.excel.sheets import (
     _LEGEND,
@@ -171,6 +172,7 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C9
         )
     gaps.finish()
     write_plan_sheet(workbook, report)
+    write_capability_sheet(workbook, report)
 
     # -- Matrix -------------------------------------------------------------------
     controls = list(report.inventory.controls)

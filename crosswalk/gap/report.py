@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from crosswalk.gap.capability import CapabilityEstimate, estimate_capability
 from crosswalk.gap.findings import Evidence, Finding
 from crosswalk.gap.plan import Plan, build_plan
 from crosswalk.io.scoring import ScoringModel
@@ -86,33 +87,6 @@ class SectionSummary:
         return "n/a" if coverage is None else f"{100 * coverage:.1f}%"
 
 
-@dataclass(frozen=True)
-class CapabilityEstimate:
-    """A GB/T 46347 capability estimate per domain and overall (provisional model)."""
-
-    model: ScoringModel
-    domains: dict[str, float]
-    overall: float
-
-    @property
-    def level(self) -> str:
-        """The level label the overall score reaches."""
-        return str(self.model.level_for(self.overall)["label"])
-
-    def domain_level(self, domain: str) -> str:
-        """The level label a domain's score reaches."""
-        return str(self.model.level_for(self.domains[domain])["label"])
-
-    def text_lines(self) -> list[str]:
-        """The estimate for a terminal."""
-        lines = [
-            f"  capability estimate (provisional model): overall {self.overall} → {self.level}"
-        ]
-        for domain, score in self.domains.items():
-            lines.append(f"    {domain:<14} {score:5.1f}  {self.domain_level(domain)}")
-        return lines
-
-
 @dataclass
 class GapReport:
     """The result of a gap analysis: findings per target clause, risks, summaries."""
@@ -174,28 +148,7 @@ class GapReport:
         model = self.scoring
         if model is None or model.framework != self.target:
             return None
-        scores: dict[str, float] = {}
-        by_id = {f.clause.id: f for f in self.findings}
-        for domain in model.domains:
-            domain_id = f"{self.target}:{domain}"
-            if domain_id not in self.kb.clauses:
-                continue
-            items = [
-                c
-                for c in self.kb.descendants(domain_id)
-                if self.kb.clauses[c].kind == "capability_item"
-            ] or [domain_id]
-            weights = [model.items.get(self.kb.clauses[c].local, 1.0) for c in items]
-            points = [
-                model.status_points.get(by_id[c].status, 0.0) if c in by_id else 0.0 for c in items
-            ]
-            total = sum(weights) or 1.0
-            scores[domain] = round(
-                100 * sum(w * p for w, p in zip(weights, points, strict=True)) / total, 1
-            )
-        weight_sum = sum(model.domains[d] for d in scores) or 1.0
-        overall = round(sum(model.domains[d] * s for d, s in scores.items()) / weight_sum, 1)
-        return CapabilityEstimate(model, scores, overall)
+        return estimate_capability(self.kb, model, self.target, self.findings, self.inventory)
 
     def plan(self) -> Plan:
         """The open obligations binding the profile, by date and priority, grouped by owner."""
