@@ -4,7 +4,8 @@ Everything the estimate uses is stated in its output (:meth:`CapabilityEstimate.
 
 - **item points** = the scoring model's ``status_points`` of the item's status; for an
   item split into requirement parts, the mean of its parts' points (a covered part earns
-  ``covered`` points, a partial one ``partial``, …);
+  ``covered`` points, a partial one ``partial``, …), and for a partial item at least
+  ``partial`` points for one of its parts;
 - **maturity factor** = ``floor + (1 − floor) × (m − 1) / 4``, where *m* is the mean
   maturity (1–5) of the effective controls in the item's evidence; a control without a
   maturity counts as ``unrated``; an item without evidence earns no points, so its
@@ -83,7 +84,10 @@ class CapabilityEstimate:
         levels = ", ".join(f"{level['label']} ≥ {float(level['min']):g}" for level in model.levels)
         return [
             f"model: {model.id} ({model.status}); replace it with --scoring",
-            f"item = status points ({points}; a split item: mean over its parts)",
+            (
+                f"item = status points ({points}; a split item: mean over its parts, a partial one at "
+                "least one part's partial points)"
+            ),
             (
                 f"       × maturity factor {self.floor:g} + {1 - self.floor:g} × (m − 1)/4, m = mean "
                 f"maturity of the controls in its evidence (unrated counts {self.unrated:g})"
@@ -181,7 +185,9 @@ def estimate_capability(
 def _points(model: ScoringModel, finding: Finding) -> float:
     """The status points of a finding; of a split one, the mean over its parts."""
     if finding.parts and finding.status != "covered":
-        return sum(model.status_points.get(p.status, 0.0) for p in finding.parts) / len(
-            finding.parts
-        )
+        count = len(finding.parts)
+        points = sum(model.status_points.get(p.status, 0.0) for p in finding.parts) / count
+        if finding.status == "partial":  # its proven overlap lies in at least one part
+            points = max(points, model.status_points.get("partial", 0.0) / count)
+        return points
     return model.status_points.get(finding.status, 0.0)

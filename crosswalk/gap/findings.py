@@ -284,13 +284,17 @@ class Finding:
         """Share evidenced (0–1), counted in requirement parts where the clause has them.
 
         A part counts 1 when covered and ½ when partial; an undetermined or gap part counts
-        as not evidenced. None for a clause that does not apply or is not an obligation.
+        as not evidenced. A partial clause counts at least ½ of one part: its proven
+        overlap lies in some part, even when no single part is proven to overlap. None for a clause that does not apply or is not an obligation.
         """
         if self.status not in STATUS_COVERAGE:
             return None
         if self.status == "covered" or not self.parts:
             return STATUS_COVERAGE[self.status]
-        return sum(STATUS_COVERAGE[p.status] for p in self.parts) / len(self.parts)
+        share = sum(STATUS_COVERAGE[p.status] for p in self.parts) / len(self.parts)
+        if self.status == "partial":  # a proven overlap touches at least one part
+            share = max(share, STATUS_COVERAGE["partial"] / len(self.parts))
+        return share
 
     @property
     def parts_evidenced(self) -> tuple[PartFinding, ...]:

@@ -210,10 +210,7 @@ class Explainer:
             chain = any(e.rule == _TWO_HOP for e in finding.evidence)
             how = "a chain of mappings" if chain else "a mapping"
             causes.append(
-                Cause(
-                    "chain_only",
-                    f"{_few(sources)} reach(es) it only by {how} that proves no overlap",
-                )
+                Cause("chain_only", f"linked only by {how} that proves no overlap: {_few(sources)}")
             )
 
 
