@@ -199,9 +199,9 @@ class GapReport:
             ]
         )
 
-    def summary_text(self) -> str:
-        """A readable summary for terminals."""
-        return summary_text(self)
+    def summary_text(self, *, top: int = 8) -> str:
+        """A readable summary for terminals, with the ``top`` next steps."""
+        return summary_text(self, top=top)
 
     def __str__(self) -> str:
         return self.summary_text()
