@@ -227,6 +227,7 @@ def adoption_mapping_sets(
                 author="crosswalk (derived from the adoption declaration)",
                 date=dt.date(2026, 11, 25),
                 confidence=confidence,
+                review=adoption.review,
                 mapping_set=set_id,
                 path=framework.path,
                 index=index,

@@ -53,7 +53,6 @@ class KnowledgeBase:
     ) -> None:
         self.frameworks: dict[str, Framework] = {f.prefix: f for f in frameworks}
         self.clauses: dict[str, Clause] = {c.id: c for c in clauses}
-        self.mapping_sets: list[MappingSet] = list(mapping_sets)
         self.children: dict[str, list[str]] = {}
         for clause in self.clauses.values():
             if clause.parent:
@@ -62,6 +61,26 @@ class KnowledgeBase:
         for clause in self.clauses.values():
             for alias in clause.aliases:
                 self._aliases[f"{clause.framework}:{alias}"] = clause.id
+        self.mapping_sets: list[MappingSet] = [self._canonical_ids(s) for s in mapping_sets]
+
+    def _canonical_ids(self, mapping_set: MappingSet) -> MappingSet:
+        """The set with every clause alias in its mappings replaced by the canonical id.
+
+        A mapping file may name a clause by an alias (an id it had before a renumbering);
+        everything downstream (facts, exports, reports) keys on canonical ids only.
+        """
+        if not self._aliases:
+            return mapping_set
+        rows = []
+        changed = False
+        for mapping in mapping_set.mappings:
+            subjects = tuple(self._aliases.get(c, c) for c in mapping.subjects)
+            target = self._aliases.get(mapping.object, mapping.object)
+            if subjects != mapping.subjects or target != mapping.object:
+                mapping = mapping.model_copy(update={"subjects": subjects, "object": target})
+                changed = True
+            rows.append(mapping)
+        return mapping_set.model_copy(update={"mappings": tuple(rows)}) if changed else mapping_set
 
     # -- lookup -----------------------------------------------------------------------
 
