@@ -397,7 +397,7 @@ def test_the_capability_estimate_uses_maturity_and_states_its_method(kb: Knowled
     # maturity 1 halves the points (floor 0.5), maturity 5 keeps them
     assert low.overall == pytest.approx(high.overall / 2, abs=0.2)
     text = "\n".join(high.text_lines())
-    assert "PROVISIONAL" in text and "maturity factor 0.5" in text and "levels:" in text
+    assert "provisional model" in text and "maturity factor 0.5" in text and "levels:" in text
     for domain in high.domains:
         assert high.next_level(domain)
 

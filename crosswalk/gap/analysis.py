@@ -94,8 +94,7 @@ def gap_analysis(
             continue  # a requirement part is shown under the clause it splits
         section = section_of(kb, clause)
         if not clause.is_counted:
-            reason = f"not an obligation: a {clause.provision} provision asks nothing of the organisation"
-            findings.append(Finding(clause, "not_an_obligation", reason, section=section))
+            findings.append(_not_an_obligation(clause, section, status_of(clause.id)[0]))
             continue
         verdict = applicability(clause, profile)
         if not verdict:
@@ -131,6 +130,17 @@ def gap_analysis(
     return GapReport(
         kb, target, inventory, profile, findings, risks, scoring=model, strict_scope=strict_scope
     )
+
+
+def _not_an_obligation(clause: Clause, section: str, proven: str) -> Finding:
+    """The row of a provision that asks nothing of the organisation, with its type."""
+    if clause.provision == "structure":
+        reason = "not an obligation: a heading; the clauses below it are counted"
+    else:
+        reason = (
+            f"not an obligation: a {clause.provision} provision asks nothing of the organisation"
+        )
+    return Finding(clause, "not_an_obligation", reason, section=section, proven=proven)
 
 
 def _part_finding(part: Clause, status: tuple[str, list[Evidence], str]) -> PartFinding:

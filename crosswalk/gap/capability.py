@@ -125,7 +125,7 @@ class CapabilityEstimate:
     def text_lines(self) -> list[str]:
         """The estimate for a terminal: scores, levels, what moves each domain, the method."""
         lines = [
-            f"  capability estimate (PROVISIONAL model): overall {self.overall} → {self.level}"
+            f"  capability estimate (provisional model): overall {self.overall} → {self.level}"
         ]
         for domain, score in self.domains.items():
             lines.append(f"    {domain:<14} {score:5.1f}  {self.domain_level(domain)}")

@@ -238,6 +238,9 @@ class Finding:
     missing: tuple[Missing, ...] = ()
     conditions: tuple[str, ...] = ()
     applies_from: dt.date | None = None
+    proven: str | None = None
+    """For a heading or other provision that is not an obligation: the status the mappings
+    prove for it all the same (for information; never counted)."""
 
     @property
     def clause_id(self) -> str:
