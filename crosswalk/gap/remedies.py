@@ -223,17 +223,23 @@ def _few(names: list[str], limit: int = 3) -> str:
 def _missing_actions(missing: Iterable[Missing]) -> list[str]:
     """One action per piece a cited framework would close; the rest in one line."""
     actions = []
-    direct = []
+    direct: list[Missing] = []
     for piece in missing:
         label = f"{split_id(piece.clause.id)[1]} ({piece.clause.title})"
         if piece.closers:
             actions.append(f"for {label}: implement {' or '.join(piece.closers)}")
         else:
-            direct.append(label)
-    if direct:
+            direct.append(piece)
+    if len(direct) == 1 and direct[0].clause.kind != "part":
         actions.append(
-            f"evidence for: {', '.join(direct)} (no clause of the frameworks you cite is "
-            "proven to contain it: implement it directly)"
+            f"cite and implement {direct[0].clause.id} directly: no clause of the frameworks "
+            "you cite is proven to contain it"
+        )
+    elif direct:
+        names = ", ".join(f"{split_id(p.clause.id)[1]} ({p.clause.title})" for p in direct)
+        actions.append(
+            f"evidence for the part(s) {names}: no clause of the frameworks you cite is proven "
+            "to contain them"
         )
     return actions
 

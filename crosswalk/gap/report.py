@@ -289,15 +289,16 @@ def _risk_lines(report: GapReport) -> list[str]:
 
 
 def _next_step_lines(report: GapReport, top: int) -> list[str]:
-    open_items = sorted(
-        (f for f in report.findings if f.is_open),
-        key=lambda f: (-f.priority, f.applies_from or dt.date.min, f.clause.id),
-    )
+    # the plan's order: what applies first, then the most urgent
+    open_items = [item.finding for item in report.plan().items]
     if not open_items:
         return []
     lines = [
         "",
-        f"  next steps ({min(top, len(open_items))} of {len(open_items)} open; --plan lists all):",
+        (
+            f"  next steps, by date then priority ({min(top, len(open_items))} of {len(open_items)} "
+            "open; --plan lists all by owner):"
+        ),
     ]
     for finding in open_items[:top]:
         parts = f" ({finding.parts_text().split(';')[0]})" if finding.parts else ""
