@@ -155,9 +155,10 @@ class Explainer:
                         f"only planned controls would support it: {', '.join(planned)}",
                     )
                 )
-                actions.insert(0, f"put {', '.join(planned)} into effect")
             else:
                 causes.append(Cause("nothing_linked", "no effective control is linked to it"))
+        if planned:
+            actions.insert(0, f"put {', '.join(planned)} into effect")
         closers = tuple(dict.fromkeys(c for piece in missing for c in piece.closers))
         return dataclasses.replace(
             finding,
@@ -228,7 +229,7 @@ def _missing_actions(missing: Iterable[Missing]) -> list[str]:
         label = f"{split_id(piece.clause.id)[1]} ({piece.clause.title})"
         if piece.closers:
             actions.append(f"for {label}: implement {' or '.join(piece.closers)}")
-        else:
+        elif not piece.planned:  # else putting the planned control into effect is the action
             direct.append(piece)
     if len(direct) == 1 and direct[0].clause.kind != "part":
         actions.append(
