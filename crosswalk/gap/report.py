@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from crosswalk.gap.capability import CapabilityEstimate, estimate_capability
-from crosswalk.gap.findings import Evidence, Finding
+from crosswalk.gap.findings import SCOPE_TEXT, Evidence, Finding
 from crosswalk.gap.plan import Plan, build_plan
 from crosswalk.io.scoring import ScoringModel
 from crosswalk.model.inventory import Inventory, Profile
@@ -174,6 +174,11 @@ class GapReport:
                     "priority": item.priority,
                     "controls": ", ".join(item.controls),
                     "path": best.path_text() if best else "",
+                    "why": item.cause,
+                    "parts": item.parts_text(),
+                    "scope": ", ".join(SCOPE_TEXT.get(c, c) for c in item.conditions),
+                    "actions": "; ".join(item.actions),
+                    "applies_from": item.applies_from,
                     "next_steps": "; ".join(item.next_steps),
                     "planned_controls": ", ".join(item.planned),
                     "clause_status": item.clause.status,
