@@ -412,3 +412,14 @@ def test_the_workbook_states_the_estimate_and_its_method(kb: KnowledgeBase, tmp_
     assert any(c.startswith("PROVISIONAL") for c in cells)
     assert any("maturity factor" in c for c in cells)
     assert any(c.startswith("levels:") for c in cells)
+
+
+def test_iso23894_covers_iso31000_for_ai_related_risk_only(kb: KnowledgeBase) -> None:
+    inventory = Inventory(controls=(_control("R1", "iso23894:6.4.2", "iso23894:6.4.3"),))
+    report = kb.gap(inventory, target="iso31000")
+    covered = [f for f in report.findings if f.status == "covered"]
+    assert covered and all(f.conditions == ("ai_risk_only",) for f in covered)
+    assert "for AI-related risk only" in report.summary_text()
+    strict = kb.gap(inventory, target="iso31000", strict_scope=True)
+    assert strict.counts["covered"] == 0
+    assert {strict.status(f.clause.id) for f in covered} == {"partial"}

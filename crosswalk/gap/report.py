@@ -240,6 +240,15 @@ def summary_text(report: GapReport, *, top: int = 8) -> str:
     ]
     if report.strict_scope:
         lines.append("  --strict-scope: containment under a scope condition counts as partial")
+    scoped: dict[str, int] = {}
+    for finding in report.findings:
+        for condition in finding.conditions if finding.status == "covered" else ():
+            scoped[condition] = scoped.get(condition, 0) + 1
+    for condition, count in scoped.items():
+        lines.append(
+            f"  of the covered: {count} {SCOPE_TEXT.get(condition, condition)} "
+            "(--strict-scope counts them as partial)"
+        )
     lines += [
         "",
         f"  {'section':<26} {'cov':>4} {'part':>5} {'und':>4} {'gap':>4} {'n/a':>4} {'n/o':>4}  coverage",
