@@ -1,16 +1,16 @@
-"""The performance suite of issue 10, in one command.
+"""The performance suite of issue 16, in one command: every row of its table.
 
-    .venv/bin/python benchmarks/run.py [--sizes S,M,L] [--repeat N] [--output benchmarks/results.md]
+    .venv/bin/python benchmarks/run.py [--sizes bundled,S,M[,L]] [--repeat N] [--output benchmarks/results.md]
 
-Every row runs in its own subprocess, so that its peak resident memory (``ru_maxrss`` of
-that process, from ``os.wait4``) is its own; it includes the row's setup (loading or
-generating the data), and a second figure, the peak of what the measured operation itself
-allocates (``tracemalloc``, one extra untimed run), isolates the operation. Times are
-medians of ``--repeat`` runs. Synthetic data (benchmarks/synthetic.py) is generated once
-per size and seed and kept as a pickle in ``$CROSSWALK_BENCH_CACHE`` (default: the
-system temporary directory). Path consistency is run only where a fit on small
-catalogues projects it under 60 s; the two baselines of benchmarks/baselines.py run on a
-seeded sample within ``--budget`` seconds and are extrapolated, and the table says so.
+Every size runs in its own subprocess, so that the peak resident memory of a row
+(``ru_maxrss`` of that process, from ``os.wait4``) is its own; it includes the setup
+(loading or generating the data). Times are medians of ``--repeat`` runs (more for
+fast operations). Synthetic data (benchmarks/synthetic.py) is generated once per size
+and seed and kept as a pickle in ``$CROSSWALK_BENCH_CACHE`` (default:
+``~/.cache/crosswalk-benchmarks``, mode 0700); a pickle runs code when read, so one that
+another user owns or may write is never read (the data is generated again). The engines the reasoning engine replaced (the PC-2 closure, the
+chain-based fast gap analysis) are gone from the package; their last measured figures
+are shown beside each row (:data:`BEFORE`, with the date of their run).
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
-import itertools
 import json
-import math
 import os
 import pickle
 import platform
+import random
 import resource
+import stat
 import statistics
 import subprocess
 import sys
@@ -44,9 +44,48 @@ from benchmarks.synthetic import SIZES, Size, Synthetic, generate
 
 EXAMPLE = ROOT / "examples" / "eu-provider.yaml"
 TARGET = "gbt46347"
-PC_LIMIT = 60.0
-GENERATE = "generate catalogues, mappings, inventory (one-time)"
 Row = dict[str, Any]
+QUERIES = 2000
+
+TARGETS: dict[tuple[str, str], float] = {
+    ("bundled", "closure"): 0.030,
+    ("S", "closure"): 0.050,
+    ("M", "closure"): 2.0,
+    ("L", "closure"): 60.0,
+    ("L", "gap"): 0.050,
+    ("bundled", "query"): 0.001,
+    ("S", "query"): 0.001,
+    ("M", "query"): 0.001,
+    ("L", "query"): 0.001,
+    ("bundled", "cold-warm"): 0.3,
+    ("bundled", "cold-empty"): 1.0,
+}
+"""Issue 16's time targets (seconds), by data and row."""
+MEMORY = {"M": 1024.0, "L": 6144.0}
+"""Issue 16's memory targets (MB) for the closure, by data."""
+
+BEFORE: dict[tuple[str, str], str] = {
+    ("bundled", "cold-import"): "637 ms (2026-12-06)",
+    ("bundled", "cold-empty"): "2.03 s (2026-12-06)",
+    ("bundled", "cold-warm"): "773 ms (2026-12-06)",
+    ("bundled", "closure"): "PC-2 queue 419 ms (2026-12-06)",
+    ("S", "closure"): "PC-2 queue 2.54 s (2026-12-06)",
+    ("M", "closure"): "PC-2 queue ≈ 103 s, projected (2026-12-06)",
+    ("L", "closure"): "PC-2 queue ≈ 83.5 min, projected (2026-12-06)",
+    ("bundled", "gap"): "16 ms; fastgap 474 µs (2026-11-26)",
+    ("S", "gap"): "60.1 ms; fastgap 798 µs (2026-11-26)",
+    ("M", "gap"): "fastgap 3.07 ms + index 166 ms (2026-11-26)",
+    ("L", "gap"): "fastgap 44.8 ms + index 3.4 s (2026-11-26)",
+    ("S", "related"): "chain_relations 297 µs (2026-11-26)",
+    ("M", "related"): "chain_relations 668 µs (2026-11-26)",
+    ("L", "related"): "chain_relations 6.11 ms (2026-11-26)",
+    ("bundled", "excel"): "125 ms (2026-11-26)",
+}
+"""The last figures of the engines this suite no longer runs (they were deleted with
+issue 16): the PC-2 closure with supports (``crosswalk.inference``), the chain-based gap
+analysis (``gap --fast``) and its index, ``kb.chain_relations``; from
+``benchmarks/results.md`` of 2026-11-26 and ``benchmarks/results-engine.md`` of
+2026-12-06, on this machine. "Projected": fitted on 250–1,000 clauses, never run."""
 
 
 # -- measuring ------------------------------------------------------------------------------
@@ -87,328 +126,306 @@ def cache_path(size: Size, seed: int) -> Path:
     """Where the generated data of a size and seed is kept (keyed on the generator's code)."""
     code = hashlib.sha256((ROOT / "benchmarks" / "synthetic.py").read_bytes()).hexdigest()[:12]
     folder = Path(
-        os.environ.get("CROSSWALK_BENCH_CACHE")
-        or Path(tempfile.gettempdir()) / "crosswalk-benchmarks"
+        os.environ.get("CROSSWALK_BENCH_CACHE") or Path.home() / ".cache" / "crosswalk-benchmarks"
     )
     return folder / f"synthetic-{size.name}-{seed}-{code}.pickle"
 
 
-def load_data(size: Size, seed: int) -> Synthetic:
-    with cache_path(size, seed).open("rb") as handle:
-        data: Synthetic = pickle.load(handle)
+def _ours(path: Path) -> bool:
+    """True when ``path`` is this user's and no one else may write it (a pickle runs code)."""
+    info = path.lstat()
+    loose = info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    return info.st_uid == os.geteuid() and not loose and not stat.S_ISLNK(info.st_mode)
+
+
+def load_data(size: Size, seed: int) -> Synthetic | None:
+    """The cached data of a size and seed, or None when missing or not safely ours."""
+    path = cache_path(size, seed)
+    if not (path.is_file() and _ours(path) and _ours(path.parent)):
+        return None
+    with path.open("rb") as handle:
+        data: Synthetic = pickle.load(handle)  # our own file, checked above
     return data
 
 
-def inventory_nodes(kb: Any, inventory: Any) -> tuple[set[int], set[int]]:
-    index = kb.network.index
-    full: set[int] = set()
-    partial: set[int] = set()
-    for control in inventory.controls:
-        if control.effective:
-            for ref in control.implements:
-                (full if control.coverage_of(ref) == "full" else partial).add(index[ref.clause])
-    return full, partial
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def agreement(fast: Any, slow: Any) -> str:
-    mine = fast.statuses
-    same = sum(mine[f.clause.id] == f.status for f in slow.findings)
-    return f"statuses equal to fastgap's on {same}/{len(slow.findings)} targets"
-
-
-# -- rows, each run in a child process ----------------------------------------------------------
-
-
-def bundled_closure(args: argparse.Namespace) -> list[Row]:
-    import crosswalk
-
-    kb = crosswalk.load()
-    return [
-        {
-            "operation": "full path-consistency closure",
-            "compare": True,
-            **measure(kb.network.close, args.repeat),
-        }
-    ]
-
-
-def bundled_gap(args: argparse.Namespace) -> list[Row]:
-    import crosswalk
-    from crosswalk.gap.analysis import gap_analysis
-    from crosswalk.gap.fast import fast_gap_analysis
-
-    kb = crosswalk.load()
-    inventory = kb.read_inventory(EXAMPLE)
-    row = measure(lambda: gap_analysis(kb, inventory, target=TARGET), args.repeat)
-    fast = fast_gap_analysis(kb, inventory, target=TARGET)
-    note = "closure already computed by load(); " + agreement(
-        fast, gap_analysis(kb, inventory, target=TARGET)
-    )
-    return [
-        {
-            "operation": f"gap analysis, eu-provider.yaml → {TARGET} (gap.py)",
-            "note": note,
-            "compare": True,
-            **row,
-        }
-    ]
-
-
-def fresh_index(kb: Any) -> Any:
-    """The chain analysis of ``kb`` built from scratch (its facts too), as a build is timed."""
-    from crosswalk.gap.fast import FastGapAnalysis
-    from crosswalk.reasoning.chains import GapIndex
-    from crosswalk.reasoning.facts import FactTable
-
-    facts = FactTable.build(kb.clauses.values(), kb.mappings, kb.children)
-    return FastGapAnalysis(kb, index=GapIndex(facts))
-
-
-def bundled_fastgap(args: argparse.Namespace) -> list[Row]:
-    import crosswalk
-
-    kb = crosswalk.load()
-    inventory = kb.read_inventory(EXAMPLE)
-    build = measure(lambda: fresh_index(kb), args.repeat)
-    index = fresh_index(kb)
-    run = measure(lambda: index.analyse(inventory, target=TARGET), args.repeat)
-    return [
-        {"operation": "fastgap index build", **build},
-        {
-            "operation": f"gap analysis, eu-provider.yaml → {TARGET} (fastgap)",
-            "reference": True,
-            **run,
-        },
-    ]
-
-
-def bundled_excel(args: argparse.Namespace) -> list[Row]:
-    import crosswalk
-
-    kb = crosswalk.load()
-    report = kb.gap(EXAMPLE, target=TARGET)
-    with tempfile.TemporaryDirectory() as folder:
-        paths = (Path(folder) / f"gap-{n}.xlsx" for n in itertools.count())
-        row = measure(lambda: report.to_excel(next(paths)), args.repeat)
-    return [{"operation": "Excel export of that report", **row}]
-
-
-def synthetic_generate(args: argparse.Namespace) -> list[Row]:
-    size = SIZES[args.size]
-    start = time.perf_counter()
-    data = generate(size, seed=args.seed)
-    seconds = time.perf_counter() - start
-    path = cache_path(size, args.seed)
-    path.parent.mkdir(parents=True, exist_ok=True)
+def synthetic(size: Size, seed: int) -> Synthetic:
+    """The generated data of a size, from the cache (filled if missing)."""
+    cached = load_data(size, seed)
+    if cached is not None:
+        return cached
+    path = cache_path(size, seed)
+    data = generate(size, seed=seed)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not _ours(path.parent):
+        return data
     partial = path.with_suffix(".tmp")
     with partial.open("wb") as handle:
         pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
     partial.replace(path)
-    counts = data.relation_counts()
-    total = sum(counts.values())
-    mix = ", ".join(f"{name} {100 * n / total:.0f}%" for name, n in counts.most_common())
-    row = {
-        "operation": GENERATE,
-        "seconds": seconds,
-        "runs": 1,
-        "note": mix,
-        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }
-    path.with_suffix(".json").write_text(json.dumps(row), encoding="utf-8")
-    return [row]
+    return data
 
 
-def synthetic_calibrate(args: argparse.Namespace) -> list[Row]:
-    """Path-consistency time at 250, 500 and 1,000 clauses (S's proportions).
-
-    The projection uses the steeper of the two growth exponents.
-    """
-    points = []
-    for clauses in (250, 500, 1000):
-        shape = SIZES["S"]
-        size = Size(
-            f"c{clauses}",
-            clauses,
-            clauses * shape.mappings // shape.clauses,
-            clauses // 2,
-            shape.frameworks,
-        )
-        network = generate(size, seed=args.seed).knowledge_base().network
-        start = time.perf_counter()
-        network.close()
-        points.append((clauses, time.perf_counter() - start))
-    exponent = max(
-        math.log(b[1] / a[1]) / math.log(b[0] / a[0]) for a, b in itertools.pairwise(points)
-    )
-    return [
-        {
-            "operation": "calibration",
-            "seconds": points[-1][1],
-            "clauses": points[-1][0],
-            "exponent": exponent,
-        }
-    ]
+# -- rows, each size in a child process ---------------------------------------------------------
 
 
-def synthetic_pc(args: argparse.Namespace) -> list[Row]:
-    from crosswalk.gap.analysis import gap_analysis
-    from crosswalk.gap.fast import FastGapAnalysis
+def _data(args: argparse.Namespace) -> tuple[Any, Any, str]:
+    """The knowledge base, inventory and target of a size (the bundled data: the example)."""
+    if args.size == "bundled":
+        import crosswalk
 
-    data = load_data(SIZES[args.size], args.seed)
-    kb = data.knowledge_base()
+        kb = crosswalk.load()
+        kb.closure_store = None  # time the engine, not the cache
+        return kb, kb.read_inventory(EXAMPLE), TARGET
+    data = synthetic(SIZES[args.size], args.seed)
+    return data.knowledge_base(), data.inventory, data.target
+
+
+def closure_row(args: argparse.Namespace, kb: Any) -> tuple[Row, Any]:
+    """The closure with derivations, from the facts the knowledge base states."""
+    from crosswalk.reasoning import engine
+
     network = kb.network
+    facts, size = network.facts, len(network.nodes)
+    before = peak_mb()
     start = time.perf_counter()
-    problems = len(kb.unchecked_closure.contradictions)  # computed once and kept for gap.py
+    closure = engine.close(size, facts)
     first = time.perf_counter() - start
-    repeat = args.repeat - 1 if args.projected * args.repeat < 2 * PC_LIMIT else 0
-    times = [first] + (
-        [measure(network.close, 1, traced=False, warm=False)["seconds"] for _ in range(repeat)]
-    )
-    closure = {"seconds": statistics.median(times), "runs": len(times)}
-    run = measure(
-        lambda: gap_analysis(kb, data.inventory, target=data.target), args.repeat, traced=False
-    )
-    note = agreement(
-        FastGapAnalysis(kb).analyse(data.inventory, target=data.target),
-        gap_analysis(kb, data.inventory, target=data.target),
-    )
+    small = args.size in ("bundled", "S")
+    repeat = args.repeat if args.size != "L" else min(args.repeat, 3)
+    walls: list[float] = []
+    cpus: list[float] = []
+    while len(walls) < repeat or (small and sum(walls) < 0.5 and len(walls) < 200):
+        wall, cpu = time.perf_counter(), time.process_time()
+        engine.close(size, facts)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    arrays = engine.closure_arrays(closure) or {}
+    stored = sum(a.nbytes for a in arrays.values())
+    row = {
+        "key": "closure",
+        "operation": "closure with derivations (engine)",
+        "seconds": statistics.median(walls),
+        "runs": len(walls),
+        "closure_mb": peak_mb(),
+        "note": (
+            f"CPU {duration(statistics.median(cpus))}; {len(facts):,} facts, {size:,} nodes → "
+            f"{closure.edge_count():,} pairs, {arrays['slot_fact'].size:,} walk states, "
+            f"{len(closure.contradictions)} contradictions; arrays {stored / 2**20:,.1f} MB, "
+            f"peak RSS +{peak_mb() - before:,.0f} MB while closing; first call in this process "
+            f"{duration(first)}"
+        ),
+    }
+    return row, closure
+
+
+def gap_rows(args: argparse.Namespace, kb: Any, inventory: Any, target: str) -> list[Row]:
+    """The gap analysis on the closure (computed before), and one closure row read whole."""
+    from collections import Counter
+
+    from crosswalk.gap.analysis import gap_analysis
+
+    _ = kb.closure
+    run = measure(lambda: gap_analysis(kb, inventory, target=target), args.repeat, traced=False)
+    report = gap_analysis(kb, inventory, target=target)
+    counts = Counter(f.status for f in report.findings)
+    shown = ", ".join(f"{k} {v}" for k, v in counts.most_common())
+    source = max(kb.clauses, key=lambda c: int(kb.closure.row(kb.network.index[c])[0].size))
+    related = measure(lambda: kb.related(source), args.repeat, traced=False)
     return [
         {
-            "operation": "full path-consistency closure",
-            "note": f"{problems} contradictions",
-            "compare": True,
-            **closure,
-        },
-        {
-            "operation": "gap analysis (gap.py, closure computed)",
-            "note": note,
-            "compare": True,
+            "key": "gap",
+            "operation": f"gap analysis on the closure → {target}",
+            "note": f"{len(report.findings):,} target clauses: {shown}",
             **run,
         },
+        {
+            "key": "related",
+            "operation": "kb.related(clause): every clause related to one",
+            "note": f"{len(kb.related(source)):,} related to {source} (the longest row)",
+            **related,
+        },
     ]
 
 
-def synthetic_fastgap(args: argparse.Namespace) -> list[Row]:
+def validate_row(kb: Any) -> Row:
+    """What `crosswalk validate` does once the data is loaded.
 
-    data = load_data(SIZES[args.size], args.seed)
-    kb = data.knowledge_base()
+    References, contradictions (the closure, computed here) and mappings the rest entails.
+    """
+    from crosswalk.knowledge.stats import redundant_mappings
+
+    kb.__dict__.pop("unchecked_closure", None)
     start = time.perf_counter()
-    index = fresh_index(kb)
-    build = time.perf_counter() - start
-    run = measure(lambda: index.analyse(data.inventory, target=data.target), args.repeat)
-    counts = index.analyse(data.inventory, target=data.target).counts
-    shown = ", ".join(f"{k} {v}" for k, v in counts.items() if v)
-    # the clause with the most facts: a well-connected starting point
-    degree = index.index.degrees()[: len(kb.clauses)]
-    source = index.index.nodes[int(degree.argmax())]
-    chains = measure(lambda: index.index.relations_from(source), args.repeat)
-    related = len(index.index.relations_from(source).related())
+    problems = kb.validate()
+    redundant = redundant_mappings(kb)
+    seconds = time.perf_counter() - start
+    return {
+        "key": "validate",
+        "operation": "validate with inference (references, closure, contradictions, redundancy)",
+        "seconds": seconds,
+        "runs": 1,
+        "note": f"{len(problems)} problems, {len(redundant):,} redundant mappings; data already in memory",
+    }
+
+
+def excel_row(args: argparse.Namespace, kb: Any, inventory: Any) -> Row:
+    import itertools
+
+    report = kb.gap(inventory, target=TARGET)
+    with tempfile.TemporaryDirectory() as folder:
+        paths = (Path(folder) / f"gap-{n}.xlsx" for n in itertools.count())
+        row = measure(lambda: report.to_excel(next(paths)), args.repeat)
+    return {"key": "excel", "operation": "Excel export of that report", **row}
+
+
+def size_rows(args: argparse.Namespace) -> list[Row]:
+    kb, inventory, target = _data(args)
+    row, closure = closure_row(args, kb)
+    rows = [row, query_row(closure, args.seed)]
+    rows += gap_rows(args, kb, inventory, target)
+    if args.size == "bundled":
+        rows.append(excel_row(args, kb, inventory))
+    if args.size in ("M", "L"):
+        rows += contradiction_rows(closure, list(closure.facts), closure.size)
+    if args.size in ("bundled", "L"):
+        rows.append(validate_row(kb))
+    return rows
+
+
+def query_row(closure: Any, seed: int) -> Row:
+    """relation(a, b) with its explanation, for pairs drawn uniformly from the stored ones.
+
+    The mask, the derivation tree and its facts.
+    """
+    import numpy as np
+
+    rng = random.Random(seed)
+    entries = int(closure.neighbour.size)
+    picks = np.array([rng.randrange(entries) for _ in range(QUERIES)])
+    lefts = np.searchsorted(closure.row_pointer, picks, side="right") - 1
+    times = []
+    chain = 0
+    for left, right in zip(lefts.tolist(), closure.neighbour[picks].tolist(), strict=True):
+        start = time.perf_counter()
+        closure.mask(left, right)
+        derivation = closure.derivation(left, right)
+        facts = derivation.distinct_facts()
+        times.append(time.perf_counter() - start)
+        chain = max(chain, len(facts))
+    times.sort()
+    p99 = times[int(0.99 * len(times))]
+    return {
+        "key": "query",
+        "operation": "relation(a, b) + explanation, per query",
+        "target": 0.001,
+        "seconds": statistics.median(times),
+        "runs": len(times),
+        "note": f"p99 {duration(p99)}, max {duration(times[-1])}; up to {chain} facts in one derivation",
+    }
+
+
+def contradiction_rows(closure: Any, facts: list[Any], size: int) -> list[Row]:
+    """A disjointness asserted against a derived subset relation (three facts or more)."""
+    from crosswalk.reasoning import engine
+
+    asserted = {(f.left, f.right) for f in facts} | {(f.right, f.left) for f in facts}
+    left, right = next(
+        (i, j)
+        for i in range(closure.size)
+        for j, m in closure.neighbours(i).items()
+        if m == engine.SUB
+        and (i, j) not in asserted
+        and len(closure.derivation(i, j).distinct_facts()) >= 3
+    )
+    planted = engine.Fact.asserted(left, right, engine.DIS, label="planted")
+    broken_facts = [*facts, planted]
+    start = time.perf_counter()
+    broken = engine.close(size, broken_facts)
+    seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    first = broken.conflict(*broken.contradictions[0])
+    one = time.perf_counter() - start
+    start = time.perf_counter()
+    every = broken.conflicts()
+    total = time.perf_counter() - start
     return [
         {
-            "operation": "fastgap index build (fact network + arrays, one-time)",
-            "seconds": build,
-            "runs": 1,
-            "note": f"{index.index.edge_count:,} directed edges",
-        },
-        {"operation": "gap analysis (fastgap)", "reference": True, "note": shown, **run},
-        {
-            "operation": "relations from one clause to every other along chains (kb.chain_relations)",
-            "note": f"{related:,} clauses related to {source}",
-            **chains,
-        },
-    ]
-
-
-def synthetic_baseline(args: argparse.Namespace) -> list[Row]:
-    from benchmarks.baselines import (
-        PairGrid,
-        adjacency,
-        path_enumeration,
-        per_target_search,
-        timed_sample,
-    )
-    from crosswalk.gap.targets import is_target
-
-    data = load_data(SIZES[args.size], args.seed)
-    kb = data.knowledge_base()
-    edges = adjacency(kb.network)
-    full, partial = inventory_nodes(kb, data.inventory)
-    index = kb.network.index
-    targets = [index[c.id] for c in kb.clauses_of(data.target) if is_target(kb, c)]
-    times: list[float] = []
-    interleaved = ""
-    if args.child == "per-target":
-
-        def search_all() -> None:
-            for target in targets:
-                per_target_search(edges, target, full, partial)
-
-        sample = timed_sample(
-            targets,
-            lambda t: per_target_search(edges, t, full, partial),
-            budget=args.budget,
-            seed=args.seed,
-        )
-        # when a whole pass fits the budget, time whole passes, each right after a burst of
-        # fastgap runs on the same data: on a shared machine whose speed drifts, the ratio
-        # of neighbouring measurements is steadier than that of two processes' medians
-        fast = fresh_index(kb)
-        fast.analyse(data.inventory, target=data.target)
-        ratios = []
-        while sample.complete and len(times) < args.repeat and sum(times) < args.budget:
-            burst = measure(
-                lambda: fast.analyse(data.inventory, target=data.target), 5, traced=False
-            )
-            start = time.perf_counter()
-            search_all()
-            times.append(time.perf_counter() - start)
-            ratios.append(times[-1] / burst["seconds"])
-        if ratios:
-            interleaved = f"; {statistics.median(ratios):,.0f}× fastgap when interleaved with it ({len(ratios)} rounds)"
-        what, unit = (
-            "per-target BFS over edges (pure Python; chain statuses, no union rule)",
-            "targets",
-        )
-    else:
-        pairs = PairGrid(sorted(full | partial), targets)
-        sample = timed_sample(
-            pairs, lambda pair: path_enumeration(edges, *pair), budget=args.budget, seed=args.seed
-        )
-        what, unit = (
-            "naive path enumeration, simple paths ≤ 4 edges per (implemented, target) pair",
-            "pairs",
-        )
-    note = (
-        f"all {sample.total:,} {unit}{interleaved}"
-        if sample.complete
-        else (
-            f"EXTRAPOLATED from {sample.done:,} of {sample.total:,} {unit} ({sample.seconds:.0f} s sample)"
-        )
-    )
-    seconds = statistics.median(times) if times else sample.estimate
-    return [
-        {
-            "operation": what,
+            "operation": "closure finding a planted contradiction",
             "seconds": seconds,
-            "runs": max(1, len(times)),
-            "extrapolated": not sample.complete,
-            "note": note,
-            "compare": True,
-        }
+            "runs": 1,
+            "note": f"{len(broken.contradictions):,} pairs left empty by one planted fact",
+        },
+        {
+            "operation": "minimal set of facts behind one contradiction",
+            "seconds": one,
+            "runs": 1,
+            "note": f"{len(first)} facts, planted one included: {planted in first}",
+        },
+        {
+            "operation": "minimal sets behind every contradiction",
+            "seconds": total,
+            "runs": 1,
+            "note": f"{len(every)} distinct minimal sets, each with the planted fact: {all(planted in s for s in every)}",
+        },
     ]
+
+
+FIRST_CLOSURE = """\
+import sys, time
+sys.path.insert(0, {root!r})
+import crosswalk
+kb = crosswalk.load()
+network = kb.network
+start = time.perf_counter()
+from crosswalk.reasoning import engine
+engine.close(len(network.nodes), network.facts)
+print(time.perf_counter() - start)
+"""
+
+
+def first_closure_rows(args: argparse.Namespace) -> list[Row]:
+    """The first closure in a fresh process.
+
+    Numba imported and the kernel loaded from its on-disk cache, or compiled into an empty one.
+    """
+    rows = []
+    code = FIRST_CLOSURE.format(root=str(ROOT))
+    with tempfile.TemporaryDirectory() as folder:
+        for label, empty in (
+            ("compiled kernel cached on disk", False),
+            ("empty numba cache: compiles the kernel", True),
+        ):
+            times = []
+            for run in range(max(1, min(args.repeat, 3))):
+                env = dict(os.environ, CROSSWALK_CACHE_DIR=str(Path(folder) / "crosswalk"))
+                if empty:
+                    env["NUMBA_CACHE_DIR"] = str(Path(folder) / f"numba-{run}")
+                result = subprocess.run(
+                    [sys.executable, "-c", code],
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                times.append(float(result.stdout.split()[-1]))
+            rows.append(
+                {
+                    "operation": f"first closure in a fresh process, {label}",
+                    "seconds": statistics.median(times),
+                    "runs": len(times),
+                    "note": "numba import + kernel + closure of the bundled data",
+                }
+            )
+    return rows
 
 
 CHILDREN: dict[str, Callable[[argparse.Namespace], list[Row]]] = {
-    "bundled-closure": bundled_closure,
-    "bundled-gap": bundled_gap,
-    "bundled-fastgap": bundled_fastgap,
-    "bundled-excel": bundled_excel,
-    "generate": synthetic_generate,
-    "calibrate": synthetic_calibrate,
-    "pc": synthetic_pc,
-    "fastgap": synthetic_fastgap,
-    "per-target": synthetic_baseline,
-    "paths": synthetic_baseline,
+    "size": size_rows,
+    "first": first_closure_rows,
 }
 
 
@@ -444,84 +461,82 @@ def spawn(
     return seconds, usage.ru_maxrss / 1024
 
 
-def child(
-    name: str, args: argparse.Namespace, *, limit: float | None = None, **extra: Any
-) -> list[Row]:
+def child(name: str, args: argparse.Namespace, size: str = "") -> list[Row]:
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "rows.json"
-        command = [
-            sys.executable,
-            str(Path(__file__).resolve()),
-            "--child",
-            name,
-            "--result",
-            str(out),
-        ]
-        command += [
-            "--repeat",
-            str(args.repeat),
-            "--seed",
-            str(args.seed),
-            "--budget",
-            str(args.budget),
-        ]
-        for key, value in extra.items():
-            command += [f"--{key}", str(value)]
-        print(f"· {name} {extra.get('size', '')}", file=sys.stderr, flush=True)
-        _, rss = spawn(command, limit=limit)
+        command = [sys.executable, str(Path(__file__).resolve()), "--child", name]
+        command += ["--result", str(out), "--repeat", str(args.repeat), "--seed", str(args.seed)]
+        command += ["--size", size]
+        print(f"· {name} {size}", file=sys.stderr, flush=True)
+        _, rss = spawn(command)
         rows: list[Row] = json.loads(out.read_text(encoding="utf-8"))
     for row in rows:
         row.setdefault("rss_mb", rss)
+        row["size"] = size
     return rows
 
 
-def cold_rows(args: argparse.Namespace) -> list[Row]:
-    """Fresh interpreters, run from outside the checkout.
+COLD = (
+    ("cold-import", 'cold `python -c "import crosswalk"`', "import crosswalk", None),
+    (
+        "cold-empty",
+        'cold `python -c "import crosswalk; crosswalk.load()"`, empty cache',
+        "import crosswalk; crosswalk.load()",
+        "empty",
+    ),
+    (
+        "cold-warm",
+        'cold `python -c "import crosswalk; crosswalk.load()"`, warm cache',
+        "import crosswalk; crosswalk.load()",
+        "warm",
+    ),
+    (
+        "cold-relation",
+        "cold `crosswalk relation A B`, warm cache (closure read from it)",
+        (
+            "import sys; from crosswalk.cli import main; sys.exit(main(['-q', 'relation', "
+            "'iso31000:6.4.2', 'iso23894:6.4.2']))"
+        ),
+        "warm",
+    ),
+)
 
-    Import, load with an empty compiled cache, load with a warm one (a private cache directory,
-    never the user's).
-    """
+
+def cold_rows(args: argparse.Namespace) -> list[Row]:
+    """Fresh interpreters, run from outside the checkout, with a private cache directory."""
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         warm = work / "warm-cache"
-        load = [sys.executable, "-c", "import crosswalk; crosswalk.load()"]
-        spawn(load, dict(os.environ, CROSSWALK_CACHE_DIR=str(warm)), work)  # fills the warm cache
-        cases = [
-            (
-                'cold `python -c "import crosswalk"`',
-                [sys.executable, "-c", "import crosswalk"],
-                None,
-            ),
-            ('cold `python -c "import crosswalk; crosswalk.load()"`, empty cache', load, "empty"),
-            ('cold `python -c "import crosswalk; crosswalk.load()"`, warm cache', load, "warm"),
-        ]
-        for label, command, cache in cases:
+        fill = [sys.executable, "-c", "import crosswalk; crosswalk.load().closure"]
+        spawn(fill, dict(os.environ, CROSSWALK_CACHE_DIR=str(warm)), work)
+        for key, label, code, cache in COLD:
             times, peaks = [], []
             for _ in range(args.repeat):
-                folder_for_run = warm if cache == "warm" else Path(tempfile.mkdtemp(dir=work))
-                seconds, rss = spawn(
-                    command, dict(os.environ, CROSSWALK_CACHE_DIR=str(folder_for_run)), work
-                )
-                times.append(seconds)
-                peaks.append(rss)
+                directory = warm if cache == "warm" else Path(tempfile.mkdtemp(dir=work))
+                environment = dict(os.environ, CROSSWALK_CACHE_DIR=str(directory))
+                with open(os.devnull, "w") as quiet:
+                    start = time.perf_counter()
+                    process = subprocess.Popen(
+                        [sys.executable, "-c", code], stdout=quiet, env=environment, cwd=work
+                    )
+                    _, status, usage = os.wait4(process.pid, 0)
+                    times.append(time.perf_counter() - start)
+                if os.waitstatus_to_exitcode(status):
+                    raise SystemExit(f"failed: {code}")
+                peaks.append(usage.ru_maxrss / 1024)
             rows.append(
                 {
+                    "key": key,
                     "operation": label,
                     "seconds": statistics.median(times),
                     "runs": args.repeat,
                     "rss_mb": max(peaks),
                     "note": "whole process, interpreter start-up included",
+                    "size": "bundled",
                 }
             )
     return rows
-
-
-def bundled_label() -> str:
-    import crosswalk
-
-    kb = crosswalk.load()
-    return f"bundled ({len(kb.clauses):,} clauses, {len(kb.mappings):,} mappings)"
 
 
 def duration(seconds: float) -> str:
@@ -537,119 +552,87 @@ def duration(seconds: float) -> str:
     return f"{seconds / 86400:,.0f} days"
 
 
-def render(sections: list[tuple[str, list[Row]]], header: dict[str, str], notes: list[str]) -> str:
+def label(name: str) -> str:
+    if name == "bundled":
+        import crosswalk
+
+        kb = crosswalk.load()
+        return f"bundled ({len(kb.clauses):,} clauses, {len(kb.mappings):,} mappings)"
+    size = SIZES[name]
+    return (
+        f"synthetic {name} ({size.clauses:,} clauses, {size.mappings:,} mappings, "
+        f"{size.controls:,} controls)"
+    )
+
+
+def _target(row: Row, name: str) -> str:
+    key = row.get("key", "")
+    shown = ""
+    limit = TARGETS.get((name, key))
+    if limit is not None and row.get("seconds") is not None:
+        shown = f"≤ {duration(limit)}: {'met' if row['seconds'] <= limit else 'NOT met'}"
+    if key == "closure" and name in MEMORY:
+        fits = row["rss_mb"] <= MEMORY[name]
+        shown += f"; ≤ {MEMORY[name] / 1024:.0f} GB: {'met' if fits else 'NOT met'}"
+    return shown
+
+
+def render(rows: list[Row], names: list[str], header: dict[str, str]) -> str:
     lines = [
-        "# Benchmarks (issue 10)",
+        "# Benchmarks (issue 16)",
         "",
         f"Command: `{header['command']}`  ",
         f"Machine: {header['machine']}  ",
         f"Started {header['started']}, finished {header['finished']}; load average {header['load']}.",
         "",
-        "| data | operation | median | × fastgap | peak RSS | op. alloc. peak | runs | note |",
-        "|---|---|---:|---:|---:|---:|---:|---|",
+        "| data | operation | median | target | before (engine, date) | peak RSS | runs | note |",
+        "|---|---|---:|---|---|---:|---:|---|",
     ]
-    for label, rows in sections:
-        reference = next((r["seconds"] for r in rows if r.get("reference")), None)
-        for row in rows:
-            seconds = row.get("seconds")
-            shown = (
-                "skipped"
-                if seconds is None
-                else ("≈ " if row.get("extrapolated") else "") + duration(seconds)
-            )
-            ratio = ""
-            if reference and seconds is not None and (row.get("compare") or row.get("reference")):
-                ratio = f"{seconds / reference:,.3g}×"
+    for name in names:
+        for row in (r for r in rows if r["size"] == name):
+            before = BEFORE.get((name, row.get("key", "")), "")
             rss = f"{row['rss_mb']:,.0f} MB" if row.get("rss_mb") else ""
-            traced = f"{row['traced_mb']:,.1f} MB" if row.get("traced_mb") is not None else ""
             lines.append(
-                f"| {label} | {row['operation']} | {shown} | {ratio} | {rss} | {traced} | {row.get('runs', '')} | {row.get('note', '')} |"
+                f"| {label(name)} | {row['operation']} | {duration(row['seconds'])} | "
+                f"{_target(row, name)} | {before} | {rss} | {row.get('runs', '')} | {row.get('note', '')} |"
             )
-    lines += ["", *notes]
+    lines += [
+        "",
+        (
+            "Peak RSS: the row's own process (`os.wait4`), the data held in memory included (for "
+            "the synthetic sizes most of it is the generated model objects and their facts). "
+            "Before: the last figures of the engines issue 16 replaced, measured on this machine "
+            "on the date given (their code is gone; see `BEFORE` in benchmarks/run.py)."
+        ),
+    ]
     return "\n".join(lines) + "\n"
 
 
 def parent(args: argparse.Namespace) -> None:
-    started = dt.datetime.now().astimezone().replace(microsecond=0)
-    load_before = os.getloadavg()
-    sections: list[tuple[str, list[Row]]] = []
-    label = bundled_label()
-    bundled = cold_rows(args)
-    for name in ("bundled-closure", "bundled-gap", "bundled-fastgap", "bundled-excel"):
-        bundled += child(name, args)
-    sections.append((label, bundled))
-    notes = [
-        (
-            "Peak RSS: the row's own process (`os.wait4`), setup included (the data held in memory "
-            "dominates it for synthetic rows). Op. alloc. peak: what the measured operation itself "
-            "allocates (`tracemalloc`, one extra untimed run). × fastgap: time over the fastgap gap "
-            "analysis of the same data."
-        ),
-    ]
-    sizes = [s for s in args.sizes.split(",") if s]
-    if sizes:
-        calibration = child("calibrate", args)[0]
-        exponent, t_ref, c_ref = (
-            calibration["exponent"],
-            calibration["seconds"],
-            calibration["clauses"],
-        )
-        notes.append(
-            f"Path consistency projected as {duration(t_ref)} × (clauses / {c_ref})^{exponent:.2f} "
-            f"(fit on 250, 500 and 1,000 generated clauses); rows projected over {PC_LIMIT:.0f} s are skipped."
-        )
-    for name in sizes:
-        size = SIZES[name]
-        rows: list[Row] = []
-        cached = cache_path(size, args.seed)
-        if cached.exists() and cached.with_suffix(".json").exists():
-            row = json.loads(cached.with_suffix(".json").read_text(encoding="utf-8"))
-            rows.append({**row, "note": row["note"] + " (timed when the cache was filled)"})
-        else:
-            rows += child("generate", args, size=name)
-        projected = t_ref * (size.clauses / c_ref) ** exponent
-        stopped = None
-        if projected <= PC_LIMIT:
-            try:
-                rows += child("pc", args, size=name, projected=projected, limit=3 * PC_LIMIT + 60)
-            except TimeoutError as error:
-                stopped = (
-                    f"stopped after {duration(error.args[0])} (projected {duration(projected)})"
-                )
-        if stopped:
-            rows += [
-                {"operation": "full path-consistency closure", "seconds": None, "note": stopped},
-                {
-                    "operation": "gap analysis (gap.py, closure computed)",
-                    "seconds": None,
-                    "note": "needs the closure",
-                },
-            ]
-        elif projected > PC_LIMIT:
-            skip = f"skipped: projected {duration(projected)}"
-            rows += [
-                {"operation": "full path-consistency closure", "seconds": None, "note": skip},
-                {
-                    "operation": "gap analysis (gap.py, closure computed)",
-                    "seconds": None,
-                    "note": "needs the closure",
-                },
-            ]
-        rows += child("fastgap", args, size=name)
-        for baseline in ("per-target", "paths"):
-            rows += child(baseline, args, size=name)
-        title = f"synthetic {name} ({size.clauses:,} clauses, {size.mappings:,} mappings, {size.controls:,} controls)"
-        sections.append((title, rows))
+    import numba
     import numpy
 
+    started = dt.datetime.now().astimezone().replace(microsecond=0)
+    load_before = os.getloadavg()
+    names = [s for s in args.sizes.split(",") if s]
+    rows: list[Row] = []
+    if "bundled" in names:
+        print("· cold processes", file=sys.stderr, flush=True)
+        rows += cold_rows(args)
+        rows += child("first", args, "bundled")
+    for name in names:
+        rows += child("size", args, name)
     header = {
         "command": "python benchmarks/run.py " + " ".join(sys.argv[1:]),
-        "machine": f"{os.cpu_count()} CPUs, {platform.machine()}, Python {platform.python_version()}, numpy {numpy.__version__}",
+        "machine": (
+            f"{os.cpu_count()} CPUs, {platform.machine()}, Python {platform.python_version()}, "
+            f"numpy {numpy.__version__}, numba {numba.__version__}"
+        ),
         "started": started.isoformat(),
         "finished": dt.datetime.now().astimezone().replace(microsecond=0).isoformat(),
         "load": f"{load_before[0]:.1f} at start, {os.getloadavg()[0]:.1f} at end (other work on the machine slows every row)",
     }
-    text = render(sections, header, notes)
+    text = render(rows, names, header)
     print(text)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
@@ -660,10 +643,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument(
+    parser.add_argument(  # L needs about 2 GB and minutes: run only when asked for
         "--sizes",
-        default="S,M,L",
-        help="synthetic sizes to run, e.g. S,M (default S,M,L; '' for none)",
+        default="bundled,S,M",
+        help="data to run (default bundled,S,M; add L for 100k clauses, about 2 GB)",
     )
     parser.add_argument(
         "--repeat", type=int, default=5, help="runs per timed row (median reported)"
@@ -676,13 +659,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--seed", type=int, default=0, help="seed of the synthetic data and the samples"
     )
-    parser.add_argument(
-        "--budget", type=float, default=10.0, help="seconds per sampled baseline row"
-    )
     parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
-    parser.add_argument("--size", help=argparse.SUPPRESS)
-    parser.add_argument("--projected", type=float, default=0.0, help=argparse.SUPPRESS)
+    parser.add_argument("--size", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         rows = CHILDREN[args.child](args)

@@ -21,7 +21,7 @@ def test_benchmark_suite_runs_on_the_bundled_data(tmp_path) -> None:
             sys.executable,
             str(ROOT / "benchmarks" / "run.py"),
             "--sizes",
-            "",
+            "bundled",
             "--repeat",
             "1",
             "--output",
@@ -34,7 +34,8 @@ def test_benchmark_suite_runs_on_the_bundled_data(tmp_path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     table = output.read_text(encoding="utf-8")
-    assert "full path-consistency closure" in table and "fastgap" in table
+    assert "closure with derivations (engine)" in table and "≤ 30 ms" in table
+    assert "gap analysis on the closure" in table and "PC-2 queue 419 ms (2026-12-06)" in table
 
 
 def test_excel_writer_benchmark_runs_and_compares_both_writers() -> None:

@@ -188,10 +188,3 @@ def test_later_versions_link_beyond_the_previous_version(
 
     linked = [m for m in kb.mappings if between(m)]
     assert len(linked) >= 10, f"{prefix} has only {len(linked)} links to {other}"
-
-
-@pytest.mark.parametrize("target", ["gbt46347", "aisgf1", "euaiact"])
-def test_fast_gap_agrees_on_the_chatbot(kb: KnowledgeBase, target: str) -> None:
-    from .test_fastgap import check_agreement
-
-    check_agreement(kb, kb.read_inventory(EXAMPLES / "deployer-chatbot.yaml"), target)

@@ -572,7 +572,6 @@ def _shows_genuine_heading(run: Run) -> None:
 @scenario(
     "cache-pickle-in-world-writable-dir",
     "cache",
-    broken="§1: a pickle planted in a world-writable cache directory runs code",
 )
 def cache_pickle_world_writable(case: Case) -> None:
     cache, marker = _own_cache(case), case.directory / "code-ran"
@@ -588,7 +587,6 @@ def cache_pickle_world_writable(case: Case) -> None:
 @scenario(
     "cache-pickle-owned-by-another-user",
     "cache",
-    broken="§1: a pickle in a cache directory owned by another user runs code",
 )
 def cache_pickle_foreign_owner(case: Case) -> None:
     if os.geteuid() != 0:
@@ -607,7 +605,6 @@ def cache_pickle_foreign_owner(case: Case) -> None:
 @scenario(
     "cache-forged-in-world-writable-dir",
     "cache",
-    broken="§1: a tampered but valid cache in a world-writable directory is shown as data",
 )
 def cache_forged_world_writable_dir(case: Case) -> None:
     cache = _own_cache(case)
@@ -619,7 +616,6 @@ def cache_forged_world_writable_dir(case: Case) -> None:
 @scenario(
     "cache-forged-world-writable-file",
     "cache",
-    broken="§1: a tampered cache file that others may write is shown as data",
 )
 def cache_forged_world_writable_file(case: Case) -> None:
     cache = _own_cache(case)
@@ -654,12 +650,10 @@ scenario("cache-corrupt-truncated", "cache")(_corrupted("truncated"))
 scenario(
     "cache-corrupt-length-overflow",
     "cache",
-    broken="§1: a cache file whose length field overflows gives a traceback on every run",
 )(_corrupted("overflow"))
 scenario(
     "cache-corrupt-terabyte-length",
     "cache",
-    broken="§1: a cache file that asks for a terabyte gives a MemoryError traceback on every run",
 )(_corrupted("huge"))
 
 

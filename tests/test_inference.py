@@ -185,7 +185,7 @@ def test_inference_is_idempotent(model) -> None:
         )
     again = synthetic_kb(clauses, mappings)
     network = again.network
-    from crosswalk.reasoning.inference import Fact
+    from crosswalk.reasoning.derivation import Fact
 
     for (i, j), mask in before.items():
         if mask != 31 and i < j:

@@ -1,14 +1,14 @@
 """The typed facade: one knowledge-base object with every layer's operations on it.
 
 :class:`KnowledgeBase` here is the core graph of :mod:`crosswalk.knowledge` plus the
-operations of the layers above it — gap analyses, inventories, RDF, SPARQL and chain
-relations — each returning its real type. :func:`load` (``crosswalk.load``) builds it.
+operations of the layers above it — gap analyses, inventories, RDF and SPARQL — each
+returning its real type. :func:`load` (``crosswalk.load``) builds it.
 Importing this module stays light: the heavy libraries (rdflib, pandas, numpy) load when
 an operation that needs them is first called.
 
 >>> import crosswalk
 >>> kb = crosswalk.load()
->>> type(kb).__module__, kb.chain_relations("iso31000:6.4.2").source
+>>> type(kb).__module__, kb.related("iso31000:6.4.2").source
 ('crosswalk.api', 'iso31000:6.4.2')
 """
 
@@ -30,8 +30,6 @@ if TYPE_CHECKING:
     import pandas as pd
     import rdflib
 
-    from crosswalk.gap.fast_report import FastGapReport
-    from crosswalk.reasoning.chain_relations import ChainRelations
 
 __all__ = ["KnowledgeBase", "load"]
 
@@ -75,29 +73,6 @@ class KnowledgeBase(base.KnowledgeBase):
             scoring=scoring,
             strict_scope=strict_scope,
         )
-
-    def fast_gap(
-        self, inventory: InventoryLike, *, target: str, profile: ProfileLike = None
-    ) -> FastGapReport:
-        """Chain-based gap statuses for very large knowledge bases (see :mod:`crosswalk.gap.fast`).
-
-        The same covered/partial statuses as :meth:`gap`, without path-consistency derivations.
-        """
-        from crosswalk.gap.fast import fast_gap_analysis  # numpy: loaded on use
-
-        return fast_gap_analysis(
-            self, self._inventory(inventory), target=target, profile=_profile(profile)
-        )
-
-    def chain_relations(self, clause_id: str) -> ChainRelations:
-        """What chains of facts entail between one clause and every other.
-
-        For knowledge bases too large for :meth:`relation`'s path consistency: near-linear
-        in the number of facts, sound, never tighter than :meth:`relation`.
-        """
-        from crosswalk.reasoning.chains import index_of  # numpy: loaded on use
-
-        return index_of(self.facts).relations_from(self.clause(clause_id).id)
 
     def sparql(self, query: str, *, engine: str = "auto", **bindings: Any) -> pd.DataFrame:
         """Run a SPARQL query over this knowledge base; values are bound, never spliced.

@@ -93,65 +93,36 @@ def _cmd_relation(args: argparse.Namespace) -> int:
     kb = _load(args)
     source = (kb.find_clause(args.source) or kb.resolve(args.source)).id
     target = (kb.find_clause(args.target) or kb.resolve(args.target)).id
-    if not args.chains:
-        print(kb.relation(source, target).explain())
-        return 0
-    found = kb.chain_relations(source)
-    relation = found.relation(target)
-    print(
-        f"{source} → {target}: {relation} ({relation.status}; chains only — sound, possibly weaker than path consistency)"
-    )
-    for number, chain in enumerate(found.explain(target), start=1):
-        print(f"  chain {number}:")
-        for line in chain:
-            print(f"    {line}")
+    print(kb.relation(source, target).explain())
     return 0
 
 
 def _cmd_related(args: argparse.Namespace) -> int:
     kb = _load(args)
     source = (kb.find_clause(args.id) or kb.resolve(args.id)).id
-    if args.framework:
-        kb.framework(args.framework)
-    related = kb.chain_relations(source).related(args.framework)
+    related = kb.related(source, framework=args.framework)
     if related:
-        print(
-            f"{'clause':<40} {'relation (what chains entail)':<45} status if {source} is fully implemented"
-        )
+        print(f"{'clause':<40} {'relation':<45} status if {source} is fully implemented")
     for name, relation in list(related.items())[: args.limit]:
         print(f"{name:<40} {relation!s:<45} {relation.status}")
     if len(related) > args.limit:
         print(f"… {len(related) - args.limit} more (--limit)", file=sys.stderr)
     if not related:
         print(
-            f"no clause{' of ' + args.framework if args.framework else ''} is related to {source} by a chain of mappings",
+            f"no clause{' of ' + args.framework if args.framework else ''} is related to {source}",
             file=sys.stderr,
         )
         return 1
     return 0
 
 
-_LARGE = 5_000
-"""Above this many clauses, `gap` suggests --fast and `validate` --no-inference."""
-
-
 def _cmd_validate(args: argparse.Namespace) -> int:
     args.data = list(args.data or []) + list(args.paths)
     progress = args._progress
     kb = _load(args)
-    if args.no_inference:
-        progress.step("checking references (no inference: contradictions are not looked for)")
-        problems = kb.reference_problems()
-    else:
-        if len(kb.clauses) > _LARGE and not args.quiet:
-            print(
-                f"note: {len(kb.clauses):,} clauses — path consistency may take a long time; "
-                "--no-inference checks references only",
-                file=sys.stderr,
-            )
-        progress.step("checking references and inferring (path consistency)")
-        problems = kb.validate()
-    if not args.no_redundancy and not args.no_inference:
+    progress.step("checking references and inferring (path consistency)")
+    problems = kb.validate()
+    if not args.no_redundancy:
         from crosswalk.knowledge.stats import redundant_mappings
         from crosswalk.model.errors import Problem
 
@@ -171,7 +142,6 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     print(
         f"{len(kb.frameworks)} frameworks, {len(kb.clauses)} clauses, {len(kb.mappings)} mappings: "
         f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)"
-        + (" (references only: contradictions not checked)" if args.no_inference else "")
     )
     return 1 if errors else 0
 
@@ -210,14 +180,6 @@ def _cmd_gap(args: argparse.Namespace) -> int:
     progress.step(f"reading {args.inventory}")
     profile = read_profile(args.profile) if args.profile else None
     inventory = read_inventory(args.inventory, kb=kb, profile=profile)
-    if args.fast:
-        return _fast_gap(args, kb, inventory)
-    if len(kb.clauses) > _LARGE and not args.quiet:
-        print(
-            f"note: {len(kb.clauses):,} clauses — path consistency may take minutes; --fast gives the same "
-            "covered/partial statuses in milliseconds",
-            file=sys.stderr,
-        )
     progress.step(f"inferring relations and computing the gap report against {args.target}")
     report = kb.gap(
         inventory, target=args.target, scoring=args.scoring, strict_scope=args.strict_scope
@@ -248,21 +210,6 @@ def _write_csv(frame: Any, path: str) -> None:
     with atomic_path(path) as temporary:
         frame.to_csv(temporary, index=False)
     print(f"wrote {path}")
-
-
-def _fast_gap(args: argparse.Namespace, kb: Any, inventory: Any) -> int:
-    """`gap --fast`: the chain-based analysis, its workbook and CSV."""
-    if args.rdf or args.scoring:
-        raise CrosswalkError("--rdf and --scoring need the full analysis (drop --fast)")
-    args._progress.step(f"propagating along chains against {args.target}")
-    report = kb.fast_gap(inventory, target=args.target)
-    print(report.summary_text())
-    if args.output:
-        args._progress.step(f"writing {args.output}")
-        print(f"\nwrote {report.to_excel(args.output)}")
-    if args.csv:
-        _write_csv(report.to_frame(), args.csv)
-    return 0
 
 
 def _cmd_template(args: argparse.Namespace) -> int:

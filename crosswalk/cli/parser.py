@@ -93,15 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     relation.add_argument("source")
     relation.add_argument("target")
-    relation.add_argument(
-        "--chains",
-        action="store_true",
-        help="what chains of facts entail (near-linear: for very large knowledge bases), with the chains",
-    )
     related = command(
         "related",
         _cmd_related,
-        "clauses related to one clause by chains of mappings, with their relation sets",
+        "every clause the knowledge relates to one clause, with its relation set",
     )
     related.add_argument("id", help="canonical id or a citation")
     related.add_argument("--framework", help="only clauses of this framework prefix")
@@ -118,11 +113,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-redundancy",
         action="store_true",
         help="skip the (slower) check for mappings inference already entails",
-    )
-    validate.add_argument(
-        "--no-inference",
-        action="store_true",
-        help="check files, ids and references only: no contradiction search (for very large data)",
     )
     stats = command("stats", _cmd_stats, "per framework pair: how many clauses are linked")
     stats.add_argument(
@@ -158,12 +148,6 @@ def build_parser() -> argparse.ArgumentParser:
     gap.add_argument("--csv", help="also write the findings as CSV")
     gap.add_argument(
         "--rdf", help="also write knowledge base, inventory and findings as RDF (.ttl or .jsonld)"
-    )
-    gap.add_argument(
-        "--fast",
-        action="store_true",
-        help="chain-based analysis for very large knowledge bases: the same covered/partial statuses, "
-        "no derivation scores, capability estimate or control matrix",
     )
     template = command(
         "template", _cmd_template, "write an inventory template workbook with drop-downs"

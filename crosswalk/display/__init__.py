@@ -29,25 +29,21 @@ from crosswalk.display.html import (
     safe_url,
     table_html,
 )
-from crosswalk.display.reports import chain_relations_html, fast_gap_html, gap_html
-from crosswalk.gap.fast_report import FastGapReport
+from crosswalk.display.reports import gap_html, related_html
 from crosswalk.gap.report import GapReport
 from crosswalk.knowledge.base import KnowledgeBase
-from crosswalk.knowledge.inferred import InferredRelation
+from crosswalk.knowledge.inferred import InferredRelation, RelatedClauses
 from crosswalk.model.records import Clause, Framework, Mapping, MappingSet
-from crosswalk.reasoning.chain_relations import ChainRelations
 
 __all__ = [
     "CHART_COLOURS",
     "FRAMEWORK_PALETTE",
     "RELATION_COLOURS",
     "STATUS_COLOURS",
-    "chain_relations_html",
     "clause_card_html",
     "clause_html",
     "clause_text",
     "derivation_html",
-    "fast_gap_html",
     "framework_card_html",
     "framework_colour",
     "framework_html",
@@ -55,6 +51,7 @@ __all__ = [
     "knowledge_html",
     "mapping_html",
     "mapping_set_html",
+    "related_html",
     "relation_html",
     "safe_url",
     "table_html",
@@ -68,8 +65,7 @@ _RENDERINGS = (
     (InferredRelation, relation_html),
     (KnowledgeBase, knowledge_html),
     (GapReport, gap_html),
-    (FastGapReport, fast_gap_html),
-    (ChainRelations, chain_relations_html),
+    (RelatedClauses, related_html),
 )
 for _cls, _render in _RENDERINGS:
     setattr(_cls, "_repr_html_", _render)  # noqa: B010 - mypy must not see a method assignment

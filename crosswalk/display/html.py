@@ -23,7 +23,7 @@ from crosswalk.reasoning.relations import Relation, RelationSet
 if TYPE_CHECKING:
     from crosswalk.knowledge.inferred import InferredRelation
     from crosswalk.model.records import Clause
-    from crosswalk.reasoning.inference import Derivation
+    from crosswalk.reasoning.derivation import Derivation
 
 __all__ = [
     "BOX_STYLE",

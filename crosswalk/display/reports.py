@@ -1,4 +1,4 @@
-"""Gap reports in HTML: the full report by section, the chain-based report, chain relations.
+"""Gap reports in HTML, by section, and the clauses related to one clause.
 
 Every value taken from data is escaped; statuses are coloured from one table
 (:mod:`crosswalk.model.statuses`).
@@ -20,14 +20,12 @@ from crosswalk.display.html import (
 )
 
 if TYPE_CHECKING:
-    from crosswalk.gap.fast_report import FastGapReport
     from crosswalk.gap.report import Finding, GapReport
-    from crosswalk.reasoning.chain_relations import ChainRelations
+    from crosswalk.knowledge.inferred import RelatedClauses
 
 __all__ = [
-    "chain_relations_html",
-    "fast_gap_html",
     "gap_html",
+    "related_html",
 ]
 
 
@@ -168,27 +166,13 @@ def gap_html(report: GapReport) -> str:
     )
 
 
-def fast_gap_html(report: FastGapReport) -> str:
-    """HTML of a chain-based gap report: counts, then each target clause coloured by status."""
-    counts = ", ".join(f"{name} {count}" for name, count in report.counts.items())
-    statuses = report.statuses
-    rows = [(c.id, c.title, statuses[c.id]) for c in report.clauses]
-    colours = [STATUS_COLOURS.get(status) for _, _, status in rows]
-    return (
-        f"<p><b>Fast gap analysis against {escape(report.target)}</b>: {escape(counts)} "
-        f"(<code>report.explain(clause)</code> gives the chain behind a status)</p>"
-        + table_html(["clause", "title", "status"], rows, row_colours=colours)
-    )
-
-
-def chain_relations_html(relations: ChainRelations, *, limit: int = 200) -> str:
-    """HTML of what chains entail from one clause: the first ``limit`` related clauses."""
-    related = relations.related()
+def related_html(related: RelatedClauses, *, limit: int = 200) -> str:
+    """HTML of every clause related to one clause: the first ``limit`` of them."""
     rows = [(name, str(found), found.status) for name, found in list(related.items())[:limit]]
     more = f" (the first {limit} of {len(related)})" if len(related) > limit else ""
     return (
-        f"<p><b>What chains entail from {escape(relations.source)}</b>: {len(related)} "
-        f"related clauses{more}; <code>.explain(clause)</code> shows the chains</p>"
+        f"<p><b>What the knowledge entails from {escape(related.source)}</b>: {len(related)} "
+        f"related clauses{more}; <code>.explain(clause)</code> gives the derivation</p>"
         + table_html(
             ["clause", "relation set", "status if the source is fully implemented"],
             rows,

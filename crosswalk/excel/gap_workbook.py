@@ -1,6 +1,6 @@
-"""The gap workbooks an auditor opens: the full report's, and the chain-based one's.
+"""The gap workbook an auditor opens.
 
-Both are streamed (openpyxl's write-only mode) and written atomically; every status cell
+It is streamed (openpyxl's write-only mode) and written atomically; every status cell
 is coloured from one table (:mod:`crosswalk.model.statuses`).
 """
 
@@ -18,13 +18,9 @@ from crosswalk.excel.sheets import (
 )
 
 if TYPE_CHECKING:
-    from crosswalk.gap.fast_report import FastGapReport
     from crosswalk.gap.report import GapReport
 
-__all__ = [
-    "write_fast_gap_workbook",
-    "write_gap_workbook",
-]
+__all__ = ["write_gap_workbook"]
 
 
 def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C901 - sheet after sheet of one stream
@@ -321,64 +317,5 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C9
         ("● / ◐", "Legend: in the Matrix sheet, the control fully / partly supports the clause"),
     ]
     for line in lines:
-        about.append(list(line))
-    return _save(workbook, path)
-
-
-def write_fast_gap_workbook(report: FastGapReport, path: str | Path) -> Path:
-    """The workbook of a chain-based gap analysis (:mod:`crosswalk.gap.fast`).
-
-    Findings, one row per target clause with its status and the chain behind it, Risks and About —
-    streamed, for knowledge bases too large for the full report. Returns the path.
-    """
-    from openpyxl import Workbook
-
-    from crosswalk._version import __version__
-    from crosswalk.gap.fast_report import STATUS_NAMES
-
-    workbook = Workbook(write_only=True)
-    findings = _StreamSheet(
-        workbook,
-        "Findings",
-        ["Clause", "Title", "Title (zh)", "Status", "Why"],
-        [26, 44, 24, 14, 100],
-        status_column=4,
-    )
-    for clause, code in zip(report.clauses, report.codes.tolist(), strict=True):
-        findings.append(
-            [
-                clause.id,
-                clause.title,
-                clause.title_zh,
-                STATUS_NAMES[code],
-                "\n".join(report.explain(clause.id)),
-            ]
-        )
-    findings.finish()
-    risks = _StreamSheet(workbook, "Risks", ["Risk source", "Status"], [40, 18], status_column=2)
-    for risk, status in report.risks.items():
-        risks.append([risk, status])
-    risks.finish()
-    about = _StreamSheet(workbook, "About", ["Item", "Value"], [24, 110], status_column=1)
-    counts = ", ".join(f"{name} {count}" for name, count in report.counts.items())
-    for line in (
-        ("Report", f"Chain-based gap analysis against {report.target}: {counts}"),
-        ("Organisation", report.inventory.organisation or ""),
-        ("Inventory", report.inventory.path or "(Python objects)"),
-        ("crosswalk version", __version__),
-        (
-            "Method",
-            (
-                "Covered and partial are the statuses the full analysis gives (kb.gap), found along chains of "
-                "mappings for knowledge bases too large for path consistency; each comes with the chain that "
-                "proves it. No derivation scores, capability estimate or control matrix (use the full report)."
-            ),
-        ),
-        (
-            "Soundness",
-            "A clause is reported covered only when the mappings prove that the implemented clauses contain it.",
-        ),
-        *_LEGEND,
-    ):
         about.append(list(line))
     return _save(workbook, path)

@@ -33,6 +33,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crosswalk.gap.applicability import applicability, with_resolved_exclusions
 from crosswalk.gap.findings import SCOPE_TEXT, PartFinding
@@ -44,8 +45,17 @@ from crosswalk.knowledge.base import KnowledgeBase
 from crosswalk.model.ids import union_node
 from crosswalk.model.inventory import Control, Inventory, Profile
 from crosswalk.model.records import Clause, Mapping
-from crosswalk.reasoning.inference import Closure, Network
-from crosswalk.reasoning.relations import ALL, CONTAINED, COVERING, OVERLAPPING, RelationSet
+from crosswalk.reasoning.relations import (
+    _CONVERSE_MASK,
+    ALL,
+    CONTAINED,
+    COVERING,
+    OVERLAPPING,
+    RelationSet,
+)
+
+if TYPE_CHECKING:
+    from crosswalk.reasoning.engine import Closure, Network
 
 __all__ = ["gap_analysis"]
 
@@ -198,20 +208,25 @@ def _covered(
         covered[node] = Evidence(
             control.id, clause_id, "full", RelationSet.of("equal"), "implemented", None, nodes
         )
-    unions = list(network.unions.items())
+    unions_of: dict[int, list[int]] = {}
+    for union, members in network.unions.items():
+        for member in members:
+            unions_of.setdefault(member, []).append(union)
     frontier = list(covered)
     while frontier:
         next_frontier: list[int] = []
         for node in frontier:
             source = covered[node]
-            for other, mask in closure.neighbours(node).items():
-                if other in covered or mask & ~COVERING:
+            for other, mask in _contained(closure, node):
+                if other in covered:
                     continue
                 covered[other] = _chain(
                     source, index, node, other, mask, closure, nodes, "proven to contain it"
                 )
                 next_frontier.append(other)
-        for union, members in unions:
+        touched = sorted({u for n in next_frontier + frontier for u in unions_of.get(n, ())})
+        for union in touched:
+            members = network.unions[union]
             if union not in covered and all(m in covered for m in members):
                 first = covered[members[0]]
                 covered[union] = Evidence(
@@ -230,6 +245,22 @@ def _covered(
     return covered
 
 
+def _contained(closure: Closure, node: int) -> list[tuple[int, int]]:
+    """The nodes ``node`` is proven to contain ({equal, superset_of}), with the masks."""
+    others, masks = closure.row(node)
+    inside = (masks & (ALL & ~COVERING)) == 0
+    return list(zip(others[inside].tolist(), masks[inside].tolist(), strict=True))
+
+
+def _related(closure: Closure, target: int) -> list[tuple[int, int]]:
+    """The nodes with a known relation to ``target``, each with its mask node → target."""
+    others, masks = closure.row(target)
+    converse = _CONVERSE_MASK
+    return [
+        (node, converse[mask]) for node, mask in zip(others.tolist(), masks.tolist(), strict=True)
+    ]
+
+
 def _chain(
     source: Evidence,
     index: dict[str, int],
@@ -242,10 +273,10 @@ def _chain(
 ) -> Evidence:
     """Evidence for ``target`` derived from the evidence of ``middle``."""
     origin_node = index.get(source.implemented, middle)
-    derivation = closure.derivation(origin_node, target)
+    derivation = closure.deferred_derivation(origin_node, target)
     relation = RelationSet(closure.mask(origin_node, target))
     if derivation is None or relation.mask & ~COVERING:
-        derivation = closure.derivation(middle, target)
+        derivation = closure.deferred_derivation(middle, target)
         relation = RelationSet(mask)
     return Evidence(
         source.control, source.implemented, source.coverage, relation, rule, derivation, nodes
@@ -263,7 +294,7 @@ def _status(
 ) -> tuple[str, list[Evidence], str]:
     """The status of ``target`` with its evidence and the reason, by the coverage rules."""
     # only clauses with a known relation to the target can support it
-    related = [(node, closure.mask(node, target)) for node in closure.neighbours(target)]
+    related = _related(closure, target)
     if target in covered:
         evidence = [covered[target]]
         # independent support from other fully implemented clauses, for confidence
@@ -277,7 +308,7 @@ def _status(
                         "full",
                         RelationSet(mask),
                         "proven to contain it",
-                        closure.derivation(node, target),
+                        closure.deferred_derivation(node, target),
                         nodes,
                     )
                 )
@@ -298,7 +329,7 @@ def _status(
                     "full",
                     RelationSet(mask),
                     f"{nodes[node]} is covered and proven to overlap it",
-                    closure.derivation(node, target),
+                    closure.deferred_derivation(node, target),
                     nodes,
                 )
             )
@@ -314,7 +345,7 @@ def _status(
                     "partial",
                     RelationSet(mask),
                     "partly implemented clause proven to lie inside it",
-                    closure.derivation(node, target),
+                    closure.deferred_derivation(node, target),
                     nodes,
                 )
             )
@@ -361,7 +392,7 @@ def _linked(
                     "full" if node in full else "partial",
                     RelationSet(mask),
                     "linked, but overlap is not proven",
-                    closure.derivation(node, target),
+                    closure.deferred_derivation(node, target),
                     nodes,
                 )
             )
@@ -371,8 +402,10 @@ def _linked(
         for node in neighbours.get(target, ()):
             two_hop.add(node)
             two_hop.update(neighbours.get(node, ()))
-        for node, owners in list(full.items()) + list(partial.items()):
-            if node in two_hop:
+        hits = sorted(n for n in two_hop if n in full or n in partial)
+        for node in sorted(hits, key=lambda n: n not in full):
+            owners = full.get(node) or partial[node]
+            if owners:
                 control, clause_id = owners[0]
                 linked.append(
                     Evidence(
@@ -426,13 +459,15 @@ def _risk_findings(
                 if requirement in covered:
                     by.append((covered[requirement].control, mapping.subject, mapping))
                     continue
-                for node, owners in partial.items():
-                    if node == requirement or closure.mask(node, requirement) & ~CONTAINED == 0:
-                        partly.append((owners[0][0].id, mapping.subject, mapping))
-                        break
+                around = _related(closure, requirement)
+                inside = [n for n, m in around if n in partial and m & ~CONTAINED == 0]
+                if requirement in partial:
+                    inside.insert(0, requirement)
+                if inside:
+                    partly.append((partial[inside[0]][0][0].id, mapping.subject, mapping))
                 else:
-                    for node in closure.neighbours(requirement):
-                        if node in covered and closure.mask(node, requirement) & ~OVERLAPPING == 0:
+                    for node, mask in around:
+                        if node in covered and mask & ~OVERLAPPING == 0:
                             partly.append((covered[node].control, mapping.subject, mapping))
                             break
             if by:

@@ -17,7 +17,7 @@ from typing import Literal
 
 from crosswalk.model.ids import split_id
 from crosswalk.model.records import Clause, Mapping
-from crosswalk.reasoning.inference import Derivation
+from crosswalk.reasoning.derivation import Derivation
 from crosswalk.reasoning.relations import RelationSet
 
 __all__ = [

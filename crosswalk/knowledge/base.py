@@ -19,8 +19,9 @@ from collections.abc import Iterable, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from crosswalk.io.cache import ArrayStore
 from crosswalk.knowledge.citation import AliasIndex, parse_citation
-from crosswalk.knowledge.inferred import Addressing, InferredRelation
+from crosswalk.knowledge.inferred import Addressing, InferredRelation, RelatedClauses
 from crosswalk.model.errors import (
     CitationError,
     ContradictionError,
@@ -28,16 +29,18 @@ from crosswalk.model.errors import (
     UnknownClauseError,
     UnknownFrameworkError,
 )
-from crosswalk.model.ids import CLAUSE_ID_PATTERN, clause_iri, union_node
+from crosswalk.model.ids import CLAUSE_ID_PATTERN, clause_iri, is_union_node, union_node
 from crosswalk.model.records import Clause, Framework, Mapping, MappingSet
+from crosswalk.reasoning.derivation import EQ
 from crosswalk.reasoning.explain import fact_text
 from crosswalk.reasoning.facts import FactTable
-from crosswalk.reasoning.inference import EQ, Closure, Network, minimal_conflict
 from crosswalk.reasoning.relations import COVERING as COVERING_MASK
 from crosswalk.reasoning.relations import RelationSet
 
 if TYPE_CHECKING:
     import networkx
+
+    from crosswalk.reasoning.engine import Closure, Network
 
 __all__ = ["KnowledgeBase"]
 
@@ -342,10 +345,33 @@ class KnowledgeBase:
                 result.setdefault(right, set()).add(left)
         return result
 
+    closure_store: ArrayStore | None = None
+    """Where :attr:`unchecked_closure` is kept between processes (set by :func:`~crosswalk.knowledge.load.load`)."""
+
     @cached_property
     def unchecked_closure(self) -> Closure:
-        """The path-consistent closure, contradictions included (see :meth:`validate`)."""
-        return self.network.close()
+        """The path-consistent closure, contradictions included (see :meth:`validate`).
+
+        Read from :attr:`closure_store` when it holds this knowledge base's closure;
+        otherwise computed by :mod:`crosswalk.reasoning.engine` (and stored there).
+        """
+        # the engine imports numpy (and numba to compute): a cached load never needs them
+        from crosswalk.reasoning.engine import closure_arrays, closure_from_arrays
+
+        store, network = self.closure_store, self.network
+        if store is not None:
+            arrays = store.read()
+            if arrays is not None:
+                try:
+                    return closure_from_arrays(len(network.nodes), network.facts, arrays)
+                except ValueError:
+                    pass  # not this knowledge base's closure: computed again below
+        closure = self.network.close()
+        if store is not None:
+            computed = closure_arrays(closure)
+            if computed is not None:
+                store.write(computed)
+        return closure
 
     @property
     def closure(self) -> Closure:
@@ -372,23 +398,35 @@ class KnowledgeBase:
         """
         return self.relation(source, target)
 
+    def related(self, clause_id: str, *, framework: str | None = None) -> RelatedClauses:
+        """Every clause (of ``framework``, if given) with a known relation from ``clause_id``.
+
+        One row of the closure: what all the knowledge entails from this clause to each
+        other clause, without derivations (:meth:`RelatedClauses.explain` gives one).
+        """
+        source = self.clause(clause_id).id
+        if framework:
+            self.framework(framework)
+        others, masks = self.closure.row(self._node(source))
+        nodes = self.network.nodes
+        prefix = f"{framework}:" if framework else ""
+        found = {
+            nodes[other]: RelationSet(mask)
+            for other, mask in zip(others.tolist(), masks.tolist(), strict=True)
+            if nodes[other].startswith(prefix) and not is_union_node(nodes[other])
+        }
+        return RelatedClauses(source, found, self.relation)
+
     def _node(self, clause_id: str) -> int:
         clause = self.clause(clause_id)
         return self.network.index[clause.id]
 
     def contradiction_problems(self) -> list[Problem]:
-        """Each contradiction with the smallest set of facts that causes it."""
+        """Each contradiction with a minimal set of facts that causes it."""
         closure = self.unchecked_closure
         nodes = self.network.nodes
         problems = []
-        seen: set[frozenset[int]] = set()
-        for left, right in closure.contradictions:
-            derivation = closure._derive(left, right, 1 << 62, {})
-            facts = minimal_conflict(self.network, derivation.distinct_facts())
-            key = frozenset(id(f) for f in facts)
-            if key in seen:
-                continue
-            seen.add(key)
+        for (left, right), facts in closure.conflict_pairs():
             listing = "; ".join(fact_text(f, nodes) for f in facts)
             files = sorted(
                 {f.payload.path for f in facts if isinstance(f.payload, Mapping) and f.payload.path}
@@ -469,12 +507,11 @@ class KnowledgeBase:
         if inferred:
             closure = self.closure
             nodes = self.network.nodes
-            for i, row in enumerate(closure.relations):
-                for j, mask in row.items():
-                    if i < j and nodes[i] in self.clauses and nodes[j] in self.clauses:
-                        graph.add_edge(
-                            nodes[i], nodes[j], relation=str(RelationSet(mask)), inferred=True
-                        )
+            for i, j, mask in closure.pairs():
+                if nodes[i] in self.clauses and nodes[j] in self.clauses:
+                    graph.add_edge(
+                        nodes[i], nodes[j], relation=str(RelationSet(mask)), inferred=True
+                    )
         else:
             for mapping in self.mappings:
                 for subject in mapping.subjects:

@@ -3,22 +3,76 @@
 :class:`InferredRelation` is the answer of :meth:`KnowledgeBase.relation
 <crosswalk.knowledge.base.KnowledgeBase.relation>`: the relation set path consistency
 leaves, the derivation behind it and the coverage status it gives. :class:`Addressing`
-says why implementing a clause addresses a risk source.
+says why implementing a clause addresses a risk source; :class:`RelatedClauses` is every
+clause the closure relates to one clause (:meth:`KnowledgeBase.related
+<crosswalk.knowledge.base.KnowledgeBase.related>`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from crosswalk.model.records import Mapping
 from crosswalk.model.statuses import status_text
+from crosswalk.reasoning.derivation import Derivation
 from crosswalk.reasoning.explain import derivation_lines, fact_text
-from crosswalk.reasoning.inference import Derivation
-from crosswalk.reasoning.relations import RelationSet
+from crosswalk.reasoning.relations import ALL, RelationSet
 
-__all__ = ["Addressing", "InferredRelation", "explanation_text"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Addressing", "InferredRelation", "RelatedClauses", "explanation_text"]
+
+
+class RelatedClauses(dict[str, RelationSet]):
+    """Every clause with a known relation from ``source``: clause id → relation set.
+
+    One row of the path-consistent closure (union nodes and the source left out), in
+    node order. :meth:`explain` gives the derivation of one of them.
+    """
+
+    def __init__(
+        self,
+        source: str,
+        relations: dict[str, RelationSet],
+        explain: Callable[[str, str], InferredRelation],
+    ) -> None:
+        super().__init__(relations)
+        self.source = source
+        self._explain = explain
+
+    if TYPE_CHECKING:
+
+        def _repr_html_(self) -> str:
+            """HTML for Jupyter (attached by :mod:`crosswalk.display`)."""
+            ...
+
+    def __repr__(self) -> str:
+        return f"<RelatedClauses from {self.source}: {len(self)} related clauses>"
+
+    def relation(self, clause_id: str) -> RelationSet:
+        """The relation set from the source to ``clause_id`` ("any" when nothing is known)."""
+        return self.get(clause_id, RelationSet(ALL))
+
+    def related(self, framework: str | None = None) -> dict[str, RelationSet]:
+        """The related clauses of ``framework`` (every one when None)."""
+        prefix = f"{framework}:" if framework else ""
+        return {name: found for name, found in self.items() if name.startswith(prefix)}
+
+    def explain(self, clause_id: str) -> InferredRelation:
+        """The relation from the source to ``clause_id`` with its derivation."""
+        return self._explain(self.source, clause_id)
+
+    def to_frame(self, framework: str | None = None) -> pd.DataFrame:
+        """The related clauses (of ``framework``, if given) with their relation sets."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [(n, str(r), r.status) for n, r in self.related(framework).items()],
+            columns=["clause", "relation", "status_if_source_implemented"],
+        )
 
 
 @dataclass(frozen=True)

@@ -1,22 +1,28 @@
 """Loading a knowledge base from data files, through the compiled cache.
 
 :func:`load` finds the catalogue and mapping files under the given roots, and returns
-the cached knowledge base for their exact bytes or builds (and caches) a new one. Every
-problem in every file is collected and raised once as a
-:class:`~crosswalk.model.errors.DataError`.
+the knowledge base of the records cached for their exact bytes, or builds a new one and
+caches its records (:mod:`crosswalk.io.cache`). Its closure is computed, and cached
+beside the records, only when first needed. Every problem in every file is collected
+and raised once as a :class:`~crosswalk.model.errors.DataError`.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from crosswalk.io.cache import cache_key, read_cached, write_cached
+from pydantic import TypeAdapter
+
+from crosswalk.io.cache import ArrayStore, cache_key, read_records, write_records
 from crosswalk.io.discovery import DataFiles, discover
 from crosswalk.io.resources import mappings_dir
 from crosswalk.knowledge.base import KnowledgeBase
 from crosswalk.model.errors import DataError, Problem
+from crosswalk.model.records import Clause, Framework, MappingSet
 
 __all__ = ["build", "load"]
 
@@ -44,13 +50,36 @@ def load(
     files = discover(roots)
     found = [*files.catalogues, *files.parts, *files.mapping_sets, *files.other]
     key = cache_key(found, bundled=bundled, kind=f"{kind.__module__}.{kind.__qualname__}")
-    cached = read_cached(key)
-    if type(cached) is kind:
-        return cached
-    kb = build(files, kind=kind)
-    _ = kb.unchecked_closure  # computed once, then cached with the rest
-    write_cached(key, kb)
+    kb = _from_records(read_records(key), kind)
+    if kb is None:
+        kb = build(files, kind=kind)
+        write_records(key, _records(kb))
+    kb.closure_store = ArrayStore(key)
     return kb
+
+
+def _records(kb: KnowledgeBase) -> bytes:
+    """The records of a knowledge base as JSON (what :func:`_from_records` reads back)."""
+    frameworks = [f.model_dump(mode="json", exclude_defaults=True) for f in kb.frameworks.values()]
+    clauses = [c.model_dump(mode="json", exclude_defaults=True) for c in kb.clauses.values()]
+    sets = [s.model_dump(mode="json", exclude_defaults=True) for s in kb.mapping_sets]
+    return json.dumps([frameworks, clauses, sets], ensure_ascii=False).encode()
+
+
+def _from_records(payload: bytes | None, kind: type[K]) -> K | None:
+    """The knowledge base of cached records, validated by the model again (None if they are not valid)."""
+    if payload is None:
+        return None
+    try:
+        frameworks, clauses, sets = _RECORDS().validate_json(payload)
+    except ValueError:  # pydantic's ValidationError is a ValueError
+        return None
+    return kind(frameworks, clauses, sets)
+
+
+@cache
+def _RECORDS() -> TypeAdapter[tuple[list[Framework], list[Clause], list[MappingSet]]]:
+    return TypeAdapter(tuple[list[Framework], list[Clause], list[MappingSet]])
 
 
 def build(files: DataFiles, *, kind: type[K] = KnowledgeBase) -> K:  # type: ignore[assignment]

@@ -123,8 +123,8 @@ def redundant_mappings(
         through = ALL
         witnesses = []
         for k, rik in closure.neighbours(left).items():
-            rkj = closure.relations[k].get(right)
-            if rkj is None or k == right or _part_of(kb, network.nodes[k], ends):
+            rkj = closure.mask(k, right)
+            if rkj == ALL or k == right or _part_of(kb, network.nodes[k], ends):
                 continue
             composed = compose_masks(rik, rkj)
             if composed == ALL or through & composed == through:

@@ -1,1 +1,1 @@
-"""Reasoning over relation sets: the RCC-5 algebra, path consistency and chains of facts."""
+"""Reasoning over relation sets: the RCC-5 algebra, the facts and the reasoning engine."""

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from crosswalk.model.records import Mapping
+from crosswalk.reasoning.derivation import Derivation, Fact
 from crosswalk.reasoning.facts import describe_fact
-from crosswalk.reasoning.inference import Derivation, Fact
 from crosswalk.reasoning.relations import RelationSet
 
 __all__ = ["derivation_lines", "fact_text"]

@@ -10,9 +10,9 @@ an exhaustive split makes (:func:`crosswalk.model.ids.union_node`). The facts ar
   are not set relations and are left out), ``adoption`` for the derived ``equal``
   mappings of an adopting framework.
 
-:class:`FactTable` holds them as columns, in one fixed order, so that path consistency
-(:meth:`FactTable.network`) and the chain index (:mod:`crosswalk.reasoning.chains`)
-number nodes and facts alike and explain a fact in the same words (:meth:`FactTable.line`).
+:class:`FactTable` holds them as columns, in one fixed order, so that the reasoning engine
+(:meth:`FactTable.network`, :mod:`crosswalk.reasoning.engine`) numbers nodes and facts
+in that order and every explanation words a fact alike (:meth:`FactTable.line`).
 
 >>> from crosswalk.model.records import Clause
 >>> part = dict(framework="t", kind="requirement", title="x", status="confirmed", source="S")
@@ -27,18 +27,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from crosswalk.model.ids import union_node
 from crosswalk.model.records import Clause, Mapping
-from crosswalk.reasoning.inference import EQ, SUB, Fact, Network
+from crosswalk.reasoning.derivation import EQ, SUB, Fact
 from crosswalk.reasoning.relations import Relation, RelationSet
+
+if TYPE_CHECKING:
+    from crosswalk.reasoning.engine import Network
 
 __all__ = ["CHILD_OF_PARENT", "FACT_KINDS", "FactTable", "describe_fact"]
 
 CHILD_OF_PARENT = EQ | SUB
 """The relation set of a child to its parent and of a member to its union."""
 FACT_KINDS = ("hierarchy", "exhaustive", "union", "mapping", "adoption")
-"""Where a fact comes from (the ``kind`` of :class:`~crosswalk.reasoning.inference.Fact`)."""
+"""Where a fact comes from (the ``kind`` of :class:`~crosswalk.reasoning.derivation.Fact`)."""
 
 _LABELS = {
     "hierarchy": "child of parent",
@@ -160,7 +164,10 @@ class FactTable:
         )
 
     def network(self) -> Network:
-        """The constraint network of these facts, for path consistency."""
+        """The constraint network of these facts, for the reasoning engine."""
+        # the engine imports numpy: a knowledge base loaded from the cache never needs it
+        from crosswalk.reasoning.engine import Network
+
         network = Network(self.nodes)
         network.unions.update(self.unions)
         network.facts.extend(self.fact(number) for number in range(len(self)))
