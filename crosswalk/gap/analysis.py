@@ -21,12 +21,17 @@ and are kept apart from the proven status.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
 
 from crosswalk.gap.applicability import applicability
 from crosswalk.gap.report import Evidence, Finding, GapReport, RiskFinding
 from crosswalk.gap.targets import is_target, section_of
+from crosswalk.io.resources import mappings_dir
 from crosswalk.io.scoring import ScoringModel, load_scoring_model
 from crosswalk.knowledge.base import KnowledgeBase
 from crosswalk.model.ids import union_node
@@ -45,6 +50,35 @@ if TYPE_CHECKING:
     from crosswalk.reasoning.engine import Closure, Network
 
 __all__ = ["gap_analysis"]
+
+_CONVERSE = np.array(_CONVERSE_MASK, dtype=np.uint8)
+"""The converse of every relation mask, for reading a row the other way at once."""
+
+
+class _Marks(NamedTuple):
+    """Per node: covered, fully implemented, partly implemented.
+
+    A target's row of the closure is filtered against these at once, not pair by pair.
+    """
+
+    covered: npt.NDArray[np.bool_]
+    full: npt.NDArray[np.bool_]
+    partial: npt.NDArray[np.bool_]
+
+
+def _marks(size: int, *groups: Iterable[int]) -> _Marks:
+    arrays = []
+    for group in groups:
+        array = np.zeros(size, dtype=np.bool_)
+        array[np.fromiter(group, dtype=np.int64)] = True
+        arrays.append(array)
+    return _Marks(*arrays)
+
+
+def _toward(closure: Closure, target: int) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint8]]:
+    """The nodes related to ``target`` and their masks node → target (numpy arrays)."""
+    others, masks = closure.row(target)
+    return others, _CONVERSE[masks]
 
 
 def gap_analysis(
@@ -74,6 +108,7 @@ def gap_analysis(
             bucket.setdefault(index[ref.clause], []).append((control, ref.clause))
 
     covered = _covered(network, closure, full)
+    marks = _marks(len(nodes), covered, full, partial)
 
     findings: list[Finding] = []
     for clause in kb.clauses_of(target):
@@ -85,7 +120,9 @@ def gap_analysis(
             findings.append(Finding(clause, "not_applicable", verdict.reason, section=section))
             continue
         target_node = index[clause.id]
-        status, evidence, reason = _status(kb, closure, nodes, target_node, covered, full, partial)
+        status, evidence, reason = _status(
+            kb, closure, nodes, target_node, covered, full, partial, marks
+        )
         next_steps: tuple[str, ...] = ()
         planned: tuple[str, ...] = ()
         if status != "covered":
@@ -101,10 +138,25 @@ def gap_analysis(
     elif scoring is not None:
         model = load_scoring_model(scoring)
     elif target == "gbt46347":
-        model = load_scoring_model()
+        model = _bundled_scoring()
     else:
         model = None
     return GapReport(kb, target, inventory, profile, findings, risks, scoring=model)
+
+
+def _bundled_scoring() -> ScoringModel:
+    """The bundled scoring model, read once while its file is unchanged (not per report)."""
+    path = mappings_dir() / "scoring" / "gbt46347-capability.yaml"
+    try:
+        changed = path.stat().st_mtime_ns
+    except OSError:
+        return load_scoring_model(path)  # raises the DataError that names the file
+    return _scoring_at(str(path), changed)
+
+
+@lru_cache(maxsize=4)
+def _scoring_at(path: str, changed: int) -> ScoringModel:
+    return load_scoring_model(path)
 
 
 def _covered(
@@ -204,16 +256,21 @@ def _status(
     covered: dict[int, Evidence],
     full: dict[int, list[tuple[Control, str]]],
     partial: dict[int, list[tuple[Control, str]]],
+    marks: _Marks,
 ) -> tuple[str, list[Evidence], str]:
-    """The status of ``target`` with its evidence and the reason, by the coverage rules."""
-    # only clauses with a known relation to the target can support it
-    related = _related(closure, target)
+    """The status of ``target`` with its evidence and the reason, by the coverage rules.
+
+    Only clauses with a known relation to the target can support it: its row of the
+    closure, filtered at once against the marks; Python touches only the nodes that pass.
+    """
+    others, masks = _toward(closure, target)
     if target in covered:
         evidence = [covered[target]]
         # independent support from other fully implemented clauses, for confidence
-        for node, mask in related:
-            owners = full.get(node)
-            if owners and mask & ~COVERING == 0 and owners[0][0].id != evidence[0].control:
+        pick = marks.full[others] & (masks & (ALL & ~COVERING) == 0)
+        for node, mask in zip(others[pick].tolist(), masks[pick].tolist(), strict=True):
+            owners = full[node]
+            if owners[0][0].id != evidence[0].control:
                 evidence.append(
                     Evidence(
                         owners[0][0].id,
@@ -232,25 +289,26 @@ def _status(
             f"covered: {evidence[0].control} implements {evidence[0].implemented} ({rule})",
         )
     overlap: list[Evidence] = []
-    for node, mask in related:
-        if node in covered and mask & ~OVERLAPPING == 0:
-            source = covered[node]
-            overlap.append(
-                Evidence(
-                    source.control,
-                    source.implemented,
-                    "full",
-                    RelationSet(mask),
-                    f"{nodes[node]} is covered and proven to overlap it",
-                    closure.deferred_derivation(node, target),
-                    nodes,
-                )
+    pick = marks.covered[others] & (masks & (ALL & ~OVERLAPPING) == 0)
+    for node, mask in zip(others[pick].tolist(), masks[pick].tolist(), strict=True):
+        source = covered[node]
+        overlap.append(
+            Evidence(
+                source.control,
+                source.implemented,
+                "full",
+                RelationSet(mask),
+                f"{nodes[node]} is covered and proven to overlap it",
+                closure.deferred_derivation(node, target),
+                nodes,
             )
-    inside = [(node, mask) for node, mask in related if mask & ~CONTAINED == 0]
+        )
+    pick = marks.partial[others] & (masks & (ALL & ~CONTAINED) == 0)
+    inside = list(zip(others[pick].tolist(), masks[pick].tolist(), strict=True))
     if target in partial:
         inside.append((target, closure.mask(target, target)))
     for node, mask in inside:
-        for control, clause_id in partial.get(node, ()):
+        for control, clause_id in partial[node]:
             overlap.append(
                 Evidence(
                     control.id,
@@ -269,6 +327,10 @@ def _status(
             overlap,
             f"partial: overlap proven via {overlap[0].control} ({overlap[0].implemented})",
         )
+    pick = (marks.full[others] | marks.partial[others]) & (
+        masks != RelationSet.of("no_relationship").mask
+    )
+    related = list(zip(others[pick].tolist(), masks[pick].tolist(), strict=True))
     linked = _linked(kb, closure, nodes, target, related, full, partial)
     if linked:
         return (
@@ -290,25 +352,25 @@ def _linked(
 ) -> list[Evidence]:
     """Implemented clauses linked to ``target`` without a proven overlap.
 
-    A known relation other than "disjoint" links them; failing that, a chain of at most
-    two asserted mappings.
+    A known relation other than "disjoint" links them (``related``: the implemented clauses
+    with such a relation, and their masks → target); failing that, a chain of at most two
+    asserted mappings.
     """
     linked: list[Evidence] = []
     for node, mask in related:
-        owners = full.get(node) or partial.get(node)
-        if owners and mask != RelationSet.of("no_relationship").mask:
-            control, clause_id = owners[0]
-            linked.append(
-                Evidence(
-                    control.id,
-                    clause_id,
-                    "full" if node in full else "partial",
-                    RelationSet(mask),
-                    "linked, but overlap is not proven",
-                    closure.deferred_derivation(node, target),
-                    nodes,
-                )
+        owners = full.get(node) or partial[node]
+        control, clause_id = owners[0]
+        linked.append(
+            Evidence(
+                control.id,
+                clause_id,
+                "full" if node in full else "partial",
+                RelationSet(mask),
+                "linked, but overlap is not proven",
+                closure.deferred_derivation(node, target),
+                nodes,
             )
+        )
     if not linked:
         neighbours = kb.mapping_neighbours
         two_hop = set()
@@ -338,10 +400,9 @@ def _next_steps(
     kb: KnowledgeBase, closure: Closure, nodes: Sequence[str], target: int, inventory: Inventory
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Clauses whose full implementation would cover the target, and planned controls citing them."""
-    candidates = [nodes[target]]
-    for node, mask in _related(closure, target):
-        if mask & ~COVERING == 0 and nodes[node] in kb.clauses:
-            candidates.append(nodes[node])
+    others, masks = _toward(closure, target)
+    inside = others[masks & (ALL & ~COVERING) == 0].tolist()
+    candidates = [nodes[target]] + [nodes[n] for n in inside if nodes[n] in kb.clauses]
     candidates = sorted(
         set(candidates), key=lambda c: (c != nodes[target], kb.clauses[c].depth, c)
     )[:4]
