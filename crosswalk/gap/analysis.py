@@ -55,6 +55,10 @@ __all__ = ["gap_analysis"]
 
 _CONVERSE = np.array(_CONVERSE_MASK, dtype=np.uint8)
 """The converse of every relation mask, for reading a row the other way at once."""
+_SETS = tuple(RelationSet(mask) for mask in range(ALL + 1))
+"""One (immutable) RelationSet per mask, shared by all evidence instead of one each."""
+_EQUAL = RelationSet.of("equal")
+_DISJOINT = RelationSet.of("no_relationship").mask
 
 
 class _Marks(NamedTuple):
@@ -204,9 +208,7 @@ def _covered(
     covered: dict[int, Evidence] = {}
     for node, owners in full.items():
         control, clause_id = owners[0]
-        covered[node] = Evidence(
-            control.id, clause_id, "full", RelationSet.of("equal"), "implemented", None, nodes
-        )
+        covered[node] = Evidence(control.id, clause_id, "full", _EQUAL, "implemented", None, nodes)
     unions_of: dict[int, list[int]] = {}
     for union, members in network.unions.items():
         for member in members:
@@ -233,7 +235,7 @@ def _covered(
                     first.control,
                     first.implemented,
                     "full",
-                    RelationSet.of("equal"),
+                    _EQUAL,
                     "every member of the union is covered: "
                     + ", ".join(sorted({covered[m].control for m in members})),
                     None,
@@ -277,7 +279,7 @@ def _chain(
     relation = RelationSet(closure.mask(origin_node, target))
     if derivation is None or relation.mask & ~COVERING:
         derivation = closure.deferred_derivation(middle, target)
-        relation = RelationSet(mask)
+        relation = _SETS[mask]
     return Evidence(
         source.control, source.implemented, source.coverage, relation, rule, derivation, nodes
     )
@@ -311,7 +313,7 @@ def _status(
                         owners[0][0].id,
                         owners[0][1],
                         "full",
-                        RelationSet(mask),
+                        _SETS[mask],
                         "proven to contain it",
                         closure.deferred_derivation(node, target),
                         nodes,
@@ -332,7 +334,7 @@ def _status(
                 source.control,
                 source.implemented,
                 "full",
-                RelationSet(mask),
+                _SETS[mask],
                 f"{nodes[node]} is covered and proven to overlap it",
                 closure.deferred_derivation(node, target),
                 nodes,
@@ -349,7 +351,7 @@ def _status(
                     control.id,
                     clause_id,
                     "partial",
-                    RelationSet(mask),
+                    _SETS[mask],
                     "partly implemented clause proven to lie inside it",
                     closure.deferred_derivation(node, target),
                     nodes,
@@ -362,9 +364,7 @@ def _status(
             overlap,
             f"partial: overlap proven via {overlap[0].control} ({overlap[0].implemented})",
         )
-    pick = (marks.full[others] | marks.partial[others]) & (
-        masks != RelationSet.of("no_relationship").mask
-    )
+    pick = (marks.full[others] | marks.partial[others]) & (masks != _DISJOINT)
     related = list(zip(others[pick].tolist(), masks[pick].tolist(), strict=True))
     linked = _linked(kb, closure, nodes, target, related, full, partial)
     if linked:
@@ -400,7 +400,7 @@ def _linked(
                 control.id,
                 clause_id,
                 "full" if node in full else "partial",
-                RelationSet(mask),
+                _SETS[mask],
                 "linked, but overlap is not proven",
                 closure.deferred_derivation(node, target),
                 nodes,
