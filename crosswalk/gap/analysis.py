@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Mapping as MappingABC
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -196,19 +197,65 @@ def _scoring_at(path: str, changed: int) -> ScoringModel:
     return load_scoring_model(path)
 
 
+class _Covered(MappingABC[int, Evidence]):
+    """The covered nodes and their evidence, built for a node only when it is read.
+
+    The fixpoint covers many nodes that are neither a target nor beside one (half the
+    nodes at synthetic L); for a node reached through containment it keeps only the node
+    it was reached from and the mask, and :func:`_chain` builds the evidence on first read.
+    """
+
+    def __init__(self, closure: Closure, network: Network) -> None:
+        self.origin: dict[int, tuple[str, str]] = {}  # node -> (control, implemented clause)
+        self._closure, self._network = closure, network
+        self._built: dict[int, Evidence] = {}
+        self._pending: dict[int, tuple[int, int]] = {}  # node -> (reached from, mask)
+
+    def add(self, node: int, evidence: Evidence) -> None:
+        self.origin[node] = (evidence.control, evidence.implemented)
+        self._built[node] = evidence
+
+    def reach(self, node: int, middle: int, mask: int) -> None:
+        self.origin[node] = self.origin[middle]
+        self._pending[node] = (middle, mask)
+
+    def __getitem__(self, node: int) -> Evidence:
+        found = self._built.get(node)
+        if found is None:
+            middle, mask = self._pending[node]
+            control, implemented = self.origin[node]
+            network = self._network
+            found = self._built[node] = _chain(
+                control, implemented, network.index, middle, node, mask, self._closure,
+                network.nodes,
+            )  # fmt: skip
+        return found
+
+    def __contains__(self, node: object) -> bool:
+        return node in self.origin
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.origin)
+
+    def __len__(self) -> int:
+        return len(self.origin)
+
+
 def _covered(
     network: Network, closure: Closure, full: dict[int, list[tuple[Control, str]]]
-) -> dict[int, Evidence]:
+) -> _Covered:
     """Least fixpoint from the fully implemented clauses through proven containment.
 
     A node is covered when a covered node is proven to contain it, or when it is a union
     whose every member is covered; each comes with the evidence of how.
     """
-    index, nodes = network.index, network.nodes
-    covered: dict[int, Evidence] = {}
+    nodes = network.nodes
+    covered = _Covered(closure, network)
     for node, owners in full.items():
         control, clause_id = owners[0]
-        covered[node] = Evidence(control.id, clause_id, "full", _EQUAL, "implemented", None, nodes)
+        covered.add(
+            node, Evidence(control.id, clause_id, "full", _EQUAL, "implemented", None, nodes)
+        )
     unions_of: dict[int, list[int]] = {}
     for union, members in network.unions.items():
         for member in members:
@@ -219,27 +266,27 @@ def _covered(
     while frontier:
         next_frontier: list[int] = []
         for node in frontier:
-            source = covered[node]
             for other, mask in _contained(closure, node, done):
-                covered[other] = _chain(
-                    source, index, node, other, mask, closure, nodes, "proven to contain it"
-                )
+                covered.reach(other, node, mask)
                 done[other] = True
                 next_frontier.append(other)
         touched = sorted({u for n in next_frontier + frontier for u in unions_of.get(n, ())})
         for union in touched:
             members = network.unions[union]
             if union not in covered and all(m in covered for m in members):
-                first = covered[members[0]]
-                covered[union] = Evidence(
-                    first.control,
-                    first.implemented,
-                    "full",
-                    _EQUAL,
-                    "every member of the union is covered: "
-                    + ", ".join(sorted({covered[m].control for m in members})),
-                    None,
-                    nodes,
+                first, implemented = covered.origin[members[0]]
+                controls = sorted({covered.origin[m][0] for m in members})
+                covered.add(
+                    union,
+                    Evidence(
+                        first,
+                        implemented,
+                        "full",
+                        _EQUAL,
+                        "every member of the union is covered: " + ", ".join(controls),
+                        None,
+                        nodes,
+                    ),
                 )
                 done[union] = True
                 next_frontier.append(union)
@@ -264,24 +311,28 @@ def _related(closure: Closure, target: int) -> list[tuple[int, int]]:
 
 
 def _chain(
-    source: Evidence,
+    control: str,
+    implemented: str,
     index: dict[str, int],
     middle: int,
     target: int,
     mask: int,
     closure: Closure,
     nodes: Sequence[str],
-    rule: str,
 ) -> Evidence:
-    """Evidence for ``target`` derived from the evidence of ``middle``."""
-    origin_node = index.get(source.implemented, middle)
+    """Evidence that ``target`` is covered, reached from the covered node ``middle``.
+
+    ``control`` fully implements ``implemented``, the clause the chain started from: the
+    derivation from that clause when it proves containment, else the one from ``middle``.
+    """
+    origin_node = index.get(implemented, middle)
     derivation = closure.deferred_derivation(origin_node, target)
-    relation = RelationSet(closure.mask(origin_node, target))
+    relation = _SETS[closure.mask(origin_node, target)]
     if derivation is None or relation.mask & ~COVERING:
         derivation = closure.deferred_derivation(middle, target)
         relation = _SETS[mask]
     return Evidence(
-        source.control, source.implemented, source.coverage, relation, rule, derivation, nodes
+        control, implemented, "full", relation, "proven to contain it", derivation, nodes
     )
 
 
@@ -290,7 +341,7 @@ def _status(
     closure: Closure,
     nodes: Sequence[str],
     target: int,
-    covered: dict[int, Evidence],
+    covered: _Covered,
     full: dict[int, list[tuple[Control, str]]],
     partial: dict[int, list[tuple[Control, str]]],
     marks: _Marks,
@@ -466,7 +517,7 @@ def _planned_by_clause(inventory: Inventory) -> dict[str, set[str]]:
 def _risk_findings(
     kb: KnowledgeBase,
     closure: Closure,
-    covered: dict[int, Evidence],
+    covered: _Covered,
     full: dict[int, list[tuple[Control, str]]],
     partial: dict[int, list[tuple[Control, str]]],
     risk_frameworks: Iterable[str] | None,
