@@ -125,6 +125,32 @@ def test_export_then_import_round_trip(tmp_path, capsys) -> None:
     assert "unique-set" in capsys.readouterr().err
 
 
+def test_all_sets_sssom_imports_into_canonical_mapping_files(tmp_path, capsys) -> None:
+    import crosswalk
+    from crosswalk.interop import import_
+
+    every = tmp_path / "all.sssom.tsv"
+    assert main(["-q", "export", "--format", "sssom", "-o", str(every)]) == 0
+    folder = tmp_path / "crosswalks"  # `crosswalk format` checks files in crosswalks/
+    assert main(["-q", "import", str(every), "-o", str(folder)]) == 0
+    kb = crosswalk.load()
+    written = sorted(folder.glob("*.yaml"))
+    assert sorted(p.stem for p in written) == sorted(s.id for s in kb.mapping_sets)
+    capsys.readouterr()
+    assert main(["-q", "format", "--check", str(folder)]) == 0
+    assert "0 not canonical" in capsys.readouterr().out
+    assert "&id" not in "".join(p.read_text(encoding="utf-8") for p in written)
+    original = {s.id: s for s in kb.mapping_sets}
+    for path in written:
+        back = import_(path, kb=kb)
+        key = {(m.subjects, m.relation, m.object, m.strength) for m in back.mappings}
+        assert key == {
+            (m.subjects, m.relation, m.object, m.strength) for m in original[path.stem].mappings
+        }
+    # a file of several sets cannot go to one mapping file
+    assert main(["-q", "import", str(every), "-o", str(tmp_path / "all.sssom.tsv")]) == 2
+
+
 def test_sparql_named_query_with_parameter(capsys) -> None:
     assert (
         main(

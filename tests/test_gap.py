@@ -49,8 +49,10 @@ def test_cli_gap_writes_an_auditors_workbook(tmp_path: Path, example: str, capsy
     assert workbook.sheetnames == SHEETS
     gaps = workbook["Gaps"]
     headers = [c.value for c in gaps[1]]
-    assert headers[:6] == ["Clause", "Title", "Title (zh)", "Section", "Status", "Why"]
-    statuses = {row[4].value for row in gaps.iter_rows(min_row=2)}
+    assert headers[:6] == ["Clause", "Title", "Title (zh)", "Status", "Priority (0–100)", "Why"]
+    statuses = {row[3].value for row in gaps.iter_rows(min_row=2)}
+    priorities = [row[4].value for row in gaps.iter_rows(min_row=2)]
+    assert priorities == sorted(priorities, reverse=True), "the most urgent finding comes first"
     assert statuses <= set(STATUSES) and statuses
     assert gaps.freeze_panes == "B2" and gaps.auto_filter.ref
     assert workbook["Summary"]._charts, "the summary sheet has a native chart"
@@ -206,7 +208,7 @@ BROKEN = {
     ),
     "bad-profile.yaml": (
         "inventory:\n  profile: {roles: [king]}\ncontrols:\n  - {id: A, title: a, status: planned}\n",
-        "literal_error",
+        "profile",
     ),
     "not-yaml.yaml": ("controls: [unclosed\n", "yaml-syntax"),
     "header-only.csv": ("id,title,status\n", "empty"),
@@ -256,7 +258,7 @@ def test_template_round_trips_through_the_reader(kb: KnowledgeBase, tmp_path: Pa
     path = tmp_path / "inventory.xlsx"
     assert main(["-q", "template", str(path)]) == 0
     workbook = openpyxl.load_workbook(path)
-    assert workbook.sheetnames == ["Instructions", "Controls", "Implements"]
+    assert workbook.sheetnames == ["Instructions", "Organisation", "Controls", "Implements"]
     validations = [dv.formula1 for dv in workbook["Controls"].data_validations.dataValidation]
     assert any("partially_implemented" in (f or "") for f in validations)
     assert workbook["Implements"].data_validations.dataValidation[0].formula1 == '"full,partial"'

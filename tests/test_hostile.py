@@ -62,9 +62,10 @@ TINY = ("--no-bundled", "--data", str(CORPUS / "tiny"))
 
 MEMORY_BYTES = 1 << 30
 """Address-space limit of every command (RLIMIT_AS)."""
-CPU_SECONDS = 3.0
-"""CPU time a command may use (also its RLIMIT_CPU); a normal run takes about half a second."""
-WALL_SECONDS = 20.0
+CPU_SECONDS = 10.0
+"""CPU time a command may use (also its RLIMIT_CPU). A normal run takes 0.5-3 s (a cold cache
+rebuilds the closure); the unbounded work this corpus catches took 60 s and more."""
+WALL_SECONDS = 60.0
 """Wall-clock limit; only a command blocked on something (a FIFO) comes near it."""
 WORKERS = 8
 HEAVY = threading.BoundedSemaphore(2)
@@ -678,11 +679,7 @@ def _query_file(case: Case, name: str, url: str = "http://127.0.0.1:9/unused") -
     return f"{name}.rq"
 
 
-@scenario(
-    "sparql-cli-service-after-escaped-hash",
-    "sparql",
-    broken="§2: SERVICE after `ex:a\\#` passes the keyword check (the # is taken for a comment)",
-)
+@scenario("sparql-cli-service-after-escaped-hash", "sparql")
 def sparql_cli_service_hash(case: Case) -> None:
     with endpoint() as (url, requests):
         query = _query_file(case, "service-hash-comment", url)
@@ -691,12 +688,7 @@ def sparql_cli_service_hash(case: Case) -> None:
     assert_refused(run, mentions=["SERVICE"])
 
 
-@scenario(
-    "sparql-cross-product-time-limit",
-    "sparql",
-    heavy=True,
-    broken="§2: an in-process query has no time limit (a cross product runs for minutes)",
-)
+@scenario("sparql-cross-product-time-limit", "sparql", heavy=True)
 def sparql_cross_product(case: Case) -> None:
     query = _query_file(case, "cross-product-count")
     assert_refused(case.cli(*TINY, "sparql", query, "--timeout", "1"), mentions=["time", "second"])
@@ -723,19 +715,10 @@ def _limited(fmt: str) -> Callable[[Case], None]:
 
 
 for _format in ("csv", "json", "table"):
-    scenario(
-        f"sparql-limit-{_format}",
-        "sparql",
-        broken=f"§2: `--limit` does not limit the {_format} output",
-    )(_limited(_format))
+    scenario(f"sparql-limit-{_format}", "sparql")(_limited(_format))
 
 
-@scenario(
-    "sparql-limit-stops-the-work",
-    "sparql",
-    heavy=True,
-    broken="§2: `--limit` is applied after the whole result is built (5 million rows)",
-)
+@scenario("sparql-limit-stops-the-work", "sparql", heavy=True)
 def sparql_limit_work(case: Case) -> None:
     query = _query_file(case, "cross-product-select")
     run = case.cli(*TINY, "sparql", query, "--limit", "5", "--format", "csv", cpu=2)
@@ -774,7 +757,6 @@ def inventory_zero_width_space(case: Case) -> None:
     "inventory-alias-bomb",
     "bounded",
     heavy=True,
-    broken="§4: a 576-byte YAML alias bomb as a control title exhausts time and memory",
 )
 def inventory_alias_bomb(case: Case) -> None:
     case.copy(CORPUS / "alias-bomb-inventory.yaml", "inventory.yaml")
@@ -798,7 +780,6 @@ def profile_alias_bomb(case: Case) -> None:
 @scenario(
     "inventory-duplicate-controls-key",
     "bounded",
-    broken="§4: a second `controls:` key silently replaces the first",
 )
 def inventory_duplicate_keys(case: Case) -> None:
     case.copy(CORPUS / "duplicate-controls.yaml", "inventory.yaml")
@@ -816,7 +797,6 @@ def inventory_duplicate_keys(case: Case) -> None:
     "inventory-xlsx-dimension-bomb",
     "bounded",
     heavy=True,
-    broken="§4: <dimension ref='A1:XFD1048576'/> with a cell in the last row never finishes",
 )
 def inventory_dimension_bomb(case: Case) -> None:
     source = make.inventory_workbook(case.directory.parent / f"{case.directory.name}-source.xlsx")
@@ -1161,9 +1141,7 @@ def output_kill_9(case: Case) -> None:
 # -- §6 formulas ------------------------------------------------------------------------
 
 
-@scenario(
-    "csv-inventory-formula", "formulas", broken="§6: formulas in a CSV inventory are taken as text"
-)
+@scenario("csv-inventory-formula", "formulas")
 def csv_inventory_formula(case: Case) -> None:
     case.copy(CORPUS / "formula-inventory.csv", "inventory.csv")
     case.refused(
@@ -1251,18 +1229,14 @@ def _formula_workbook(kind: str) -> Callable[[Case], None]:
 scenario(
     "xlsx-array-formula",
     "formulas",
-    broken="§6: an array formula cell is read as text '<openpyxl…ArrayFormula object>'",
 )(_formula_workbook("array"))
-scenario(
-    "xlsx-data-table-formula", "formulas", broken="§6: a data-table formula cell is read as text"
-)(_formula_workbook("data-table"))
+scenario("xlsx-data-table-formula", "formulas")(_formula_workbook("data-table"))
 scenario("xlsx-shared-formula", "formulas")(_formula_workbook("shared"))
 
 
 @scenario(
     "xlsx-text-starting-with-equals",
     "formulas",
-    broken="§6: a text cell that starts with '=' is reported as a formula",
 )
 def xlsx_text_equals(case: Case) -> None:
     source = make.inventory_workbook(case.directory.parent / f"{case.directory.name}-source.xlsx")
@@ -1304,19 +1278,8 @@ def _output_directory(command: str) -> Callable[[Case], None]:
     return body
 
 
-for _command, _spelled in (
-    ("gap-xlsx", "gap -o"),
-    ("gap-csv", "gap --csv"),
-    ("export", "export -o"),
-    ("import", "import -o"),
-):
-    scenario(
-        f"output-is-a-directory-{_command}",
-        "errors",
-        broken=f"§7: `{_spelled} DIR` ends in IsADirectoryError"
-        if _command.startswith("gap")
-        else None,
-    )(_output_directory(_command))
+for _command in ("gap-xlsx", "gap-csv", "export", "import"):
+    scenario(f"output-is-a-directory-{_command}", "errors")(_output_directory(_command))
 
 
 def _disk_full(command: str) -> Callable[[Case], None]:
@@ -1375,7 +1338,6 @@ def _entity_workbook(kind: str) -> Callable[[Case], None]:
 scenario(
     "xlsx-undefined-entity",
     "errors",
-    broken="§7: an undefined entity in a worksheet ends in a ParseError traceback",
 )(_entity_workbook("undefined"))
 scenario(
     "xlsx-entity-amplification",
@@ -1413,7 +1375,7 @@ def _deep(kind: str, broken: str | None) -> None:
     scenario(f"deep-nesting-{kind}", "errors", broken=broken)(body)
 
 
-_deep("profile", "§7: 800 nested lists in --profile end in RecursionError")
+_deep("profile", None)
 _deep("scoring", "§7: 800 nested lists in --scoring end in RecursionError")
 _deep("oscal", "§7: 5,000 nested arrays in an OSCAL file end in RecursionError")
 _deep("sssom", "§7: 800 nested lists in SSSOM metadata end in RecursionError")
@@ -1490,9 +1452,7 @@ def data_dangling_symlink(case: Case) -> None:
     assert_unchanged(before, snapshot(case.directory), run)
 
 
-@scenario(
-    "xlsx-encrypted", "errors", broken="§7: an encrypted workbook is reported as a legacy .xls"
-)
+@scenario("xlsx-encrypted", "errors")
 def xlsx_encrypted(case: Case) -> None:
     make.encrypted_workbook(case.directory / "inventory.xlsx")
     case.refused(
@@ -1562,7 +1522,6 @@ scenario(
     "errors",
     slow=True,
     heavy=True,
-    broken="§7: the 100,000-row limit is not applied to YAML inventories",
 )
 def yaml_rows(case: Case) -> None:
     make.controls_yaml(case.directory / "inventory.yaml", 100_001)
@@ -1580,7 +1539,6 @@ def yaml_rows(case: Case) -> None:
 @scenario(
     "all-problems-with-a-formula-xlsx",
     "errors",
-    broken="§7: a formula cell hides every other problem of the workbook",
 )
 def all_problems_xlsx(case: Case) -> None:
     make.inventory_workbook(
@@ -1662,38 +1620,25 @@ def tiny_kb() -> KnowledgeBase:
 
 
 _INJECTIONS = [
-    ("service", "oxigraph", None),
-    ("service", "rdflib", None),
-    ("service-hash-comment", "oxigraph", "§2: SERVICE after `ex:a\\#` reaches Oxigraph"),
-    ("service-hash-comment", "rdflib", None),
-    ("service-unicode-escape", "oxigraph", None),
-    ("service-unicode-escape", "rdflib", None),
-    ("from", "oxigraph", None),
-    ("from", "rdflib", None),
-    ("from-hash-comment", "oxigraph", "§2: FROM after `ex:a\\#` passes the keyword check"),
-    ("from-hash-comment", "rdflib", "§2: FROM after `ex:a\\#` passes the keyword check"),
-    (
+    (name, engine)
+    for name in (
+        "service",
+        "service-hash-comment",
+        "service-unicode-escape",
+        "from",
+        "from-hash-comment",
         "from-named-hash-comment",
-        "oxigraph",
-        "§2: FROM NAMED after `ex:a\\#` passes the keyword check",
-    ),
-    ("from-named-hash-comment", "rdflib", None),
-    ("from-unicode-escape", "oxigraph", None),
-    (
         "from-unicode-escape",
-        "rdflib",
-        "§2: FROM spelled \\u0046ROM passes the keyword check in rdflib",
-    ),
-    ("load", "oxigraph", None),
-    ("load", "rdflib", None),
-    ("load-unicode-escape", "oxigraph", None),
-    ("load-unicode-escape", "rdflib", None),
+        "load",
+        "load-unicode-escape",
+    )
+    for engine in ("oxigraph", "rdflib")
 ]
 
 
 @pytest.mark.parametrize(
     ("name", "engine"),
-    [pytest.param(n, e, marks=[_xfail(f)] if f else [], id=f"{n}-{e}") for n, e, f in _INJECTIONS],
+    [pytest.param(n, e, id=f"{n}-{e}") for n, e in _INJECTIONS],
 )
 def test_sparql_network_keywords_are_refused_before_any_fetch(
     tiny_kb: KnowledgeBase, name: str, engine: str
@@ -1858,7 +1803,6 @@ def test_invisible_characters_never_widen_a_citation(kb: KnowledgeBase, text: st
 # -- §4 bounded work in process -------------------------------------------------------------
 
 
-@_xfail("§4: a workbook whose dimension is too small loses controls silently")
 def test_stale_dimension_loses_no_control(kb: KnowledgeBase, tmp_path: Path) -> None:
     """§4: a <dimension> smaller than the data: every control is read (or the file refused)."""
     source = make.inventory_workbook(tmp_path / "source.xlsx")

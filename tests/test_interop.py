@@ -34,6 +34,7 @@ from crosswalk.interop.ciso import (
     node_urn,
     to_ciso_framework,
     to_ciso_mapping,
+    write_ciso_mapping,
 )
 from crosswalk.interop.flat_table import read_mapping_csv, write_mapping_csv
 from crosswalk.interop.mapping_file import read_mapping_yaml, write_mapping_yaml
@@ -284,7 +285,8 @@ def test_oscal_round_trip_of_random_sets(tmp_path: Path, mapping_set: MappingSet
 @given(mapping_sets())
 def test_mapping_file_round_trip_of_random_sets(tmp_path: Path, mapping_set: MappingSet) -> None:
     back = read_mapping_yaml(write_mapping_yaml(mapping_set, tmp_path / "random.yaml"))
-    assert (_content(back), _header(back)) == (_content(mapping_set), _header(mapping_set))
+    # the file is in canonical form (`crosswalk format`): mappings sorted by subject, object
+    assert (_unordered(back), _header(back)) == (_unordered(mapping_set), _header(mapping_set))
 
 
 @_HYPOTHESIS
@@ -362,7 +364,17 @@ def test_export_then_import_gives_the_set_back(kb: KnowledgeBase, tmp_path: Path
 
 
 def test_export_of_everything(kb: KnowledgeBase, tmp_path: Path) -> None:
-    assert len(export(kb, "ciso", tmp_path / "ciso")) == len(kb.frameworks) + len(kb.mapping_sets)
+    ciso = export(kb, "ciso", tmp_path / "ciso")
+    pairs = {
+        pair
+        for s in kb.mapping_sets
+        if s.subject_framework != s.object_framework
+        for pair in [
+            (s.subject_framework, s.object_framework),
+            (s.object_framework, s.subject_framework),
+        ]
+    }
+    assert len(kb.frameworks) < len(ciso) <= len(kb.frameworks) + len(pairs)
     assert len(read_sssom_sets(export(kb, "sssom", tmp_path / "all.sssom.tsv")[0])) == len(
         kb.mapping_sets
     )
@@ -620,6 +632,37 @@ def test_oscal_catalogs_meet_the_schema(
     assert len(ids(catalog["catalog"]["controls"])) == len(kb.clauses_of(prefix))
 
 
+def _controls(controls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [d for c in controls for d in [c, *_controls(c.get("controls", []))]]
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_oscal_controls_meet_the_statement_constraint(kb: KnowledgeBase, prefix: str) -> None:
+    # NIST metaschema (oscal_control_metaschema.xml), which the JSON Schema does not encode:
+    # oscal-catalog-control-require-statement-when-not-withdrawn
+    catalog = to_oscal_catalog(kb, prefix)["catalog"]
+    missing = [
+        c["id"]
+        for c in _controls(catalog["controls"])
+        if not any(p.get("name") == "status" and p.get("value") == "withdrawn" for p in c["props"])
+        and not any(p["name"] == "statement" and p.get("prose") for p in c.get("parts", []))
+    ]
+    assert missing == []
+    summaries = {c.id: c.summary for c in kb.clauses_of(prefix) if c.summary}
+    for control in _controls(catalog["controls"]):
+        clause_id = control["id"].replace("-", ":", 1)
+        if clause_id in summaries:
+            assert control["parts"][0]["prose"] == summaries[clause_id]
+
+
+@pytest.mark.parametrize("set_id", REAL_SETS)
+def test_oscal_back_matter_resources_are_referenced(kb: KnowledgeBase, set_id: str) -> None:
+    collection = to_oscal_mapping_collection(_set(kb, set_id))["mapping-collection"]
+    resources = {r["uuid"] for r in collection.get("back-matter", {}).get("resources", [])}
+    text = json.dumps({k: v for k, v in collection.items() if k != "back-matter"})
+    assert {r for r in resources if f'"#{r}"' not in text} == set()
+
+
 def test_oscal_structure(kb: KnowledgeBase, tiny_kb: KnowledgeBase, tmp_path: Path) -> None:
     written = write_oscal(_set(kb, "iso23894-iso31000"), tmp_path / "pair.json", kb=kb)
     assert [p.name for p in written] == [
@@ -703,7 +746,7 @@ def test_ciso_framework_has_the_structure_the_importer_requires(
 ) -> None:
     library = yaml.safe_load(yaml.safe_dump(to_ciso_framework(kb, prefix), allow_unicode=True))
     assert set(library) >= CISO_LIBRARY_KEYS and library["urn"] == library["urn"].lower()
-    framework = library["objects"]["framework"]
+    (framework,) = library["objects"]["frameworks"]
     assert (
         framework["urn"] == f"urn:crosswalk:risk:framework:{prefix}"
         and framework["ref_id"] == prefix
@@ -725,7 +768,7 @@ def test_ciso_framework_has_the_structure_the_importer_requires(
 
 
 def test_ciso_mapping_libraries_point_at_framework_nodes(kb: KnowledgeBase) -> None:
-    libraries = [to_ciso_framework(kb, p)["objects"]["framework"] for p in kb.frameworks]
+    libraries = [to_ciso_framework(kb, p)["objects"]["frameworks"][0] for p in kb.frameworks]
     nodes = {n["urn"] for framework in libraries for n in framework["requirement_nodes"]}
     frameworks = {framework["urn"] for framework in libraries}
     for mapping_set in kb.mapping_sets:
@@ -776,6 +819,143 @@ def test_ciso_union_rows_are_downgraded_soundly(tiny_kb: KnowledgeBase) -> None:
     ]
     assert "1 `addresses` link(s)" in ciso_set["description"]
     assert "Member of the union" in ciso_set["requirement_mappings"][1]["annotation"]
+
+
+# CISO Assistant's importer and mapping engine, as read in intuitem/ciso-assistant-community
+# (backend/core/models.py, backend/library/utils.py, backend/core/mappings/engine.py)
+CISO_URN = re.compile(
+    r"^urn:([a-zA-Z0-9_-]+):([a-zA-Z0-9_-]+):([a-zA-Z0-9_-]+)(?::([a-zA-Z0-9_-]+))?"
+    r":([0-9A-Za-z\[\]\(\)\-\._:]+)$"
+)
+CISO_LENGTHS = {"urn": 255, "ref_id": 100, "name": 200, "provider": 200, "packager": 100}
+CISO_RELATIONSHIPS = {"equal", "subset", "superset", "intersect", "not_related"}
+
+
+def _ciso_node_problems(framework: dict[str, Any], records: list[dict[str, Any]]) -> list[str]:
+    """Requirement nodes: a boolean assessable, parents first, depth one more than the parent."""
+    problems: list[str] = []
+    if not framework.get("requirement_nodes"):
+        problems.append(f"{framework.get('urn')}: no requirement nodes")
+    depth: dict[str, int] = {}
+    for node in framework.get("requirement_nodes", []):
+        records.append(node)
+        if not isinstance(node.get("assessable"), bool):
+            problems.append(f"{node['urn']}: assessable must be a boolean")
+        parent = node.get("parent_urn")
+        if parent is not None and parent not in depth:
+            problems.append(f"{node['urn']}: parent {parent} is not an earlier node")
+        expected = depth[parent] + 1 if parent in depth else 1
+        if node.get("depth") != expected:
+            problems.append(f"{node['urn']}: depth {node.get('depth')} (expected {expected})")
+        depth[node["urn"]] = expected
+    return problems
+
+
+def _ciso_set_problems(mapping_set: dict[str, Any]) -> list[str]:
+    """A mapping set: its keys, at least one row, two frameworks, known relationships."""
+    problems: list[str] = []
+    for key in ("urn", "name", "source_framework_urn", "target_framework_urn"):
+        if key not in mapping_set:
+            problems.append(f"mapping set without {key}")
+    if not mapping_set.get("requirement_mappings"):
+        problems.append(f"{mapping_set.get('urn')}: No requirement mappings objects")
+    if mapping_set.get("source_framework_urn") == mapping_set.get("target_framework_urn"):
+        problems.append(f"{mapping_set.get('urn')}: source framework = target framework")
+    for row in mapping_set.get("requirement_mappings") or []:
+        if row.get("relationship") not in CISO_RELATIONSHIPS:
+            problems.append(f"relationship {row.get('relationship')!r}")
+        strength = row.get("strength_of_relationship")
+        if strength is not None and not 0 <= strength <= 10:
+            problems.append(f"strength {strength}")
+    return problems
+
+
+def _ciso_problems(library: dict[str, Any]) -> list[str]:
+    """What CISO Assistant's importer refuses (or PostgreSQL rejects) in one library."""
+    problems = [
+        f"missing {k}" for k in ("urn", "name", "version", "objects", "ref_id") if k not in library
+    ]
+    if not CISO_URN.match(str(library.get("urn", "")).lower()):
+        problems.append(f"library urn {library.get('urn')!r}")
+    if not isinstance(library.get("version"), int) or library["version"] < 1:
+        problems.append(f"version {library.get('version')!r}")
+    objects = library.get("objects", {})
+    if "framework" in objects or "requirement_mapping_set" in objects:
+        problems.append("deprecated singular object field")
+    records = [
+        library,
+        *objects.get("frameworks", []),
+        *objects.get("requirement_mapping_sets", []),
+    ]
+    for framework in objects.get("frameworks", []):
+        problems += _ciso_node_problems(framework, records)
+    for mapping_set in objects.get("requirement_mapping_sets", []):
+        problems += _ciso_set_problems(mapping_set)
+    for record in records:
+        for key, most in CISO_LENGTHS.items():
+            if len(str(record.get(key, ""))) > most:
+                problems.append(f"{record.get('urn')}: {key} longer than {most}")
+    return problems
+
+
+def test_every_ciso_library_passes_the_importer_rules(kb: KnowledgeBase, tmp_path: Path) -> None:
+    written = export(kb, "ciso", tmp_path / "ciso")
+    libraries = {p.name: yaml.safe_load(p.read_text(encoding="utf-8")) for p in written}
+    assert {
+        name: _ciso_problems(lib) for name, lib in libraries.items() if _ciso_problems(lib)
+    } == {}
+    nodes = {
+        node["urn"]: framework["urn"]
+        for lib in libraries.values()
+        for framework in lib["objects"].get("frameworks", [])
+        for node in framework["requirement_nodes"]
+    }
+    pairs: dict[tuple[str, str], dict[str, Any]] = {}
+    for lib in libraries.values():
+        for mapping_set in lib["objects"].get("requirement_mapping_sets", []):
+            pair = (mapping_set["source_framework_urn"], mapping_set["target_framework_urn"])
+            assert pair not in pairs, f"the engine keeps one set per framework pair: {pair}"
+            pairs[pair] = mapping_set
+            for row in mapping_set["requirement_mappings"]:
+                assert nodes[row["source_requirement_urn"]] == pair[0]
+                assert nodes[row["target_requirement_urn"]] == pair[1]
+    # the engine never inverts: every direction is there, with the converse relationship
+    converse = {"subset": "superset", "superset": "subset"}
+    for (source, target), mapping_set in pairs.items():
+        back = {
+            (r["target_requirement_urn"], r["source_requirement_urn"]): r["relationship"]
+            for r in pairs[(target, source)]["requirement_mappings"]
+        }
+        for row in mapping_set["requirement_mappings"]:
+            key = (row["source_requirement_urn"], row["target_requirement_urn"])
+            relation = row["relationship"]
+            assert back.get(key) == converse.get(relation, relation), (source, target, key)
+    iso31000, gbt24353 = (
+        "urn:crosswalk:risk:framework:iso31000",
+        "urn:crosswalk:risk:framework:gbt24353",
+    )
+    assert (iso31000, gbt24353) in pairs and (gbt24353, iso31000) in pairs
+
+
+def test_ciso_version_grows_with_the_data(kb: KnowledgeBase) -> None:
+    mapping_set = _set(kb, "iso23894-iso31000")
+    before = to_ciso_mapping(kb, mapping_set)["version"]
+    newer = mapping_set.model_copy(update={"date": dt.date(2099, 1, 2)})
+    assert before >= 20000101 and to_ciso_mapping(kb, newer)["version"] == 20990102 > before
+
+
+def test_a_ciso_set_without_rows_is_not_written(tiny_kb: KnowledgeBase, tmp_path: Path) -> None:
+    only_addresses = _set(tiny_kb, "aa-bb").model_copy(
+        update={
+            "mappings": tuple(
+                m for m in _set(tiny_kb, "aa-bb").mappings if m.relation == "addresses"
+            )
+        }
+    )
+    assert only_addresses.mappings
+    with pytest.raises(ExportError, match="no row CISO Assistant can hold"):
+        write_ciso_mapping(tiny_kb, only_addresses, tmp_path / "x.yaml")
+    assert not (tmp_path / "x.yaml").exists()
 
 
 # -- crosswalk matrix ----------------------------------------------------------------

@@ -40,3 +40,26 @@ def test_first_commands_are_the_setup_and_the_tests() -> None:
     assert second.strip() == ".venv/bin/python -m pytest"
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "\n.venv/bin/python -m pytest\n" in ci
+
+
+def test_sparql_examples_give_real_answers(tmp_path, capsys, monkeypatch) -> None:
+    import shlex
+
+    from crosswalk.cli import main
+
+    block = README.split("## RDF and SPARQL", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+    lines = [line.split("   #", 1)[0].strip() for line in block.splitlines()]
+    commands = [
+        shlex.split(line)[1:]
+        for line in lines
+        if line.startswith(("crosswalk sparql", "crosswalk gap")) and "--endpoint" not in line
+    ]
+    assert len([c for c in commands if c[0] == "sparql"]) >= 3
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    for command in commands:
+        capsys.readouterr()
+        assert main(["-q", *command]) == 0, command
+        if command[0] == "sparql":
+            out = capsys.readouterr().out
+            assert out.strip() and "(no results)" not in out, command

@@ -14,10 +14,11 @@ from hypothesis import strategies as st
 from rdflib import BNode, Graph, Literal, URIRef
 
 from crosswalk.api import KnowledgeBase
-from crosswalk.model.errors import QueryError
+from crosswalk.model.errors import CrosswalkError, QueryError
 from crosswalk.rdf import to_graph
 from crosswalk.rdf.sparql import (
     get_named_query,
+    graph_of,
     named_queries,
     query,
     run_query,
@@ -28,6 +29,8 @@ pytest.importorskip("pyoxigraph", reason="the engine comparison needs pyoxigraph
 
 REQUIRED = {
     "gbt46347-items-without-euaiact-link",
+    "nistairmf-clauses-without-iso42001-link",
+    "iso42001-clauses-without-euaiact-link",
     "deployer-obligations-to-iso23894-treatment",
     "gaps-by-domain",
     "mappings-of-clause",
@@ -174,9 +177,21 @@ def test_exact_matches_are_equal_mappings(kb: KnowledgeBase) -> None:
 @pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
 def test_user_text_is_bound_never_spliced(kb: KnowledgeBase, engine: str) -> None:
     hostile = 'iso31000:6.4.2" } UNION { ?node ?p ?o } #'
-    assert query(kb, "mappings-of-clause", clause=hostile, engine=engine).empty
     hostile_framework = 'iso31000" . ?scheme ?p ?o . #'
-    assert query(kb, "clauses-by-framework", framework=hostile_framework, engine=engine).empty
+    # bound as it is (no knowledge base resolves it), the text matches nothing
+    graph = graph_of(kb)
+    assert query(graph, "mappings-of-clause", clause=hostile, engine=engine).empty
+    assert query(graph, "clauses-by-framework", framework=hostile_framework, engine=engine).empty
+    # checked by the knowledge base, it is refused or names one clause: never more rows
+    try:
+        found = query(kb, "mappings-of-clause", clause=hostile, engine=engine)
+    except CrosswalkError:
+        pass
+    else:
+        plain = query(kb, "mappings-of-clause", clause="iso31000:6.4.2", engine=engine)
+        assert sorted(found.mapping) == sorted(plain.mapping)
+    with pytest.raises(CrosswalkError):
+        query(kb, "clauses-by-framework", framework=hostile_framework, engine=engine)
 
 
 @settings(max_examples=40, deadline=None)
@@ -219,7 +234,9 @@ def test_named_query_parameters_are_checked(kb: KnowledgeBase) -> None:
         query(kb, "mappings-of-clause")
     with pytest.raises(QueryError, match="has no parameter 'prefix'"):
         query(kb, "clauses-by-framework", framework="iso31000", prefix="x")
-    with pytest.raises(QueryError, match="closest: mappings-of-clause"):
+    with pytest.raises(
+        QueryError, match=r"no named query .*did you mean mappings-of-clause.*known: "
+    ):
         query(kb, "mapping-of-clause", clause="iso31000:6.4.2")
 
 
@@ -280,6 +297,28 @@ def test_standard_prefixes_need_no_declaration() -> None:
     )
     declared = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nSELECT * { ?a skos:x ?b }"
     assert with_standard_prefixes(declared) == declared
+
+
+@pytest.mark.parametrize(
+    ("name", "framework", "other"),
+    [
+        ("nistairmf-clauses-without-iso42001-link", "nistairmf", "iso42001"),
+        ("iso42001-clauses-without-euaiact-link", "iso42001", "euaiact"),
+    ],
+)
+def test_clauses_without_a_link_are_exactly_those(
+    kb: KnowledgeBase, name: str, framework: str, other: str
+) -> None:
+    linked = set()
+    for m in kb.mappings:
+        ends = {*m.subjects, m.object}
+        if any(e.startswith(f"{other}:") for e in ends):
+            linked |= {e for e in ends if e.startswith(f"{framework}:")}
+    headings = {"section", "annex", "front_matter", "definition", "part"}
+    expected = {c.id for c in kb.clauses_of(framework) if c.kind not in headings} - linked
+    found = query(kb, name)
+    assert list(found.clause) == sorted(found.clause)
+    assert set(found.clause) == expected and expected
 
 
 @pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -117,9 +118,18 @@ def _cmd_related(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from crosswalk.cli.check import check_inventories, is_inventory
+
+    inventories = [p for p in args.paths if is_inventory(p)]
+    args.paths = [p for p in args.paths if p not in inventories]
     args.data = list(args.data or []) + list(args.paths)
     progress = args._progress
     kb = _load(args)
+    checked = 0
+    if inventories:  # an inventory is checked as `crosswalk check` does, against the data given
+        checked = check_inventories(inventories, kb)
+        if not args.paths:
+            return checked
     progress.step("checking references and inferring (path consistency)")
     problems = kb.validate()
     if not args.no_redundancy:
@@ -143,13 +153,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         f"{len(kb.frameworks)} frameworks, {len(kb.clauses)} clauses, {len(kb.mappings)} mappings: "
         f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)"
     )
-    return 1 if errors else 0
+    return 1 if errors or checked else 0
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
     from crosswalk.knowledge.stats import pair_statistics
 
     kb = _load(args)
+    for prefix in args.unlinked or ():  # an unknown prefix is refused before anything prints
+        kb.framework(prefix)
     if args.markdown:
         from crosswalk.knowledge.stats import stats_markdown
 
@@ -173,17 +185,36 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 
 def _cmd_gap(args: argparse.Namespace) -> int:
+    from crosswalk.cli.check import unresolved_lines
+    from crosswalk.cli.outputs import output_kind
     from crosswalk.io.inventory import read_inventory, read_profile
 
     progress = args._progress
+    # output names are checked before any work: a directory or a wrong suffix is refused at once
+    written = (
+        output_kind(args.output, "-o", {".xlsx": "xlsx", ".csv": "csv"}) if args.output else None
+    )
+    if args.csv:
+        output_kind(args.csv, "--csv", {"": "csv"}, example="gap.csv")
+    if args.rdf:
+        output_kind(
+            args.rdf,
+            "--rdf",
+            {".ttl": "ttl", ".jsonld": "jsonld", ".json": "jsonld"},
+            example="gap.ttl",
+        )
     kb = _load(args)
     progress.step(f"reading {args.inventory}")
     profile = read_profile(args.profile) if args.profile else None
-    inventory = read_inventory(args.inventory, kb=kb, profile=profile)
+    inventory = read_inventory(args.inventory, kb=kb, profile=profile, strict=args.strict)
+    for line in unresolved_lines(inventory):
+        print(line, file=sys.stderr)
     progress.step(f"inferring relations and computing the gap report against {args.target}")
     report = kb.gap(inventory, target=args.target, scoring=args.scoring)
     print(report.summary_text())
-    if args.output:
+    if args.output and written == "csv":
+        _write_csv(report.to_frame(), args.output)
+    elif args.output:
         progress.step(f"writing {args.output}")
         path = report.to_excel(args.output)
         print(f"\nwrote {path}")
@@ -209,14 +240,23 @@ def _write_csv(frame: Any, path: str) -> None:
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
-    from crosswalk.excel.template import write_inventory_template
+    from crosswalk.cli.outputs import output_kind
+    from crosswalk.excel.template import write_csv_template, write_inventory_template
 
+    kind = output_kind(
+        args.path, "template", {".xlsx": "xlsx", ".csv": "csv"}, example="inventory.xlsx"
+    )
     path = Path(args.path)
     if path.exists() and not args.force:
         print(f"error: {path} exists; pass --force to replace it", file=sys.stderr)
         return 2
-    kb = _load(args) if args.with_clauses else None
-    write_inventory_template(path, kb=kb)
+    if kind == "csv":
+        if args.with_clauses:
+            print("error: --with-clauses needs an Excel template (.xlsx)", file=sys.stderr)
+            return 2
+        write_csv_template(path)
+    else:
+        write_inventory_template(path, kb=_load(args) if args.with_clauses else None)
     print(f"wrote {path}")
     return 0
 
@@ -238,17 +278,30 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from crosswalk import interop
+    from crosswalk.interop.mapping_file import write_mapping_yaml
 
     kb = _load(args)
-    mapping_set = interop.import_(args.path, args.format, kb=kb)
-    print(
-        f"read {len(mapping_set.mappings)} mappings ({mapping_set.subject_framework} → {mapping_set.object_framework})"
-    )
-    if args.output:
-        from crosswalk.interop.mapping_file import write_mapping_yaml
-
-        write_mapping_yaml(mapping_set, args.output)
+    sets = interop.import_sets(args.path, args.format, kb=kb)
+    for mapping_set in sets:
+        print(
+            f"read {len(mapping_set.mappings)} mappings of {mapping_set.id} "
+            f"({mapping_set.subject_framework} → {mapping_set.object_framework})"
+        )
+    if args.output and len(sets) == 1:
+        write_mapping_yaml(sets[0], args.output)
         print(f"wrote {args.output}")
+    elif args.output:
+        # several sets: one mapping file each, named by set id, in the -o directory
+        folder = Path(args.output)
+        if folder.exists() and not folder.is_dir():
+            raise CrosswalkError(
+                f"{args.path} holds {len(sets)} mapping sets: -o must name a directory, "
+                f"and {folder} is a file"
+            )
+        folder.mkdir(parents=True, exist_ok=True)
+        for mapping_set in sets:
+            written = write_mapping_yaml(mapping_set, folder / f"{mapping_set.id}.yaml")
+            print(f"wrote {written}")
     return 0
 
 
@@ -256,64 +309,107 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
     result = {}
     for pair in pairs:
         if "=" not in pair:
-            raise SystemExit(f"error: --param takes NAME=VALUE, got {pair!r}")
+            raise CrosswalkError(f"--param takes NAME=VALUE, got {pair!r}")
         key, value = pair.split("=", 1)
         result[key] = value
     return result
 
 
+_QUERY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def _query_text(argument: str) -> str:
+    """The text of a query given as a file or as SPARQL; a bare name must be a named query."""
+    from crosswalk.model.errors import QueryError
+    from crosswalk.rdf.named import get_named_query
+
+    path = Path(argument)
+    if path.is_file():
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise QueryError(f"cannot read the query file {argument}: {error}") from error
+    if argument.endswith(".rq"):
+        raise QueryError(f"no query file {argument}")
+    if _QUERY_NAME.match(argument):
+        get_named_query(argument)  # raises: no named query 'x'; known: ...
+    return argument
+
+
+def _needs_kb(named: Any, params: dict[str, str]) -> bool:
+    """Whether a parameter must be resolved by the knowledge base (a citation, a framework)."""
+    from crosswalk.model.ids import CLAUSE_ID_PATTERN
+
+    kinds = {p.name: p.kind for p in named.parameters}
+    return any(
+        kinds.get(name) == "framework"
+        or (kinds.get(name) == "clause" and not re.fullmatch(CLAUSE_ID_PATTERN, value))
+        for name, value in params.items()
+    )
+
+
 def _cmd_sparql(args: argparse.Namespace) -> int:
     from crosswalk.rdf import endpoint, sparql
+    from crosswalk.rdf.named import named_queries
 
     params = _params(args.param or [])
-    named = sparql.named_queries()
+    named = named_queries().get(args.query)
+    text = named.text if named is not None else _query_text(args.query)
+    limit = args.limit if args.limit is not None else (200 if args.format == "table" else None)
     if args.endpoint:
-        if args.query in named:
-            query = named[args.query]
-            frame = endpoint.query_endpoint(
-                args.endpoint, query.text, bindings=query.bindings(params), timeout=args.timeout
+        if args.rdf:
+            raise CrosswalkError(
+                "--rdf adds files to the in-process graph; upload them to the endpoint with "
+                "`crosswalk publish --rdf FILE`"
             )
-        else:
-            text = (
-                Path(args.query).read_text(encoding="utf-8")
-                if Path(args.query).is_file()
-                else args.query
-            )
-            frame = endpoint.query_endpoint(
-                args.endpoint, text, bindings=params or None, timeout=args.timeout
-            )
+        kb = _load(args) if named is not None and _needs_kb(named, params) else None
+        bindings = named.bindings(params, kb=kb) if named is not None else params or None
+        frame = endpoint.query_endpoint(
+            args.endpoint, text, bindings=bindings, timeout=args.timeout
+        )
+        truncated = limit is not None and len(frame) > limit
+        frame = frame.head(limit) if limit is not None else frame
     else:
         kb = _load(args)
-        if args.query in named:
-            frame = sparql.query(kb, args.query, engine=args.engine, **params)
-        else:
-            text = (
-                Path(args.query).read_text(encoding="utf-8")
-                if Path(args.query).is_file()
-                else args.query
-            )
-            frame = sparql.run_query(kb, text, bindings=params or None, engine=args.engine)
-    if args.format == "csv":
+        source = sparql.with_rdf(kb, args.rdf, engine=args.engine) if args.rdf else kb
+        bindings = named.bindings(params, kb=kb) if named is not None else params or None
+        args._progress.step("running the query")
+        frame = sparql.run_query(
+            source, text, bindings=bindings, engine=args.engine, timeout=args.timeout, limit=limit
+        )
+        truncated = bool(frame.attrs.get("truncated"))
+    _print_frame(frame, args.format, truncated, limit)
+    return 0
+
+
+def _print_frame(frame: Any, fmt: str, truncated: bool, limit: int | None) -> None:
+    note = f"(more rows not shown: --limit {limit})" if truncated else ""
+    if fmt == "csv":
         frame.to_csv(sys.stdout, index=False)
-    elif args.format == "json":
-        print(frame.to_json(orient="records", force_ascii=False))
+    elif fmt == "json":
+        print(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
     else:
         import pandas as pd
 
         with pd.option_context(
-            "display.max_rows", args.limit, "display.max_colwidth", 60, "display.width", 200
+            "display.max_rows", None, "display.max_colwidth", 60, "display.width", 200
         ):
             print(frame.to_string(index=False) if len(frame) else "(no results)")
-    return 0
+        if note:
+            print(note)
+        return
+    if note:
+        print(note, file=sys.stderr)
 
 
 def _cmd_queries(args: argparse.Namespace) -> int:
-    from crosswalk.rdf import sparql
+    from crosswalk.rdf.named import named_queries
 
-    for name, query in sorted(sparql.named_queries().items()):
+    for name, query in sorted(named_queries().items()):
         print(f"{name:<44} {query.title}")
-        if query.parameters:
-            print(f"{'':<44} parameters: {', '.join(p.name for p in query.parameters)}")
+        for parameter in query.parameters:
+            need = "required" if parameter.required else "optional"
+            print(f"{'':<44}   --param {parameter.name}=…  ({need}) {parameter.description}")
     return 0
 
 
@@ -321,8 +417,11 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     from crosswalk.rdf import endpoint
 
     kb = _load(args)
-    status = endpoint.publish(kb, args.endpoint, graph_iri=args.graph, timeout=args.timeout)
-    print(f"published the knowledge graph to {args.endpoint} (HTTP {status})")
+    status = endpoint.publish(
+        kb, args.endpoint, graph_iri=args.graph, timeout=args.timeout, rdf=args.rdf or ()
+    )
+    extra = f" with {len(args.rdf)} RDF file(s)" if args.rdf else ""
+    print(f"published the knowledge graph{extra} to {args.endpoint} (HTTP {status})")
     return 0
 
 

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from crosswalk.cli.check import _cmd_check
 from crosswalk.cli.commands import (
     _cmd_export,
     _cmd_format,
@@ -50,6 +51,17 @@ def _positive(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    """An argparse type: a positive number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``crosswalk`` command."""
     parser = argparse.ArgumentParser(
@@ -66,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-bundled", action="store_true", help="do not load the bundled frameworks and mappings"
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
+    from crosswalk._version import __version__
+
+    parser.add_argument("--version", action="version", version=f"crosswalk {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
@@ -136,15 +151,34 @@ def build_parser() -> argparse.ArgumentParser:
     gap.add_argument(
         "--scoring", help="capability scoring model YAML (default: the bundled provisional one)"
     )
-    gap.add_argument("-o", "--output", help="write the Excel workbook here")
+    gap.add_argument(
+        "-o", "--output", help="write the findings here: an Excel workbook (.xlsx) or CSV (.csv)"
+    )
     gap.add_argument("--csv", help="also write the findings as CSV")
+    gap.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse citations of frameworks that are not loaded (default: report them as unresolved)",
+    )
     gap.add_argument(
         "--rdf", help="also write knowledge base, inventory and findings as RDF (.ttl or .jsonld)"
     )
-    template = command(
-        "template", _cmd_template, "write an inventory template workbook with drop-downs"
+    check = command(
+        "check",
+        _cmd_check,
+        "check inventories on their own: every problem listed (exit 0 clean, 1 problems)",
     )
-    template.add_argument("path")
+    check.add_argument("inventories", nargs="+", metavar="INVENTORY", help=".yaml, .csv or .xlsx")
+    check.add_argument("--profile", help="profile YAML; overrides the inventory's")
+    check.add_argument(
+        "--strict", action="store_true", help="citations of frameworks not loaded are problems"
+    )
+    template = command(
+        "template",
+        _cmd_template,
+        "write an inventory template: an Excel workbook with drop-downs (.xlsx) or CSV (.csv)",
+    )
+    template.add_argument("path", help="inventory.xlsx or inventory.csv")
     template.add_argument("--force", action="store_true", help="replace an existing file")
     template.add_argument(
         "--with-clauses", action="store_true", help="add a sheet listing every clause id"
@@ -170,22 +204,42 @@ def build_parser() -> argparse.ArgumentParser:
     )
     importer.add_argument("path")
     importer.add_argument("--format", help="format (default: from the file)")
-    importer.add_argument("-o", "--output", help="write a crosswalk mapping file (YAML)")
+    importer.add_argument(
+        "-o",
+        "--output",
+        help="write a crosswalk mapping file (YAML); a directory of them for a file of several sets",
+    )
     query = command("sparql", _cmd_sparql, "run a named query, a query file or query text")
-    query.add_argument("query", help="named query, .rq file or SPARQL text")
+    query.add_argument("query", help="named query (crosswalk queries), .rq file or SPARQL text")
     query.add_argument(
         "--param",
         action="append",
         metavar="NAME=VALUE",
-        help="a query parameter (bound, never spliced)",
+        help="a query parameter (bound, never spliced); clause parameters take citations",
+    )
+    query.add_argument(
+        "--rdf",
+        action="append",
+        metavar="FILE",
+        help="also query the triples of this RDF file, e.g. a `gap --rdf` export (repeatable)",
     )
     query.add_argument(
         "--endpoint", help="query this SPARQL 1.1 endpoint instead of the in-process graph"
     )
     query.add_argument("--engine", default="auto", choices=["auto", "rdflib", "oxigraph"])
-    query.add_argument("--timeout", type=float, default=30.0)
+    query.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=30.0,
+        help="seconds before the query is stopped (in process) or given up (endpoint)",
+    )
     query.add_argument("--format", default="table", choices=["table", "csv", "json"])
-    query.add_argument("--limit", type=_positive, default=200)
+    query.add_argument(
+        "--limit",
+        type=_positive,
+        default=None,
+        help="at most this many rows (default: 200 for the table, all for csv and json)",
+    )
     command("queries", _cmd_queries, "list the named SPARQL queries and their parameters")
     publish = command(
         "publish",
@@ -196,7 +250,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--endpoint", required=True, help="graph store URL, e.g. http://127.0.0.1:7878/store"
     )
     publish.add_argument("--graph", help="named graph IRI (default graph if omitted)")
-    publish.add_argument("--timeout", type=float, default=30.0)
+    publish.add_argument(
+        "--rdf",
+        action="append",
+        metavar="FILE",
+        help="also upload the triples of this RDF file, e.g. a `gap --rdf` export (repeatable)",
+    )
+    publish.add_argument("--timeout", type=_seconds, default=30.0)
     fmt = command("format", _cmd_format, "rewrite data files into canonical form (or --check)")
     fmt.add_argument("paths", nargs="*", help="files or directories (default: the bundled data)")
     fmt.add_argument(

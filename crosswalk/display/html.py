@@ -244,7 +244,9 @@ def relation_html(result: InferredRelation) -> str:
     plain = f'<details><summary>plain text</summary><pre style="font-size:12px;white-space:pre-wrap">{escape(text)}</pre></details>'
     if result.derivation is None:
         note = (
-            "<p>No mapping, hierarchy or chain constrains this pair: nothing can be concluded.</p>"
+            "<p>The same clause: equal to itself, no mapping needed.</p>"
+            if result.source == result.target
+            else "<p>No mapping, hierarchy or chain constrains this pair: nothing can be concluded.</p>"
         )
         return f'<div style="{BOX_STYLE}">{head}{note}{plain}</div>'
     measures = table_html(

@@ -9,11 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from crosswalk.excel.groups import group_sections
+from crosswalk.excel.layout import fit_width
 from crosswalk.excel.sheets import (
     _LEGEND,
     _save,
     _StreamSheet,
 )
+from crosswalk.model.statuses import chart_colours
 
 if TYPE_CHECKING:
     from crosswalk.gap.report import GapReport
@@ -35,53 +38,120 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C9
     workbook = Workbook(write_only=True)
 
     # -- Summary ------------------------------------------------------------------
+    from crosswalk._version import __version__
+
+    organisation = report.inventory.organisation or report.inventory.path or "(inventory)"
+    label = f"{organisation} — gap analysis against {framework.short_name}"
+    unresolved = report.inventory.unresolved
+    preamble = [
+        ("Organisation", report.inventory.organisation or "(not given)"),
+        ("Target", f"{framework.short_name} — {framework.title}"),
+        (
+            "Profile",
+            report.profile.describe() if report.profile else "none (every clause counts)",
+        ),
+        ("Inventory", report.inventory.path or "(Python objects)"),
+        ("Date", report.created.strftime("%Y-%m-%d %H:%M UTC")),
+        (
+            "Data",
+            (
+                f"crosswalk {__version__}: {len(kb.frameworks)} frameworks, "
+                f"{len(kb.clauses)} clauses, {len(kb.mappings)} mappings"
+            ),
+        ),
+    ]
+    if unresolved:
+        preamble.append(
+            (
+                "Not counted",
+                (
+                    f"{len(unresolved)} citation(s) of frameworks that are not loaded "
+                    "(Controls sheet, column Not counted)"
+                ),
+            )
+        )
+    columns = ["Covered", "Partial", "Undetermined", "Gap", "Not applicable", "Coverage %"]
     summary = _StreamSheet(
         workbook,
         "Summary",
-        [
-            "Section",
-            "Title",
-            "Covered",
-            "Partial",
-            "Undetermined",
-            "Gap",
-            "Not applicable",
-            "Coverage %",
-        ],
-        [24, 48, 10, 10, 14, 8, 15, 12],
-        freeze="A2",
+        ["Section", "Title", *columns],
+        [24, 48, 10, 9, 15, 7, 12, 11],
+        freeze="",
+        heading=f"Gap analysis: {organisation} against {framework.short_name}",
+        preamble=preamble,
+        repeat_header=False,  # the sheet holds a chart and other tables under this one
     )
-    for section in report.sections:
-        c = section.counts
+    by_section = {section.section: section for section in report.sections}
+    groups = group_sections(report.target, list(by_section))
+
+    def counted(key: str, title: str, counts: dict[str, int], **style: Any) -> None:
+        applicable = sum(v for k, v in counts.items() if k != "not_applicable")
+        share = (counts["covered"] + 0.5 * counts["partial"]) / applicable if applicable else 0.0
         summary.append(
             [
-                section.section,
-                section.title,
-                c["covered"],
-                c["partial"],
-                c["undetermined"],
-                c["gap"],
-                c["not_applicable"],
-                round(100 * section.coverage, 1),
-            ]
+                key,
+                title,
+                counts["covered"],
+                counts["partial"],
+                counts["undetermined"],
+                counts["gap"],
+                counts["not_applicable"],
+                round(100 * share, 1),
+            ],
+            **style,
         )
-    sections = summary.rows
-    total = report.counts
-    applicable = sum(v for k, v in total.items() if k != "not_applicable") or 1
-    summary.append(
-        [
-            "All",
-            framework.short_name,
-            total["covered"],
-            total["partial"],
-            total["undetermined"],
-            total["gap"],
-            total["not_applicable"],
-            round(100 * (total["covered"] + 0.5 * total["partial"]) / applicable, 1),
-        ],
-        bold=True,
+
+    if groups is None:
+        for section in report.sections:
+            counted(section.section, section.title, section.counts)
+    else:  # the chart is legible only by chapter: chapters first, sections further down
+        for group in groups:
+            totals = dict.fromkeys(report.counts, 0)
+            for key in group.sections:
+                for status, number in by_section[key].counts.items():
+                    totals[status] += number
+            counted(group.label, group.title, totals)
+    bars = summary.rows
+    first_bar = summary.header_row + 1
+    counted("All", framework.short_name, dict(report.counts), bold=True)
+    summary.blank()
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = f"Coverage of {framework.short_name} by {'chapter' if groups else 'section'}"
+    chart.y_axis.title = "applicable clauses (not applicable ones are in the table)"
+    chart.x_axis.scaling.orientation = "maxMin"  # the first section on top, as in the table
+    chart.legend.position = "b"
+    chart.add_data(
+        Reference(
+            summary.sheet,
+            min_col=3,
+            max_col=6,  # covered … gap: not-applicable bars would dwarf the rest
+            min_row=summary.header_row,
+            max_row=first_bar + max(bars, 1) - 1,
+        ),
+        titles_from_data=True,
     )
-    summary.append([])
+    short = all(len(s.title) <= 32 for s in report.sections) and groups is None
+    chart.set_categories(
+        Reference(
+            summary.sheet,
+            min_col=2 if short else 1,
+            min_row=first_bar,
+            max_row=first_bar + max(bars, 1) - 1,
+        )
+    )
+    colours = chart_colours()
+    for series, status in zip(
+        chart.series, ("covered", "partial", "undetermined", "gap"), strict=False
+    ):
+        series.graphicalProperties.solidFill = colours[status]
+        series.graphicalProperties.line.solidFill = colours[status]
+    chart.height = max(7.0, 2.5 + 0.6 * bars)  # centimetres: each bar keeps its label legible
+    chart.width = 24.0
+    summary.sheet.add_chart(chart, f"A{summary.last_row + 1}")
+    summary.blank(int(chart.height / 0.53) + 2)  # rows of 15 points under the chart
     capability = report.capability
     if capability is not None:
         summary.append(
@@ -92,33 +162,30 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C9
         for domain, score in capability.domains.items():
             summary.append([domain, score, capability.domain_level(domain)])
         summary.append(["Overall", capability.overall, capability.level], bold=True)
-        summary.append([])
+        summary.blank()
     summary.append(["Risk sources"], bold=True)
     risk_counts: dict[str, int] = {}
     for risk in report.risks:
         risk_counts[risk.status] = risk_counts.get(risk.status, 0) + 1
     for status in ("addressed", "partly_addressed", "not_addressed"):
         summary.append([status, risk_counts.get(status, 0)])
-    chart = BarChart()
-    chart.type = "bar"
-    chart.grouping = "stacked"
-    chart.overlap = 100
-    chart.title = f"Coverage of {framework.short_name} by section"
-    chart.y_axis.title = "clauses"
-    last = max(2, sections + 1)
-    chart.add_data(
-        Reference(summary.sheet, min_col=3, max_col=7, min_row=1, max_row=last),
-        titles_from_data=True,
-    )
-    chart.set_categories(Reference(summary.sheet, min_col=1, min_row=2, max_row=last))
-    for series, colour in zip(
-        chart.series, ["63BE7B", "FFD966", "9DC3E6", "F8696B", "BFBFBF"], strict=False
-    ):
-        series.graphicalProperties.solidFill = colour
-    chart.height, chart.width = 9, 18
-    summary.sheet.add_chart(chart, "J2")
+    if groups is not None:
+        summary.blank()
+        summary.append(["Section", "Title", *columns], bold=True)
+        for group in groups:
+            for key in group.sections:
+                section = by_section[key]
+                counted(section.section, section.title, section.counts)
 
     # -- Gaps ---------------------------------------------------------------------
+    # most urgent first (ties in catalogue order); the printed columns lead, the detail
+    # columns follow for the screen, and "Order" restores the catalogue's order
+    order = {clause_id: index for index, clause_id in enumerate(kb.clauses)}
+    findings = sorted(
+        report.findings, key=lambda f: (-f.priority, order.get(f.clause.id, len(order)))
+    )
+    ids = [f.clause.id for f in findings]
+    any_zh = any(f.clause.title_zh for f in findings)
     gaps = _StreamSheet(
         workbook,
         "Gaps",
@@ -126,41 +193,45 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C9
             "Clause",
             "Title",
             "Title (zh)",
-            "Section",
             "Status",
+            "Priority (0–100)",
             "Why",
+            "Controls",
+            "Would close it",
+            "Section",
             "Score (0–10)",
             "Confidence",
-            "Priority (0–100)",
-            "Controls",
             "Justification path",
-            "Would close it",
             "Planned controls",
             "Clause data",
             "Official text",
+            "Order",
         ],
-        [24, 40, 20, 18, 14, 50, 10, 11, 10, 20, 80, 40, 18, 12, 40],
-        status_column=5,
+        [fit_width(ids, 12, 28), 32, 16 if any_zh else 0, 15, 9, 40, 14, 30]
+        + [18, 10, 11, 80, 18, 12, 40, 7],
+        status_column=4,
+        print_columns=8,
     )
-    for finding in report.findings:
+    for finding in findings:
         best = max(finding.evidence, key=lambda e: e.strength, default=None)
         gaps.append(
             [
                 finding.clause.id,
                 finding.clause.title,
                 finding.clause.title_zh,
-                finding.section,
                 finding.status,
+                finding.priority,
                 finding.reason,
+                ", ".join(finding.controls),
+                "; ".join(finding.next_steps),
+                finding.section,
                 finding.score,
                 round(finding.confidence, 3) if finding.confidence is not None else None,
-                finding.priority,
-                ", ".join(finding.controls),
                 best.path_text() if best else "",
-                "; ".join(finding.next_steps),
                 ", ".join(finding.planned),
                 finding.clause.status,
                 finding.clause.url,
+                order.get(finding.clause.id),
             ],
             link_column=15,
         )
@@ -172,9 +243,11 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C9
         workbook,
         "Matrix",
         ["Clause", "Status", *[c.id for c in controls]],
-        [24, 14, *[8] * len(controls)],
+        [fit_width(ids, 12, 28), 15, *[3.5] * len(controls)],
         status_column=2,
         freeze="C2",
+        repeat_columns=2,
+        header_rotation=90,
     )
     position = {c.id: i for i, c in enumerate(controls)}
     for finding in report.findings:
@@ -189,7 +262,13 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C9
         workbook,
         "Risks",
         ["Risk source", "Title", "Title (zh)", "Status", "Addressed by"],
-        [26, 50, 24, 16, 80],
+        [
+            fit_width([r.risk.id for r in report.risks], 12, 30),
+            36,
+            18 if any(r.risk.title_zh for r in report.risks) else 0,
+            16,
+            60,
+        ],
         status_column=4,
     )
     for risk in report.risks:
@@ -217,33 +296,34 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C9
         workbook,
         "Evidence",
         [
-            "Mapping",
             "Subject",
             "Relation",
             "Object",
             "Strength",
-            "Rationale",
-            "Confidence",
             "Justification",
             "Source",
+            "Mapping",
+            "Rationale",
+            "Confidence",
             "Author",
             "Date",
             "File",
         ],
-        [28, 26, 16, 26, 9, 11, 11, 70, 20, 20, 11, 28],
+        [20, 14, 20, 8, 58, 20, 28, 11, 11, 20, 11, 28],
+        print_columns=6,
     )
     for m in sorted(used.values(), key=lambda m: m.id):
         evidence.append(
             [
-                m.id,
                 m.subject,
                 m.relation,
                 m.object,
                 m.strength,
-                m.rationale,
-                m.confidence,
                 m.justification,
                 m.source,
+                m.id,
+                m.rationale,
+                m.confidence,
                 m.author,
                 m.date.isoformat(),
                 m.path and Path(m.path).name,
@@ -255,28 +335,48 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C9
     sheet = _StreamSheet(
         workbook,
         "Controls",
-        ["Id", "Title", "Description", "Owner", "Status", "Maturity", "Evidence", "Implements"],
-        [12, 36, 50, 22, 20, 9, 30, 60],
+        [
+            "Id",
+            "Title",
+            "Status",
+            "Maturity",
+            "Owner",
+            "Implements",
+            "Not counted (framework not loaded)",
+            "Description",
+            "Evidence",
+        ],
+        [
+            fit_width([c.id for c in controls], 6, 16),
+            28,
+            20,
+            9,
+            16,
+            40,
+            24 if unresolved else 0,
+            50,
+            30,
+        ],
+        print_columns=7,
     )
     for control in controls:
         sheet.append(
             [
                 control.id,
                 control.title,
-                control.description,
-                control.owner,
                 control.status,
                 control.maturity,
-                "; ".join(control.evidence),
+                control.owner,
                 "; ".join(f"{r.clause} ({r.coverage})" for r in control.implements),
+                "; ".join(f"{u.cited} ({u.coverage})" for u in control.unresolved),
+                control.description,
+                "; ".join(control.evidence),
             ]
         )
     sheet.finish()
 
     # -- About --------------------------------------------------------------------
-    from crosswalk._version import __version__
-
-    about = _StreamSheet(workbook, "About", ["Item", "Value"], [24, 110], status_column=1)
+    about = _StreamSheet(workbook, "About", ["Item", "Value"], [22, 100], status_column=1)
     profile = report.profile.describe() if report.profile else "none (every clause counts)"
     lines = [
         ("Report", f"Gap analysis against {framework.short_name} ({framework.title})"),
@@ -312,6 +412,17 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C9
         *_LEGEND,
         ("● / ◐", "Legend: in the Matrix sheet, the control fully / partly supports the clause"),
     ]
+    if unresolved:
+        lines.append(
+            (
+                "Not counted",
+                "; ".join(f"{control}: {u.cited}" for control, u in unresolved)
+                + ". These citations name frameworks that are not loaded; they count for "
+                "nothing. Load the framework as a catalogue with its mappings (crosswalk --data "
+                "DIR, grammar in mappings/README.md) to count them; --strict refuses them.",
+            )
+        )
     for line in lines:
         about.append(list(line))
-    return _save(workbook, path)
+    about.finish()
+    return _save(workbook, path, label=label)

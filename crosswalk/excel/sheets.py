@@ -1,8 +1,18 @@
-"""Worksheets the way crosswalk writes them: values only, safe text, streamed, saved atomically.
+"""Worksheets the way crosswalk writes them: values only, safe text, readable and printable.
 
-Cells are always values, never formulas: text that starts with ``=``, ``+``, ``-`` or
-``@`` is stored as a string cell (and flagged with Excel's quote prefix) so that no
-spreadsheet application evaluates it.
+Every sheet goes through :class:`_StreamSheet` (streamed, for reports) or :func:`_table`
+(the template), and so gets the same behaviour:
+
+- cells are values, never formulas: text that starts with ``=``, ``+``, ``-`` or ``@``
+  is stored as a string cell (with Excel's quote prefix) so no spreadsheet runs it;
+- on screen: a coloured header row, frozen panes, a filter over the table, wrapped text
+  in rows tall enough to show it (:mod:`crosswalk.excel.layout` estimates the heights);
+- in print: landscape A4 (or portrait), narrow margins, the header row repeated on every
+  page, scaled to one page wide when that keeps the text readable, else spread over
+  pages with the first columns repeated (a fixed scale: LibreOffice leaves a blank
+  page after a sheet set to "fit to page"); only the leading ``print_columns`` are printed
+  (the rest are for the screen); a footer with the sheet name and "Page n of N", and on
+  every sheet of a workbook the label given to :func:`_save` (organisation and target).
 """
 
 from __future__ import annotations
@@ -13,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from crosswalk.excel.layout import pages_wide, print_scale, row_height, sheet_width
 from crosswalk.io.atomic import atomic_path
 from crosswalk.model.statuses import COVERAGE_STATUSES, RISK_STATUSES, STATUS_TABLE, fill_colours
 
@@ -21,7 +32,9 @@ if TYPE_CHECKING:
 
 
 __all__ = [
+    "FONT",
     "STATUS_COLOURS",
+    "print_layout",
     "safe_cell_value",
 ]
 
@@ -40,6 +53,11 @@ _HEADER_FILL = "1F4E78"
 
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+FONT = "Calibri"
+"""The workbook's font: styled cells name it, or a viewer falls back to its own default."""
+_A4 = 9  # openpyxl's paperSize code for A4
+_BOLD = 1.15  # bold header text is about this much wider than regular text
 
 
 def safe_cell_value(value: Any) -> Any:
@@ -69,48 +87,6 @@ def _put(sheet: Worksheet, row: int, column: int, value: Any) -> Any:
     return cell
 
 
-def _table(
-    sheet: Worksheet,
-    headers: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-    widths: Sequence[int],
-    *,
-    status_column: int | None = None,
-) -> int:
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    bold = Font(bold=True, color="FFFFFF")
-    fill = PatternFill("solid", fgColor=_HEADER_FILL)
-    for column, header in enumerate(headers, start=1):
-        cell = _put(sheet, 1, column, header)
-        cell.font = bold
-        cell.fill = fill
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-    count = 0
-    fills = {k: PatternFill("solid", fgColor=v) for k, v in STATUS_COLOURS.items()}
-    top = Alignment(vertical="top", wrap_text=True)
-    for count, row in enumerate(rows, start=1):
-        for column, value in enumerate(row, start=1):
-            cell = _put(sheet, count + 1, column, value)
-            cell.alignment = top
-        if status_column is not None:
-            status = row[status_column - 1]
-            if status in fills:
-                sheet.cell(row=count + 1, column=status_column).fill = fills[status]
-    for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[_letter(column)].width = width
-    sheet.freeze_panes = "B2" if len(headers) > 1 else "A2"
-    # printable: landscape, one page wide, header row repeated on every page
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "1:1"
-    if count:
-        sheet.auto_filter.ref = f"A1:{_letter(len(headers))}{count + 1}"
-    return count
-
-
 def _letter(column: int) -> str:
     from openpyxl.utils import get_column_letter
 
@@ -118,11 +94,113 @@ def _letter(column: int) -> str:
     return letter
 
 
-class _StreamSheet:
-    """A write-only sheet.
+def _set_widths(sheet: Any, widths: Sequence[float]) -> None:
+    """Column widths; a width of 0 hides the column (an empty one, say)."""
+    for column, width in enumerate(widths, start=1):
+        dimension = sheet.column_dimensions[_letter(column)]
+        if width:
+            dimension.width = width
+        else:
+            dimension.hidden = True
 
-    Rows are streamed to disk, so memory stays flat for large matrices. Risky text is written as
-    string cells; status cells are coloured.
+
+def print_layout(
+    sheet: Any,
+    widths: Sequence[float],
+    *,
+    header_row: int | None = 1,
+    last_row: int | None = None,
+    print_columns: int | None = None,
+    repeat_columns: int = 0,
+    orientation: str = "landscape",
+) -> None:
+    """How a sheet prints: orientation, A4, margins, titles repeated, fitted width, area.
+
+    ``print_columns`` leading columns are printed (all by default); they fit one page
+    wide when that keeps the text readable (:func:`~crosswalk.excel.layout.pages_wide`),
+    else they spread over pages and the first ``repeat_columns`` repeat on each.
+    ``last_row`` bounds the print area (needed when not every column prints).
+    """
+    printed = list(widths[:print_columns] if print_columns else widths)
+    setup = sheet.page_setup
+    setup.orientation = orientation
+    setup.paperSize = _A4
+    wide = pages_wide(sheet_width(printed), orientation)
+    # an explicit scale, not "fit to page": LibreOffice paginates a fitted sheet with one
+    # scale and prints it with another, leaving blank pages
+    setup.scale = print_scale(sheet_width(printed), orientation)
+    margins = sheet.page_margins
+    margins.left = margins.right = 0.4
+    margins.top = margins.bottom = 0.6
+    margins.header = margins.footer = 0.25
+    if header_row:
+        sheet.print_title_rows = f"{header_row}:{header_row}"
+    if wide > 1 and repeat_columns:
+        sheet.print_title_cols = f"A:{_letter(repeat_columns)}"
+    if print_columns and print_columns < len(widths) and last_row:
+        sheet.print_area = f"A1:{_letter(print_columns)}{last_row}"
+
+
+def _page_labels(sheet: Any, label: str | None) -> None:
+    """Header (the workbook's label) and footer (sheet name, page n of N) of a printed page."""
+    escaped = (label or "").replace("&", "&&")
+    if escaped:
+        sheet.oddHeader.right.text = escaped
+        sheet.oddHeader.right.size = 8
+    sheet.oddFooter.left.text = "&A"
+    sheet.oddFooter.left.size = 8
+    sheet.oddFooter.right.text = "Page &P of &N"
+    sheet.oddFooter.right.size = 8
+
+
+def _table(
+    sheet: Worksheet,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    widths: Sequence[float],
+    *,
+    status_column: int | None = None,
+    orientation: str = "landscape",
+) -> int:
+    """A table in a normal (not streamed) sheet: header, rows, widths, heights, print layout."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    bold = Font(name=FONT, bold=True, color="FFFFFF")
+    fill = PatternFill("solid", fgColor=_HEADER_FILL)
+    for column, header in enumerate(headers, start=1):
+        cell = _put(sheet, 1, column, header)
+        cell.font = bold
+        cell.fill = fill
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    sheet.row_dimensions[1].height = row_height(headers, widths)
+    count = 0
+    fills = {k: PatternFill("solid", fgColor=v) for k, v in STATUS_COLOURS.items()}
+    top = Alignment(vertical="top", wrap_text=True)
+    for count, row in enumerate(rows, start=1):
+        for column, value in enumerate(row, start=1):
+            cell = _put(sheet, count + 1, column, value)
+            cell.alignment = top
+        sheet.row_dimensions[count + 1].height = row_height(row, widths)
+        if status_column is not None:
+            status = row[status_column - 1]
+            if status in fills:
+                sheet.cell(row=count + 1, column=status_column).fill = fills[status]
+    _set_widths(sheet, widths)
+    sheet.freeze_panes = "B2" if len(headers) > 1 else "A2"
+    print_layout(sheet, widths, last_row=count + 1, orientation=orientation)
+    if count:
+        sheet.auto_filter.ref = f"A1:{_letter(len(headers))}{count + 1}"
+    return count
+
+
+class _StreamSheet:
+    """A write-only sheet: rows streamed to disk, so memory stays flat for large tables.
+
+    Optionally a title and ``preamble`` rows (label, value) come before the table; the
+    table's header row is then :attr:`header_row`. Risky text is written as string cells,
+    long text wraps in rows tall enough for it, status cells are coloured; the sheet
+    prints as :func:`print_layout` says (``print_columns``: how many leading columns
+    print; ``repeat_columns``: how many repeat when the print is several pages wide).
     """
 
     def __init__(
@@ -130,37 +208,86 @@ class _StreamSheet:
         workbook: Any,
         title: str,
         headers: Sequence[str],
-        widths: Sequence[int],
+        widths: Sequence[float],
         *,
         status_column: int | None = None,
         freeze: str | None = None,
+        print_columns: int | None = None,
+        repeat_columns: int = 1,
+        orientation: str = "landscape",
+        heading: str | None = None,
+        preamble: Sequence[tuple[str, Any]] = (),
+        header_rotation: int = 0,
+        repeat_header: bool = True,
     ) -> None:
         from openpyxl.styles import Alignment, Font, PatternFill
 
         self.sheet = workbook.create_sheet(title)
         self.status_column = status_column
         self.rows = 0
+        """Data rows appended so far (the header and preamble not counted)."""
         self.width = len(headers)
-        for column, width in enumerate(widths, start=1):
-            self.sheet.column_dimensions[_letter(column)].width = width
-        self.sheet.freeze_panes = freeze or ("B2" if len(headers) > 1 else "A2")
-        self.sheet.page_setup.orientation = "landscape"
-        self.sheet.page_setup.fitToWidth = 1
-        self.sheet.page_setup.fitToHeight = 0
-        self.sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        self.sheet.print_title_rows = "1:1"
+        self.widths = list(widths)
+        self.print_columns = print_columns
+        self.repeat_columns = repeat_columns
+        self.orientation = orientation
+        _set_widths(self.sheet, widths)
         self._fills = {k: PatternFill("solid", fgColor=v) for k, v in STATUS_COLOURS.items()}
         self._top = Alignment(vertical="top", wrap_text=True)
-        self._header_font = Font(bold=True, color="FFFFFF")
-        self._header_fill = PatternFill("solid", fgColor=_HEADER_FILL)
-        self.bold = Font(bold=True)
+        self.bold = Font(name=FONT, bold=True)
+        self._next = 1
+        # a write-only sheet writes its properties and views with its first row: the
+        # panes and the page setup are set before any row
+        header_row = 1 + len(preamble) + (1 if heading else 0) + (1 if heading or preamble else 0)
+        self.sheet.freeze_panes = (
+            None
+            if freeze == ""
+            else freeze or f"{'B' if len(headers) > 1 else 'A'}{header_row + 1}"
+        )
+        print_layout(
+            self.sheet,
+            widths,
+            header_row=header_row if repeat_header else None,
+            print_columns=print_columns,
+            repeat_columns=repeat_columns,
+            orientation=orientation,
+        )
+        if heading:
+            cell = self._cell(heading)
+            cell.font = Font(name=FONT, bold=True, size=14)
+            self._row([cell], height=22)
+        for label, value in preamble:
+            label_cell = self._cell(label)
+            label_cell.font = self.bold
+            self._row([label_cell, self._cell(value)])
+        if heading or preamble:
+            self._row([])
+        self.header_row = header_row
+        """The row of the table's header (1 unless there is a title or preamble)."""
+        header_font = Font(name=FONT, bold=True, color="FFFFFF")
+        header_fill = PatternFill("solid", fgColor=_HEADER_FILL)
+        rotated = Alignment(textRotation=header_rotation, vertical="bottom", horizontal="center")
         header = []
-        for value in headers:
+        for column, value in enumerate(headers, start=1):
             cell = self._cell(value)
-            cell.font = self._header_font
-            cell.fill = self._header_fill
+            cell.font = header_font
+            cell.fill = header_fill
+            if header_rotation and column > (repeat_columns or 0):
+                cell.alignment = rotated
+            else:
+                cell.alignment = Alignment(vertical="bottom", wrap_text=True)
             header.append(cell)
-        self.sheet.append(header)
+        height = row_height(headers, [w / _BOLD for w in widths])
+        if header_rotation:
+            longest = max((len(str(h)) for h in headers[repeat_columns:]), default=1)
+            height = min(409.0, 7.0 * longest + 8)
+        self._row(header, height=height)
+
+    def _row(self, cells: Sequence[Any], *, height: float | None = None) -> None:
+        if height:
+            self.sheet.row_dimensions[self._next].height = height
+        self.sheet.append(list(cells))
+        self._next += 1
 
     def _cell(self, value: Any, *, wrap: bool = False) -> Any:
         from openpyxl.cell import WriteOnlyCell
@@ -173,23 +300,33 @@ class _StreamSheet:
             cell.alignment = self._top
         return cell
 
+    @property
+    def last_row(self) -> int:
+        """The last row written so far."""
+        return self._next - 1
+
     def append(
         self, values: Sequence[Any], *, bold: bool = False, link_column: int | None = None
     ) -> None:
-        """Append one data row (text wraps; the status cell is coloured)."""
+        """Append one data row (text wraps in a row tall enough; the status cell is coloured)."""
         cells: list[Any] = []
+        height = row_height(values, self.widths)
         for column, value in enumerate(values, start=1):
             if value is None or value == "":
                 cells.append(None)
                 continue
-            needs_cell = isinstance(value, str) and (
-                value.startswith(_RISKY_START) or len(value) > 40
-            )
-            styled = bold or column == self.status_column or column == link_column or needs_cell
+            # in a row of several lines every cell wraps and sits at the top, so a short
+            # value stays level with the first line of its neighbours
+            wrap = height is not None and isinstance(value, str)
+            risky = isinstance(value, str) and value.startswith(_RISKY_START)
+            styled = bold or column in (self.status_column, link_column) or risky
+            styled = styled or height is not None
             if not styled:
                 cells.append(safe_cell_value(value))
                 continue
-            cell = self._cell(value, wrap=isinstance(value, str) and len(value) > 40)
+            cell = self._cell(value, wrap=wrap)
+            if height is not None:
+                cell.alignment = self._top
             if bold:
                 cell.font = self.bold
             if column == self.status_column and value in self._fills:
@@ -197,19 +334,36 @@ class _StreamSheet:
             if column == link_column and isinstance(value, str) and value.startswith("http"):
                 cell.hyperlink = value
                 cell.style = "Hyperlink"
+                if height is not None:
+                    cell.alignment = self._top
             cells.append(cell)
-        self.sheet.append(cells)
+        self._row(cells, height=height)
         self.rows += 1
 
+    def blank(self, count: int = 1) -> None:
+        """Leave ``count`` empty rows (room for a chart, say)."""
+        for _ in range(count):
+            self._row([])
+
     def finish(self) -> None:
-        """Set the filter over the written rows."""
+        """Set the filter over the written table and the print area's last row."""
         if self.rows:
-            self.sheet.auto_filter.ref = f"A1:{_letter(self.width)}{self.rows + 1}"
+            self.sheet.auto_filter.ref = (
+                f"A{self.header_row}:{_letter(self.width)}{self.header_row + self.rows}"
+            )
+        if self.print_columns and self.print_columns < self.width:
+            self.sheet.print_area = f"A1:{_letter(self.print_columns)}{max(1, self.last_row)}"
 
 
-def _save(workbook: Any, path: str | Path) -> Path:
-    """Save a streamed workbook atomically; on failure release its sheets' temporary files."""
+def _save(workbook: Any, path: str | Path, *, label: str | None = None) -> Path:
+    """Save a streamed workbook atomically; on failure release its sheets' temporary files.
+
+    Every sheet gets the page header ``label`` (organisation and target, say) and a
+    footer with its name and page numbers.
+    """
     workbook.properties.creator = "crosswalk"
+    for worksheet in workbook.worksheets:
+        _page_labels(worksheet, label)
     try:
         with atomic_path(path) as temporary:
             workbook.save(temporary)

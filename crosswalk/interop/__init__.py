@@ -50,6 +50,7 @@ __all__ = [
     "export",
     "find_format",
     "import_",
+    "import_sets",
     "read_crosswalk_matrix",
     "read_mapping_csv",
     "read_mapping_yaml",
@@ -317,6 +318,19 @@ def export(kb: KnowledgeBase, fmt: str, path: PathLike, **options: Any) -> list[
     if isinstance(written, (str, os.PathLike)):
         return [Path(written)]
     return [Path(p) for p in written]
+
+
+def import_sets(path: PathLike, fmt: str | None = None, *, kb: KnowledgeBase) -> list[MappingSet]:
+    """Read every mapping set of ``path`` (several from an SSSOM file of many sets).
+
+    ``crosswalk export --format sssom`` writes all sets into one file; other formats
+    hold one set.
+
+    Checked against ``kb`` as :func:`import_` does.
+    """
+    if find_format(path, fmt, readable=True).name == "sssom":
+        return read_sssom_sets(path, kb=kb)
+    return [import_(path, fmt, kb=kb)]
 
 
 def import_(path: PathLike, fmt: str | None = None, *, kb: KnowledgeBase) -> MappingSet:

@@ -33,12 +33,25 @@ What CISO Assistant cannot say is left out, never approximated upwards:
   single member (``B`` alone may do all the overlapping), so no row is written.
 
 The set's description counts what was left out and why.
+
+What CISO Assistant's importer and mapping engine need (``write_ciso_libraries``):
+
+* one mapping library per *ordered* pair of frameworks, holding every row for that
+  direction: the rows of the sets asserted that way and the converse rows of the sets
+  asserted the other way (``equal`` and ``intersect`` stay, ``subset`` ↔ ``superset``) —
+  the engine keys sets by their framework pair and never inverts a row itself;
+* no library without rows (the importer refuses a set without mappings), and none
+  inside one framework (a set's source and target framework must differ);
+* ``version`` is the newest date in the data a library holds, as ``YYYYMMDD``: CISO
+  Assistant replaces an installed library only by a higher version;
+* ``frameworks`` as a list, and names cut to the 200 characters of its database column.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,11 +65,13 @@ if TYPE_CHECKING:
     from crosswalk.knowledge.base import KnowledgeBase
 
 __all__ = [
+    "CONVERSE",
     "UNION_MEMBER_RELATION",
     "framework_urn",
     "node_urn",
     "to_ciso_framework",
     "to_ciso_mapping",
+    "to_ciso_pair",
     "write_ciso_framework",
     "write_ciso_libraries",
     "write_ciso_mapping",
@@ -75,6 +90,29 @@ UNION_MEMBER_RELATION: dict[str, str | None] = {
     "addresses": None,
 }
 """What ``A ∪ B <relation> T`` proves about the member ``A`` alone (None: nothing)."""
+
+CONVERSE = {
+    "equal": "equal",
+    "subset": "superset",
+    "superset": "subset",
+    "intersect": "intersect",
+    "not_related": "not_related",
+}
+"""A CISO Assistant relationship read from target to source."""
+
+_NAME_MAX = 200
+"""CISO Assistant's ``name`` columns are varchar(200)."""
+
+
+def _name(text: str) -> str:
+    """A name that fits CISO Assistant's column (cut with an ellipsis; the description keeps it)."""
+    return text if len(text) <= _NAME_MAX else text[: _NAME_MAX - 1].rstrip() + "…"
+
+
+def version_of(dates: Iterable[dt.date | None]) -> int:
+    """A library version from the data: the newest date as ``YYYYMMDD`` (1 if none)."""
+    known = [d for d in dates if d is not None]
+    return int(max(known).strftime("%Y%m%d")) if known else 1
 
 
 def library_urn(name: str) -> str:
@@ -116,7 +154,7 @@ def to_ciso_framework(kb: KnowledgeBase, prefix: str) -> dict[str, Any]:
         node["depth"] = clause.depth + 1
         node["assessable"] = _assessable(clause)
         node["ref_id"] = clause.local
-        node["name"] = clause.title
+        node["name"] = _name(clause.title)
         if clause.summary:
             node["description"] = clause.summary
         if clause.title_zh:
@@ -130,10 +168,10 @@ def to_ciso_framework(kb: KnowledgeBase, prefix: str) -> dict[str, Any]:
         "urn": library_urn(prefix),
         "locale": "en",
         "ref_id": prefix,
-        "name": framework.title,
+        "name": _name(framework.title),
         "description": description,
         "copyright": framework.copyright or "Numbers and headings only; summaries by crosswalk.",
-        "version": 1,
+        "version": version_of(s.accessed for s in framework.sources),
         "provider": framework.publisher or framework.short_name,
         "packager": _PACKAGER,
     }
@@ -142,13 +180,13 @@ def to_ciso_framework(kb: KnowledgeBase, prefix: str) -> dict[str, Any]:
     framework_object: dict[str, Any] = {
         "urn": framework_urn(prefix),
         "ref_id": prefix,
-        "name": framework.title,
+        "name": _name(framework.title),
         "description": description,
     }
     if framework.title_zh:
         framework_object["translations"] = {"zh": {"name": framework.title_zh}}
     framework_object["requirement_nodes"] = nodes
-    library["objects"] = {"framework": framework_object}
+    library["objects"] = {"frameworks": [framework_object]}
     return library
 
 
@@ -166,10 +204,8 @@ def _rows(mapping: Mapping) -> list[tuple[str, str, str]]:
     return [(subject, member, note) for subject in mapping.subjects]
 
 
-def to_ciso_mapping(kb: KnowledgeBase, mapping_set: MappingSet) -> dict[str, Any]:
-    """The CISO Assistant mapping library of one mapping set (a YAML-ready dict)."""
-    kb.framework(mapping_set.subject_framework)  # both framework libraries must exist
-    kb.framework(mapping_set.object_framework)
+def _set_rows(mapping_set: MappingSet) -> tuple[list[dict[str, Any]], list[str]]:
+    """The CISO rows of one mapping set, and what was left out (as sentences)."""
     rows: list[dict[str, Any]] = []
     skipped_addresses = skipped_unions = 0
     for mapping in mapping_set.mappings:
@@ -201,38 +237,156 @@ def to_ciso_mapping(kb: KnowledgeBase, mapping_set: MappingSet) -> dict[str, Any
         left_out.append(
             f"{skipped_unions} union mapping(s) whose relation proves nothing about a single member"
         )
-    description = mapping_set.description or mapping_set.title
-    if left_out:
-        description += " Left out: " + "; ".join(left_out) + "."
-    ref_id = f"mapping-{mapping_set.id}"
-    subject, target = mapping_set.subject_framework, mapping_set.object_framework
+    return rows, left_out
+
+
+def _converse(row: dict[str, Any]) -> dict[str, Any]:
+    """A row read the other way: target to source, with the converse relationship."""
+    return {
+        **row,
+        "source_requirement_urn": row["target_requirement_urn"],
+        "target_requirement_urn": row["source_requirement_urn"],
+        "relationship": CONVERSE[row["relationship"]],
+        "annotation": f"{row['annotation']} [Converse of the asserted row.]",
+    }
+
+
+def _set_dates(mapping_set: MappingSet) -> list[dt.date | None]:
+    dates: list[dt.date | None] = [mapping_set.date]
+    for mapping in mapping_set.mappings:
+        dates.append(mapping.date)
+        if mapping.review is not None:
+            dates.append(mapping.review.date)
+    return dates
+
+
+def _library(
+    ref_id: str,
+    title: str,
+    description: str,
+    *,
+    source: str,
+    target: str,
+    rows: list[dict[str, Any]],
+    version: int,
+    meta: dict[str, Any],
+) -> dict[str, Any]:
     return {
         "urn": library_urn(ref_id),
         "locale": "en",
         "ref_id": ref_id,
-        "name": mapping_set.title,
+        "name": _name(title),
         "description": description,
-        "copyright": f"Mapping data licensed {mapping_set.license or 'as stated by its authors'}; "
-        f"by {mapping_set.author}.",
-        "version": 1,
-        "publication_date": mapping_set.date,
-        "provider": mapping_set.author,
+        **meta,
+        "version": version,
         "packager": _PACKAGER,
-        "dependencies": [library_urn(subject), library_urn(target)],
+        "dependencies": [library_urn(source), library_urn(target)],
         "objects": {
             "requirement_mapping_sets": [
                 {
-                    "urn": f"{_NAMESPACE}:req_mapping_set:{mapping_set.id}".lower(),
-                    "ref_id": mapping_set.id,
-                    "name": mapping_set.title,
+                    "urn": f"{_NAMESPACE}:req_mapping_set:{ref_id.removeprefix('mapping-')}".lower(),
+                    "ref_id": ref_id.removeprefix("mapping-"),
+                    "name": _name(title),
                     "description": description,
-                    "source_framework_urn": framework_urn(subject),
+                    "source_framework_urn": framework_urn(source),
                     "target_framework_urn": framework_urn(target),
                     "requirement_mappings": rows,
                 }
             ]
         },
     }
+
+
+def to_ciso_mapping(kb: KnowledgeBase, mapping_set: MappingSet) -> dict[str, Any]:
+    """The CISO Assistant mapping library of one mapping set (a YAML-ready dict).
+
+    Its rows may be empty (a set of ``addresses`` links only), which CISO Assistant's
+    importer refuses: :func:`write_ciso_mapping` does not write such a library.
+    """
+    kb.framework(mapping_set.subject_framework)  # both framework libraries must exist
+    kb.framework(mapping_set.object_framework)
+    rows, left_out = _set_rows(mapping_set)
+    description = mapping_set.description or mapping_set.title
+    if left_out:
+        description += " Left out: " + "; ".join(left_out) + "."
+    meta = {
+        "copyright": f"Mapping data licensed {mapping_set.license or 'as stated by its authors'}; "
+        f"by {mapping_set.author}.",
+        "publication_date": mapping_set.date,
+        "provider": mapping_set.author,
+    }
+    return _library(
+        f"mapping-{mapping_set.id}",
+        mapping_set.title,
+        description,
+        source=mapping_set.subject_framework,
+        target=mapping_set.object_framework,
+        rows=rows,
+        version=version_of(_set_dates(mapping_set)),
+        meta=meta,
+    )
+
+
+def to_ciso_pair(
+    kb: KnowledgeBase, source: str, target: str, mapping_sets: Sequence[MappingSet] | None = None
+) -> dict[str, Any] | None:
+    """One library with every row from ``source`` to ``target`` (None if there is none).
+
+    Rows come from the sets asserted from ``source`` to ``target`` and, read the other
+    way (:data:`CONVERSE`), from the sets asserted from ``target`` to ``source``: CISO
+    Assistant looks a mapping up by its (source, target) framework pair and never inverts.
+    """
+    if source == target:
+        return None
+    sets = kb.mapping_sets if mapping_sets is None else mapping_sets
+    forward = [s for s in sets if (s.subject_framework, s.object_framework) == (source, target)]
+    backward = [s for s in sets if (s.subject_framework, s.object_framework) == (target, source)]
+    rows: list[dict[str, Any]] = []
+    notes: list[str] = []
+    seen: set[tuple[str, str, str]] = set()
+    for mapping_set, converse in [*((s, False) for s in forward), *((s, True) for s in backward)]:
+        set_rows, left_out = _set_rows(mapping_set)
+        for row in set_rows:
+            row = _converse(row) if converse else row
+            key = (
+                row["source_requirement_urn"],
+                row["target_requirement_urn"],
+                row["relationship"],
+            )
+            if key not in seen:  # a pair asserted both ways is one row
+                seen.add(key)
+                rows.append(row)
+        if left_out:
+            notes.append(f"{mapping_set.id}: " + "; ".join(left_out))
+    if not rows:
+        return None
+    kb.framework(source)
+    kb.framework(target)
+    from_, to = kb.framework(source).short_name, kb.framework(target).short_name
+    used = [s.id for s in forward] + [f"{s.id} (read backwards)" for s in backward]
+    description = (
+        f"Every crosswalk mapping from {from_} to {to}, from the mapping sets {', '.join(used)}."
+    )
+    if notes:
+        description += " Left out: " + " | ".join(notes) + "."
+    authors = sorted({s.author for s in [*forward, *backward]})
+    licenses = sorted({s.license or "as stated by its authors" for s in [*forward, *backward]})
+    dates = [d for s in [*forward, *backward] for d in _set_dates(s)]
+    meta = {
+        "copyright": f"Mapping data licensed {', '.join(licenses)}; by {', '.join(authors)}.",
+        "publication_date": max(s.date for s in [*forward, *backward]),
+        "provider": ", ".join(authors),
+    }
+    return _library(
+        f"mapping-{source}-to-{target}",
+        f"{from_} to {to} (crosswalk)",
+        description,
+        source=source,
+        target=target,
+        rows=rows,
+        version=version_of(dates),
+        meta=meta,
+    )
 
 
 def _dump(library: dict[str, Any]) -> str:
@@ -247,8 +401,23 @@ def write_ciso_framework(kb: KnowledgeBase, prefix: str, path: str | os.PathLike
 def write_ciso_mapping(
     kb: KnowledgeBase, mapping_set: MappingSet, path: str | os.PathLike[str]
 ) -> Path:
-    """Write one mapping set as a CISO Assistant mapping library; returns the path."""
-    return write_text_atomic(path, _dump(to_ciso_mapping(kb, mapping_set)))
+    """Write one mapping set as a CISO Assistant mapping library; returns the path.
+
+    Raises :class:`ExportError` for a set with no row CISO Assistant can hold (its
+    importer refuses an empty mapping set, and with it the whole library).
+    """
+    library = to_ciso_mapping(kb, mapping_set)
+    if not library["objects"]["requirement_mapping_sets"][0]["requirement_mappings"]:
+        raise ExportError(
+            f"mapping set {mapping_set.id} has no row CISO Assistant can hold "
+            f"({library['description']}); its importer refuses an empty mapping set"
+        )
+    if mapping_set.subject_framework == mapping_set.object_framework:
+        raise ExportError(
+            f"mapping set {mapping_set.id} maps {mapping_set.subject_framework} onto itself; "
+            "CISO Assistant requires a mapping set between two different frameworks"
+        )
+    return write_text_atomic(path, _dump(library))
 
 
 def write_ciso_libraries(
@@ -260,7 +429,9 @@ def write_ciso_libraries(
 ) -> list[Path]:
     """Write framework and mapping libraries into ``folder``; all of ``kb`` by default.
 
-    Framework libraries are ``<prefix>.yaml``, mapping libraries ``mapping-<set id>.yaml``.
+    Framework libraries are ``<prefix>.yaml``; mapping libraries
+    ``mapping-<source>-to-<target>.yaml``, one for each direction between two frameworks
+    that has rows (:func:`to_ciso_pair`), so CISO Assistant can map either way.
     """
     target = Path(folder)
     try:
@@ -270,5 +441,13 @@ def write_ciso_libraries(
     chosen = list(kb.frameworks) if prefixes is None else list(prefixes)
     sets = kb.mapping_sets if mapping_sets is None else list(mapping_sets)
     written = [write_ciso_framework(kb, p, target / f"{p}.yaml") for p in chosen]
-    written += [write_ciso_mapping(kb, s, target / f"mapping-{s.id}.yaml") for s in sets]
+    pairs = sorted(
+        {(s.subject_framework, s.object_framework) for s in sets}
+        | {(s.object_framework, s.subject_framework) for s in sets}
+    )
+    for source, object_ in pairs:
+        library = to_ciso_pair(kb, source, object_, sets)
+        if library is not None:
+            path = target / f"{library['ref_id']}.yaml"
+            written.append(write_text_atomic(path, _dump(library)))
     return written

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from crosswalk.interop.references import reference_problems
 from crosswalk.io.atomic import write_text_atomic
+from crosswalk.io.canonical import canonical_of
 from crosswalk.io.mapping_sets import build_mapping_sets
 from crosswalk.io.yaml_text import dump_mapping_file
 from crosswalk.model.errors import DataError, Problem
@@ -80,7 +81,8 @@ def write_mapping_yaml(mapping_set: MappingSet, path: str | os.PathLike[str]) ->
         "# it asks for (docs/design.md, Relations).\n"
     )
     body = dump_mapping_file(to_mapping_document(mapping_set))
-    return write_text_atomic(path, head + body)
+    # in the form `crosswalk format` keeps, so `crosswalk format --check` accepts the file
+    return write_text_atomic(path, canonical_of(head + body))
 
 
 def read_mapping_yaml(

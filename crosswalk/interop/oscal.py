@@ -35,14 +35,15 @@ Each mapping is one ``map``:
 
 Set fields without an OSCAL slot (id, frameworks, default source and author, licence,
 ``derived``) are ``metadata.props`` in our ``ns``; the description is
-``metadata.remarks``; cited crosswalks are ``back-matter`` resources. ``last-modified``
+``metadata.remarks``; cited crosswalks are ``back-matter`` resources, each referenced from ``metadata.links``. ``last-modified``
 is the latest date of the set and its mappings, so exports are reproducible.
 
 The catalogs hold one ``control`` per clause, nested as the clauses are (OSCAL groups
 cannot be mapped, and every clause may be): ``id`` is the token, ``class`` the clause
 kind, ``title`` the heading, ``props`` the ``label`` (local id), ``links`` the clause's
-IRI (``rel: canonical``, the IRI RDF and SSSOM give it) and the official text, and a
-part ``overview`` holds our own summary.
+IRI (``rel: canonical``, the IRI RDF and SSSOM give it) and the official text, and the
+``statement`` part (which NIST's metaschema requires of every control) holds our own
+summary, or says that we hold none.
 """
 
 from __future__ import annotations
@@ -166,6 +167,11 @@ def to_oscal_mapping_collection(mapping_set: MappingSet) -> dict[str, Any]:
         ],
     }
     if mapping_set.sources:
+        # trestle and OSCAL tools expect each back-matter resource to be referenced
+        metadata["links"] = [
+            {"href": f"#{_uuid(f'source/{mapping_set.id}/{s.id}')}", "rel": "reference"}
+            for s in mapping_set.sources
+        ]
         collection["back-matter"] = {
             "resources": [
                 {
@@ -213,6 +219,20 @@ def _map(mapping: Mapping) -> dict[str, Any]:
     return item
 
 
+def _statement(clause: Clause) -> str:
+    """The prose of a control's statement: our summary, never the standard's own text.
+
+    NIST's metaschema requires a ``statement`` part on every control that is not
+    withdrawn; where we hold no summary, the statement says so and points at the text.
+    """
+    if clause.summary:
+        return clause.summary
+    return (
+        f"{clause.local} {clause.title}: crosswalk holds no summary of this clause; "
+        "read the official text."
+    )
+
+
 def to_oscal_catalog(kb: KnowledgeBase, prefix: str) -> dict[str, Any]:
     """The OSCAL ``catalog`` of one framework's clauses (a JSON-ready dict)."""
     framework = kb.framework(prefix)
@@ -240,8 +260,7 @@ def to_oscal_catalog(kb: KnowledgeBase, prefix: str) -> dict[str, Any]:
         ]
         if clause.url:
             node["links"].append({"href": clause.url, "rel": "reference"})
-        if clause.summary:
-            node["parts"] = [{"id": f"{token}_ovw", "name": "overview", "prose": clause.summary}]
+        node["parts"] = [{"id": f"{token}_smt", "name": "statement", "prose": _statement(clause)}]
         if children.get(clause.id):
             node["controls"] = [control(c) for c in children[clause.id]]
         return node

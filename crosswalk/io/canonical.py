@@ -18,7 +18,7 @@ import yaml
 from crosswalk.io.atomic import write_text_atomic
 from crosswalk.io.yaml_text import dump_canonical
 
-__all__ = ["canonical_text", "format_files", "natural_key"]
+__all__ = ["canonical_of", "canonical_text", "format_files", "natural_key"]
 
 _FRAMEWORK_KEYS = [
     "prefix",
@@ -115,7 +115,11 @@ def _leading_comments(text: str) -> str:
 
 def canonical_text(path: Path) -> str:
     """The canonical text of a catalogue, catalogue-part or mapping file."""
-    text = path.read_text(encoding="utf-8-sig")
+    return canonical_of(path.read_text(encoding="utf-8-sig"))
+
+
+def canonical_of(text: str) -> str:
+    """The canonical form of a data file's text (what ``crosswalk format`` writes)."""
     document = yaml.safe_load(text)
     if not isinstance(document, dict):
         return text

@@ -12,18 +12,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
 
-from pydantic import ValidationError
-
+from crosswalk.io.profile import profile_from_mapping
+from crosswalk.io.text import shown
 from crosswalk.model.errors import CitationError, InventoryError, Problem
-from crosswalk.model.inventory import CONTROL_STATUSES, ClauseRef, Control, Inventory, Profile
+from crosswalk.model.inventory import (
+    CONTROL_STATUSES,
+    ClauseRef,
+    Control,
+    Inventory,
+    Profile,
+    UnresolvedCitation,
+)
 from crosswalk.model.records import Clause
 
 __all__ = [
     "CONTROL_COLUMNS",
     "LIMITS",
+    "REPORTED",
     "CitationResolver",
     "inventory_from_records",
 ]
@@ -48,6 +55,17 @@ LIMITS = {
     "rows": 100_000,
     "cell_chars": 32_767,
 }
+
+
+class _Reported:
+    """The value of a cell whose problem is already recorded (a formula, an error value)."""
+
+    def __repr__(self) -> str:
+        return "REPORTED"
+
+
+REPORTED: Any = _Reported()
+"""Stands for a cell already reported: no further problem is raised about it."""
 
 
 class CitationResolver(Protocol):
@@ -95,15 +113,15 @@ def _split(value: Any) -> list[str]:
 
 
 def _text(value: Any, record: Record, field: str, file: str, problems: list[Problem]) -> str | None:
-    if value is None:
+    if value is None or value is REPORTED:
         return None
-    if isinstance(value, dt.datetime | dt.date):
+    if isinstance(value, dt.datetime | dt.date | dt.time | list | tuple | Mapping):
         problems.append(
             Problem(
                 file,
                 _place(record, field),
                 "text-expected",
-                f"expected text, found a date ({value})",
+                f"expected text, found {shown(value)}",
             )
         )
         return None
@@ -141,7 +159,21 @@ def _text(value: Any, record: Record, field: str, file: str, problems: list[Prob
     return text or None
 
 
-def inventory_from_records(  # noqa: C901 - one pass that collects every problem of every record; each branch is one rule
+@dataclass
+class _Reading:
+    """What reading the records has found so far: problems, and where each id was first seen."""
+
+    kb: CitationResolver
+    file: str
+    strict: bool
+    problems: list[Problem]
+    seen: dict[str, str]
+
+    def add(self, record: Record, field: str | None, rule: str, message: str) -> None:
+        self.problems.append(Problem(self.file, _place(record, field), rule, message))
+
+
+def inventory_from_records(
     records: Iterable[Record] | Iterable[Mapping[str, Any]],
     *,
     kb: CitationResolver,
@@ -150,168 +182,32 @@ def inventory_from_records(  # noqa: C901 - one pass that collects every problem
     description: str | None = None,
     profile: Profile | Mapping[str, Any] | None = None,
     problems: list[Problem] | None = None,
+    strict: bool = False,
 ) -> Inventory:
     """Build an inventory from control records (dicts), resolving every citation.
 
     Each record has the keys of :data:`CONTROL_COLUMNS`; ``implements`` may also be a list
-    of ``{clause, coverage}`` mappings. Raises InventoryError listing every problem.
+    of ``{clause, coverage}`` mappings. A citation that names no loaded framework (ISO/IEC
+    27001, an internal policy) is kept as unresolved, or is a problem when ``strict``.
+    Raises InventoryError listing every problem.
     """
-    problems = problems if problems is not None else []
+    reading = _Reading(kb, file, strict, problems if problems is not None else [], {})
     controls: list[Control] = []
-    seen: dict[str, str] = {}
     count = 0
     for raw in records:
         count += 1
         record = raw if isinstance(raw, Record) else Record(raw, None, count, {})
-        values = dict(record.values)
-        unknown = set(values) - set(CONTROL_COLUMNS)
-        for key in sorted(unknown):
-            problems.append(
-                Problem(
-                    file,
-                    _place(record),
-                    "unknown-field",
-                    f"unknown field {key!r} (expected: {', '.join(CONTROL_COLUMNS)})",
-                )
-            )
-        texts = {
-            f: _text(values.get(f), record, f, file, problems)
-            for f in ("id", "title", "description", "owner")
-        }
-        control_id, title = texts["id"], texts["title"]
-        if not control_id:
-            problems.append(
-                Problem(file, _place(record, "id"), "required", "every control needs an id")
-            )
-        elif control_id in seen:
-            problems.append(
-                Problem(
-                    file,
-                    _place(record, "id"),
-                    "unique-id",
-                    f"control id {control_id!r} is also used at {seen[control_id]}",
-                )
-            )
-        else:
-            seen[control_id] = _place(record) or f"record {count}"
-        if not title:
-            problems.append(
-                Problem(file, _place(record, "title"), "required", "every control needs a title")
-            )
-        status_raw = _text(values.get("status"), record, "status", file, problems)
-        status = (status_raw or "").lower().replace(" ", "_").replace("-", "_")
-        if status not in CONTROL_STATUSES:
-            problems.append(
-                Problem(
-                    file,
-                    _place(record, "status"),
-                    "status",
-                    f"status {status_raw!r} is not one of {', '.join(CONTROL_STATUSES)}",
-                )
-            )
-        maturity_raw = values.get("maturity")
-        maturity: int | None = None
-        if maturity_raw not in (None, ""):
-            try:
-                maturity = int(str(maturity_raw).strip())
-                if not 1 <= maturity <= 5:
-                    raise ValueError
-                if isinstance(maturity_raw, float) and not maturity_raw.is_integer():
-                    raise ValueError
-            except (ValueError, TypeError):
-                problems.append(
-                    Problem(
-                        file,
-                        _place(record, "maturity"),
-                        "maturity",
-                        f"maturity {maturity_raw!r} is not a whole number from 1 to 5",
-                    )
-                )
-                maturity = None
-        evidence = tuple(_split(values.get("evidence")))
-        refs: list[ClauseRef] = []
-        wanted: list[tuple[Any, str]] = [
-            (item, "full") for item in as_list(values.get("implements"))
-        ]
-        wanted += [(item, "partial") for item in as_list(values.get("partially_implements"))]
-        for item, coverage in wanted:
-            field = "implements" if coverage == "full" else "partially_implements"
-            if isinstance(item, Mapping):
-                cited = item.get("clause")
-                coverage = str(item.get("coverage", coverage)).strip().lower()
-                extra = set(item) - {"clause", "coverage"}
-                if extra:
-                    problems.append(
-                        Problem(
-                            file,
-                            _place(record, field),
-                            "unknown-field",
-                            f"unknown key(s) {sorted(extra)} in a clause reference",
-                        )
-                    )
-                if coverage not in ("full", "partial"):
-                    problems.append(
-                        Problem(
-                            file,
-                            _place(record, field),
-                            "coverage",
-                            f"coverage {coverage!r} is not full or partial",
-                        )
-                    )
-                    continue
-            else:
-                cited = item
-            if not isinstance(cited, str) or not cited.strip():
-                problems.append(
-                    Problem(
-                        file,
-                        _place(record, field),
-                        "clause-ref",
-                        f"expected a clause id or citation, found {cited!r}",
-                    )
-                )
-                continue
-            try:
-                clause = kb.resolve(cited)
-            except CitationError as error:
-                hint = f"; closest: {', '.join(error.suggestions)}" if error.suggestions else ""
-                problems.append(
-                    Problem(
-                        file,
-                        _place(record, field),
-                        "known-clause",
-                        f"{cited!r}: {error.reason}{hint}",
-                    )
-                )
-                continue
-            refs.append(ClauseRef(clause=clause.id, coverage=coverage, cited=cited))
-        if control_id and title and status in CONTROL_STATUSES:
-            controls.append(
-                Control(
-                    id=control_id,
-                    title=title,
-                    description=texts["description"],
-                    owner=texts["owner"],
-                    status=status,
-                    maturity=maturity,
-                    evidence=evidence,
-                    implements=tuple(refs),
-                )
-            )
+        control = _control(record, count, reading)
+        if control is not None:
+            controls.append(control)
     if count == 0:
-        problems.append(Problem(file, "", "empty", "the inventory has no controls"))
+        reading.problems.append(Problem(file, "", "empty", "the inventory has no controls"))
     if isinstance(profile, Mapping):
-        try:
-            profile = Profile.model_validate(profile)
-        except ValidationError as error:
-            for detail in error.errors():
-                where = "profile." + ".".join(str(p) for p in detail["loc"])
-                problems.append(Problem(file, where, detail["type"], detail["msg"]))
-            profile = None
-    if problems:
+        profile = profile_from_mapping(profile, file=file, problems=reading.problems)
+    if reading.problems:
         raise InventoryError(
-            problems,
-            title=f"{file}: {len(problems)} problem(s) in the inventory; nothing was changed",
+            reading.problems,
+            title=f"{file}: {len(reading.problems)} problem(s) in the inventory; nothing was changed",
         )
     return Inventory(
         organisation=organisation,
@@ -320,6 +216,144 @@ def inventory_from_records(  # noqa: C901 - one pass that collects every problem
         controls=tuple(controls),
         path=file if file != "<records>" else None,
     )
+
+
+def _control(record: Record, count: int, reading: _Reading) -> Control | None:
+    """One control from its record, or None when the record has a problem (recorded)."""
+    raw = dict(record.values)
+    reported = {name for name, value in raw.items() if value is REPORTED}
+    values = {name: (None if value is REPORTED else value) for name, value in raw.items()}
+    for key in sorted(set(values) - set(CONTROL_COLUMNS)):
+        reading.add(
+            record,
+            None,
+            "unknown-field",
+            f"unknown field {shown(key)} (expected: {', '.join(CONTROL_COLUMNS)})",
+        )
+    texts = {
+        name: _text(values.get(name), record, name, reading.file, reading.problems)
+        for name in ("id", "title", "description", "owner", "status")
+    }
+    control_id, title = texts["id"], texts["title"]
+    if not control_id and "id" not in reported:
+        reading.add(record, "id", "required", "every control needs an id")
+    elif control_id in reading.seen:
+        reading.add(
+            record,
+            "id",
+            "unique-id",
+            f"control id {control_id!r} is also used at {reading.seen[control_id]}",
+        )
+    elif control_id:
+        reading.seen[control_id] = _place(record) or f"record {count}"
+    if not title and "title" not in reported:
+        reading.add(record, "title", "required", "every control needs a title")
+    status = (texts["status"] or "").lower().replace(" ", "_").replace("-", "_")
+    if status not in CONTROL_STATUSES and "status" not in reported:
+        typed = shown(values.get("status")) if values.get("status") is not None else "(empty)"
+        reading.add(
+            record,
+            "status",
+            "status",
+            f"status {typed} is not one of {', '.join(CONTROL_STATUSES)}",
+        )
+    maturity = _maturity(values.get("maturity"), record, reading)
+    refs, unresolved = _references(values, record, reading)
+    if not (control_id and title and status in CONTROL_STATUSES) or reported:
+        return None
+    return Control(
+        id=control_id,
+        title=title,
+        description=texts["description"],
+        owner=texts["owner"],
+        status=status,
+        maturity=maturity,
+        evidence=tuple(_split(values.get("evidence"))),
+        implements=tuple(refs),
+        unresolved=tuple(unresolved),
+    )
+
+
+def _maturity(value: Any, record: Record, reading: _Reading) -> int | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, bool) and isinstance(value, int | float | str):
+        try:
+            number = float(str(value).strip())
+        except ValueError:
+            number = 0.0
+        if number.is_integer() and 1 <= number <= 5:
+            return int(number)
+    reading.add(
+        record,
+        "maturity",
+        "maturity",
+        f"maturity {shown(value)} is not a whole number from 1 to 5",
+    )
+    return None
+
+
+def _references(
+    values: Mapping[str, Any], record: Record, reading: _Reading
+) -> tuple[list[ClauseRef], list[UnresolvedCitation]]:
+    """The clauses a record cites, resolved; citations of frameworks not loaded kept apart."""
+    refs: list[ClauseRef] = []
+    unresolved: list[UnresolvedCitation] = []
+    wanted: list[tuple[Any, str, str]] = [
+        (item, "full", "implements") for item in as_list(values.get("implements"))
+    ]
+    wanted += [
+        (item, "partial", "partially_implements")
+        for item in as_list(values.get("partially_implements"))
+    ]
+    for item, default, field in wanted:
+        cited, coverage = _citation(item, default, field, record, reading)
+        if cited is None:
+            continue
+        try:
+            clause = reading.kb.resolve(cited)
+        except CitationError as error:
+            if not error.names_framework and not reading.strict:
+                unresolved.append(UnresolvedCitation(cited=cited, coverage=coverage))
+                continue
+            hint = f"; closest: {', '.join(error.suggestions)}" if error.suggestions else ""
+            rule = "known-clause" if error.names_framework else "known-framework"
+            strict = "" if error.names_framework else " (--strict: every citation must resolve)"
+            reading.add(record, field, rule, f"{cited!r}: {error.reason}{hint}{strict}")
+            continue
+        refs.append(ClauseRef(clause=clause.id, coverage=coverage, cited=cited))
+    return refs, unresolved
+
+
+def _citation(
+    item: Any, coverage: str, field: str, record: Record, reading: _Reading
+) -> tuple[str | None, Any]:
+    """The citation text and coverage of one reference, or (None, …) after a problem."""
+    cited = item
+    if isinstance(item, Mapping):
+        cited = item.get("clause")
+        coverage = str(item.get("coverage", coverage)).strip().lower()
+        extra = set(item) - {"clause", "coverage"}
+        if extra:
+            reading.add(
+                record,
+                field,
+                "unknown-field",
+                f"unknown key(s) {sorted(map(str, extra))} in a clause reference",
+            )
+        if coverage not in ("full", "partial"):
+            reading.add(
+                record, field, "coverage", f"coverage {shown(coverage)} is not full or partial"
+            )
+            return None, coverage
+    if cited is REPORTED:
+        return None, coverage
+    if not isinstance(cited, str) or not cited.strip():
+        reading.add(
+            record, field, "clause-ref", f"expected a clause id or citation, found {shown(cited)}"
+        )
+        return None, coverage
+    return cited, coverage
 
 
 def as_list(value: Any) -> list[Any]:
@@ -331,28 +365,3 @@ def as_list(value: Any) -> list[Any]:
     if isinstance(value, Mapping):
         return [value]
     return _split(value)
-
-
-def decode_text(path: Path) -> str:
-    """The file's text (UTF-8, or UTF-16 with a byte-order mark); InventoryError otherwise."""
-    data = path.read_bytes()
-    for encoding in (
-        ("utf-8-sig", "utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig",)
-    ):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InventoryError(
-            [
-                Problem(
-                    str(path),
-                    f"byte {error.start}",
-                    "encoding",
-                    "the file is not UTF-8 text (save it as UTF-8)",
-                )
-            ]
-        ) from None

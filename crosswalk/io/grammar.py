@@ -3,26 +3,87 @@
 These models describe what a YAML file may say; :mod:`crosswalk.io.catalogue` turns them
 into the resolved model of :mod:`crosswalk.model.records`. ``mappings/schema/*.json`` is
 generated from them (``crosswalk schema``) and a test checks it is up to date.
+
+A field an entry shares with its record takes its type, constraints and description from
+:mod:`crosswalk.model.fields`; declared here are only the checks a file adds (stacked on
+the shared alias) and the fields that mean something else in a file (a local id, an
+override, "left out: the parent's"). ``tests/test_grammar.py`` lists both.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from crosswalk.model.ids import LOCAL_PATTERN, PREFIX_PATTERN
-from crosswalk.model.records import (
-    Addressee,
-    Category,
-    ClauseKind,
-    ProvisionType,
-    Rationale,
-    RelationName,
-    ScopeCondition,
-    Status,
+from crosswalk.model.fields import (
+    ADOPTION_OF,
+    ADOPTION_REVIEW,
+    BY_CATEGORY,
+    CITED_SOURCES,
+    CLAUSE_ADDRESSEES,
+    CLAUSE_CATEGORIES,
+    CLAUSE_DATES,
+    FRAMEWORK_IRI_BASE,
+    GRACE,
+    MAPPING_REVIEW,
+    NON_EMPTY,
+    PREFIX,
+    AdoptedFramework,
+    AdoptionNote,
+    AdoptionRelation,
+    AdoptionSource,
+    AdoptionStatus,
+    CategoryDatesFields,
+    ClauseAliases,
+    ClauseKindField,
+    ClauseNote,
+    ClauseSource,
+    ClauseStatus,
+    ClauseTitle,
+    ClauseTitleZh,
+    ClauseUrl,
+    Confidence,
+    Copyright,
+    DatesNote,
+    DatesOmnibus,
+    DatesOriginal,
+    Edition,
+    Exhaustive,
+    FrameworkAliases,
+    FrameworkKind,
+    FrameworkPrefix,
+    FrameworkTitle,
+    FrameworkTitleZh,
+    GraceDatesFields,
+    Justification,
+    MappingObject,
+    MappingRationale,
+    MappingRelation,
+    MappingScope,
+    Normative,
+    ObjectFramework,
+    OfficialUrl,
+    Publisher,
+    ReviewFields,
+    SetAuthor,
+    SetDate,
+    SetDescription,
+    SetId,
+    SetLicense,
+    SetSource,
+    SetTitle,
+    ShortName,
+    SourceFields,
+    SourceKey,
+    SourceTitle,
+    Strength,
+    SubjectFramework,
+    Summary,
 )
+from crosswalk.model.ids import LOCAL_PATTERN
+from crosswalk.model.vocabularies import Addressee, Category, ProvisionType
 
 __all__ = [
     "AdoptedClauseEntry",
@@ -44,96 +105,68 @@ __all__ = [
 
 _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 _LOCAL = f"^{LOCAL_PATTERN}$"
+_SET_ID = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+"""A check a file adds to a mapping set's id: it names the file, so no spaces or slashes."""
 
 
-class SourceEntry(BaseModel):
+class SourceEntry(SourceFields):
     """A source: where numbers and headings were confirmed, or a cited crosswalk."""
 
-    model_config = _STRICT
-    id: str = Field(min_length=1, description="Key cited by clauses and mappings.")
-    title: str = Field(min_length=1, description="Title of the source.")
-    url: str | None = Field(None, description="Where it can be read.")
-    accessed: dt.date | None = Field(None, description="When it was consulted.")
-    note: str | None = Field(None, description="What it confirms and what not.")
+    id: Annotated[SourceKey, NON_EMPTY]
+    title: Annotated[SourceTitle, NON_EMPTY]
 
 
-class ReviewEntry(BaseModel):
+class ReviewEntry(ReviewFields):
     """`review:` of a covering mapping (or an adoption): the second reviewer's check."""
-
-    model_config = _STRICT
-    by: str = Field(
-        min_length=1, description="Who checked it (a person, or a named review session)."
-    )
-    date: dt.date = Field(description="When it was checked.")
-    evidence: str = Field(
-        min_length=1,
-        description="The source passages that show the containment, by reference and in our words.",
-    )
-    source: str | None = Field(None, description="Id of the source consulted (from `sources:`).")
 
 
 class AdoptionEntry(BaseModel):
     """Declares that this framework adopts another one clause by clause."""
 
     model_config = _STRICT
-    framework: str = Field(pattern=f"^{PREFIX_PATTERN}$", description="Adopted framework.")
-    relation: Literal["equal"] = Field("equal", description="Relation of clause N to clause N.")
-    status: Status = Field(description="confirmed or provisional.")
-    source: str = Field(description="Source id of the adoption declaration.")
-    note: str | None = Field(None, description="Why the adoption is believed identical.")
-    review: ReviewEntry | None = Field(None, description="Second review of the adoption.")
+    framework: Annotated[AdoptedFramework, PREFIX]
+    relation: AdoptionRelation = "equal"
+    status: AdoptionStatus
+    source: AdoptionSource
+    note: AdoptionNote = None
+    review: Annotated[ReviewEntry | None, ADOPTION_REVIEW] = None
 
 
 class FrameworkEntry(BaseModel):
     """The `framework:` block of a catalogue file."""
 
     model_config = _STRICT
-    prefix: str = Field(pattern=f"^{PREFIX_PATTERN}$", description="Id prefix.")
-    title: str = Field(min_length=1, description="Official title (English).")
-    title_zh: str | None = Field(None, description="Official title (Chinese).")
-    short_name: str = Field(min_length=1, description="Usual citation form.")
-    edition: str | None = Field(None, description="Edition or version.")
-    publisher: str | None = Field(None, description="Publisher.")
-    kind: Literal["standard", "regulation", "guidance", "policy"] = Field(description="Kind.")
-    official_url: str | None = Field(None, description="Official text.")
-    iri_base: str | None = Field(None, description="IRI prefix of its clauses.")
-    aliases: list[str] = Field(default_factory=list, description="Names for the resolver.")
-    copyright: str | None = Field(None, description="Copyright note.")
-    adoption_of: AdoptionEntry | None = Field(None, description="Adoption declaration.")
+    prefix: FrameworkPrefix
+    title: Annotated[FrameworkTitle, NON_EMPTY]
+    title_zh: FrameworkTitleZh = None
+    short_name: Annotated[ShortName, NON_EMPTY]
+    edition: Edition = None
+    publisher: Publisher = None
+    kind: FrameworkKind
+    official_url: OfficialUrl = None
+    iri_base: Annotated[str | None, FRAMEWORK_IRI_BASE] = None
+    aliases: FrameworkAliases = ()
+    copyright: Copyright = None
+    adoption_of: Annotated[AdoptionEntry | None, ADOPTION_OF] = None
 
 
-class CategoryDatesEntry(BaseModel):
+class CategoryDatesEntry(CategoryDatesFields):
     """Dates of one system category inside `applies_from.by_category`."""
 
-    model_config = _STRICT
-    original: dt.date | None = Field(None, description="Date under Art 113 for this category.")
-    omnibus: dt.date | None = Field(None, description="Date as amended by the Digital Omnibus.")
 
-
-class GraceDatesEntry(BaseModel):
+class GraceDatesEntry(GraceDatesFields):
     """`applies_from.grace`: later dates for systems placed on the market before a cut-off."""
-
-    model_config = _STRICT
-    placed_before: dt.date = Field(description="Cut-off: systems placed on the market before it.")
-    original: dt.date | None = Field(None, description="Their date under Art 113, if it differs.")
-    omnibus: dt.date | None = Field(
-        None, description="Their date as amended by the Digital Omnibus."
-    )
 
 
 class DatesEntry(BaseModel):
     """`applies_from:` of a provision."""
 
     model_config = _STRICT
-    original: dt.date | None = Field(None, description="Date under Art 113.")
-    omnibus: dt.date | None = Field(None, description="Date as amended by the Digital Omnibus.")
-    note: str | None = Field(None, description="Caveats.")
-    by_category: dict[Category, CategoryDatesEntry] | None = Field(
-        None, description="Different dates for some system categories (e.g. high_risk_annex1)."
-    )
-    grace: GraceDatesEntry | None = Field(
-        None, description="Later dates for systems placed on the market before a cut-off date."
-    )
+    original: DatesOriginal = None
+    omnibus: DatesOmnibus = None
+    note: DatesNote = None
+    by_category: Annotated[dict[Category, CategoryDatesEntry] | None, BY_CATEGORY] = None
+    grace: Annotated[GraceDatesEntry | None, GRACE] = None
 
 
 class ClauseEntry(BaseModel):
@@ -142,24 +175,24 @@ class ClauseEntry(BaseModel):
     model_config = _STRICT
     id: str = Field(pattern=_LOCAL, description="Local id.")
     parent: str | None = Field(None, pattern=_LOCAL, description="Local id of the parent.")
-    kind: ClauseKind = Field(description="Kind of element.")
+    kind: ClauseKindField
     provision: ProvisionType | None = Field(
         None,
         description="What the provision does (default: from `kind`; a `part` takes its parent's).",
     )
-    title: str = Field(min_length=1, description="Official heading or our short title.")
-    title_zh: str | None = Field(None, description="Chinese heading.")
-    summary: str | None = Field(None, description="Our own paraphrase.")
-    normative: bool = Field(True, description="False for informative material.")
-    status: Status = Field(description="confirmed or provisional.")
-    source: str = Field(min_length=1, description="Source id.")
-    url: str | None = Field(None, description="Deep link to the official text.")
-    note: str | None = Field(None, description="Remarks.")
-    exhaustive: bool = Field(False, description="Children split it exhaustively.")
-    aliases: list[str] = Field(default_factory=list, description="Other local ids.")
-    addressees: list[Addressee] | None = Field(None, description="Who must comply.")
-    categories: list[Category] | None = Field(None, description="System categories.")
-    applies_from: DatesEntry | None = Field(None, description="Application dates.")
+    title: Annotated[ClauseTitle, NON_EMPTY]
+    title_zh: ClauseTitleZh = None
+    summary: Summary = None
+    normative: Normative = True
+    status: ClauseStatus
+    source: Annotated[ClauseSource, NON_EMPTY]
+    url: ClauseUrl = None
+    note: ClauseNote = None
+    exhaustive: Exhaustive = False
+    aliases: ClauseAliases = ()
+    addressees: Annotated[list[Addressee] | None, CLAUSE_ADDRESSEES] = None
+    categories: Annotated[list[Category] | None, CLAUSE_CATEGORIES] = None
+    applies_from: Annotated[DatesEntry | None, CLAUSE_DATES] = None
 
 
 class AdoptedClauseEntry(BaseModel):
@@ -170,10 +203,10 @@ class AdoptedClauseEntry(BaseModel):
     model_config = _STRICT
     id: str = Field(pattern=_LOCAL, description="Local id (as in the adopted framework).")
     title: str | None = Field(None, description="English heading if it differs.")
-    title_zh: str | None = Field(None, description="Chinese heading.")
-    status: Status = Field(description="confirmed or provisional.")
-    source: str = Field(min_length=1, description="Source id.")
-    note: str | None = Field(None, description="Remarks.")
+    title_zh: ClauseTitleZh = None
+    status: ClauseStatus
+    source: Annotated[ClauseSource, NON_EMPTY]
+    note: ClauseNote = None
 
 
 class CatalogueFile(BaseModel):
@@ -198,16 +231,14 @@ class MappingEntry(BaseModel):
 
     model_config = _STRICT
     subject: str | list[str] = Field(description="Subject id, or a list meaning their union.")
-    relation: RelationName = Field(description="Relation.")
-    object: str = Field(description="Object id.")
-    strength: int = Field(ge=1, le=10, description="1–10.")
-    rationale: Rationale = Field(description="syntactic | semantic | functional.")
-    justification: str = Field(min_length=1, description="Why, in our own words.")
-    confidence: float | None = Field(None, ge=0, le=1, description="0–1.")
-    scope: ScopeCondition | None = Field(
-        None, description="Condition under which the relation holds."
-    )
-    review: ReviewEntry | None = Field(None, description="Second review (covering relations).")
+    relation: MappingRelation
+    object: MappingObject
+    strength: Strength
+    rationale: MappingRationale
+    justification: Justification
+    confidence: Confidence = None
+    scope: MappingScope = None
+    review: Annotated[ReviewEntry | None, MAPPING_REVIEW] = None
     source: str | None = Field(None, description="Overrides the set's source.")
     author: str | None = Field(None, description="Overrides the set's author.")
     date: dt.date | None = Field(None, description="Overrides the set's date.")
@@ -217,16 +248,16 @@ class MappingSetEntry(BaseModel):
     """The `mapping_set:` block of a mapping file."""
 
     model_config = _STRICT
-    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="Set id.")
-    title: str = Field(min_length=1, description="Title.")
-    description: str | None = Field(None, description="Scope and method.")
-    subject_framework: str = Field(pattern=f"^{PREFIX_PATTERN}$", description="Subject prefix.")
-    object_framework: str = Field(pattern=f"^{PREFIX_PATTERN}$", description="Object prefix.")
-    source: str = Field("crosswalk-curation", description="Default source.")
-    author: str = Field(min_length=1, description="Default author.")
-    date: dt.date = Field(description="Default date.")
-    license: str | None = Field(None, description="Licence.")
-    sources: list[SourceEntry] = Field(default_factory=list, description="Cited crosswalks.")
+    id: Annotated[SetId, _SET_ID]
+    title: Annotated[SetTitle, NON_EMPTY]
+    description: SetDescription = None
+    subject_framework: Annotated[SubjectFramework, PREFIX]
+    object_framework: Annotated[ObjectFramework, PREFIX]
+    source: SetSource = "crosswalk-curation"
+    author: Annotated[SetAuthor, NON_EMPTY]
+    date: SetDate
+    license: SetLicense = None
+    sources: Annotated[list[SourceEntry], CITED_SOURCES] = Field(default_factory=list)
 
 
 class MappingFile(BaseModel):

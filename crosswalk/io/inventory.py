@@ -5,8 +5,10 @@ extension) or from Python objects. Every problem in a file is collected — with
 sheet, row, column and the rule broken — and raised at once as an
 :class:`~crosswalk.model.errors.InventoryError`. Input files are only ever read.
 
-Excel limits (refused before anything large is loaded): 20 MB on disk, 200 MB
-uncompressed, 100,000 rows, 32,767 characters per cell (Excel's own cell limit).
+Limits (refused before anything large is loaded): 20 MB on disk, 200 MB uncompressed
+for a workbook, 100,000 rows or controls, 32,767 characters per cell (Excel's own cell
+limit); YAML is checked for duplicate keys, alias bombs and deep nesting first
+(:mod:`crosswalk.io.yaml_bounds`).
 """
 
 from __future__ import annotations
@@ -14,18 +16,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import ValidationError
-
 from crosswalk.io.controls import (
     CONTROL_COLUMNS,
     LIMITS,
     CitationResolver,
     Record,
-    decode_text,
     inventory_from_records,
 )
-from crosswalk.io.sheets import read_csv_inventory, read_xlsx_inventory
+from crosswalk.io.profile import read_profile
+from crosswalk.io.sheets import read_csv_inventory
+from crosswalk.io.text import decode_text
+from crosswalk.io.workbook import read_xlsx_inventory
+from crosswalk.io.yaml_bounds import load_bounded
 from crosswalk.model.errors import InventoryError, Problem
 from crosswalk.model.inventory import Inventory, Profile
 
@@ -38,12 +40,18 @@ __all__ = [
     "read_profile",
 ]
 
+_ENCRYPTED = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
+"""Stream names of the compound file Excel writes for a password-protected workbook."""
+
 
 def _sniff(path: Path, head: bytes) -> str:
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "xls"
+        # both a legacy .xls and an encrypted .xlsx are OLE compound files; the size
+        # limit has been checked, so reading the whole file is bounded
+        data = path.read_bytes()
+        return "encrypted" if any(name in data for name in _ENCRYPTED) else "xls"
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
         return "yaml"
@@ -54,13 +62,27 @@ def _sniff(path: Path, head: bytes) -> str:
     return "yaml" if b":" in head.split(b"\n", 1)[0] else "csv"
 
 
+_REFUSED = {
+    "xls": "this is a legacy .xls workbook; save it as .xlsx",
+    "encrypted": "the workbook is encrypted (protected by a password); save a copy without "
+    "the password (File > Info > Protect Workbook) and read that",
+    "not-xlsx": "the file ends in .xlsx but is not an Excel workbook (no zip signature)",
+}
+
+
 def read_inventory(
-    path: str | Path, *, kb: CitationResolver, profile: Profile | None = None
+    path: str | Path,
+    *,
+    kb: CitationResolver,
+    profile: Profile | None = None,
+    strict: bool = False,
 ) -> Inventory:
     """Read an inventory from YAML, CSV or Excel; raise InventoryError listing every problem.
 
     The format is recognised by content (an ``.xlsx`` that is really CSV is reported as
-    such). ``profile`` overrides a profile stored in the file.
+    such). ``profile`` overrides a profile stored in the file. A citation that names no
+    loaded framework is kept as unresolved (:attr:`Control.unresolved`), or is a problem
+    when ``strict``.
     """
     path = Path(path)
     file = str(path)
@@ -88,45 +110,25 @@ def read_inventory(
     with path.open("rb") as handle:
         head = handle.read(8)
     kind = _sniff(path, head)
-    if kind == "xls":
-        raise InventoryError(
-            [Problem(file, "", "format", "this is a legacy .xls workbook; save it as .xlsx")]
-        )
-    if kind == "not-xlsx":
-        raise InventoryError(
-            [
-                Problem(
-                    file,
-                    "",
-                    "format",
-                    "the file ends in .xlsx but is not an Excel workbook (no zip signature)",
-                )
-            ]
-        )
+    if kind in _REFUSED:
+        raise InventoryError([Problem(file, "", "format", _REFUSED[kind])])
     if kind == "xlsx":
-        inventory = read_xlsx_inventory(path, kb)
+        inventory = read_xlsx_inventory(path, kb, strict=strict)
     elif kind == "csv":
-        inventory = read_csv_inventory(path, kb)
+        inventory = read_csv_inventory(path, kb, strict=strict)
     else:
-        inventory = _read_yaml(path, kb)
+        inventory = _read_yaml(path, kb, strict=strict)
     if profile is not None:
         inventory = inventory.model_copy(update={"profile": profile})
     return inventory
 
 
-def _read_yaml(path: Path, kb: CitationResolver) -> Inventory:
+_HEADER_KEYS = ("organisation", "description", "profile")
+
+
+def _read_yaml(path: Path, kb: CitationResolver, *, strict: bool) -> Inventory:
     file = str(path)
-    text = decode_text(path)
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else ""
-        raise InventoryError(
-            [Problem(file, where, "yaml-syntax", str(error).splitlines()[0])]
-        ) from None
-    except RecursionError:
-        raise InventoryError([Problem(file, "", "yaml-syntax", "nesting is too deep")]) from None
+    document = load_bounded(decode_text(path), file, counted={"controls": LIMITS["rows"]})
     if not isinstance(document, dict):
         raise InventoryError(
             [
@@ -139,14 +141,28 @@ def _read_yaml(path: Path, kb: CitationResolver) -> Inventory:
             ]
         )
     problems: list[Problem] = []
-    for key in sorted(set(document) - {"inventory", "controls"}):
-        problems.append(Problem(file, "", "unknown-field", f"unknown top-level key {key!r}"))
+    for key in sorted(map(str, set(document) - {"inventory", "controls"})):
+        problems.append(
+            Problem(
+                file,
+                "",
+                "unknown-field",
+                f"unknown top-level key {key!r} (expected: inventory, controls)",
+            )
+        )
     header = document.get("inventory") or {}
     if not isinstance(header, dict):
         problems.append(Problem(file, "inventory", "inventory-shape", "must be a mapping"))
         header = {}
-    for key in sorted(set(header) - {"organisation", "description", "profile"}):
-        problems.append(Problem(file, "inventory", "unknown-field", f"unknown key {key!r}"))
+    for key in sorted(map(str, set(header) - set(_HEADER_KEYS))):
+        problems.append(
+            Problem(
+                file,
+                "inventory",
+                "unknown-field",
+                f"unknown key {key!r} (expected: {', '.join(_HEADER_KEYS)})",
+            )
+        )
     raw_controls = document.get("controls")
     if not isinstance(raw_controls, list):
         problems.append(
@@ -162,6 +178,11 @@ def _read_yaml(path: Path, kb: CitationResolver) -> Inventory:
             continue
         records.append(Record(item, None, None, {}, label=f"controls[{index}]"))
     profile = header.get("profile")
+    if profile is not None and not isinstance(profile, dict):
+        problems.append(
+            Problem(file, "inventory.profile", "profile", "the profile must be a mapping")
+        )
+        profile = None
     return inventory_from_records(
         records,
         kb=kb,
@@ -170,39 +191,9 @@ def _read_yaml(path: Path, kb: CitationResolver) -> Inventory:
         description=_plain(header.get("description")),
         profile=profile,
         problems=problems,
+        strict=strict,
     )
 
 
 def _plain(value: Any) -> str | None:
     return None if value is None else str(value)
-
-
-def read_profile(path: str | Path) -> Profile:
-    """Read an organisation profile (YAML: roles, categories, as_of, regime)."""
-    path = Path(path)
-    problems: list[Problem] = []
-    try:
-        document = yaml.safe_load(decode_text(path))
-    except (OSError, yaml.YAMLError) as error:
-        raise InventoryError(
-            [Problem(str(path), "", "yaml-syntax", str(error).splitlines()[0])]
-        ) from None
-    if isinstance(document, dict) and "profile" in document:
-        document = document["profile"]
-    if not isinstance(document, dict):
-        raise InventoryError(
-            [Problem(str(path), "", "profile-shape", "expected roles, categories, as_of, regime")]
-        )
-    try:
-        return Profile.model_validate(document)
-    except ValidationError as error:
-        for detail in error.errors():
-            problems.append(
-                Problem(
-                    str(path),
-                    ".".join(str(p) for p in detail["loc"]),
-                    detail["type"],
-                    detail["msg"],
-                )
-            )
-        raise InventoryError(problems) from None

@@ -231,6 +231,7 @@ class KnowledgeBase:
                 text,
                 f"no framework named (known: {names})",
                 self.suggest(stripped),
+                names_framework=False,
             )
         # a word that is itself a local id of that framework ("planning.governance")
         for token in sorted(citation.tokens(), key=len, reverse=True):

@@ -174,7 +174,9 @@ def explanation_text(result: InferredRelation) -> str:
     ]
     if result.derivation is None:
         lines.append(
-            "  no mapping, hierarchy or chain constrains this pair: nothing can be concluded"
+            "  the same clause: equal to itself, no mapping needed"
+            if result.source == result.target
+            else "  no mapping, hierarchy or chain constrains this pair: nothing can be concluded"
         )
         return "\n".join(lines)
     lines.append(

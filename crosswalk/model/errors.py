@@ -93,12 +93,24 @@ class UnknownFrameworkError(KeyError, CrosswalkError):
 
 
 class CitationError(ValueError, CrosswalkError):
-    """Citation text that does not resolve to a clause; names the closest valid ids."""
+    """Citation text that does not resolve to a clause; names the closest valid ids.
 
-    def __init__(self, text: str, reason: str, suggestions: Sequence[str] = ()) -> None:
+    ``names_framework`` is False when the text names no loaded framework at all (ISO/IEC
+    27001, an internal policy): an inventory may keep such a citation as unresolved.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        reason: str,
+        suggestions: Sequence[str] = (),
+        *,
+        names_framework: bool = True,
+    ) -> None:
         self.text = text
         self.reason = reason
         self.suggestions = tuple(suggestions)
+        self.names_framework = names_framework
         hint = f"; closest: {', '.join(self.suggestions)}" if self.suggestions else ""
         super().__init__(f"cannot resolve citation {text!r}: {reason}{hint}")
 

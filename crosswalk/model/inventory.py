@@ -20,6 +20,7 @@ __all__ = [
     "Coverage",
     "Inventory",
     "Profile",
+    "UnresolvedCitation",
 ]
 
 ControlStatus = Literal["implemented", "partially_implemented", "planned", "not_implemented"]
@@ -38,6 +39,18 @@ class ClauseRef(BaseModel):
     cited: str | None = Field(None, description="The citation as the user wrote it.")
 
 
+class UnresolvedCitation(BaseModel):
+    """A citation that names no loaded framework: kept and reported, never counted.
+
+    ISO/IEC 27001 or an internal policy, say: the gap analysis cannot use it until that
+    framework is loaded as a catalogue (``--data``), and ``--strict`` refuses it.
+    """
+
+    model_config = _FROZEN
+    cited: str = Field(min_length=1, description="The citation as the user wrote it.")
+    coverage: Coverage = Field("full", description="Whether the control claims all of it.")
+
+
 class Control(BaseModel):
     """One control of the organisation."""
 
@@ -50,6 +63,9 @@ class Control(BaseModel):
     maturity: int | None = Field(None, ge=1, le=5, description="Maturity level 1–5, optional.")
     evidence: tuple[str, ...] = Field((), description="Evidence references.")
     implements: tuple[ClauseRef, ...] = Field((), description="Clauses it implements.")
+    unresolved: tuple[UnresolvedCitation, ...] = Field(
+        (), description="Citations of frameworks that are not loaded (reported, never counted)."
+    )
 
     @property
     def effective(self) -> bool:
@@ -100,6 +116,11 @@ class Inventory(BaseModel):
     profile: Profile | None = Field(None, description="EU AI Act profile.")
     controls: tuple[Control, ...] = Field((), description="The controls.")
     path: str | None = Field(None, description="File it was read from.")
+
+    @property
+    def unresolved(self) -> list[tuple[str, UnresolvedCitation]]:
+        """(control id, citation) of every citation that names no loaded framework."""
+        return [(c.id, u) for c in self.controls for u in c.unresolved]
 
     def control(self, control_id: str) -> Control:
         """Get a control by id (KeyError if absent)."""

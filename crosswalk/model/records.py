@@ -1,18 +1,96 @@
-"""The records: frameworks, clauses, mappings and mapping sets, with their vocabularies.
+"""The records: frameworks, clauses, mappings and mapping sets.
 
 All models are frozen pydantic models that forbid unknown fields. They hold resolved
 data (canonical ids, inherited applicability); the grammar of the data files lives in
 :mod:`crosswalk.io.grammar`, and the step between the two in :mod:`crosswalk.io.catalogue`.
+A field that a record shares with a file entry takes its type, constraints and
+description from :mod:`crosswalk.model.fields`; the vocabularies are in
+:mod:`crosswalk.model.vocabularies` (re-exported here).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from crosswalk.model.ids import CLAUSE_ID_PATTERN, PREFIX_PATTERN, split_id
+from crosswalk.model.fields import (
+    ADOPTION_OF,
+    ADOPTION_REVIEW,
+    BY_CATEGORY,
+    CITED_SOURCES,
+    CLAUSE_ADDRESSEES,
+    CLAUSE_CATEGORIES,
+    CLAUSE_DATES,
+    FRAMEWORK_IRI_BASE,
+    GRACE,
+    MAPPING_REVIEW,
+    AdoptedFramework,
+    AdoptionNote,
+    AdoptionRelation,
+    AdoptionSource,
+    AdoptionStatus,
+    CategoryDatesFields,
+    ClauseAliases,
+    ClauseKindField,
+    ClauseNote,
+    ClauseSource,
+    ClauseStatus,
+    ClauseTitle,
+    ClauseTitleZh,
+    ClauseUrl,
+    Confidence,
+    Copyright,
+    DatesNote,
+    DatesOmnibus,
+    DatesOriginal,
+    Edition,
+    Exhaustive,
+    FrameworkAliases,
+    FrameworkKind,
+    FrameworkPrefix,
+    FrameworkTitle,
+    FrameworkTitleZh,
+    GraceDatesFields,
+    Justification,
+    MappingObject,
+    MappingRationale,
+    MappingRelation,
+    MappingScope,
+    Normative,
+    ObjectFramework,
+    OfficialUrl,
+    Publisher,
+    ReviewFields,
+    SetAuthor,
+    SetDate,
+    SetDescription,
+    SetId,
+    SetLicense,
+    SetSource,
+    SetTitle,
+    ShortName,
+    SourceFields,
+    Strength,
+    SubjectFramework,
+    Summary,
+)
+from crosswalk.model.ids import CLAUSE_ID_PATTERN, split_id
+from crosswalk.model.vocabularies import (
+    COUNTED_PROVISIONS,
+    PROVISION_OF_KIND,
+    RISK_KINDS,
+    Addressee,
+    Category,
+    ClauseKind,
+    ProvisionType,
+    Rationale,
+    RelationName,
+    Role,
+    ScopeCondition,
+    Status,
+)
 
 __all__ = [
     "COUNTED_PROVISIONS",
@@ -39,194 +117,51 @@ __all__ = [
     "Status",
 ]
 
-ClauseKind = Literal[
-    "section",
-    "clause",
-    "principle",
-    "requirement",
-    "obligation",
-    "prohibition",
-    "objective",
-    "risk_source",
-    "risk_category",
-    "measure",
-    "guideline",
-    "capability_domain",
-    "capability_item",
-    "capability_level",
-    "annex",
-    "definition",
-    "front_matter",
-    "part",
-]
-RISK_KINDS: frozenset[str] = frozenset({"risk_source", "risk_category"})
-Status = Literal["confirmed", "provisional"]
-Role = Literal[
-    "provider",
-    "deployer",
-    "importer",
-    "distributor",
-    "authorised_representative",
-    "product_manufacturer",
-]
-Addressee = Literal[
-    "provider",
-    "deployer",
-    "importer",
-    "distributor",
-    "authorised_representative",
-    "product_manufacturer",
-    "commission",
-    "ai_office",
-    "member_state",
-    "notified_body",
-    "market_surveillance_authority",
-]
-Category = Literal[
-    "any",
-    "prohibited_practice",
-    "high_risk_annex1",
-    "high_risk_annex3",
-    "gpai",
-    "gpai_systemic_risk",
-    "transparency",
-]
-RelationName = Literal[
-    "equal", "subset_of", "superset_of", "intersects_with", "no_relationship", "addresses"
-]
-Rationale = Literal["syntactic", "semantic", "functional"]
-
-ProvisionType = Literal[
-    "obligation",
-    "prohibition",
-    "guidance",
-    "principle",
-    "definition",
-    "scope",
-    "classification",
-    "condition",
-    "permission",
-    "procedure",
-    "transitional",
-    "application",
-    "penalty",
-    "informative",
-    "risk",
-    "structure",
-]
-"""What a provision does (mappings/README.md, "Provision types"). Only the types in
-:data:`COUNTED_PROVISIONS` ask an organisation for an outcome; a gap analysis shows the
-others as "not an obligation", with their type, never as gaps."""
-
-COUNTED_PROVISIONS: frozenset[str] = frozenset({"obligation", "prohibition", "guidance"})
-"""Provision types that bind or guide the organisation itself: the only gap-analysis targets."""
-
-PROVISION_OF_KIND: dict[str, str] = {
-    "section": "structure",
-    "front_matter": "scope",
-    "definition": "definition",
-    "risk_source": "risk",
-    "risk_category": "risk",
-    "capability_level": "definition",
-    "obligation": "obligation",
-    "prohibition": "prohibition",
-    "principle": "principle",
-}
-"""The provision type of a clause whose catalogue entry states none; any other kind is
-``guidance``, and a ``part`` takes its parent's type."""
-
-ScopeCondition = Literal["ai_risk_only", "systems_in_scope"]
-"""A condition under which a covering mapping holds (mappings/README.md, "Scope policy"):
-``ai_risk_only`` — for AI-related risk only (ISO/IEC 23894 applies the organisation-wide
-ISO 31000 to AI); ``systems_in_scope`` — only for the AI systems inside the subject's
-management-system scope (ISO/IEC 42001 against the per-system EU AI Act)."""
-
 _FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
-class Source(BaseModel):
+class Source(SourceFields):
     """Where a clause's number and heading were confirmed, or a cited crosswalk."""
 
-    model_config = _FROZEN
-    id: str = Field(description="Short key used by clauses and mappings to cite the source.")
-    title: str = Field(description="Human-readable title of the source.")
-    url: str | None = Field(None, description="Where the source can be read.")
-    accessed: dt.date | None = Field(None, description="When the source was consulted.")
-    note: str | None = Field(None, description="What the source does and does not confirm.")
 
-
-class Review(BaseModel):
+class Review(ReviewFields):
     """A second reviewer's check of a mapping that can make a clause covered."""
-
-    model_config = _FROZEN
-    by: str = Field(
-        min_length=1, description="Who checked it (a person, or a named review session)."
-    )
-    date: dt.date = Field(description="When it was checked.")
-    evidence: str = Field(
-        min_length=1,
-        description="Where the containment shows: source passages by reference (clause, table, "
-        "page), in our words, never quoted ISO/IEC or GB/T body text.",
-    )
-    source: str | None = Field(None, description="Id of the source consulted, where it has one.")
 
 
 class Adoption(BaseModel):
     """A framework that adopts another one clause by clause (GB/T 24353 = ISO 31000)."""
 
     model_config = _FROZEN
-    framework: str = Field(description="Prefix of the adopted framework.")
-    relation: Literal["equal"] = Field(
-        "equal", description="Relation of each clause N here to clause N there."
-    )
-    status: Status = Field(description="Whether the identical adoption is confirmed.")
-    source: str = Field(description="Source id that declares the adoption.")
-    note: str | None = Field(None, description="Why we believe the adoption holds.")
-    review: Review | None = Field(
-        None, description="Second review of the clause-by-clause equality."
-    )
+    framework: AdoptedFramework
+    relation: AdoptionRelation = "equal"
+    status: AdoptionStatus
+    source: AdoptionSource
+    note: AdoptionNote = None
+    review: Annotated[Review | None, ADOPTION_REVIEW] = None
 
 
-class CategoryDates(BaseModel):
+class CategoryDates(CategoryDatesFields):
     """Application dates that differ for one system category (e.g. Annex I products)."""
 
-    model_config = _FROZEN
     category: Category = Field(description="The system category these dates are for.")
-    original: dt.date | None = Field(None, description="Date under Art 113 for this category.")
-    omnibus: dt.date | None = Field(None, description="Date as amended by the Digital Omnibus.")
 
 
-class GraceDates(BaseModel):
+class GraceDates(GraceDatesFields):
     """Later dates for systems placed on the market before a cut-off date.
 
     A grace period, e.g. the Digital Omnibus's for Art 50(2).
     """
-
-    model_config = _FROZEN
-    placed_before: dt.date = Field(
-        description="Systems placed on the market before this date get these dates."
-    )
-    original: dt.date | None = Field(None, description="Their date under Art 113, if it differs.")
-    omnibus: dt.date | None = Field(
-        None, description="Their date as amended by the Digital Omnibus."
-    )
 
 
 class ApplicationDates(BaseModel):
     """When a provision applies: under Art 113 and as amended by the Digital Omnibus."""
 
     model_config = _FROZEN
-    original: dt.date | None = Field(None, description="Date under Art 113 of Reg. 2024/1689.")
-    omnibus: dt.date | None = Field(
-        None, description="Date as amended by the Digital Omnibus on AI, where it changed."
-    )
-    note: str | None = Field(None, description="Caveats, e.g. the source of the Omnibus date.")
-    by_category: tuple[CategoryDates, ...] = Field(
-        (), description="Other dates for some system categories (Annex I products: Art 113(c))."
-    )
-    grace: GraceDates | None = Field(
-        None, description="Later dates for systems placed on the market before a cut-off date."
-    )
+    original: DatesOriginal = None
+    omnibus: DatesOmnibus = None
+    note: DatesNote = None
+    by_category: Annotated[tuple[CategoryDates, ...], BY_CATEGORY] = ()
+    grace: Annotated[GraceDates | None, GRACE] = None
 
     def date_for(
         self,
@@ -270,20 +205,18 @@ class Framework(BaseModel):
             """HTML for Jupyter (attached by :mod:`crosswalk.display`)."""
             ...
 
-    prefix: str = Field(pattern=f"^{PREFIX_PATTERN}$", description="Prefix of its clause ids.")
-    title: str = Field(description="Official title (English).")
-    title_zh: str | None = Field(None, description="Official title (Chinese), where it has one.")
-    short_name: str = Field(description="How people cite it, e.g. 'ISO 31000:2018'.")
-    edition: str | None = Field(None, description="Edition or version.")
-    publisher: str | None = Field(None, description="Who publishes it.")
-    kind: Literal["standard", "regulation", "guidance", "policy"] = Field(
-        description="What sort of document it is."
-    )
-    official_url: str | None = Field(None, description="Where the official text is.")
-    iri_base: str = Field(description="IRI prefix of its clauses (local id appended).")
-    aliases: tuple[str, ...] = Field((), description="Other names the citation resolver accepts.")
-    copyright: str | None = Field(None, description="What may and may not be shipped.")
-    adoption_of: Adoption | None = Field(None, description="Clause-by-clause adoption, if any.")
+    prefix: FrameworkPrefix
+    title: FrameworkTitle
+    title_zh: FrameworkTitleZh = None
+    short_name: ShortName
+    edition: Edition = None
+    publisher: Publisher = None
+    kind: FrameworkKind
+    official_url: OfficialUrl = None
+    iri_base: Annotated[str, FRAMEWORK_IRI_BASE]
+    aliases: FrameworkAliases = ()
+    copyright: Copyright = None
+    adoption_of: Annotated[Adoption | None, ADOPTION_OF] = None
     sources: tuple[Source, ...] = Field((), description="Sources cited by its clauses.")
     path: str | None = Field(None, description="The file it was loaded from.")
 
@@ -307,24 +240,24 @@ class Clause(BaseModel):
     framework: str = Field(description="Prefix of its framework.")
     local: str = Field(description="Local id, written as the framework numbers it.")
     parent: str | None = Field(None, description="Canonical id of the parent clause.")
-    kind: ClauseKind = Field(description="What sort of element it is.")
+    kind: ClauseKindField
     provision: ProvisionType = Field(
         "guidance",
         description="What the provision does; only obligations, prohibitions and guidance are gap targets.",
     )
-    title: str = Field(description="Official heading (English) or our short title.")
-    title_zh: str | None = Field(None, description="Official heading (Chinese).")
-    summary: str | None = Field(None, description="Our own paraphrase, never the body text.")
-    normative: bool = Field(True, description="False for informative annexes and notes.")
-    status: Status = Field(description="Whether number and heading were seen in `source`.")
-    source: str = Field(description="Id of the framework source that confirms it.")
-    url: str | None = Field(None, description="Deep link to the official text.")
-    note: str | None = Field(None, description="Remarks, e.g. why it is provisional.")
-    exhaustive: bool = Field(False, description="Its children split it exhaustively.")
-    aliases: tuple[str, ...] = Field((), description="Other local ids it is known by.")
-    addressees: tuple[Addressee, ...] = Field((), description="Who must comply (regulations).")
-    categories: tuple[Category, ...] = Field((), description="System categories it applies to.")
-    applies_from: ApplicationDates | None = Field(None, description="When it applies.")
+    title: ClauseTitle
+    title_zh: ClauseTitleZh = None
+    summary: Summary = None
+    normative: Normative = True
+    status: ClauseStatus
+    source: ClauseSource
+    url: ClauseUrl = None
+    note: ClauseNote = None
+    exhaustive: Exhaustive = False
+    aliases: ClauseAliases = ()
+    addressees: Annotated[tuple[Addressee, ...], CLAUSE_ADDRESSEES] = ()
+    categories: Annotated[tuple[Category, ...], CLAUSE_CATEGORIES] = ()
+    applies_from: Annotated[ApplicationDates | None, CLAUSE_DATES] = None
     order: int = Field(0, description="Position in document order within its framework.")
     depth: int = Field(0, description="0 for top-level clauses, parent depth + 1 otherwise.")
 
@@ -359,21 +292,17 @@ class Mapping(BaseModel):
     subjects: tuple[str, ...] = Field(
         min_length=1, description="Subject clause ids; several mean their union."
     )
-    relation: RelationName = Field(description="STRM relation, or `addresses`.")
-    object: str = Field(description="Object clause id.")
-    strength: int = Field(ge=1, le=10, description="How strong the relation is, 1–10.")
-    rationale: Rationale = Field(description="NIST IR 8477 rationale.")
-    justification: str = Field(min_length=1, description="Why, in our own words.")
+    relation: MappingRelation
+    object: MappingObject
+    strength: Strength
+    rationale: MappingRationale
+    justification: Justification
     source: str = Field(description="Who asserted it: crosswalk-curation or a cited source.")
     author: str = Field(description="Who wrote the mapping.")
     date: dt.date = Field(description="When it was asserted.")
-    confidence: float | None = Field(None, ge=0, le=1, description="Confidence, 0–1.")
-    scope: ScopeCondition | None = Field(
-        None, description="Condition under which the relation holds."
-    )
-    review: Review | None = Field(
-        None, description="Second review (required where it can make a clause covered)."
-    )
+    confidence: Confidence = None
+    scope: MappingScope = None
+    review: Annotated[Review | None, MAPPING_REVIEW] = None
     mapping_set: str = Field(description="Id of the mapping set that holds it.")
     path: str | None = Field(None, description="File it was loaded from.")
     index: int = Field(0, description="Position in its file (0-based).")
@@ -412,16 +341,16 @@ class MappingSet(BaseModel):
             """HTML for Jupyter (attached by :mod:`crosswalk.display`)."""
             ...
 
-    id: str = Field(description="Set id (the file name without extension).")
-    title: str = Field(description="Human-readable title.")
-    description: str | None = Field(None, description="Scope and method.")
-    subject_framework: str = Field(description="Prefix of every subject.")
-    object_framework: str = Field(description="Prefix of every object.")
-    source: str = Field(description="Default source of its mappings.")
-    author: str = Field(description="Default author.")
-    date: dt.date = Field(description="Default date.")
-    license: str | None = Field(None, description="Licence of the mapping data.")
-    sources: tuple[Source, ...] = Field((), description="Public crosswalks it cites.")
+    id: SetId
+    title: SetTitle
+    description: SetDescription = None
+    subject_framework: SubjectFramework
+    object_framework: ObjectFramework
+    source: SetSource
+    author: SetAuthor
+    date: SetDate
+    license: SetLicense = None
+    sources: Annotated[tuple[Source, ...], CITED_SOURCES] = ()
     mappings: tuple[Mapping, ...] = Field((), description="The mappings.")
     path: str | None = Field(None, description="File it was loaded from.")
     derived: bool = Field(False, description="Generated (e.g. from an adoption), not curated.")

@@ -16,13 +16,12 @@ from crosswalk.rdf.endpoint import publish, query_endpoint
 from crosswalk.rdf.parse import offline, parse_graph, read_graph
 from crosswalk.rdf.read import read_rdf, to_knowledge_base
 from crosswalk.rdf.terms import AIRO, CW, RDF_FORMATS, clause_iri, framework_iri, mapping_iri
-from crosswalk.rdf.write import OXIGRAPH_TURTLE_TRIPLES, to_graph, write_rdf
+from crosswalk.rdf.write import to_graph, to_ntriples, write_rdf
 
 __all__ = [
     "AIRO",
     "BASE",
     "CW",
-    "OXIGRAPH_TURTLE_TRIPLES",
     "RDF_FORMATS",
     "clause_iri",
     "composition_turtle",
@@ -37,6 +36,7 @@ __all__ = [
     "read_rdf",
     "to_graph",
     "to_knowledge_base",
+    "to_ntriples",
     "write_composition",
     "write_rdf",
 ]

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
 import socket
 from collections.abc import Mapping as MappingABC
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode, urlsplit
@@ -21,11 +23,12 @@ from rdflib.term import Node
 
 from crosswalk.knowledge.base import KnowledgeBase
 from crosswalk.model.errors import EndpointError, QueryError
+from crosswalk.rdf.guard import ends_with_values
 from crosswalk.rdf.parse import parse_graph
 from crosswalk.rdf.sparql import (
     bindings_of,
     frame_of,
-    graph_of,
+    ntriples_with_rdf,
     python_value,
     with_values,
 )
@@ -84,21 +87,27 @@ def publish(
     graph_iri: str | None = None,
     replace: bool = True,
     timeout: float = 30,
+    rdf: Sequence[str | os.PathLike[str]] = (),
 ) -> int:
     """Upload a graph (or a knowledge base's export) to a SPARQL 1.1 Graph Store endpoint.
 
     ``endpoint_url`` is the Graph Store HTTP Protocol URL (Oxigraph: ``http://host:7878/store``;
     Fuseki: ``http://host:3030/<dataset>/data``). The default graph is the target unless
     ``graph_iri`` names one. PUT replaces the graph, POST (``replace=False``) adds to it.
-    Returns the HTTP status; raises EndpointError if the server cannot be reached, times
-    out or refuses.
+    ``rdf`` names RDF files (e.g. a ``gap --rdf`` export) uploaded with a knowledge base,
+    in the same request. Returns the HTTP status; raises EndpointError if the server
+    cannot be reached, times out or refuses.
     """
     _check_url(endpoint_url)
-    source = graph_of(graph) if isinstance(graph, KnowledgeBase) else graph
     target = "default" if graph_iri is None else urlencode({"graph": graph_iri})
     url = endpoint_url + ("&" if "?" in endpoint_url else "?") + target
-    # N-Triples is a subset of Turtle, and rdflib writes it many times faster
-    data = source.serialize(format="nt", encoding="utf-8")
+    # N-Triples is a subset of Turtle, and it is written many times faster
+    if isinstance(graph, KnowledgeBase):
+        data = ntriples_with_rdf(graph, rdf)
+    elif rdf:
+        raise EndpointError("extra RDF files are uploaded with a knowledge base, not a graph")
+    else:
+        data = graph.serialize(format="nt", encoding="utf-8")
     request = Request(
         url,
         data=data,
@@ -124,7 +133,12 @@ def query_endpoint(
     (the server rejected the query).
     """
     _check_url(url)
-    text = with_values(query, bindings_of(bindings))
+    terms = bindings_of(bindings)
+    if terms and ends_with_values(query):
+        raise QueryError(
+            "bindings cannot be added to a query that already ends with a VALUES clause"
+        )
+    text = with_values(query, terms)
     request = Request(
         url,
         data=urlencode({"query": text}).encode("utf-8"),

@@ -1,22 +1,15 @@
-"""SPARQL over a knowledge base in process (rdflib or Oxigraph), and the named queries.
+"""SPARQL over a knowledge base in process (rdflib or Oxigraph), safely and within limits.
 
 User values never enter a query as raw text: they are bindings, turned into RDF terms
 and handed to rdflib as ``initBindings`` or, for Oxigraph and remote endpoints, written
 as a trailing ``VALUES`` clause from escaped, validated terms. Both give the same answers
-when a bound variable is used in triple patterns, as every named query does. Named
-queries live in ``ontologies/queries/<name>.rq``; each opens with a comment block:
+when a bound variable is used in triple patterns, as every named query does.
 
-.. code-block:: text
-
-    # <title>
-    #
-    # <what it answers, one or more lines>
-    #
-    # Parameters:
-    #   <name> (required|optional): <meaning, with an example>
-    #   (or "# Parameters: none")
-    #
-    # Columns: <the columns it returns>
+A query runs only after :mod:`crosswalk.rdf.guard` has parsed it and found nothing that
+fetches data or writes (SERVICE, FROM, FROM NAMED, LOAD and other updates), and it runs
+in a forked child (:mod:`crosswalk.rdf.sandbox`) that can open no socket or file, is
+stopped at ``timeout`` seconds and stops reading solutions after ``limit`` rows. The
+named queries of ``ontologies/queries/`` are described in :mod:`crosswalk.rdf.named`.
 
 >>> import crosswalk
 >>> from crosswalk.rdf.sparql import query
@@ -27,86 +20,60 @@ queries live in ``ontologies/queries/<name>.rq``; each opens with a comment bloc
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import importlib.util
+import itertools
+import os
 import re
 import weakref
+from collections.abc import Iterable, Sequence
 from collections.abc import Mapping as MappingABC
-from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
-from crosswalk.io.resources import ontologies_dir
 from crosswalk.knowledge.base import KnowledgeBase
-from crosswalk.model.errors import QueryError
-from crosswalk.rdf.parse import offline, parse_graph
-from crosswalk.rdf.write import to_graph
+from crosswalk.model.errors import DataError, Problem, QueryError
+from crosswalk.rdf.guard import check_query
+from crosswalk.rdf.named import NamedQuery, QueryParameter, get_named_query, named_queries
+from crosswalk.rdf.parse import offline, parse_graph, read_graph
+from crosswalk.rdf.sandbox import QueryTimeoutError, run_sandboxed
+from crosswalk.rdf.terms import MAX_RDF_BYTES, SUFFIX_FORMATS
+from crosswalk.rdf.write import to_graph, to_ntriples
 
 if TYPE_CHECKING:
     import pandas as pd
     import pyoxigraph
 
 __all__ = [
+    "DEFAULT_TIMEOUT",
     "ENGINES",
     "NamedQuery",
     "QueryParameter",
+    "QueryTimeoutError",
     "get_named_query",
     "named_queries",
     "query",
     "run_query",
     "to_store",
+    "with_rdf",
 ]
 
 ENGINES = ("auto", "rdflib", "oxigraph")
-"""Engine names of :func:`run_query`: ``auto`` picks Oxigraph where installed (see there)."""
+"""Engine names of :func:`run_query`: ``auto`` is Oxigraph, except for an rdflib Graph."""
+DEFAULT_TIMEOUT = 60.0
+"""Seconds an in-process query may run before it is stopped (``timeout=None``: no limit)."""
 
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-# strings, IRIs and comments, so that keywords are only looked for in the query proper
-_LEXEMES = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'
-    r"|#[^\n]*",
-)
-_NETWORK_KEYWORDS = re.compile(r"(?<![\w:?$])(SERVICE|FROM)(?![\w:])", re.IGNORECASE)
-_UPDATE_KEYWORDS = re.compile(
-    r"(?<![\w:?$])(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)(?![\w:])", re.IGNORECASE
-)
-TRAILING_VALUES = re.compile(r"\}\s*VALUES\s*(\([^{}]*\)|[?$]\w+)\s*\{[^{}]*\}\s*$", re.IGNORECASE)
 
 _GRAPHS: weakref.WeakKeyDictionary[KnowledgeBase, Graph] = weakref.WeakKeyDictionary()
 _STORES: weakref.WeakKeyDictionary[KnowledgeBase, Any] = weakref.WeakKeyDictionary()
 
 
 # -- terms ------------------------------------------------------------------------------
-
-
-def scrub(text: str) -> str:
-    """The query with strings, IRIs and comments blanked out."""
-    return _LEXEMES.sub(" ", text)
-
-
-def _check_query(text: str) -> None:
-    """Refuse what an in-process query must not do: fetch data or change the graph."""
-    body = scrub(text)
-    network = _NETWORK_KEYWORDS.search(body)
-    if network:
-        raise QueryError(
-            f"{network.group(1).upper()} is not allowed in an in-process query (it would fetch "
-            "remote data); query the endpoint with query_endpoint() instead"
-        )
-    update = _UPDATE_KEYWORDS.search(body)
-    if update:
-        raise QueryError(f"{update.group(1).upper()} is a SPARQL update; run_query only reads")
 
 
 def _term(name: str, value: Any) -> Identifier:
@@ -208,23 +175,25 @@ def sparql_text(term: Identifier) -> str:
 # -- engines ----------------------------------------------------------------------------
 
 
-def _has_oxigraph() -> bool:
-    return importlib.util.find_spec("pyoxigraph") is not None
+def _is_store(source: Any) -> bool:
+    return type(source).__name__ == "Store" and type(source).__module__.startswith("pyoxigraph")
 
 
 def to_store(source: KnowledgeBase | Graph) -> pyoxigraph.Store:
     """An in-memory Oxigraph store holding the knowledge base's export (or a graph)."""
     import pyoxigraph
 
-    graph = graph_of(source)
+    if isinstance(source, KnowledgeBase):
+        data = to_ntriples(source)
+    else:
+        data = graph_of(source).serialize(format="nt", encoding="utf-8")
     store = pyoxigraph.Store()
-    store.load(
-        graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES
-    )
+    store.load(data, format=pyoxigraph.RdfFormat.N_TRIPLES)
     return store
 
 
 def graph_of(source: Any) -> Graph:
+    """The rdflib graph of a knowledge base (built once and kept), a graph, or a store."""
     if isinstance(source, Graph):
         return source
     if isinstance(source, KnowledgeBase):
@@ -232,7 +201,7 @@ def graph_of(source: Any) -> Graph:
         if graph is None:
             graph = _GRAPHS[source] = to_graph(source, store="SimpleMemory")
         return graph
-    if type(source).__name__ == "Store" and type(source).__module__.startswith("pyoxigraph"):
+    if _is_store(source):
         import pyoxigraph
 
         data = source.dump(
@@ -245,7 +214,7 @@ def graph_of(source: Any) -> Graph:
 
 
 def _store(source: Any) -> Any:
-    if type(source).__name__ == "Store" and type(source).__module__.startswith("pyoxigraph"):
+    if _is_store(source):
         return source
     if isinstance(source, KnowledgeBase):
         store = _STORES.get(source)
@@ -258,10 +227,8 @@ def _store(source: Any) -> Any:
 def _choose(engine: str, source: Any) -> str:
     if engine not in ENGINES:
         raise QueryError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
-    if engine == "oxigraph" and not _has_oxigraph():
-        raise QueryError("engine 'oxigraph' needs pyoxigraph: pip install 'crosswalk[oxigraph]'")
     if engine == "auto":
-        return "oxigraph" if _has_oxigraph() and not isinstance(source, Graph) else "rdflib"
+        return "rdflib" if isinstance(source, Graph) else "oxigraph"
     return engine
 
 
@@ -271,30 +238,47 @@ def frame_of(columns: list[str], rows: list[list[Any]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def _run_rdflib(graph: Graph, text: str, terms: dict[str, Identifier]) -> pd.DataFrame:
+Answer = tuple[list[str], list[list[Any]], bool]
+"""What a query gives back from its process: columns, rows, and whether rows were left out."""
+
+
+def _first(rows: Iterable[list[Any]], limit: int | None) -> tuple[list[list[Any]], bool]:
+    """The first ``limit`` rows (all if None), and whether there were more; reads one past."""
+    if limit is None:
+        return list(rows), False
+    taken = list(itertools.islice(rows, limit + 1))
+    return taken[:limit], len(taken) > limit
+
+
+def _rdflib_answer(
+    graph: Graph, text: str, terms: dict[str, Identifier], limit: int | None
+) -> Answer:
     try:
         with offline():
             result = graph.query(text, initBindings=terms)
             if result.type == "ASK":
-                return frame_of(["ask"], [[bool(result.askAnswer)]])
+                return ["ask"], [[bool(result.askAnswer)]], False
             if result.type in ("CONSTRUCT", "DESCRIBE"):
                 assert result.graph is not None
-                return frame_of(
-                    ["subject", "predicate", "object"],
-                    [[python_value(t) for t in triple] for triple in result.graph],
-                )
+                triples = ([python_value(t) for t in triple] for triple in result.graph)
+                return ["subject", "predicate", "object"], *_first(triples, limit)
             columns = [str(v) for v in result.vars or []]
-            rows = [[python_value(row[i]) for i in range(len(columns))] for row in result]  # type: ignore[index]
+            solutions = (
+                [python_value(row[i]) for i in range(len(columns))]  # type: ignore[index]
+                for row in result
+            )
+            return columns, *_first(solutions, limit)
     except QueryError:
         raise
     except PermissionError as error:
         raise QueryError(str(error)) from error
     except Exception as error:  # pyparsing and rdflib evaluation errors have no common base
         raise QueryError(f"the query failed in rdflib: {_first_line(error)}") from error
-    return frame_of(columns, rows)
 
 
-def _run_oxigraph(store: Any, text: str, terms: dict[str, Identifier]) -> pd.DataFrame:
+def _oxigraph_answer(
+    store: Any, text: str, terms: dict[str, Identifier], limit: int | None
+) -> Answer:
     import pyoxigraph
 
     # pyoxigraph's `substitutions` only binds projected variables, so bindings travel as
@@ -304,25 +288,22 @@ def _run_oxigraph(store: Any, text: str, terms: dict[str, Identifier]) -> pd.Dat
         with offline():
             result = store.query(text)
             if isinstance(result, pyoxigraph.QueryBoolean):
-                return frame_of(["ask"], [[bool(result)]])
+                return ["ask"], [[bool(result)]], False
             if isinstance(result, pyoxigraph.QueryTriples):
-                return frame_of(
-                    ["subject", "predicate", "object"],
-                    [[python_value(_from_oxigraph(t)) for t in triple] for triple in result],
-                )
+                triples = ([python_value(_from_oxigraph(t)) for t in triple] for triple in result)
+                return ["subject", "predicate", "object"], *_first(triples, limit)
             variables = list(result.variables)
-            columns = [v.value for v in variables]
-            rows = [
+            solutions = (
                 [python_value(_from_oxigraph(solution[v])) for v in variables]
                 for solution in result
-            ]
+            )
+            return [v.value for v in variables], *_first(solutions, limit)
     except SyntaxError as error:
         raise QueryError(f"malformed SPARQL: {_first_line(error)}") from error
     except PermissionError as error:
         raise QueryError(str(error)) from error
     except OSError as error:
         raise QueryError(f"the query failed in Oxigraph: {_first_line(error)}") from error
-    return frame_of(columns, rows)
 
 
 def _first_line(error: BaseException) -> str:
@@ -345,8 +326,6 @@ STANDARD_PREFIXES = {
 
 def with_standard_prefixes(query: str) -> str:
     """Declare the standard prefixes a query uses but does not declare itself."""
-    import re
-
     declared = {m.lower() for m in re.findall(r"(?im)^\s*PREFIX\s+([A-Za-z][\w-]*)\s*:", query)}
     missing = [
         f"PREFIX {name}: <{iri}>"
@@ -362,16 +341,23 @@ def run_query(
     *,
     bindings: MappingABC[str, Any] | None = None,
     engine: str = "auto",
+    timeout: float | None = DEFAULT_TIMEOUT,
+    limit: int | None = None,
 ) -> pd.DataFrame:
     """Run a SPARQL query in process; one column per variable (ASK: ``ask``; CONSTRUCT: s, p, o).
 
     ``graph_or_kb`` is a KnowledgeBase (exported once and cached), an rdflib Graph or a
-    pyoxigraph Store. ``bindings`` maps variable names to values (str, int, float, bool,
-    date, or rdflib URIRef/Literal) that the engine substitutes before evaluation.
-    ``engine="auto"`` uses Oxigraph when pyoxigraph is installed, except for an rdflib
-    Graph (which rdflib queries without a copy); both engines give the same table.
-    Values are Python objects: str for IRIs and strings, int, float, bool, date.
-    SERVICE, FROM and updates are refused: an in-process query never touches the network.
+    pyoxigraph Store (:func:`with_rdf` adds RDF files to a knowledge base). ``bindings``
+    maps variable names to values (str, int, float, bool, date, or rdflib URIRef/Literal)
+    that the engine substitutes before evaluation. ``engine="auto"`` uses Oxigraph,
+    except for an rdflib Graph (which rdflib queries without a copy); both engines give
+    the same table. Values are Python objects: str for IRIs and strings, int, float,
+    bool, date.
+
+    SERVICE, FROM, FROM NAMED and updates are refused (:mod:`crosswalk.rdf.guard`): an
+    in-process query never touches the network. A query still running after ``timeout``
+    seconds is stopped (:class:`QueryTimeoutError`); with ``limit``, at most that many
+    rows are read, and ``frame.attrs["truncated"]`` says whether more were left.
 
     >>> import crosswalk
     >>> kb = crosswalk.load()
@@ -381,164 +367,170 @@ def run_query(
     ...           bindings={"p": "iso31000"}).p.tolist()
     ['iso31000']
     """
-    _check_query(query)
-    query = with_standard_prefixes(query)
+    if limit is not None and limit < 0:
+        raise QueryError(f"limit must be 0 or more, not {limit}")
+    text = with_standard_prefixes(query)
     terms = bindings_of(bindings)
-    chosen = _choose(engine, graph_or_kb)
-    if chosen == "oxigraph":
-        return _run_oxigraph(_store(graph_or_kb), query, terms)
-    return _run_rdflib(graph_of(graph_or_kb), query, terms)
+    shape = check_query(text)
+    if terms and shape.has_values and _choose(engine, graph_or_kb) == "oxigraph":
+        raise QueryError(
+            "bindings cannot be added to a query that already ends with a VALUES clause"
+        )
+    if _choose(engine, graph_or_kb) == "oxigraph":
+        store = _store(graph_or_kb)
+
+        def work() -> Answer:
+            return _oxigraph_answer(store, text, terms, limit)
+
+    else:
+        graph = graph_of(graph_or_kb)
+
+        def work() -> Answer:
+            return _rdflib_answer(graph, text, terms, limit)
+
+    columns, rows, truncated = run_sandboxed(work, timeout=timeout)
+    frame = frame_of(columns, rows)
+    frame.attrs["truncated"] = truncated
+    return frame
+
+
+# -- extra RDF beside the knowledge base ------------------------------------------------
+
+_OXIGRAPH_SAFE = {"turtle": "TURTLE", "nt": "N_TRIPLES"}
+"""Syntaxes Oxigraph may read directly: they can name no remote context and no entity."""
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_RDF_BYTES:
+            raise DataError(
+                [
+                    Problem(
+                        str(path),
+                        "",
+                        "file-size",
+                        f"{size} bytes is over the {MAX_RDF_BYTES // 2**20} MB limit",
+                    )
+                ]
+            )
+        return path.read_bytes()
+    except OSError as error:
+        raise DataError([Problem(str(path), "", "readable", str(error))]) from error
+
+
+def _format_of(path: Path) -> str:
+    fmt = SUFFIX_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(SUFFIX_FORMATS))
+        raise DataError(
+            [Problem(str(path), "", "rdf-format", f"cannot tell the RDF format ({known})")]
+        )
+    return fmt
+
+
+def _ntriples_of(path: Path) -> tuple[bytes, str]:
+    """A file's triples for Oxigraph: (data, pyoxigraph format name), safely parsed."""
+    fmt = _format_of(path)
+    if fmt in _OXIGRAPH_SAFE:
+        return _read_bytes(path), _OXIGRAPH_SAFE[fmt]
+    graph = read_graph(path, format=fmt, store="SimpleMemory")  # entity and context checks
+    return graph.serialize(format="nt", encoding="utf-8"), "N_TRIPLES"
+
+
+def with_rdf(
+    kb: KnowledgeBase, paths: Sequence[str | os.PathLike[str]], *, engine: str = "auto"
+) -> Any:
+    """The knowledge base's graph with the triples of RDF files added, ready for :func:`run_query`.
+
+    A ``gap --rdf`` file (the knowledge base, an inventory and its findings) adds only its
+    controls and findings: exports have no blank nodes, so repeated triples merge. Files
+    are parsed without network access, external entities or remote JSON-LD contexts.
+    Returns a pyoxigraph Store (``engine`` auto or oxigraph) or an rdflib Graph (rdflib).
+    """
+    files = [Path(p) for p in paths]
+    if _choose(engine, kb) == "rdflib":
+        graph = Graph(store="SimpleMemory")
+        for triple in graph_of(kb):
+            graph.add(triple)
+        for path in files:
+            for triple in read_graph(path, store="SimpleMemory"):
+                graph.add(triple)
+        return graph
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    store.load(to_ntriples(kb), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    for path in files:
+        data, fmt = _ntriples_of(path)
+        try:
+            with offline():
+                store.load(
+                    data,
+                    format=getattr(pyoxigraph.RdfFormat, fmt),
+                    base_iri=path.resolve().as_uri(),
+                )
+        except SyntaxError as error:
+            raise DataError(
+                [Problem(str(path), "", "rdf-syntax", _first_line(error))],
+                title=f"{path}: not valid RDF",
+            ) from error
+    return store
+
+
+def ntriples_with_rdf(kb: KnowledgeBase, paths: Sequence[str | os.PathLike[str]]) -> bytes:
+    """N-Triples of the knowledge base and of RDF files (safely parsed), for an upload."""
+    if not paths:
+        return to_ntriples(kb)
+    import pyoxigraph
+
+    store = with_rdf(kb, paths)
+    dumped: bytes = store.dump(
+        format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph()
+    )
+    return dumped
 
 
 # -- named queries ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class QueryParameter:
-    """A parameter of a named query: a variable the caller binds."""
-
-    name: str
-    required: bool
-    description: str
-
-
-@dataclass(frozen=True)
-class NamedQuery:
-    """A documented query from ``ontologies/queries/<name>.rq``."""
-
-    name: str
-    title: str
-    description: str
-    parameters: tuple[QueryParameter, ...]
-    columns: tuple[str, ...]
-    text: str
-    path: Path
-
-    def bindings(self, params: MappingABC[str, Any]) -> dict[str, Any]:
-        """Check ``params`` against the declared parameters; raise QueryError naming what is wrong."""
-        known = {p.name for p in self.parameters}
-        unknown = sorted(set(params) - known)
-        if unknown:
-            hint = f"; it takes {', '.join(sorted(known))}" if known else "; it takes no parameters"
-            raise QueryError(
-                f"named query {self.name!r} has no parameter {', '.join(map(repr, unknown))}{hint}"
-            )
-        missing = [p.name for p in self.parameters if p.required and params.get(p.name) is None]
-        if missing:
-            details = "; ".join(
-                f"{p.name}: {p.description}" for p in self.parameters if p.name in missing
-            )
-            raise QueryError(f"named query {self.name!r} needs {', '.join(missing)} ({details})")
-        return {name: value for name, value in params.items() if value is not None}
-
-
-_PARAMETER = re.compile(
-    r"^\s+(?P<name>[A-Za-z_]\w*)\s+\((?P<need>required|optional)\):\s*(?P<text>.*)$"
-)
-
-
-def _parse_named_query(path: Path) -> NamedQuery:
-    text = path.read_text(encoding="utf-8")
-    header: list[str] = []
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            break
-        header.append(line[1:].removeprefix(" "))
-    if not header or not header[0].strip():
-        raise QueryError(
-            f"{path}: a named query opens with a comment block whose first line is its title"
-        )
-    title = header[0].strip()
-    description: list[str] = []
-    parameters: list[QueryParameter] = []
-    columns: tuple[str, ...] = ()
-    section = "description"
-    for line in header[1:]:
-        stripped = line.strip()
-        if stripped.startswith("Parameters:"):
-            section = "parameters"
-            if stripped.removeprefix("Parameters:").strip().lower() not in ("", "none"):
-                raise QueryError(
-                    f"{path}: write 'Parameters: none' or list them on the lines below"
-                )
-            continue
-        if stripped.startswith("Columns:"):
-            columns = tuple(
-                c.strip() for c in stripped.removeprefix("Columns:").split(",") if c.strip()
-            )
-            section = "columns"
-            continue
-        if section == "description":
-            description.append(stripped)
-        elif section == "parameters" and stripped:
-            match = _PARAMETER.match(line)
-            if match:
-                parameters.append(
-                    QueryParameter(
-                        match["name"], match["need"] == "required", match["text"].strip()
-                    )
-                )
-            elif parameters:
-                last = parameters[-1]
-                parameters[-1] = QueryParameter(
-                    last.name, last.required, f"{last.description} {stripped}"
-                )
-            else:
-                raise QueryError(
-                    f"{path}: parameter line {line!r} is not '  name (required|optional): meaning'"
-                )
-    return NamedQuery(
-        name=path.stem,
-        title=title,
-        description=" ".join(" ".join(description).split()),
-        parameters=tuple(parameters),
-        columns=columns,
-        text=text,
-        path=path,
-    )
-
-
-@cache
-def _named_queries(directory: Path) -> dict[str, NamedQuery]:
-    return {path.stem: _parse_named_query(path) for path in sorted(directory.glob("*.rq"))}
-
-
-def named_queries() -> dict[str, NamedQuery]:
-    """The bundled named queries by name (``ontologies/queries/*.rq``)."""
-    return dict(_named_queries(ontologies_dir() / "queries"))
-
-
-def get_named_query(name: str) -> NamedQuery:
-    """Get a named query; raise QueryError naming the closest names if there is none."""
-    queries = named_queries()
-    try:
-        return queries[name]
-    except KeyError:
-        close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.4)
-        hint = f"; closest: {', '.join(close)}" if close else f"; known: {', '.join(queries)}"
-        raise QueryError(f"no named query {name!r}{hint}") from None
-
-
 def query(
-    graph_or_kb: KnowledgeBase | Graph | Any, name: str, *, engine: str = "auto", **params: Any
+    graph_or_kb: KnowledgeBase | Graph | Any,
+    name: str,
+    *,
+    engine: str = "auto",
+    timeout: float | None = DEFAULT_TIMEOUT,
+    limit: int | None = None,
+    kb: KnowledgeBase | None = None,
+    **params: Any,
 ) -> pd.DataFrame:
     """Run a named query with its parameters as bindings.
 
+    Clause parameters take citations as well as ids, resolved by the knowledge base
+    (``graph_or_kb`` itself, or ``kb`` when querying a graph or store).
+
     >>> import crosswalk
-    >>> query(crosswalk.load(), "mappings-of-clause", clause="iso31000:6.4.2").empty
+    >>> query(crosswalk.load(), "mappings-of-clause", clause="ISO 31000 6.4.2").empty
     False
     """
     named = get_named_query(name)
-    return run_query(graph_or_kb, named.text, bindings=named.bindings(params), engine=engine)
+    checker = (
+        kb if kb is not None else graph_or_kb if isinstance(graph_or_kb, KnowledgeBase) else None
+    )
+    return run_query(
+        graph_or_kb,
+        named.text,
+        bindings=named.bindings(params, kb=checker),
+        engine=engine,
+        timeout=timeout,
+        limit=limit,
+    )
 
 
 def with_values(text: str, terms: dict[str, Identifier]) -> str:
+    """The query with a trailing VALUES clause binding ``terms`` (escaped RDF terms)."""
     if not terms:
         return text
-    if TRAILING_VALUES.search(scrub(text)):
-        raise QueryError(
-            "bindings cannot be added to a query that already ends with a VALUES clause"
-        )
     names = " ".join(f"?{name}" for name in terms)
     values = " ".join(sparql_text(term) for term in terms.values())
     return f"{text.rstrip()}\nVALUES ({names}) {{ ({values}) }}\n"
