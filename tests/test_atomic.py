@@ -50,7 +50,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(
     target = tmp_path / "out.txt"
     target.write_text("previous", encoding="utf-8")
 
-    def fail(source: str, destination: str) -> None:
+    def fail(*_: object, **__: object) -> None:
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", fail)

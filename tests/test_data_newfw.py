@@ -9,7 +9,6 @@ import pytest
 
 from crosswalk.api import KnowledgeBase
 from crosswalk.knowledge.stats import stats_markdown
-from crosswalk.model.errors import CitationError
 
 from .conftest import EXAMPLES
 
@@ -159,13 +158,6 @@ def test_citations_resolve(kb: KnowledgeBase, text: str, expected: str) -> None:
     assert kb.resolve(text).id == expected
 
 
-NEEDS_RESOLVER = (
-    "needs resolver code: a NIST AI RMF identifier without a framework name (or split by a space after one) "
-    "has no prefix the alias index can find; see the branch report"
-)
-
-
-@pytest.mark.xfail(strict=True, raises=CitationError, reason=NEEDS_RESOLVER)
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -180,13 +180,16 @@ def _start(
 
 
 def _finish(started: _Started, *, wall: float) -> Run:
-    timer = threading.Timer(wall, started.kill)
-    timer.start()
-    try:
-        _, status, usage = os.wait4(started.process.pid, 0)
-    finally:
-        timer.cancel()
-    started.process.returncode = os.waitstatus_to_exitcode(status)
+    cpu = 0.0
+    if started.process.returncode is None:  # not yet reaped (a poll() may have done it)
+        timer = threading.Timer(wall, started.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(started.process.pid, 0)
+        finally:
+            timer.cancel()
+        started.process.returncode = os.waitstatus_to_exitcode(status)
+        cpu = usage.ru_utime + usage.ru_stime
     for reader in started.readers:
         reader.join(5)
     for stream in (started.process.stdout, started.process.stderr):
@@ -197,7 +200,7 @@ def _finish(started: _Started, *, wall: float) -> Run:
         returncode=None if started.killed.is_set() else started.process.returncode,
         stdout=started.output.get("stdout", b"").decode("utf-8", "replace"),
         stderr=started.output.get("stderr", b"").decode("utf-8", "replace"),
-        cpu=usage.ru_utime + usage.ru_stime,
+        cpu=cpu,
         wall=time.monotonic() - started.begun,
     )
 
@@ -732,7 +735,6 @@ def sparql_limit_work(case: Case) -> None:
 @scenario(
     "resolve-zero-width-space",
     "citations",
-    broken="§3: 'ISO 31000 6\\u200b.4.2' resolves to iso31000:6",
 )
 def resolve_zero_width_space(case: Case) -> None:
     run = case.cli("resolve", "ISO 31000 6\u200b.4.2")
@@ -743,7 +745,6 @@ def resolve_zero_width_space(case: Case) -> None:
 @scenario(
     "inventory-zero-width-space-citation",
     "citations",
-    broken="§3: a control citing 'ISO 31000 6\\u200b.4.2' covers all of clause 6",
 )
 def inventory_zero_width_space(case: Case) -> None:
     case.copy(CORPUS / "zwsp-citation-inventory.yaml", "inventory.yaml")
@@ -813,7 +814,6 @@ def inventory_dimension_bomb(case: Case) -> None:
     "matrix-xlsx-dimension-bomb",
     "bounded",
     heavy=True,
-    broken="§4: a matrix workbook with a 16384 x 1048576 dimension ends in MemoryError",
 )
 def matrix_dimension_bomb(case: Case) -> None:
     make.patch_member(
@@ -828,7 +828,6 @@ def matrix_dimension_bomb(case: Case) -> None:
 @scenario(
     "matrix-xlsx-stale-dimension",
     "bounded",
-    broken="§4: a matrix workbook whose dimension is too small loses every mapping silently",
 )
 def matrix_stale_dimension(case: Case) -> None:
     original = case.cli("import", str(case.shared.matrix))
@@ -855,12 +854,10 @@ def _resolve_long(text: str, cpu: float) -> Callable[[Case], None]:
 scenario(
     "resolve-100k-letters",
     "bounded",
-    broken="§4: resolving 100,000 letters takes minutes (closest-id search)",
 )(_resolve_long("x" * 100_000, 2))
 scenario(
     "resolve-100k-roman-annex",
     "bounded",
-    broken="§4: 'annex iiii…' (100,000 characters) never finishes",
 )(_resolve_long("annex " + "i" * 99_994, 2))
 scenario("resolve-100k-dotted-number", "bounded")(
     _resolve_long("ISO 31000 " + "6." * 49_995, CPU_SECONDS)
@@ -872,7 +869,6 @@ _SEARCH = "import sys, crosswalk; print(len(crosswalk.load().search(open(sys.arg
 @scenario(
     "search-1mb-repeated-word",
     "bounded",
-    broken="§4: kb.search on 1 MB of one repeated word takes minutes",
 )
 def search_repeated_word(case: Case) -> None:
     (case.directory / "query.txt").write_text("risk " * 200_000, encoding="utf-8")
@@ -920,16 +916,16 @@ def _special(kind: str, place: str, broken: str | None) -> None:
     )
 
 
-_special("fifo", "profile", "§4: a FIFO given to --profile blocks forever")
-_special("fifo", "scoring", "§4: a FIFO given to --scoring blocks forever")
-_special("fifo", "data-dir", "§4: a FIFO named *.yaml in a --data directory blocks forever")
-_special("fifo", "data-file", "§4: a FIFO given to --data is silently ignored")
-_special("fifo", "import", "§4: a FIFO given to import blocks forever")
+_special("fifo", "profile", None)
+_special("fifo", "scoring", None)
+_special("fifo", "data-dir", None)
+_special("fifo", "data-file", None)
+_special("fifo", "import", None)
 _special("fifo", "inventory", None)
-_special("devzero", "profile", "§4: --profile /dev/zero reads until memory runs out")
-_special("devzero", "scoring", "§4: --scoring /dev/zero reads until memory runs out")
-_special("devzero", "data-file", "§4: --data /dev/zero is silently ignored")
-_special("devzero", "import", "§4: import /dev/zero reads until memory runs out")
+_special("devzero", "profile", None)
+_special("devzero", "scoring", None)
+_special("devzero", "data-file", None)
+_special("devzero", "import", None)
 _special("devzero", "inventory", None)
 
 
@@ -963,13 +959,13 @@ def _sparse(place: str, broken: str | None) -> None:
     scenario(f"sparse-3gb-{place}", "bounded", broken=broken)(body)
 
 
-_sparse("profile", "§4: a 3 GB --profile is read whole (MemoryError traceback)")
-_sparse("scoring", "§4: a 3 GB --scoring model is read whole (MemoryError traceback)")
-_sparse("data-file", "§4: a 3 GB --data file is read whole to hash it for the cache")
-_sparse("data-dir", "§4: a 3 GB file in a --data directory is read whole to hash it")
-_sparse("import-sssom", "§4: a 3 GB SSSOM file is read whole (MemoryError traceback)")
-_sparse("import-oscal", "§4: a 3 GB OSCAL file is read whole (MemoryError traceback)")
-_sparse("import-csv", "§4: a 3 GB mapping CSV is read whole (MemoryError traceback)")
+_sparse("profile", None)
+_sparse("scoring", None)
+_sparse("data-file", None)
+_sparse("data-dir", None)
+_sparse("import-sssom", None)
+_sparse("import-oscal", None)
+_sparse("import-csv", None)
 _sparse("import-yaml", None)
 _sparse("inventory", None)
 
@@ -980,7 +976,6 @@ _sparse("inventory", None)
 @scenario(
     "output-xlsx-is-the-input",
     "outputs",
-    broken="§5: `gap inv.xlsx -o inv.xlsx` overwrites the inventory with the report",
 )
 def output_is_input(case: Case) -> None:
     make.inventory_workbook(case.directory / "inventory.xlsx")
@@ -998,7 +993,6 @@ def output_is_input(case: Case) -> None:
 @scenario(
     "output-csv-is-the-input",
     "outputs",
-    broken="§5: `gap inv.yaml --csv inv.yaml` overwrites the inventory with CSV",
 )
 def output_csv_is_input(case: Case) -> None:
     case.copy(EXAMPLE, "inventory.yaml")
@@ -1016,7 +1010,6 @@ def output_csv_is_input(case: Case) -> None:
 @scenario(
     "output-symlink-to-the-input",
     "outputs",
-    broken="§5: an output path that is a symlink to the inventory is written over",
 )
 def output_symlink_to_input(case: Case) -> None:
     make.inventory_workbook(case.directory / "inventory.xlsx")
@@ -1029,7 +1022,6 @@ def output_symlink_to_input(case: Case) -> None:
 @scenario(
     "output-symlink-survives",
     "outputs",
-    broken="§5: a symlinked output is replaced by a regular file (the link is lost)",
 )
 def output_symlink_survives(case: Case) -> None:
     (case.directory / "shared").mkdir()
@@ -1082,22 +1074,17 @@ def _keeps_mode(kind: str) -> Callable[[Case], None]:
 scenario(
     "output-keeps-mode-xlsx",
     "outputs",
-    broken="§5: an existing 0600 workbook is replaced by a 0644 one",
 )(_keeps_mode("xlsx"))
-scenario(
-    "output-keeps-mode-csv", "outputs", broken="§5: an existing 0600 CSV is replaced by a 0644 one"
-)(_keeps_mode("csv"))
+scenario("output-keeps-mode-csv", "outputs")(_keeps_mode("csv"))
 scenario(
     "output-keeps-mode-export",
     "outputs",
-    broken="§5: an existing 0600 export is replaced by a 0644 one",
 )(_keeps_mode("export"))
 
 
 @scenario(
     "output-kill-9-leaves-no-temporary-file",
     "outputs",
-    broken="§5: `kill -9` while the workbook is written leaves a .tmp file beside it",
 )
 def output_kill_9(case: Case) -> None:
     # killed the moment a new entry appears beside report.xlsx (today: the temporary file,
@@ -1157,7 +1144,6 @@ def csv_inventory_formula(case: Case) -> None:
 @scenario(
     "gap-csv-neutralises-formulas",
     "formulas",
-    broken="§6: `gap --csv` writes =HYPERLINK(…), =cmd|…, @SUM… as live formulas",
 )
 def gap_csv_neutralised(case: Case) -> None:
     case.copy(CORPUS / "formula-controls.yaml", "inventory.yaml")
@@ -1170,7 +1156,6 @@ def gap_csv_neutralised(case: Case) -> None:
 @scenario(
     "export-csv-neutralises-formulas",
     "formulas",
-    broken="§6: `export --format csv` writes justifications and authors as live formulas",
 )
 def export_csv_neutralised(case: Case) -> None:
     run = case.cli(
@@ -1295,13 +1280,7 @@ def _disk_full(command: str) -> Callable[[Case], None]:
 
 
 for _command in ("gap-xlsx", "gap-csv", "export-csv"):
-    scenario(
-        f"disk-full-{_command}",
-        "errors",
-        broken=f"§7: a full disk while writing ({_command}) ends in an OSError traceback"
-        if _command != "export-csv"
-        else None,
-    )(_disk_full(_command))
+    scenario(f"disk-full-{_command}", "errors")(_disk_full(_command))
 
 
 def _entity_workbook(kind: str) -> Callable[[Case], None]:
@@ -1376,9 +1355,9 @@ def _deep(kind: str, broken: str | None) -> None:
 
 
 _deep("profile", None)
-_deep("scoring", "§7: 800 nested lists in --scoring end in RecursionError")
-_deep("oscal", "§7: 5,000 nested arrays in an OSCAL file end in RecursionError")
-_deep("sssom", "§7: 800 nested lists in SSSOM metadata end in RecursionError")
+_deep("scoring", None)
+_deep("oscal", None)
+_deep("sssom", None)
 _deep("inventory", None)
 _deep("data", None)
 
@@ -1386,7 +1365,6 @@ _deep("data", None)
 @scenario(
     "scoring-status-points-number",
     "errors",
-    broken="§7: `status_points: 5` in --scoring ends in AttributeError",
 )
 def scoring_status_points(case: Case) -> None:
     case.copy(CORPUS / "scoring-status-points-5.yaml", "scoring.yaml")
@@ -1406,7 +1384,6 @@ def csv_field_inventory(case: Case) -> None:
 @scenario(
     "csv-field-over-128k-mapping-csv",
     "errors",
-    broken="§7: a mapping CSV field over 128 KB ends in a csv.Error traceback",
 )
 def csv_field_mapping(case: Case) -> None:
     make.oversized_field_csv(case.shared.mapping_csv, case.directory / "mappings.csv")
@@ -1416,7 +1393,6 @@ def csv_field_mapping(case: Case) -> None:
 @scenario(
     "csv-field-over-128k-sssom",
     "errors",
-    broken="§7: an SSSOM field over 128 KB ends in a csv.Error traceback",
 )
 def csv_field_sssom(case: Case) -> None:
     make.oversized_field_sssom(case.shared.mapping_sssom, case.directory / "mappings.sssom.tsv")
@@ -1426,7 +1402,6 @@ def csv_field_sssom(case: Case) -> None:
 @scenario(
     "data-directory-named-yaml",
     "errors",
-    broken="§7: a directory named *.yaml under --data ends in IsADirectoryError",
 )
 def data_directory_named_yaml(case: Case) -> None:
     (case.directory / "data" / "folder.yaml").mkdir(parents=True)
@@ -1439,7 +1414,6 @@ def data_directory_named_yaml(case: Case) -> None:
 @scenario(
     "data-dangling-symlink",
     "errors",
-    broken="§7: a dangling symlink named *.yaml under --data ends in FileNotFoundError",
 )
 def data_dangling_symlink(case: Case) -> None:
     (case.directory / "data").mkdir()
@@ -1507,13 +1481,11 @@ scenario(
     "controls-16384-matrix-sheet",
     "errors",
     slow=True,
-    broken="§7: 16,384 controls give a Matrix sheet with cells beyond column XFD",
 )(_many_controls(16_384))
 scenario(
     "controls-18277",
     "errors",
     slow=True,
-    broken="§7: 18,277 controls end in ValueError (invalid column index)",
 )(_many_controls(18_277))
 
 
@@ -1670,39 +1642,35 @@ def _shows(message: str, shown: str) -> bool:
 
 
 _REFUSED_CITATIONS = [
-    ("comma-in-number", "ISO 31000 6.4,2", "6.4,2", "§3: '6.4,2' resolves to iso31000:6.4"),
-    ("space-in-number", "ISO 31000 6.4 .2", "6.4 .2", "§3: '6.4 .2' resolves to iso31000:6.4"),
+    ("comma-in-number", "ISO 31000 6.4,2", "6.4,2"),
+    ("space-in-number", "ISO 31000 6.4 .2", "6.4 .2"),
     (
         "no-break-space-in-number",
         "ISO 31000 6.4\u00a0.2",
         "\u00a0",
-        "§3: NBSP inside a number resolves to iso31000:6.4",
     ),
     (
         "word-joiner-in-number",
         "ISO 31000 6.4\u2060.2",
         "\u2060",
-        "§3: U+2060 inside a number resolves to iso31000:6.4",
     ),
     (
         "right-to-left-override",
         "ISO 31000 \u202e6.4.2",
         "\u202e",
-        "§3: a right-to-left override (shown as 2.4.6) resolves",
     ),
     (
         "nul-in-number",
         "ISO 31000 6.4\x00.2",
         "\x00",
-        "§3: NUL inside a number resolves to iso31000:6.4",
     ),
-    ("nul-at-end", "ISO 31000 6.4.2\x00", "\x00", "§3: a citation ending in NUL resolves"),
+    ("nul-at-end", "ISO 31000 6.4.2\x00", "\x00"),
 ]
 
 
 @pytest.mark.parametrize(
     ("text", "shown"),
-    [pytest.param(t, s, marks=[_xfail(f)], id=i) for i, t, s, f in _REFUSED_CITATIONS],
+    [pytest.param(t, s, id=i) for i, t, s in _REFUSED_CITATIONS],
 )
 def test_suspicious_citations_are_refused_showing_why(
     kb: KnowledgeBase, text: str, shown: str
@@ -1716,7 +1684,6 @@ def test_suspicious_citations_are_refused_showing_why(
     raise AssertionError(f"{text!r} resolved to {clause.id}")
 
 
-@_xfail("§3: 'ISO 31000 6\\u200b.4.2' resolves to iso31000:6")
 def test_zero_width_space_never_widens(kb: KnowledgeBase) -> None:
     """§3: with a zero-width space inside, 6.4.2 is refused (showing it) or read as 6.4.2."""
     text = "ISO 31000 6\u200b.4.2"
@@ -1776,7 +1743,6 @@ def _as_read(text: str) -> str:
     return " ".join("".join(kept).split()).lower()
 
 
-@_xfail("§3: invisible characters inside a clause number resolve to a broader clause")
 @settings(
     max_examples=300,
     derandomize=True,
@@ -1826,7 +1792,6 @@ def _read_rdf_xml(tmp_path: Path, name: str) -> tuple[Any, CrosswalkError | None
         return None, error
 
 
-@_xfail("§4: an ENTITY whose value is ']>' hides an external entity from the DOCTYPE check")
 def test_rdfxml_external_entity_behind_bracket_is_refused(tmp_path: Path) -> None:
     """§4: an external entity is refused, however the DTD is dressed up; nothing is read."""
     (tmp_path / "secret.txt").write_text("SECRET-4711", encoding="utf-8")
@@ -1837,7 +1802,6 @@ def test_rdfxml_external_entity_behind_bracket_is_refused(tmp_path: Path) -> Non
     assert "rdfxml-bracket-external-entity.rdf" in str(refused)
 
 
-@_xfail("§4: an ENTITY whose value is ']>' hides entity expansion from the DOCTYPE check")
 def test_rdfxml_entity_expansion_behind_bracket_is_refused(tmp_path: Path) -> None:
     """§4: entities built from entities are refused, however the DTD is dressed up."""
     _, refused = _read_rdf_xml(tmp_path, "rdfxml-bracket-entity-expansion.rdf")

@@ -774,6 +774,26 @@ def test_rdf_xml_with_a_plain_internal_entity_is_read() -> None:
     assert Literal("value") in set(graph.objects())
 
 
+def test_a_literal_of_many_lines_reaches_rdflib_in_few_pieces(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 20 §4: rdflib adds each piece to the literal so far (quadratic); expat buffers."""
+    from rdflib.plugins.parsers.rdfxml import RDFXMLHandler
+
+    pieces: list[str] = []
+    original = RDFXMLHandler.property_element_char
+
+    def counted(self: RDFXMLHandler, data: str) -> None:
+        pieces.append(data)
+        original(self, data)
+
+    monkeypatch.setattr(RDFXMLHandler, "property_element_char", counted)
+    lines = "a &amp; b\n" * 10_000
+    graph = parse_graph(_XML_HEAD + _XML_BODY.replace("&e;", lines), format="xml")
+    assert Literal(lines.replace("&amp;", "&")) in set(graph.objects())
+    assert len(pieces) < 10, f"{len(pieces)} pieces: the literal is built piece by piece"
+
+
 def test_no_network_while_parsing() -> None:
     with offline(), pytest.raises(PermissionError, match="network access is blocked"):
         socket.create_connection(("127.0.0.1", 9), timeout=1)
@@ -800,7 +820,7 @@ def test_write_is_atomic(
     target = tmp_path / "kb.ttl"
     target.write_text("previous", encoding="utf-8")
 
-    def fail(source: str, destination: str) -> None:
+    def fail(*_: object, **__: object) -> None:
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", fail)

@@ -7,11 +7,12 @@ and exit codes.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -184,13 +185,59 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _outputs_first(outputs: Sequence[str | None], inputs: Sequence[str | None]) -> None:
+    """Refuse, before any work, outputs that are inputs or cannot be written."""
+    from crosswalk.io.atomic import check_output, refuse_inputs_as_outputs
+
+    refuse_inputs_as_outputs(outputs, inputs)
+    for output in outputs:
+        if output is not None:
+            check_output(output)
+
+
+@contextlib.contextmanager
+def _writing(path: str) -> Iterator[None]:
+    """Turn a failure while writing ``path`` (a full disk, EFBIG) into an ExportError."""
+    from crosswalk.model.errors import ExportError
+
+    try:
+        yield
+    except CrosswalkError:
+        raise
+    except OSError as error:
+        _drop_half_written(error)
+        raise ExportError(
+            f"cannot write {path}: {error.strerror or error}; nothing was written"
+        ) from None
+
+
+def _drop_half_written(error: BaseException) -> None:
+    """Release and collect the writers a failed write left open, quietly.
+
+    openpyxl's streamed sheets are generators; once their file failed (a full disk),
+    finalising them raises again, which Python would print as a traceback at exit. The
+    failed frames hold them: clear those, then collect with the report of such errors off.
+    """
+    import gc
+    import traceback
+
+    traceback.clear_frames(error.__traceback__)
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+
+
 def _cmd_gap(args: argparse.Namespace) -> int:
     from crosswalk.cli.check import unresolved_lines
     from crosswalk.cli.outputs import output_kind
     from crosswalk.io.inventory import read_inventory, read_profile
 
     progress = args._progress
-    # output names are checked before any work: a directory or a wrong suffix is refused at once
+    # output names are checked before any work: a directory, a wrong suffix or an input
+    # named as an output is refused at once
     written = (
         output_kind(args.output, "-o", {".xlsx": "xlsx", ".csv": "csv"}) if args.output else None
     )
@@ -203,6 +250,10 @@ def _cmd_gap(args: argparse.Namespace) -> int:
             {".ttl": "ttl", ".jsonld": "jsonld", ".json": "jsonld"},
             example="gap.ttl",
         )
+    _outputs_first(
+        [args.output, args.csv, args.rdf],
+        [args.inventory, args.profile, None if args.scoring is None else str(args.scoring)],
+    )
     kb = _load(args)
     progress.step(f"reading {args.inventory}")
     profile = read_profile(args.profile) if args.profile else None
@@ -216,25 +267,30 @@ def _cmd_gap(args: argparse.Namespace) -> int:
         _write_csv(report.to_frame(), args.output)
     elif args.output:
         progress.step(f"writing {args.output}")
-        path = report.to_excel(args.output)
+        with _writing(args.output):
+            path = report.to_excel(args.output)
         print(f"\nwrote {path}")
     if args.rdf:
         from crosswalk.rdf.write import write_rdf
 
         progress.step(f"writing {args.rdf}")
         fmt = "json-ld" if str(args.rdf).endswith((".jsonld", ".json")) else "turtle"
-        write_rdf(kb, args.rdf, format=fmt, inventory=inventory, report=report)
+        with _writing(args.rdf):
+            write_rdf(kb, args.rdf, format=fmt, inventory=inventory, report=report)
         print(f"wrote {args.rdf}")
     if args.csv:
-        _write_csv(report.to_frame(), args.csv)
+        _write_csv(report.to_frame(), args.csv, raw=args.raw_csv)
     return 0
 
 
-def _write_csv(frame: Any, path: str) -> None:
-    """A report's table as CSV, written atomically."""
+def _write_csv(frame: Any, path: str, *, raw: bool = False) -> None:
+    """A report's table as CSV, written atomically, formula-like cells neutralised unless raw."""
     from crosswalk.io.atomic import atomic_path
+    from crosswalk.io.csv_cells import neutralise_cell
 
-    with atomic_path(path) as temporary:
+    if not raw:
+        frame = frame.map(neutralise_cell)
+    with _writing(path), atomic_path(path) as temporary:
         frame.to_csv(temporary, index=False)
     print(f"wrote {path}")
 
@@ -270,7 +326,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
     }
     if args.inferred:
         options["inferred"] = True
-    written = interop.export(kb, args.format, args.output, **options)
+    if args.raw_csv and args.format == "csv":
+        options["raw"] = True
+    with _writing(args.output):
+        written = interop.export(kb, args.format, args.output, **options)
     for path in written if isinstance(written, list) else [written]:
         print(f"wrote {path}")
     return 0
@@ -280,6 +339,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from crosswalk import interop
     from crosswalk.interop.mapping_file import write_mapping_yaml
 
+    # an existing directory is a valid -o when the file holds several sets (checked below)
+    _outputs_first(
+        [None if args.output and Path(args.output).is_dir() else args.output], [args.path]
+    )
     kb = _load(args)
     sets = interop.import_sets(args.path, args.format, kb=kb)
     for mapping_set in sets:
@@ -288,7 +351,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
             f"({mapping_set.subject_framework} → {mapping_set.object_framework})"
         )
     if args.output and len(sets) == 1:
-        write_mapping_yaml(sets[0], args.output)
+        with _writing(args.output):
+            write_mapping_yaml(sets[0], args.output)
         print(f"wrote {args.output}")
     elif args.output:
         # several sets: one mapping file each, named by set id, in the -o directory

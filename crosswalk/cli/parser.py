@@ -161,6 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="refuse citations of frameworks that are not loaded (default: report them as unresolved)",
     )
     gap.add_argument(
+        "--raw-csv",
+        action="store_true",
+        help="write CSV cells as they are: no quote before text a spreadsheet would run as a formula",
+    )
+    gap.add_argument(
         "--rdf", help="also write knowledge base, inventory and findings as RDF (.ttl or .jsonld)"
     )
     check = command(
@@ -193,6 +198,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--object", help="object framework prefix (mapping formats)")
     export.add_argument(
         "--inferred", action="store_true", help="xlsx matrix: also show inferred relations (grey)"
+    )
+    export.add_argument(
+        "--raw-csv",
+        action="store_true",
+        help="csv: write cells as they are (no quote before text a spreadsheet would run)",
     )
     export.add_argument(
         "-o", "--output", required=True, help="file (or directory for several OSCAL/CISO files)"

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from crosswalk.excel.groups import group_sections
 from crosswalk.excel.layout import fit_width
+from crosswalk.excel.matrix_pairs import fits_in_columns, write_pair_matrix
 from crosswalk.excel.sheets import (
     _LEGEND,
     _save,
@@ -239,23 +240,26 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C9
 
     # -- Matrix -------------------------------------------------------------------
     controls = list(report.inventory.controls)
-    matrix = _StreamSheet(
-        workbook,
-        "Matrix",
-        ["Clause", "Status", *[c.id for c in controls]],
-        [fit_width(ids, 12, 28), 15, *[3.5] * len(controls)],
-        status_column=2,
-        freeze="C2",
-        repeat_columns=2,
-        header_rotation=90,
-    )
-    position = {c.id: i for i, c in enumerate(controls)}
-    for finding in report.findings:
-        row: list[Any] = [None] * len(controls)
-        for item in finding.evidence:
-            row[position[item.control]] = "●" if item.coverage == "full" else "◐"
-        matrix.append([finding.clause.id, finding.status, *row])
-    matrix.finish()
+    if not fits_in_columns(len(controls)):  # past Excel's last column: one row per pair
+        write_pair_matrix(workbook, report.findings)
+    else:
+        matrix = _StreamSheet(
+            workbook,
+            "Matrix",
+            ["Clause", "Status", *[c.id for c in controls]],
+            [fit_width(ids, 12, 28), 15, *[3.5] * len(controls)],
+            status_column=2,
+            freeze="C2",
+            repeat_columns=2,
+            header_rotation=90,
+        )
+        position = {c.id: i for i, c in enumerate(controls)}
+        for finding in report.findings:
+            row: list[Any] = [None] * len(controls)
+            for item in finding.evidence:
+                row[position[item.control]] = "●" if item.coverage == "full" else "◐"
+            matrix.append([finding.clause.id, finding.status, *row])
+        matrix.finish()
 
     # -- Risks --------------------------------------------------------------------
     risks = _StreamSheet(

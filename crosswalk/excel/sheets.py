@@ -18,13 +18,14 @@ Every sheet goes through :class:`_StreamSheet` (streamed, for reports) or :func:
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crosswalk.excel.layout import pages_wide, print_scale, row_height, sheet_width
-from crosswalk.io.atomic import atomic_path
+from crosswalk.io.atomic import atomic_path, unnamed_file
 from crosswalk.model.statuses import COVERAGE_STATUSES, RISK_STATUSES, STATUS_TABLE, fill_colours
 
 if TYPE_CHECKING:
@@ -284,6 +285,8 @@ class _StreamSheet:
         self._row(header, height=height)
 
     def _row(self, cells: Sequence[Any], *, height: float | None = None) -> None:
+        if self._next == 1:  # the panes and page setup are set: stream from here on
+            _stream_to_unnamed_file(self.sheet)
         if height:
             self.sheet.row_dimensions[self._next].height = height
         self.sheet.append(list(cells))
@@ -353,6 +356,33 @@ class _StreamSheet:
             )
         if self.print_columns and self.print_columns < self.width:
             self.sheet.print_area = f"A1:{_letter(self.print_columns)}{max(1, self.last_row)}"
+
+
+def _stream_to_unnamed_file(sheet: Any) -> None:
+    """Stream a write-only sheet into an unnamed scratch file.
+
+    openpyxl would stream it into a named file in the temporary directory, which a
+    ``kill -9`` leaves behind (megabytes of report content); an unnamed one vanishes with
+    the process. Called just before the first row, as openpyxl's own writer would be, so
+    the column widths, panes and page setup set before are written.
+    """
+    import tempfile
+
+    from openpyxl.worksheet._writer import WorksheetWriter
+
+    found = unnamed_file(Path(tempfile.gettempdir()))
+    if found is None:  # no unnamed files here: openpyxl's named one
+        return
+    descriptor, path = found
+    writer = WorksheetWriter(sheet, out=str(path))
+
+    def cleanup() -> None:
+        with contextlib.suppress(OSError):
+            os.close(descriptor)
+
+    writer.cleanup = cleanup
+    writer.write_top()
+    sheet._writer = writer
 
 
 def _save(workbook: Any, path: str | Path, *, label: str | None = None) -> Path:

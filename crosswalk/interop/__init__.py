@@ -157,9 +157,13 @@ def _write_xlsx(
 
 
 def _write_csv(
-    kb: KnowledgeBase, path: PathLike, subject: str | None = None, object: str | None = None
+    kb: KnowledgeBase,
+    path: PathLike,
+    subject: str | None = None,
+    object: str | None = None,
+    raw: bool = False,
 ) -> Path:
-    return write_mapping_csv(_sets(kb, subject, object), path)
+    return write_mapping_csv(_sets(kb, subject, object), path, raw=raw)
 
 
 def _write_yaml(

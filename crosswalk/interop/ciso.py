@@ -3,7 +3,7 @@
 >>> import crosswalk, tempfile, pathlib, yaml
 >>> kb = crosswalk.load()
 >>> path = write_ciso_framework(kb, "iso31000", pathlib.Path(tempfile.mkdtemp()) / "iso31000.yaml")
->>> yaml.safe_load(path.read_text(encoding="utf-8"))["objects"]["framework"]["urn"]
+>>> yaml.safe_load(path.read_text(encoding="utf-8"))["objects"]["frameworks"][0]["urn"]
 'urn:crosswalk:risk:framework:iso31000'
 
 How crosswalk's model is written for CISO Assistant

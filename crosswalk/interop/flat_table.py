@@ -16,7 +16,7 @@ import io
 import os
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,9 @@ from pydantic import ValidationError
 from crosswalk.interop.references import canonical_ids, reference_problems
 from crosswalk.interop.vocabulary import RELATION_NAMES
 from crosswalk.io.atomic import write_text_atomic
+from crosswalk.io.csv_cells import neutralise_cell, restore_cell
+from crosswalk.io.files import read_text
+from crosswalk.io.limits import limit
 from crosswalk.io.mapping_sets import mapping_id
 from crosswalk.model.errors import DataError, Problem
 from crosswalk.model.records import Mapping, MappingSet
@@ -66,33 +69,40 @@ _UNION = " ∪ "
 
 
 def write_mapping_csv(
-    mapping_sets: MappingSet | Sequence[MappingSet], path: str | os.PathLike[str]
+    mapping_sets: MappingSet | Sequence[MappingSet],
+    path: str | os.PathLike[str],
+    *,
+    raw: bool = False,
 ) -> Path:
-    """Write every mapping of one or several sets as one CSV table; returns the path."""
+    """Write every mapping of one or several sets as one CSV table; returns the path.
+
+    Text cells that a spreadsheet would run as formulas are neutralised
+    (:mod:`crosswalk.io.csv_cells`; :func:`read_mapping_csv` restores them) unless ``raw``.
+    """
     sets = [mapping_sets] if isinstance(mapping_sets, MappingSet) else list(mapping_sets)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180; fields with \r get quoted
     writer.writerow(COLUMNS)
+    cell: Callable[[Any], Any] = (lambda value: value) if raw else neutralise_cell
     for mapping_set in sets:
         for m in mapping_set.mappings:
-            writer.writerow(
-                [
-                    m.mapping_set,
-                    m.id,
-                    _UNION.join(m.subjects),
-                    m.relation,
-                    m.object,
-                    m.strength,
-                    m.rationale,
-                    m.justification,
-                    "" if m.confidence is None else repr(m.confidence),
-                    m.scope or "",
-                    m.source,
-                    m.author,
-                    m.date.isoformat(),
-                    *_review_cells(m),
-                ]
+            row = (
+                m.mapping_set,
+                m.id,
+                _UNION.join(m.subjects),
+                m.relation,
+                m.object,
+                m.strength,
+                m.rationale,
+                m.justification,
+                "" if m.confidence is None else repr(m.confidence),
+                m.scope or "",
+                m.source,
+                m.author,
+                m.date.isoformat(),
+                *_review_cells(m),
             )
+            writer.writerow([cell(value) for value in row])
     return write_text_atomic(path, "\ufeff" + buffer.getvalue())
 
 
@@ -132,12 +142,14 @@ def read_mapping_csv_sets(
     :class:`~crosswalk.model.errors.DataError`.
     """
     file = str(path)
-    try:
-        with Path(path).open(encoding="utf-8-sig", newline="") as handle:  # keep \r in fields
-            text = handle.read()
-    except (OSError, UnicodeDecodeError) as error:
-        raise DataError([Problem(file, "", "readable", str(error))]) from error
+    text = read_text(path, limit=limit("data_file_bytes"))  # \r in fields kept; bounded
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        records = [(record, reader.line_num) for record in reader]
+    except csv.Error as error:  # a field over csv.field_size_limit(), a NUL byte, ...
+        raise DataError(
+            [Problem(file, f"row {reader.line_num}", "csv-syntax", f"unreadable row: {error}")]
+        ) from None
     missing = [c for c in _REQUIRED if c not in (reader.fieldnames or [])]
     if missing:
         raise DataError(
@@ -152,9 +164,9 @@ def read_mapping_csv_sets(
         )
     problems: list[Problem] = []
     rows: dict[str, list[tuple[dict[str, str], str]]] = {}
-    for record in reader:
-        row = {k: (v or "").strip() for k, v in record.items() if k is not None}
-        rows.setdefault(row["mapping_set"], []).append((row, f"row {reader.line_num}"))
+    for record, number in records:
+        row = {k: restore_cell((v or "").strip()) for k, v in record.items() if k is not None}
+        rows.setdefault(row["mapping_set"], []).append((row, f"row {number}"))
     sets = []
     for set_id, entries in rows.items():
         header = _header(set_id, [r for r, _ in entries], kb)

@@ -40,6 +40,8 @@ from typing import TYPE_CHECKING, Any
 from crosswalk.interop.references import reference_problems
 from crosswalk.interop.vocabulary import RELATION_NAMES
 from crosswalk.io.atomic import atomic_path
+from crosswalk.io.files import file_problem, zip_problem
+from crosswalk.io.limits import limit
 from crosswalk.io.mapping_sets import mapping_id
 from crosswalk.model.errors import DataError, Problem
 from crosswalk.model.records import Mapping, MappingSet
@@ -303,6 +305,11 @@ def read_crosswalk_matrix(  # noqa: C901 - one pass over sheet, headers and cell
     from openpyxl.utils import get_column_letter
 
     file = str(path)
+    found = file_problem(Path(path), limit("data_file_bytes")) or zip_problem(
+        Path(path), limit("workbook_uncompressed_bytes")
+    )
+    if found is not None:
+        raise DataError([found])
     try:
         workbook = load_workbook(path, read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many kinds for a file that is not xlsx
@@ -312,7 +319,7 @@ def read_crosswalk_matrix(  # noqa: C901 - one pass over sheet, headers and cell
     try:
         if MATRIX_SHEET not in workbook.sheetnames:
             raise DataError([Problem(file, "", "matrix-sheet", f"no sheet named {MATRIX_SHEET!r}")])
-        grid = [list(r) for r in workbook[MATRIX_SHEET].iter_rows(values_only=True)]
+        grid = _grid(workbook[MATRIX_SHEET], file)
     finally:
         workbook.close()
 
@@ -402,6 +409,34 @@ def read_crosswalk_matrix(  # noqa: C901 - one pass over sheet, headers and cell
             problems, title=f"{file}: {len(problems)} problem(s) in the crosswalk matrix"
         )
     return mapping_set
+
+
+def _grid(sheet: Any, file: str) -> list[list[Any]]:
+    """The cells of the sheet, whatever its ``<dimension>`` claims, within the limits.
+
+    The dimension a workbook declares is not trusted: too small, it would cut rows and
+    columns off silently; too large, it would pad every row to it. It is reset, so every
+    cell written is read and no more.
+    """
+    sheet.reset_dimensions()
+    rows_limit, cells_limit = limit("rows"), limit("matrix_cells")
+    grid: list[list[Any]] = []
+    cells = 0
+    for row in sheet.iter_rows(values_only=True):
+        cells += len(row)
+        if len(grid) >= rows_limit or cells > cells_limit:
+            raise DataError(
+                [
+                    Problem(
+                        file,
+                        f"{MATRIX_SHEET}!row {len(grid) + 1}",
+                        "matrix-size",
+                        f"the sheet is larger than {rows_limit:,} rows or {cells_limit:,} cells",
+                    )
+                ]
+            )
+        grid.append(list(row))
+    return grid
 
 
 def _clause_ids(

@@ -71,6 +71,8 @@ from crosswalk.interop.vocabulary import (
     relation_from_oscal,
 )
 from crosswalk.io.atomic import write_text_atomic
+from crosswalk.io.files import read_text
+from crosswalk.io.limits import limit
 from crosswalk.io.mapping_sets import mapping_id
 from crosswalk.model.errors import DataError, ExportError, Problem
 from crosswalk.model.ids import clause_iri
@@ -340,14 +342,15 @@ def read_oscal(path: str | os.PathLike[str], *, kb: KnowledgeBase | None = None)
     """
     file = str(path)
     problems: list[Problem] = []
+    text = read_text(path, limit=limit("data_file_bytes"))  # regular files only, size first
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise DataError([Problem(file, "", "readable", str(error))]) from error
+        document = json.loads(text)
     except json.JSONDecodeError as error:
         raise DataError(
             [Problem(file, f"line {error.lineno}, column {error.colno}", "json-syntax", error.msg)]
         ) from error
+    except RecursionError:
+        raise DataError([Problem(file, "", "nesting", "nested too deeply to read")]) from None
     collection = document.get("mapping-collection") if isinstance(document, dict) else None
     if not isinstance(collection, dict):
         raise DataError(

@@ -9,11 +9,10 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import ValidationError
 
 from crosswalk.interop.references import canonical_ids, reference_problems, validated_mapping
@@ -35,7 +34,10 @@ from crosswalk.interop.vocabulary import (
     RELATION_TERMS,
     relation_from_sssom,
 )
+from crosswalk.io.files import read_text
+from crosswalk.io.limits import limit
 from crosswalk.io.mapping_sets import mapping_id
+from crosswalk.io.yaml_read import load_yaml
 from crosswalk.model.errors import DataError, Problem
 from crosswalk.model.ids import (
     LEGACY_MAPPING_SET_IRI,
@@ -112,7 +114,7 @@ def read_sssom_sets(
     headers = _headers(metadata, file, problems)
     default = headers[0]
     by_set: dict[str, list[tuple[Mapping, str]]] = {h["id"]: [] for h in headers}
-    for raw in reader:
+    for raw in _rows(reader, file, count, problems):
         where = f"line {count + reader.line_num}"
         row = {k: (v or "").strip() for k, v in raw.items() if k is not None}
         for slot in PROPAGATABLE:
@@ -150,14 +152,26 @@ def read_sssom_sets(
     return sets
 
 
-def _read_text(path: Path, problems: list[Problem]) -> str | None:
+def _rows(
+    reader: csv.DictReader[str], file: str, offset: int, problems: list[Problem]
+) -> Iterator[dict[str, str | None]]:
+    """The rows of the table; a row the csv module cannot read ends it, as a problem."""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:  # keep \r inside fields
-            return handle.read()
-    except UnicodeDecodeError as error:
-        problems.append(Problem(str(path), "", "encoding", f"not UTF-8 text: {error}"))
-    except OSError as error:
-        problems.append(Problem(str(path), "", "readable", str(error)))
+        yield from reader
+    except csv.Error as error:  # a field over csv.field_size_limit(), a NUL byte, ...
+        problems.append(
+            Problem(
+                file, f"line {offset + reader.line_num}", "sssom-table", f"unreadable row: {error}"
+            )
+        )
+
+
+def _read_text(path: Path, problems: list[Problem]) -> str | None:
+    """The file's text (carriage returns inside fields kept), read with a bound: regular files only."""
+    try:
+        return read_text(path, limit=limit("data_file_bytes"))
+    except DataError as error:
+        problems.extend(error.problems)
     return None
 
 
@@ -168,17 +182,16 @@ def _parse_metadata(
     indents = {len(s) - len(s.lstrip(" ")) for s in stripped if s.strip()}
     margin = min(indents, default=0)
     try:
-        document = yaml.safe_load("".join(s[margin:] for s in stripped)) if stripped else {}
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "metadata block"
-        problems.append(
+        document = load_yaml("".join(s[margin:] for s in stripped), file) if stripped else {}
+    except DataError as error:
+        problems.extend(
             Problem(
-                file,
-                where,
+                p.file,
+                p.location or "metadata block",
                 "sssom-metadata",
-                f"the #-block is not YAML: {str(error).splitlines()[0]}",
+                f"the #-block: {p.message} [{p.rule}]",
             )
+            for p in error.problems
         )
         return None
     if document is None:

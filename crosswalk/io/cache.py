@@ -188,7 +188,9 @@ def _write(name: str, key: str, parts: Iterable[bytes | memoryview], **header: A
     target = directory / name
     try:
         with atomic_path(target) as temporary:
-            descriptor = os.open(temporary, os.O_WRONLY | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0))
+            # no O_NOFOLLOW: atomic_path made this file itself (O_EXCL, in our 0700 directory)
+            # or hands out an unnamed one as /proc/self/fd/N, a link that must be followed
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_TRUNC)
             with os.fdopen(descriptor, "wb") as stream:
                 os.fchmod(stream.fileno(), 0o600)
                 line = _MAGIC + b" " + json.dumps(head).encode()

@@ -13,9 +13,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from crosswalk.io.atomic import write_text_atomic
+from crosswalk.io.files import read_text
+from crosswalk.io.limits import limit
+from crosswalk.io.yaml_read import load_yaml
 from crosswalk.io.yaml_text import dump_canonical
 
 __all__ = ["canonical_of", "canonical_text", "format_files", "natural_key"]
@@ -115,12 +116,12 @@ def _leading_comments(text: str) -> str:
 
 def canonical_text(path: Path) -> str:
     """The canonical text of a catalogue, catalogue-part or mapping file."""
-    return canonical_of(path.read_text(encoding="utf-8-sig"))
+    return canonical_of(read_text(path, limit=limit("data_file_bytes")), str(path))
 
 
-def canonical_of(text: str) -> str:
+def canonical_of(text: str, file: str = "<text>") -> str:
     """The canonical form of a data file's text (what ``crosswalk format`` writes)."""
-    document = yaml.safe_load(text)
+    document = load_yaml(text, file)
     if not isinstance(document, dict):
         return text
     if "mapping_set" in document:
@@ -172,7 +173,7 @@ def format_files(paths: Iterable[Path], *, check: bool = False) -> list[Path]:
     """Rewrite files into canonical form (or, with ``check``, only list those that are not)."""
     changed = []
     for path in paths:
-        current = path.read_text(encoding="utf-8-sig")
+        current = read_text(path, limit=limit("data_file_bytes"))
         wanted = canonical_text(path)
         if current != wanted:
             changed.append(path)

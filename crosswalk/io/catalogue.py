@@ -19,6 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from crosswalk.io.discovery import DataFiles
+from crosswalk.io.files import read_text
 from crosswalk.io.grammar import (
     AdoptedClauseEntry,
     CataloguePartFile,
@@ -26,6 +27,8 @@ from crosswalk.io.grammar import (
     FrameworkEntry,
     SourceEntry,
 )
+from crosswalk.io.limits import limit
+from crosswalk.io.yaml_read import load_yaml
 from crosswalk.model.errors import DataError, Problem
 from crosswalk.model.ids import default_iri_base
 from crosswalk.model.records import (
@@ -46,13 +49,6 @@ __all__ = [
     "read_yaml",
 ]
 
-_MAX_DATA_FILE_BYTES = 50 * 1024 * 1024
-
-try:  # the C loader is ~10x faster; fall back to the pure-Python one
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _Loader = yaml.SafeLoader
-
 
 def display_path(path: Path) -> str:
     """A path as shown to people: bundled files as ``mappings/...``, others as given."""
@@ -65,27 +61,15 @@ def display_path(path: Path) -> str:
 
 
 def read_yaml(path: Path, problems: list[Problem]) -> Any:
-    """Parse one YAML file; record a problem (and return None) if it cannot be read."""
+    """Parse one YAML file; record a problem (and return None) if it cannot be read.
+
+    Bounded (:mod:`crosswalk.io.files`: regular files only, the size checked first) and
+    safe (:mod:`crosswalk.io.yaml_read`: no duplicate keys, no alias bombs).
+    """
     try:
-        size = path.stat().st_size
-        if size > _MAX_DATA_FILE_BYTES:
-            problems.append(
-                Problem(str(path), "", "file-size", f"{size} bytes is over the 50 MB limit")
-            )
-            return None
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        problems.append(Problem(str(path), "", "encoding", f"not UTF-8 text: {error}"))
-        return None
-    except OSError as error:
-        problems.append(Problem(str(path), "", "readable", str(error)))
-        return None
-    try:
-        return yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problems.append(Problem(str(path), where, "yaml-syntax", str(error).splitlines()[0]))
+        return load_yaml(read_text(path, limit=limit("data_file_bytes")), str(path))
+    except DataError as error:
+        problems.extend(error.problems)
         return None
 
 

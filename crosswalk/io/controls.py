@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from crosswalk.io.limits import limit
 from crosswalk.io.profile import profile_from_mapping
 from crosswalk.io.text import shown
 from crosswalk.model.errors import CitationError, InventoryError, Problem
@@ -50,11 +51,12 @@ CONTROL_COLUMNS = (
 
 
 LIMITS = {
-    "file_bytes": 20 * 1024 * 1024,
-    "uncompressed_bytes": 200 * 1024 * 1024,
-    "rows": 100_000,
-    "cell_chars": 32_767,
+    "file_bytes": limit("inventory_file_bytes"),
+    "uncompressed_bytes": limit("workbook_uncompressed_bytes"),
+    "rows": limit("rows"),
+    "cell_chars": limit("cell_chars"),
 }
+"""The inventory readers' bounds, taken from the one table in :mod:`crosswalk.io.limits`."""
 
 
 class _Reported:

@@ -8,7 +8,7 @@ sheet, row, column and the rule broken — and raised at once as an
 Limits (refused before anything large is loaded): 20 MB on disk, 200 MB uncompressed
 for a workbook, 100,000 rows or controls, 32,767 characters per cell (Excel's own cell
 limit); YAML is checked for duplicate keys, alias bombs and deep nesting first
-(:mod:`crosswalk.io.yaml_bounds`).
+(:mod:`crosswalk.io.yaml_read`).
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from crosswalk.io.profile import read_profile
 from crosswalk.io.sheets import read_csv_inventory
 from crosswalk.io.text import decode_text
 from crosswalk.io.workbook import read_xlsx_inventory
-from crosswalk.io.yaml_bounds import load_bounded
-from crosswalk.model.errors import InventoryError, Problem
+from crosswalk.io.yaml_read import load_yaml, top_level_items
+from crosswalk.model.errors import DataError, InventoryError, Problem
 from crosswalk.model.inventory import Inventory, Profile
 
 __all__ = [
@@ -128,7 +128,23 @@ _HEADER_KEYS = ("organisation", "description", "profile")
 
 def _read_yaml(path: Path, kb: CitationResolver, *, strict: bool) -> Inventory:
     file = str(path)
-    document = load_bounded(decode_text(path), file, counted={"controls": LIMITS["rows"]})
+    text = decode_text(path)
+    count = top_level_items(text, "controls", stop_after=LIMITS["rows"])
+    if count > LIMITS["rows"]:  # counted without building the document: refused at once
+        raise InventoryError(
+            [
+                Problem(
+                    file,
+                    "controls",
+                    "rows",
+                    f"more than {LIMITS['rows']:,} controls (the row limit of every inventory)",
+                )
+            ]
+        )
+    try:  # safe: no duplicate keys (a second `controls:` would replace the first), no alias bombs
+        document = load_yaml(text, file)
+    except DataError as error:
+        raise InventoryError(error.problems) from None
     if not isinstance(document, dict):
         raise InventoryError(
             [
@@ -168,6 +184,9 @@ def _read_yaml(path: Path, kb: CitationResolver, *, strict: bool) -> Inventory:
         problems.append(
             Problem(file, "controls", "inventory-shape", "`controls:` must be a list of controls")
         )
+        raw_controls = []
+    if len(raw_controls) > LIMITS["rows"]:  # a list reached through an alias is not counted above
+        problems.append(Problem(file, "controls", "rows", f"more than {LIMITS['rows']:,} controls"))
         raw_controls = []
     records = []
     for index, item in enumerate(raw_controls):

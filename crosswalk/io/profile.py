@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any, get_args
 
 from crosswalk.io.text import decode_text, shown
-from crosswalk.io.yaml_bounds import load_bounded
-from crosswalk.model.errors import InventoryError, Problem
+from crosswalk.io.yaml_read import load_yaml
+from crosswalk.model.errors import DataError, InventoryError, Problem
 from crosswalk.model.inventory import Profile
 from crosswalk.model.records import Category, Role
 
@@ -147,7 +147,10 @@ def read_profile(path: str | Path) -> Profile:
         text = decode_text(path)
     except OSError as error:
         raise InventoryError([Problem(file, "", "readable", str(error))]) from None
-    document = load_bounded(text, file)
+    try:  # safe: no duplicate keys, no alias bombs, no deep nesting
+        document = load_yaml(text, file)
+    except DataError as error:
+        raise InventoryError(error.problems) from None
     if isinstance(document, dict) and "profile" in document:
         document = document["profile"]
     if not isinstance(document, dict):

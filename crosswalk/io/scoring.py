@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from crosswalk.io.files import read_text
+from crosswalk.io.limits import limit
 from crosswalk.io.resources import mappings_dir
+from crosswalk.io.yaml_read import load_yaml
 from crosswalk.model.errors import DataError, Problem
 
 __all__ = ["ScoringModel", "load_scoring_model"]
@@ -38,13 +39,16 @@ class ScoringModel:
 
 
 def load_scoring_model(path: str | Path | None = None) -> ScoringModel:
-    """Load a scoring model (default: the bundled provisional GB/T 46347 model)."""
+    """Load a scoring model (default: the bundled provisional GB/T 46347 model).
+
+    Read with the bounded, safe readers; any problem is a DataError naming the file and
+    the key at fault.
+    """
     path = Path(path) if path else mappings_dir() / "scoring" / "gbt46347-capability.yaml"
+    document = load_yaml(read_text(path, limit=limit("data_file_bytes")), str(path))
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-        model = document["model"]
-        return _scoring_model(document, model, path)
-    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as error:
+        return _scoring_model(document, path)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise DataError(
             [
                 Problem(
@@ -57,15 +61,50 @@ def load_scoring_model(path: str | Path | None = None) -> ScoringModel:
         ) from None
 
 
-def _scoring_model(document: Any, model: Any, path: Path) -> ScoringModel:
+def _table(
+    document: dict[str, Any], key: str, path: Path, *, required: bool = True
+) -> dict[str, float]:
+    """A table of numbers (``status_points``, ``domains``, ``items``), checked for shape."""
+    value = document.get(key)
+    if value is None and not required:
+        return {}
+    if not isinstance(value, dict):
+        raise DataError(
+            [
+                Problem(
+                    str(path),
+                    key,
+                    "scoring-model",
+                    f"`{key}` must be a mapping of names to numbers, not {type(value).__name__}",
+                )
+            ]
+        )
+    return {str(k): float(v) for k, v in value.items()}
+
+
+def _scoring_model(document: Any, path: Path) -> ScoringModel:
+    if not isinstance(document, dict) or not isinstance(document.get("model"), dict):
+        raise DataError(
+            [
+                Problem(
+                    str(path), "model", "scoring-model", "a scoring model needs a `model:` mapping"
+                )
+            ]
+        )
+    model = document["model"]
+    levels = document.get("levels")
+    if not isinstance(levels, list) or not levels or not all(isinstance(x, dict) for x in levels):
+        raise DataError(
+            [Problem(str(path), "levels", "scoring-model", "`levels` must be a list of mappings")]
+        )
     return ScoringModel(
         id=str(model["id"]),
         framework=str(model["framework"]),
         status=str(model.get("status", "provisional")),
         note=str(model.get("note", "")),
-        status_points={k: float(v) for k, v in document["status_points"].items()},
-        domains={k: float(v) for k, v in document["domains"].items()},
-        items={k: float(v) for k, v in (document.get("items") or {}).items()},
-        levels=tuple(sorted(document["levels"], key=lambda level: float(level["min"]))),
+        status_points=_table(document, "status_points", path),
+        domains=_table(document, "domains", path),
+        items=_table(document, "items", path, required=False),
+        levels=tuple(sorted(levels, key=lambda level: float(level["min"]))),
         path=str(path),
     )

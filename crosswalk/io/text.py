@@ -13,7 +13,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from crosswalk.model.errors import InventoryError, Problem
+from crosswalk.io.files import read_bytes
+from crosswalk.io.limits import limit
+from crosswalk.model.errors import DataError, InventoryError, Problem
 
 __all__ = ["decode_text", "shown"]
 
@@ -48,8 +50,14 @@ def shown(value: Any) -> str:
 
 
 def decode_text(path: Path) -> str:
-    """The file's text (UTF-8, or UTF-16 with a byte-order mark); InventoryError otherwise."""
-    data = path.read_bytes()
+    """The file's text (UTF-8, or UTF-16 with a byte-order mark); InventoryError otherwise.
+
+    Read with a bound: a regular file of at most the inventory size limit.
+    """
+    try:
+        data = read_bytes(path, limit=limit("inventory_file_bytes"))
+    except DataError as error:
+        raise InventoryError(error.problems) from None
     for encoding in (
         ("utf-8-sig", "utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig",)
     ):

@@ -14,22 +14,22 @@ displays build on it from the layers above; :class:`crosswalk.api.KnowledgeBase`
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from crosswalk.io.cache import ArrayStore
-from crosswalk.knowledge.citation import AliasIndex, parse_citation
+from crosswalk.knowledge.citation import AliasIndex
 from crosswalk.knowledge.inferred import Addressing, InferredRelation, RelatedClauses
+from crosswalk.knowledge.resolve import Resolver
+from crosswalk.knowledge.search import SearchIndex
 from crosswalk.model.errors import (
-    CitationError,
     ContradictionError,
     Problem,
     UnknownClauseError,
     UnknownFrameworkError,
 )
-from crosswalk.model.ids import CLAUSE_ID_PATTERN, clause_iri, is_union_node, union_node
+from crosswalk.model.ids import clause_iri, is_union_node, union_node
 from crosswalk.model.records import Clause, Framework, Mapping, MappingSet
 from crosswalk.reasoning.derivation import EQ
 from crosswalk.reasoning.explain import fact_text
@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from crosswalk.reasoning.engine import Closure, Network
 
 __all__ = ["KnowledgeBase"]
+
+_SUGGEST_CHARS = 200
 
 
 class KnowledgeBase:
@@ -142,7 +144,8 @@ class KnowledgeBase:
         )
 
     def suggest(self, text: str, *, limit: int = 3) -> list[str]:
-        """The valid clause ids closest to ``text``."""
+        """The valid clause ids closest to ``text`` (only its first 200 characters count)."""
+        text = text[:_SUGGEST_CHARS]  # ids are short: a longer text is no closer, only slower
         prefix = text.split(":", 1)[0] if ":" in text else None
         pool = [i for i in self.clauses if prefix is None or i.startswith(prefix + ":")]
         if not pool:
@@ -183,85 +186,34 @@ class KnowledgeBase:
         return result
 
     def search(self, text: str, *, framework: str | None = None, limit: int = 20) -> list[Clause]:
-        """Clauses whose id, headings (English or Chinese) or summary contain every word."""
-        words = [w for w in text.lower().split() if w]
-        hits = []
-        for clause in self.clauses.values():
-            if framework and clause.framework != framework:
-                continue
-            haystack = " ".join(
-                filter(None, [clause.id, clause.title, clause.title_zh, clause.summary])
-            ).lower()
-            if all(w in haystack for w in words):
-                score = sum(
-                    w in clause.title.lower() or w in (clause.title_zh or "") for w in words
-                )
-                hits.append((-score, clause.depth, clause.order, clause))
-        hits.sort(key=lambda h: (h[0], h[1], h[2]))
-        return [h[3] for h in hits[:limit]]
+        """Clauses whose id, headings (English or Chinese) or summary match every word.
+
+        Ranked by field (id, heading, summary) and language, with a small English/Chinese
+        synonym table; linear in the query (see :mod:`crosswalk.knowledge.search`).
+        """
+        return self._search_index.search(text, framework=framework, limit_=limit)
+
+    @cached_property
+    def _search_index(self) -> SearchIndex:
+        return SearchIndex(self.clauses.values())
+
+    @cached_property
+    def _resolver(self) -> Resolver:
+        return Resolver(self.frameworks, self.clauses, self.suggest)
 
     @cached_property
     def _alias_index(self) -> AliasIndex:
-        names: list[tuple[str, str]] = []
-        for framework in self.frameworks.values():
-            names.append((framework.prefix, framework.prefix))
-            names.append((framework.short_name, framework.prefix))
-            names.extend((alias, framework.prefix) for alias in framework.aliases)
-        return AliasIndex(names)
+        return self._resolver.aliases()
 
     def resolve(self, text: str) -> Clause:
-        """Resolve a loose citation ("Art. 9(2)(a) AI Act", "ISO 31000 6.4.2") to a clause."""
-        stripped = text.strip()
-        if not stripped:
-            raise CitationError(text, "empty citation")
-        direct = self.find_clause(stripped) or self.find_clause(stripped.lower())
-        if direct is not None:
-            return direct
-        if (
-            re.fullmatch(CLAUSE_ID_PATTERN, stripped)
-            and stripped.split(":", 1)[0] in self.frameworks
-        ):
-            # a canonical id that is not there: name the closest ids rather than guess at its words
-            raise CitationError(text, f"{stripped} is not in the catalogue", self.suggest(stripped))
-        regulations = frozenset(p for p, f in self.frameworks.items() if f.kind == "regulation")
-        citation = parse_citation(stripped, self._alias_index, regulations)
-        if citation is None:
-            names = ", ".join(f.short_name for f in self.frameworks.values())
-            raise CitationError(
-                text,
-                f"no framework named (known: {names})",
-                self.suggest(stripped),
-                names_framework=False,
-            )
-        # a word that is itself a local id of that framework ("planning.governance")
-        for token in sorted(citation.tokens(), key=len, reverse=True):
-            found = self.find_clause(f"{citation.prefix}:{token}")
-            plausible = "." in token or not token.isdigit() or citation.local in (None, token)
-            if (
-                found is not None
-                and plausible
-                and (citation.local is None or len(token) >= len(citation.local))
-            ):
-                return found
-        if citation.local is not None:
-            found = self.find_clause(citation.id)
-            if found is not None:
-                return found
-        # the heading itself, in English or Chinese ("GB/T 46347 风险评估")
-        wanted = citation.rest.strip(" :-,")
-        if wanted:
-            for clause in self.clauses_of(citation.prefix):
-                if wanted in (clause.title.lower(), (clause.title_zh or "").lower()):
-                    return clause
-        if citation.local is None:
-            raise CitationError(
-                text,
-                f"no clause number found after the name of {citation.prefix}",
-                self.suggest(f"{citation.prefix}:{wanted}"),
-            )
-        raise CitationError(
-            text, f"{citation.id} is not in the catalogue", self.suggest(citation.id)
-        )
+        """Resolve a loose citation ("Art. 9(2)(a) AI Act", "ISO 31000 6.4.2") to a clause.
+
+        Never to a broader clause than the text names: text with invisible or control
+        characters, or with a number broken by a comma or a space, is refused with a
+        :class:`~crosswalk.model.errors.CitationError` that shows why (see
+        :mod:`crosswalk.knowledge.resolve` for every form understood).
+        """
+        return self._resolver.resolve(text, self._alias_index, self.find_clause)
 
     # -- integrity --------------------------------------------------------------------
 

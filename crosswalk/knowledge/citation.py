@@ -5,6 +5,13 @@ Users write "Art. 9(2)(a) AI Act", "Article 9 paragraph 2 point (a)", "ISO 31000
 "TC260 framework 3.1.1(b)". :func:`parse_citation` finds the framework (by prefix, short
 name or alias) and the local id; the knowledge base then checks that the clause exists
 and otherwise names the closest valid ids.
+
+Before any of that, :func:`citation_problem` refuses text that could resolve to the
+wrong clause: invisible (format) and control characters (a zero-width space inside
+``6.4.2`` would otherwise cut it to ``6``; a right-to-left override makes ``6.4.2``
+display as ``2.4.6``), and numbers broken by a comma or a space (``6.4,2``, ``6.4 .2``),
+which would resolve to the broader ``6.4``. A citation never resolves to a broader
+clause than its text names.
 """
 
 from __future__ import annotations
@@ -14,7 +21,60 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["AliasIndex", "Citation", "normalise_text", "parse_citation"]
+__all__ = [
+    "AliasIndex",
+    "Citation",
+    "citation_problem",
+    "normalise_text",
+    "parse_citation",
+    "shown_characters",
+]
+
+_LINE_BREAKS = frozenset("\t\n\r")
+"""Control characters read as spaces (a spreadsheet cell may wrap a citation)."""
+
+_BROKEN_NUMBER = re.compile(r"\d(?:,\d|\s+\.\s*\d|\.\s+\d)")
+"""A clause number broken by a comma or a space: 6.4,2 / 6.4 .2 / 6.4. 2."""
+
+
+def _suspicious(character: str) -> bool:
+    category = unicodedata.category(character)
+    return category == "Cf" or (category == "Cc" and character not in _LINE_BREAKS)
+
+
+def shown_characters(characters: Iterable[str]) -> str:
+    """Characters named so that a person can see them: ``U+200B ZERO WIDTH SPACE``."""
+    named = dict.fromkeys(
+        f"U+{ord(c):04X} {unicodedata.name(c, 'control character')}" for c in characters
+    )
+    return ", ".join(named)
+
+
+def citation_problem(text: str) -> str | None:
+    """Why ``text`` may not be resolved (it could name the wrong clause), or None.
+
+    Invisible and control characters are refused, named by code point; so is a clause
+    number broken by a comma or a space, shown as it reads. Spaces of any kind between
+    words (a no-break space, an ideographic space) and full-width digits are harmless.
+    """
+    hidden = [c for c in text if _suspicious(c)]
+    if hidden:
+        return (
+            f"it contains invisible or control characters ({shown_characters(hidden)}); "
+            "retype the citation without them"
+        )
+    broken = _BROKEN_NUMBER.search(normalise_text(text))
+    if broken:
+        start = max(0, broken.start() - 8)
+        fragment = normalise_text(text)[start : broken.end() + 8].strip()
+        spaces = [c for c in text if c.isspace() and c != " "]
+        named = f" ({shown_characters(spaces)})" if spaces else ""
+        return (
+            f"the clause number in {fragment!r} is broken by a comma or a space{named}; "
+            "write it as one number such as 6.4.2"
+        )
+    return None
+
 
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 
@@ -100,8 +160,11 @@ _GROUP = re.compile(
     r"\(\s*([0-9]+|[a-z]{1,2}|[ivx]+)\s*\)|\b(?:paragraph|para\.?|par\.?|point|subparagraph)\s*\(?([0-9]+|[a-z]|[ivx]+)\)?"
 )
 _NUMBER = re.compile(
-    r"(?<![0-9a-z])([a-c](?:\.\d+)*|\d+(?:\.\d+)*)(?:\s*(?:\(([a-z])\)|([a-z])\)|\.([a-z])\b)|\s+([a-z])(?![a-z0-9]))?"
+    r"(?<![0-9a-z])([a-z](?:\.\d+)+|\d+(?:\.\d+)*)(?:\s*(?:\(([a-z])\)|([a-z])\)|\.([a-z])\b)|\s+([a-z])(?![a-z0-9]))?"
 )
+_ANNEX_LETTER = re.compile(r"\bannex\s+([a-z])((?:\.\d+)*)(?![0-9a-z])")
+_AFTER_NUMBER = re.compile(r"[0-9a-z]|[.,]\d")
+"""What may not follow a clause number: it would be a longer number than the one read."""
 
 
 def _regulation_local(rest: str) -> str | None:
@@ -139,9 +202,11 @@ def _regulation_local(rest: str) -> str | None:
 def _standard_local(rest: str) -> str | None:
     rest = re.sub(r"\b(?:clause|section|sub-?clause|item|条款|章节|节)\b", " ", rest)
     rest = rest.replace("第", " ").replace("条", " ")
-    rest = re.sub(r"\bannex\s+([a-c])\b", r"\1", rest)
+    annex = _ANNEX_LETTER.search(rest)
+    if annex:  # "Annex D", "annex a.2"
+        return annex.group(1).upper() + annex.group(2)
     match = _NUMBER.search(rest)
-    if not match:
+    if not match or _AFTER_NUMBER.match(rest, match.end()):
         return None
     number = match.group(1).upper() if match.group(1)[0].isalpha() else match.group(1)
     letter = match.group(2) or match.group(3) or match.group(4) or match.group(5)

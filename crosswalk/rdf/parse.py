@@ -11,21 +11,23 @@ import contextlib
 import contextvars
 import json
 import os
-import re
 import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from xml.parsers import expat
 
 from rdflib import Graph
 
+from crosswalk.io.files import read_bytes
+from crosswalk.io.limits import limit
 from crosswalk.model.errors import DataError, Problem
 from crosswalk.model.ids import (
     BASE,
 )
+from crosswalk.rdf import xml_reader
 from crosswalk.rdf.terms import (
-    MAX_RDF_BYTES,
     RDF_FORMATS,
     SUFFIX_FORMATS,
 )
@@ -39,6 +41,8 @@ __all__ = [
 # -- safe parsing -----------------------------------------------------------------------
 
 _OFFLINE: contextvars.ContextVar[bool] = contextvars.ContextVar("crosswalk_offline", default=False)
+xml_reader.register()  # RDF/XML is read through the linear parser
+
 _NETWORK_EVENTS = frozenset(
     {"socket.connect", "socket.getaddrinfo", "urllib.Request", "http.client.connect"}
 )
@@ -100,40 +104,63 @@ def _json_ld_problems(document: Any, origin: str) -> list[Problem]:
     return problems
 
 
-_DOCTYPE = re.compile(
-    r"<!DOCTYPE\b(?P<body>[^\[>]*)(?:\[(?P<subset>.*?)\])?\s*>", re.DOTALL | re.IGNORECASE
-)
-_ENTITY = re.compile(r"<!ENTITY\s+(?P<body>[^>]*)>", re.DOTALL | re.IGNORECASE)
+class _PrologueRead(Exception):
+    """Raised to stop the XML parser once the document type declaration is behind it."""
 
 
 def _xml_problems(text: str, origin: str) -> list[Problem]:
-    """External entities and DTDs, and entities built from entities, are refused."""
-    problems = []
-    for doctype in _DOCTYPE.finditer(text):
-        if re.search(r"\b(SYSTEM|PUBLIC)\b", doctype.group("body")):
+    """External entities and DTDs, parameter entities and entities built from entities.
+
+    The declarations are read by an XML parser (expat, in linear time), not by pattern:
+    an entity whose value holds ``]>`` cannot hide the declarations after it. Parsing
+    stops at the end of the DTD or the first element, before any entity is expanded;
+    a syntax error is left to the RDF parser to report. A plain internal entity
+    (``<!ENTITY e "value">``) is allowed.
+    """
+    problems: list[Problem] = []
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+
+    def doctype(_name: str, system: str | None, public: str | None, _subset: int) -> None:
+        if system or public:
             problems.append(
                 Problem(origin, "DOCTYPE", "no-external-entity", "an external DTD is not loaded")
             )
-        for entity in _ENTITY.finditer(doctype.group("subset") or ""):
-            body = entity.group("body")
-            if re.search(r"\b(SYSTEM|PUBLIC)\b", body):
-                problems.append(
-                    Problem(
-                        origin,
-                        "ENTITY",
-                        "no-external-entity",
-                        f"external entity refused: <!ENTITY {body.strip()[:60]}>",
-                    )
+
+    def entity(
+        name: str,
+        parameter: int,
+        value: str | None,
+        _base: str | None,
+        system: str | None,
+        public: str | None,
+        notation: str | None,
+    ) -> None:
+        if system or public or notation:
+            problems.append(
+                Problem(
+                    origin, "ENTITY", "no-external-entity", f"external entity refused: {name!r}"
                 )
-            elif "&" in body or "%" in body:
-                problems.append(
-                    Problem(
-                        origin,
-                        "ENTITY",
-                        "no-entity-expansion",
-                        f"entity built from entities refused: <!ENTITY {body.strip()[:60]}>",
-                    )
+            )
+        elif parameter or value is None or "&" in value or "%" in value:
+            problems.append(
+                Problem(
+                    origin,
+                    "ENTITY",
+                    "no-entity-expansion",
+                    f"entity built from entities (or a parameter entity) refused: {name!r}",
                 )
+            )
+
+    def stop(*_: object) -> None:
+        raise _PrologueRead
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = entity
+    parser.EndDoctypeDeclHandler = stop
+    parser.StartElementHandler = stop
+    with contextlib.suppress(_PrologueRead, expat.ExpatError):
+        parser.Parse(text, True)
     return problems
 
 
@@ -183,7 +210,11 @@ def parse_graph(
         with offline(), warnings.catch_warnings():
             # rdflib's own JSON-LD parser uses its deprecated ConjunctiveGraph
             warnings.simplefilter("ignore", DeprecationWarning)
-            graph.parse(data=text, format=fmt, publicID=base or f"{BASE}input/")
+            graph.parse(
+                data=text,
+                format=xml_reader.FORMAT if fmt == "xml" else fmt,  # linear for long literals
+                publicID=base or f"{BASE}input/",
+            )
     except PermissionError as error:
         raise DataError([Problem(origin, "", "no-network", str(error))]) from error
     except Exception as error:  # rdflib's parsers raise many unrelated types
@@ -211,22 +242,7 @@ def read_graph(
                 )
             ]
         )
-    try:
-        size = source.stat().st_size
-        if size > MAX_RDF_BYTES:
-            raise DataError(
-                [
-                    Problem(
-                        str(source),
-                        "",
-                        "file-size",
-                        f"{size} bytes is over the {MAX_RDF_BYTES // 2**20} MB limit",
-                    )
-                ]
-            )
-        data = source.read_bytes()
-    except OSError as error:
-        raise DataError([Problem(str(source), "", "readable", str(error))]) from error
+    data = read_bytes(source, limit=limit("data_file_bytes"))  # regular files only, size first
     return parse_graph(
         data, format=fmt, base=source.resolve().as_uri(), origin=str(source), store=store
     )

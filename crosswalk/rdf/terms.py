@@ -9,6 +9,7 @@ from __future__ import annotations
 from rdflib import RDFS, XSD, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
+from crosswalk.io.limits import limit
 from crosswalk.model import ids
 from crosswalk.model.ids import (
     VOCABULARY_IRI,
@@ -59,7 +60,8 @@ SUFFIX_FORMATS = {
     ".xml": "xml",
 }
 WRITABLE_FORMATS = frozenset({"turtle", "json-ld", "nt"})
-MAX_RDF_BYTES = 200 * 1024 * 1024
+MAX_RDF_BYTES = limit("data_file_bytes")
+"""The largest RDF file read: the data-file limit of :mod:`crosswalk.io.limits`."""
 ADDRESSES = "addresses"
 RELATION_NODES: dict[str, URIRef] = {r.value: CW[r.value] for r in Relation} | {
     ADDRESSES: CW[ADDRESSES]
