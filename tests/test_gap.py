@@ -29,7 +29,17 @@ from .conftest import EXAMPLES, synthetic_kb
 from .test_inference import set_models
 from .test_relations import true_relation
 
-SHEETS = ["Summary", "Gaps", "Matrix", "Risks", "Evidence", "Controls", "About"]
+SHEETS = [
+    "Summary",
+    "Gaps",
+    "Plan",
+    "Capability",
+    "Matrix",
+    "Risks",
+    "Evidence",
+    "Controls",
+    "About",
+]
 
 
 def digest(path: Path) -> str:

@@ -57,9 +57,11 @@ class KnowledgeBase(base.KnowledgeBase):
         profile: ProfileLike = None,
         risk_frameworks: Iterable[str] | None = None,
         scoring: ScoringModel | str | Path | None = None,
+        strict_scope: bool = False,
     ) -> GapReport:
         """Gap analysis of an inventory (object, or a YAML/CSV/XLSX path) against ``target``.
 
+        ``strict_scope`` counts containment under a scope condition as overlap (partial).
         See :func:`crosswalk.gap.analysis.gap_analysis`.
         """
         return gap_analysis(
@@ -69,6 +71,7 @@ class KnowledgeBase(base.KnowledgeBase):
             profile=_profile(profile),
             risk_frameworks=risk_frameworks,
             scoring=scoring,
+            strict_scope=strict_scope,
         )
 
     def sparql(self, query: str, *, engine: str = "auto", **bindings: Any) -> pd.DataFrame:

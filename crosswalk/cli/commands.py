@@ -261,10 +261,14 @@ def _cmd_gap(args: argparse.Namespace) -> int:
     for line in unresolved_lines(inventory):
         print(line, file=sys.stderr)
     progress.step(f"inferring relations and computing the gap report against {args.target}")
-    report = kb.gap(inventory, target=args.target, scoring=args.scoring)
+    report = kb.gap(
+        inventory, target=args.target, scoring=args.scoring, strict_scope=args.strict_scope
+    )
     print(report.summary_text())
+    if args.plan:
+        print("\n" + report.plan().text())
     if args.output and written == "csv":
-        _write_csv(report.to_frame(), args.output)
+        _write_csv(report.to_frame(), args.output, raw=args.raw_csv)
     elif args.output:
         progress.step(f"writing {args.output}")
         with _writing(args.output):

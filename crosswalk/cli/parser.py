@@ -152,6 +152,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--scoring", help="capability scoring model YAML (default: the bundled provisional one)"
     )
     gap.add_argument(
+        "--plan", action="store_true", help="print the action plan: open obligations by owner"
+    )
+    gap.add_argument(
+        "--strict-scope",
+        action="store_true",
+        help="count containment that holds only under a scope condition as partial",
+    )
+    gap.add_argument(
         "-o", "--output", help="write the findings here: an Excel workbook (.xlsx) or CSV (.csv)"
     )
     gap.add_argument("--csv", help="also write the findings as CSV")

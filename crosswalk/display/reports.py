@@ -68,7 +68,7 @@ def gap_html(report: GapReport) -> str:
             bar_html(section.counts),
         ]
         row.extend(section.counts.get(status, 0) for status in STATUSES)
-        row.append(f"{100 * section.coverage:.0f}%")
+        row.append(section.coverage_text())
         if capability is not None:
             domain = section.section.split(":", 1)[-1]
             score = capability.domains.get(domain)

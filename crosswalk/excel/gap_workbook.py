@@ -6,12 +6,15 @@ is coloured from one table (:mod:`crosswalk.model.statuses`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from crosswalk.excel.capability_sheet import write_capability_sheet
 from crosswalk.excel.groups import group_sections
 from crosswalk.excel.layout import fit_width
 from crosswalk.excel.matrix_pairs import fits_in_columns, write_pair_matrix
+from crosswalk.excel.plan_sheet import write_plan_sheet
 from crosswalk.excel.sheets import (
     _LEGEND,
     _save,
@@ -20,7 +23,7 @@ from crosswalk.excel.sheets import (
 from crosswalk.model.statuses import chart_colours
 
 if TYPE_CHECKING:
-    from crosswalk.gap.report import GapReport
+    from crosswalk.gap.report import GapReport, SectionSummary
 
 __all__ = ["write_gap_workbook"]
 
@@ -28,7 +31,7 @@ __all__ = ["write_gap_workbook"]
 def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C901 - sheet after sheet of one stream
     """Write the gap report workbook.
 
-    Summary (with a chart), Gaps, Matrix, Risks, Evidence, Controls and About sheets — streamed, so
+    Summary (with a chart), Gaps, Plan, Capability, Matrix, Risks, Evidence, Controls and About sheets — streamed, so
     large matrices keep memory flat. Returns the path.
     """
     from openpyxl import Workbook
@@ -71,12 +74,20 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C9
                 ),
             )
         )
-    columns = ["Covered", "Partial", "Undetermined", "Gap", "Not applicable", "Coverage %"]
+    columns = [
+        "Covered",
+        "Partial",
+        "Undetermined",
+        "Gap",
+        "Not applicable",
+        "Not an obligation",
+        "Coverage %",
+    ]
     summary = _StreamSheet(
         workbook,
         "Summary",
         ["Section", "Title", *columns],
-        [24, 48, 10, 9, 15, 7, 12, 11],
+        [24, 48, 10, 9, 15, 7, 12, 12, 11],
         freeze="",
         heading=f"Gap analysis: {organisation} against {framework.short_name}",
         preamble=preamble,
@@ -85,9 +96,14 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C9
     by_section = {section.section: section for section in report.sections}
     groups = group_sections(report.target, list(by_section))
 
-    def counted(key: str, title: str, counts: dict[str, int], **style: Any) -> None:
-        applicable = sum(v for k, v in counts.items() if k != "not_applicable")
-        share = (counts["covered"] + 0.5 * counts["partial"]) / applicable if applicable else 0.0
+    def counted(key: str, title: str, parts: Sequence[SectionSummary], **style: Any) -> None:
+        """One row: the counts of ``parts`` (sections) and their coverage, "n/a" if none applies."""
+        counts = dict.fromkeys(report.counts, 0)
+        for part in parts:
+            for status, number in part.counts.items():
+                counts[status] = counts.get(status, 0) + number
+        applicable = sum(part.applicable for part in parts)
+        evidenced = sum(part.evidenced for part in parts)
         summary.append(
             [
                 key,
@@ -97,24 +113,21 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C9
                 counts["undetermined"],
                 counts["gap"],
                 counts["not_applicable"],
-                round(100 * share, 1),
+                counts.get("not_an_obligation", 0),
+                round(100 * evidenced / applicable, 1) if applicable else "n/a",
             ],
             **style,
         )
 
     if groups is None:
         for section in report.sections:
-            counted(section.section, section.title, section.counts)
+            counted(section.section, section.title, [section])
     else:  # the chart is legible only by chapter: chapters first, sections further down
         for group in groups:
-            totals = dict.fromkeys(report.counts, 0)
-            for key in group.sections:
-                for status, number in by_section[key].counts.items():
-                    totals[status] += number
-            counted(group.label, group.title, totals)
+            counted(group.label, group.title, [by_section[key] for key in group.sections])
     bars = summary.rows
     first_bar = summary.header_row + 1
-    counted("All", framework.short_name, dict(report.counts), bold=True)
+    counted("All", framework.short_name, report.sections, bold=True)
     summary.blank()
     chart = BarChart()
     chart.type = "bar"
@@ -176,7 +189,7 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C9
         for group in groups:
             for key in group.sections:
                 section = by_section[key]
-                counted(section.section, section.title, section.counts)
+                counted(section.section, section.title, [section])
 
     # -- Gaps ---------------------------------------------------------------------
     # most urgent first (ties in catalogue order); the printed columns lead, the detail
@@ -222,9 +235,9 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C9
                 finding.clause.title_zh,
                 finding.status,
                 finding.priority,
-                finding.reason,
+                " — ".join(filter(None, [finding.reason, finding.parts_text(), finding.cause])),
                 ", ".join(finding.controls),
-                "; ".join(finding.next_steps),
+                "; ".join(finding.actions or finding.next_steps),
                 finding.section,
                 finding.score,
                 round(finding.confidence, 3) if finding.confidence is not None else None,
@@ -237,6 +250,8 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C9
             link_column=15,
         )
     gaps.finish()
+    write_plan_sheet(workbook, report)
+    write_capability_sheet(workbook, report)
 
     # -- Matrix -------------------------------------------------------------------
     controls = list(report.inventory.controls)

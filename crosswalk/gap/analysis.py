@@ -11,7 +11,16 @@ For each clause of the target framework the report gives a status that the mappi
   known, so B ⊇ T only proves nothing about T's share);
 - **undetermined**: something links them but overlap is not proven;
 - **gap**: nothing links any effective control to the clause;
-- **not_applicable**: the clause does not apply to the profile (with the reason).
+- **not_applicable**: the clause does not apply to the profile (with the reason);
+- **not_an_obligation**: the provision asks nothing of the organisation (a definition,
+  scope, procedure, classification, …: :data:`~crosswalk.model.records.COUNTED_PROVISIONS`);
+  shown with its type, never counted as a gap.
+
+A clause split into requirement parts gets one row, with the status of each part beneath
+it (coverage is counted in parts). A covered status that relies on a mapping with a scope
+condition says so; ``strict_scope`` counts such containment as overlap (partial). Every
+status short of covered carries its causes and what would close it
+(:mod:`crosswalk.gap.remedies`).
 
 Each status carries its evidence: the controls, the mapping derivation and the rule.
 The ``score`` (best supporting strength, 0–10) and ``priority`` (0–100) are for sorting
@@ -20,6 +29,8 @@ and are kept apart from the proven status.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import gc
 from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Mapping as MappingABC
@@ -31,7 +42,9 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from crosswalk.gap.applicability import applicability
+from crosswalk.gap.applicability import applicability, with_resolved_exclusions
+from crosswalk.gap.findings import SCOPE_TEXT, PartFinding
+from crosswalk.gap.remedies import Explainer
 from crosswalk.gap.report import Evidence, Finding, GapReport, RiskFinding
 from crosswalk.gap.targets import is_target, section_of
 from crosswalk.io.resources import mappings_dir
@@ -39,7 +52,7 @@ from crosswalk.io.scoring import ScoringModel, load_scoring_model
 from crosswalk.knowledge.base import KnowledgeBase
 from crosswalk.model.ids import union_node
 from crosswalk.model.inventory import Control, Inventory, Profile
-from crosswalk.model.records import Mapping
+from crosswalk.model.records import Clause, Mapping
 from crosswalk.reasoning.relations import (
     _CONVERSE_MASK,
     ALL,
@@ -96,10 +109,15 @@ def gap_analysis(
     profile: Profile | None = None,
     risk_frameworks: Iterable[str] | None = None,
     scoring: ScoringModel | str | Path | None = None,
+    strict_scope: bool = False,
 ) -> GapReport:
-    """Compute the gap report of ``inventory`` against the framework ``target``."""
+    """Compute the gap report of ``inventory`` against the framework ``target``.
+
+    ``strict_scope`` counts containment that holds only under a mapping's scope condition
+    (mappings/README.md §6) as overlap: such a clause is partial, not covered.
+    """
     with _collector_paused():
-        return _gap_analysis(kb, inventory, target, profile, risk_frameworks, scoring)
+        return _gap_analysis(kb, inventory, target, profile, risk_frameworks, scoring, strict_scope)
 
 
 @contextmanager
@@ -128,9 +146,10 @@ def _gap_analysis(
     profile: Profile | None,
     risk_frameworks: Iterable[str] | None,
     scoring: ScoringModel | str | Path | None,
+    strict_scope: bool,
 ) -> GapReport:
     kb.framework(target)
-    profile = profile if profile is not None else inventory.profile
+    profile = with_resolved_exclusions(kb, profile if profile is not None else inventory.profile)
     closure = kb.closure
     network = kb.network
     index = network.index
@@ -148,26 +167,39 @@ def _gap_analysis(
     covered = _covered(network, closure, full)
     marks = _marks(len(nodes), covered, full, partial)
 
+    explainer = Explainer(kb, inventory, target)
+
+    def status_of(clause_id: str) -> tuple[str, list[Evidence], str]:
+        return _status(kb, closure, nodes, index[clause_id], covered, full, partial, marks)
+
     findings: list[Finding] = []
     for clause in kb.clauses_of(target):
-        if not is_target(kb, clause):
-            continue
+        if not is_target(kb, clause) or clause.kind == "part":
+            continue  # a requirement part is shown under the clause it splits
         section = section_of(kb, clause)
+        if not clause.is_counted:
+            findings.append(_not_an_obligation(clause, section, status_of(clause.id)[0]))
+            continue
         verdict = applicability(clause, profile)
         if not verdict:
             findings.append(Finding(clause, "not_applicable", verdict.reason, section=section))
             continue
-        target_node = index[clause.id]
-        status, evidence, reason = _status(
-            kb, closure, nodes, target_node, covered, full, partial, marks
+        status, evidence, reason = status_of(clause.id)
+        parts = tuple(
+            _part_finding(kb.clauses[part], status_of(part))
+            for part in kb.children.get(clause.id, ())
+            if kb.clauses[part].kind == "part"
         )
-        next_steps: tuple[str, ...] = ()
-        planned: tuple[str, ...] = ()
-        if status != "covered":
-            next_steps, planned = _next_steps(kb, closure, nodes, target_node, inventory)
-        findings.append(
-            Finding(clause, status, reason, tuple(evidence), next_steps, planned, section)
+        finding = Finding(
+            clause,
+            status,
+            reason,
+            tuple(evidence),
+            section=section,
+            parts=parts,
+            applies_from=_applies_from(clause, profile),
         )
+        findings.append(explainer.explain(_scoped(finding, strict_scope)))
 
     risks = _risk_findings(kb, closure, covered, full, partial, risk_frameworks, target)
     model: ScoringModel | None
@@ -179,7 +211,60 @@ def _gap_analysis(
         model = _bundled_scoring()
     else:
         model = None
-    return GapReport(kb, target, inventory, profile, findings, risks, scoring=model)
+    return GapReport(
+        kb, target, inventory, profile, findings, risks, scoring=model, strict_scope=strict_scope
+    )
+
+
+def _not_an_obligation(clause: Clause, section: str, proven: str) -> Finding:
+    """The row of a provision that asks nothing of the organisation, with its type."""
+    if clause.provision == "structure":
+        reason = "not an obligation: a heading; the clauses below it are counted"
+    else:
+        reason = (
+            f"not an obligation: a {clause.provision} provision asks nothing of the organisation"
+        )
+    return Finding(clause, "not_an_obligation", reason, section=section, proven=proven)
+
+
+def _part_finding(part: Clause, status: tuple[str, list[Evidence], str]) -> PartFinding:
+    return PartFinding(part, status[0], tuple(status[1]))
+
+
+def _applies_from(clause: Clause, profile: Profile | None) -> dt.date | None:
+    """The date from which the clause applies to the profile (None: no date of its own)."""
+    dates = clause.applies_from
+    if dates is None:
+        return None
+    regime = profile.regime if profile is not None else "omnibus"
+    categories: list[str | None] = [
+        c for c in (profile.categories if profile else ()) if c in clause.categories
+    ]
+    placed = profile.placed_on_market if profile is not None else None
+    found = [d for d in (dates.date_for(regime, c, placed) for c in categories or [None]) if d]
+    return min(found) if found else None
+
+
+def _scoped(finding: Finding, strict: bool) -> Finding:
+    """A covered finding with the scope conditions its containment relies on.
+
+    Evidence without a condition wins; under ``strict`` conditional containment is
+    reported as the overlap it implies.
+    """
+    if finding.status != "covered":
+        return finding
+    if any(not e.conditions for e in finding.evidence):
+        return finding
+    conditions = finding.evidence[0].conditions
+    if not strict:
+        return dataclasses.replace(finding, conditions=conditions)
+    text = " and ".join(SCOPE_TEXT.get(c, c) for c in conditions)
+    return dataclasses.replace(
+        finding,
+        status="partial",
+        reason=f"partial: contained only {text}; --strict-scope counts that as overlap",
+        conditions=conditions,
+    )
 
 
 def _bundled_scoring() -> ScoringModel:
@@ -286,6 +371,7 @@ def _covered(
                         "every member of the union is covered: " + ", ".join(controls),
                         None,
                         nodes,
+                        members=tuple(covered[m] for m in members),
                     ),
                 )
                 done[union] = True
@@ -480,38 +566,6 @@ def _linked(
                     )
                 )
     return linked
-
-
-def _next_steps(
-    kb: KnowledgeBase, closure: Closure, nodes: Sequence[str], target: int, inventory: Inventory
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Clauses whose full implementation would cover the target, and planned controls citing them."""
-    others, masks = _toward(closure, target)
-    inside = others[masks & (ALL & ~COVERING) == 0].tolist()
-    candidates = [nodes[target]] + [nodes[n] for n in inside if nodes[n] in kb.clauses]
-    candidates = sorted(
-        set(candidates), key=lambda c: (c != nodes[target], kb.clauses[c].depth, c)
-    )[:4]
-    citing = _planned_by_clause(inventory)
-    planned = tuple(sorted({c for clause in candidates for c in citing.get(clause, ())}))
-    return tuple(candidates), planned
-
-
-_PLANNED: list[tuple[Inventory, dict[str, set[str]]]] = []
-"""The last inventory's planned controls by clause (one analysis asks for them per target)."""
-
-
-def _planned_by_clause(inventory: Inventory) -> dict[str, set[str]]:
-    """The controls not in effect, by the clauses they cite."""
-    if _PLANNED and _PLANNED[0][0] is inventory:
-        return _PLANNED[0][1]
-    citing: dict[str, set[str]] = {}
-    for control in inventory.controls:
-        if not control.effective:
-            for ref in control.implements:
-                citing.setdefault(ref.clause, set()).add(control.id)
-    _PLANNED[:] = [(inventory, citing)]
-    return citing
 
 
 def _risk_findings(

@@ -1,7 +1,8 @@
 """Which clauses apply to an organisation, and why the others do not.
 
-Only clauses that carry applicability data (addressees, system categories, application
-dates — the EU AI Act's provisions) can be out of scope; clauses of standards always
+Clauses that carry applicability data (addressees, system categories, application and end
+dates — the EU AI Act's provisions) can be out of scope, and so can any clause the profile
+excludes (an ISO/IEC 42001 Statement of Applicability); other clauses of standards always
 apply. The reason is always stated so that a report can show it.
 """
 
@@ -9,11 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from crosswalk.model.inventory import Profile
+from crosswalk.model.inventory import Exclusion, Profile
 from crosswalk.model.records import Clause
 
-__all__ = ["OPERATOR_ROLES", "Applicability", "applicability"]
+if TYPE_CHECKING:
+    from crosswalk.knowledge.base import KnowledgeBase
+
+__all__ = ["OPERATOR_ROLES", "Applicability", "applicability", "with_resolved_exclusions"]
 
 OPERATOR_ROLES = frozenset(
     {
@@ -64,19 +69,40 @@ def applicability(clause: Clause, profile: Profile | None) -> Applicability:
     """
     if profile is None:
         return Applicability(True, "no profile given: every clause counts")
-    if clause.addressees:
-        addressed = set(clause.addressees)
-        operators = addressed & OPERATOR_ROLES
-        if not operators:
-            return Applicability(
-                False, f"addressed to {', '.join(sorted(addressed))}, not to operators"
-            )
-        if not operators & set(profile.roles):
-            roles = ", ".join(profile.roles) or "none"
-            return Applicability(
-                False,
-                f"addressed to {', '.join(sorted(operators))}; the profile has the role(s) {roles}",
-            )
+    exclusion = profile.exclusion(clause.id)
+    if exclusion is not None:
+        return Applicability(False, f"excluded by the organisation: {exclusion.reason}")
+    for check in (_addressed, _in_category, _in_force):
+        verdict = check(clause, profile)
+        if verdict is not None:
+            return verdict
+    if clause.applies_from is not None and profile.as_of is not None:
+        date = _date(clause, profile)
+        return Applicability(True, f"applies since {date.isoformat()}" if date else "applies")
+    return Applicability(True, "applies")
+
+
+def _addressed(clause: Clause, profile: Profile) -> Applicability | None:
+    """Not applicable when no addressee is one of the profile's roles."""
+    if not clause.addressees:
+        return None
+    addressed = set(clause.addressees)
+    operators = addressed & OPERATOR_ROLES
+    if not operators:
+        return Applicability(
+            False, f"addressed to {', '.join(sorted(addressed))}, not to operators"
+        )
+    if not operators & set(profile.roles):
+        roles = ", ".join(profile.roles) or "none"
+        return Applicability(
+            False,
+            f"addressed to {', '.join(sorted(operators))}; the profile has the role(s) {roles}",
+        )
+    return None
+
+
+def _in_category(clause: Clause, profile: Profile) -> Applicability | None:
+    """Not applicable when the clause's system categories miss the profile's."""
     if (
         clause.categories
         and "any" not in clause.categories
@@ -87,19 +113,56 @@ def applicability(clause: Clause, profile: Profile | None) -> Applicability:
             False,
             f"applies to {', '.join(clause.categories)} systems; the profile's categories: {categories}",
         )
-    if clause.applies_from is not None and profile.as_of is not None:
-        date = _date(clause, profile)
-        if date is not None and profile.as_of < date:
-            regime = (
-                "as amended by the Digital Omnibus"
-                if profile.regime == "omnibus" and clause.applies_from.omnibus
-                else "under Art 113"
+    return None
+
+
+def _in_force(clause: Clause, profile: Profile) -> Applicability | None:
+    """Not applicable before its date, after its deletion, or outside the text it belongs to."""
+    dates = clause.applies_from
+    if dates is None:
+        return None
+    if profile.regime == "original" and dates.only_amended:
+        return Applicability(
+            False,
+            "added by the Digital Omnibus: not in the original text (the profile counts the "
+            "original Art 113 dates)",
+        )
+    end = dates.ends.date_for(profile.regime) if dates.ends is not None else None
+    if end is not None and (profile.as_of is None or profile.as_of >= end):
+        return Applicability(
+            False,
+            f"deleted by the Digital Omnibus: no longer applies from {end.isoformat()}",
+        )
+    if profile.as_of is None:
+        return None
+    date = _date(clause, profile)
+    if date is not None and profile.as_of < date:
+        regime = (
+            "as amended by the Digital Omnibus"
+            if profile.regime == "omnibus" and dates.omnibus
+            else "under Art 113"
+        )
+        return Applicability(
+            False,
+            f"applies from {date.isoformat()} ({regime}); not yet on {profile.as_of.isoformat()}",
+        )
+    return None
+
+
+def with_resolved_exclusions(kb: KnowledgeBase, profile: Profile | None) -> Profile | None:
+    """``profile`` with each excluded clause as a canonical id, its descendants excluded too.
+
+    A citation is resolved like an inventory's (an unknown one raises the citation error
+    with the closest ids); a clause below an excluded one gets the same reason, naming it.
+    """
+    if profile is None or not profile.excluded:
+        return profile
+    resolved: dict[str, Exclusion] = {}
+    for exclusion in profile.excluded:
+        clause = kb.find_clause(exclusion.clause) or kb.resolve(exclusion.clause)
+        resolved[clause.id] = Exclusion(clause=clause.id, reason=exclusion.reason)
+        for below in kb.descendants(clause.id):
+            resolved.setdefault(
+                below, Exclusion(clause=below, reason=f"{exclusion.reason} (with {clause.id})")
             )
-            return Applicability(
-                False,
-                f"applies from {date.isoformat()} ({regime}); not yet on {profile.as_of.isoformat()}",
-            )
-    if clause.applies_from is not None and profile.as_of is not None:
-        date = _date(clause, profile)
-        return Applicability(True, f"applies since {date.isoformat()}" if date else "applies")
-    return Applicability(True, "applies")
+    return profile.model_copy(update={"excluded": tuple(resolved.values())})

@@ -9,17 +9,17 @@ above (:mod:`crosswalk.excel`, :mod:`crosswalk.display`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from crosswalk.gap.capability import CapabilityEstimate, estimate_capability
+from crosswalk.gap.findings import SCOPE_TEXT, Evidence, Finding
+from crosswalk.gap.plan import Plan, build_plan
 from crosswalk.io.scoring import ScoringModel
 from crosswalk.model.inventory import Inventory, Profile
 from crosswalk.model.records import Clause, Mapping
-from crosswalk.model.statuses import COVERAGE_STATUSES
-from crosswalk.reasoning.derivation import Derivation
-from crosswalk.reasoning.relations import RelationSet
+from crosswalk.model.statuses import REPORT_STATUSES
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -39,100 +39,11 @@ __all__ = [
     "summary_text",
 ]
 
-STATUSES = COVERAGE_STATUSES
-"""The statuses of a target clause, strongest first."""
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """Why a target clause has its status: which control, through which clause, by which rule."""
-
-    control: str
-    implemented: str
-    coverage: str
-    relation: RelationSet
-    rule: str
-    derivation: Derivation | None = None
-    nodes: Sequence[str] = ()
-
-    @property
-    def strength(self) -> int:
-        """Weakest link of the derivation (10 when the control cites the clause itself)."""
-        return self.derivation.strength if self.derivation else 10
-
-    @property
-    def confidence(self) -> float:
-        """Product of the confidences along the derivation."""
-        return self.derivation.confidence if self.derivation else 1.0
-
-    @property
-    def mappings(self) -> list[Mapping]:
-        """The asserted mappings used."""
-        if self.derivation is None:
-            return []
-        return [
-            f.payload for f in self.derivation.distinct_facts() if isinstance(f.payload, Mapping)
-        ]
-
-    def path_text(self) -> str:
-        """The chain of facts as one readable line."""
-        if self.derivation is None:
-            return f"{self.control} implements {self.implemented} ({self.coverage})"
-        steps = []
-        for fact in self.derivation.facts():
-            left, right = self.nodes[fact.left], self.nodes[fact.right]
-            where = fact.payload.where if isinstance(fact.payload, Mapping) else fact.kind
-            steps.append(f"{left} {RelationSet(fact.mask)} {right} [{where}]")
-        return f"{self.control} implements {self.implemented} ({self.coverage}); " + "; ".join(
-            steps
-        )
-
-
-@dataclass(frozen=True)
-class Finding:
-    """The status of one target clause, with evidence and next steps."""
-
-    clause: Clause
-    status: str
-    reason: str
-    evidence: tuple[Evidence, ...] = ()
-    next_steps: tuple[str, ...] = ()
-    planned: tuple[str, ...] = ()
-    section: str | None = None
-
-    @property
-    def clause_id(self) -> str:
-        """The target clause id."""
-        return self.clause.id
-
-    @property
-    def controls(self) -> tuple[str, ...]:
-        """Ids of the controls that support the status."""
-        return tuple(dict.fromkeys(e.control for e in self.evidence))
-
-    @property
-    def score(self) -> float:
-        """Best supporting strength (0–10); 0 when nothing supports the clause."""
-        return float(max((e.strength for e in self.evidence), default=0))
-
-    @property
-    def confidence(self) -> float | None:
-        """Confidence that the status holds: noisy-OR across independent evidence."""
-        if not self.evidence:
-            return None
-        remaining = 1.0
-        for item in self.evidence:
-            remaining *= 1 - item.confidence
-        return 1 - remaining
-
-    @property
-    def priority(self) -> int:
-        """0–100: how urgent closing this clause is (gaps on normative clauses first)."""
-        if self.status == "not_applicable":
-            return 0
-        weight = {"covered": 0.0, "partial": 0.5, "undetermined": 0.8, "gap": 1.0}[self.status]
-        normative = 1.0 if self.clause.normative else 0.5
-        return round(100 * weight * normative)
+STATUSES = REPORT_STATUSES
+"""The statuses of a report row: the coverage statuses strongest first, then
+``not_applicable`` and ``not_an_obligation`` (shown, never counted)."""
+UNCOUNTED = ("not_applicable", "not_an_obligation")
+"""Statuses of rows that are kept apart from gaps: they count in no coverage share."""
 
 
 @dataclass(frozen=True)
@@ -151,38 +62,29 @@ class SectionSummary:
     section: str
     title: str
     counts: dict[str, int]
+    evidenced: float = 0.0
+    """Sum of the applicable findings' coverage shares (counted in parts where split)."""
 
     @property
     def applicable(self) -> int:
-        """Clauses that apply."""
-        return sum(v for k, v in self.counts.items() if k != "not_applicable")
+        """Clauses that apply and ask the organisation for an outcome."""
+        return sum(v for k, v in self.counts.items() if k not in UNCOUNTED)
 
     @property
-    def coverage(self) -> float:
-        """Share covered among applicable clauses (0–1), partial counting half."""
+    def coverage(self) -> float | None:
+        """Share evidenced among applicable clauses (0–1); None when none applies ("n/a").
+
+        A clause split into requirement parts counts its parts' share (a covered part 1, a
+        partial one ½); any other clause counts 1 when covered and ½ when partial.
+        """
         if not self.applicable:
-            return 0.0
-        return (
-            self.counts.get("covered", 0) + 0.5 * self.counts.get("partial", 0)
-        ) / self.applicable
+            return None
+        return self.evidenced / self.applicable
 
-
-@dataclass(frozen=True)
-class CapabilityEstimate:
-    """A GB/T 46347 capability estimate per domain and overall (provisional model)."""
-
-    model: ScoringModel
-    domains: dict[str, float]
-    overall: float
-
-    @property
-    def level(self) -> str:
-        """The level label the overall score reaches."""
-        return str(self.model.level_for(self.overall)["label"])
-
-    def domain_level(self, domain: str) -> str:
-        """The level label a domain's score reaches."""
-        return str(self.model.level_for(self.domains[domain])["label"])
+    def coverage_text(self) -> str:
+        """``62.5%``, or ``n/a`` for a section where nothing applies."""
+        coverage = self.coverage
+        return "n/a" if coverage is None else f"{100 * coverage:.1f}%"
 
 
 @dataclass
@@ -199,6 +101,8 @@ class GapReport:
         default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0)
     )
     scoring: ScoringModel | None = None
+    strict_scope: bool = False
+    """True when containment under a scope condition was counted as overlap only."""
 
     def finding(self, clause_id: str) -> Finding:
         """The finding of one target clause (KeyError if not a target)."""
@@ -223,12 +127,17 @@ class GapReport:
     def sections(self) -> list[SectionSummary]:
         """Status counts per top-level section (per capability domain for GB/T 46347)."""
         groups: dict[str, dict[str, int]] = {}
+        evidenced: dict[str, float] = {}
         for item in self.findings:
             key = item.section or item.clause.id
             groups.setdefault(key, dict.fromkeys(STATUSES, 0))[item.status] += 1
+            evidenced[key] = evidenced.get(key, 0.0) + (item.coverage or 0.0)
         return [
             SectionSummary(
-                key, self.kb.clauses[key].title if key in self.kb.clauses else key, counts
+                key,
+                self.kb.clauses[key].title if key in self.kb.clauses else key,
+                counts,
+                evidenced[key],
             )
             for key, counts in groups.items()
         ]
@@ -239,28 +148,11 @@ class GapReport:
         model = self.scoring
         if model is None or model.framework != self.target:
             return None
-        scores: dict[str, float] = {}
-        by_id = {f.clause.id: f for f in self.findings}
-        for domain in model.domains:
-            domain_id = f"{self.target}:{domain}"
-            if domain_id not in self.kb.clauses:
-                continue
-            items = [
-                c
-                for c in self.kb.descendants(domain_id)
-                if self.kb.clauses[c].kind == "capability_item"
-            ] or [domain_id]
-            weights = [model.items.get(self.kb.clauses[c].local, 1.0) for c in items]
-            points = [
-                model.status_points.get(by_id[c].status, 0.0) if c in by_id else 0.0 for c in items
-            ]
-            total = sum(weights) or 1.0
-            scores[domain] = round(
-                100 * sum(w * p for w, p in zip(weights, points, strict=True)) / total, 1
-            )
-        weight_sum = sum(model.domains[d] for d in scores) or 1.0
-        overall = round(sum(model.domains[d] * s for d, s in scores.items()) / weight_sum, 1)
-        return CapabilityEstimate(model, scores, overall)
+        return estimate_capability(self.kb, model, self.target, self.findings, self.inventory)
+
+    def plan(self) -> Plan:
+        """The open obligations binding the profile, by date and priority, grouped by owner."""
+        return build_plan(self.target, self.findings, self.inventory)
 
     def to_frame(self) -> pandas.DataFrame:
         """One row per target clause: status, reason, score, priority, controls, path, next steps."""
@@ -282,6 +174,11 @@ class GapReport:
                     "priority": item.priority,
                     "controls": ", ".join(item.controls),
                     "path": best.path_text() if best else "",
+                    "why": item.cause,
+                    "parts": item.parts_text(),
+                    "scope": ", ".join(SCOPE_TEXT.get(c, c) for c in item.conditions),
+                    "actions": "; ".join(item.actions),
+                    "applies_from": item.applies_from,
                     "next_steps": "; ".join(item.next_steps),
                     "planned_controls": ", ".join(item.planned),
                     "clause_status": item.clause.status,
@@ -307,9 +204,9 @@ class GapReport:
             ]
         )
 
-    def summary_text(self) -> str:
-        """A readable summary for terminals."""
-        return summary_text(self)
+    def summary_text(self, *, top: int = 8) -> str:
+        """A readable summary for terminals, with the ``top`` next steps."""
+        return summary_text(self, top=top)
 
     def __str__(self) -> str:
         return self.summary_text()
@@ -325,52 +222,105 @@ class GapReport:
             ...
 
 
-def summary_text(report: GapReport) -> str:
-    """A terminal summary of a gap report."""
+def summary_text(report: GapReport, *, top: int = 8) -> str:
+    """A terminal summary of a gap report: counts, sections, estimate, risks, next steps."""
     framework = report.kb.framework(report.target)
     counts = report.counts
+    owner = report.inventory.organisation or report.inventory.path or "inventory"
+    in_effect = sum(c.effective for c in report.inventory.controls)
     lines = [
-        f"Gap analysis: {report.inventory.organisation or report.inventory.path or 'inventory'} against {framework.short_name}",
+        f"Gap analysis: {owner} against {framework.short_name}",
         f"  profile: {report.profile.describe() if report.profile else 'none (every clause counts)'}",
-        f"  controls: {len(report.inventory.controls)} ({sum(c.effective for c in report.inventory.controls)} in effect)",
-        "  " + "  ".join(f"{k}: {v}" for k, v in counts.items()),
-        "",
-        f"  {'section':<26} {'cov':>4} {'part':>5} {'und':>4} {'gap':>4} {'n/a':>4}  coverage",
+        f"  controls: {len(report.inventory.controls)} ({in_effect} in effect)",
+        "  " + "  ".join(f"{k}: {counts[k]}" for k in STATUSES if k not in UNCOUNTED),
+        (
+            f"  kept apart (never gaps): not applicable {counts['not_applicable']}, "
+            f"not an obligation {counts['not_an_obligation']}"
+        ),
     ]
+    if report.strict_scope:
+        lines.append("  --strict-scope: containment under a scope condition counts as partial")
+    scoped: dict[str, int] = {}
+    for finding in report.findings:
+        for condition in finding.conditions if finding.status == "covered" else ():
+            scoped[condition] = scoped.get(condition, 0) + 1
+    for condition, count in scoped.items():
+        lines.append(
+            f"  of the covered: {count} {SCOPE_TEXT.get(condition, condition)} "
+            "(--strict-scope counts them as partial)"
+        )
+    lines += [
+        "",
+        f"  {'section':<26} {'cov':>4} {'part':>5} {'und':>4} {'gap':>4} {'n/a':>4} {'n/o':>4}  coverage",
+    ]
+    empty = [s.section for s in report.sections if not s.applicable]
     for section in report.sections:
         c = section.counts
+        if not section.applicable and len(empty) > 3:
+            continue
         lines.append(
-            f"  {section.section[:26]:<26} {c['covered']:>4} {c['partial']:>5} {c['undetermined']:>4} {c['gap']:>4} {c['not_applicable']:>4}  {100 * section.coverage:5.1f}%"
+            f"  {section.section[:26]:<26} {c['covered']:>4} {c['partial']:>5} {c['undetermined']:>4}"
+            f" {c['gap']:>4} {c['not_applicable']:>4} {c['not_an_obligation']:>4}  {section.coverage_text():>6}"
         )
-    capability = report.capability
-    if capability is not None:
-        lines.append("")
-        lines.append(
-            f"  capability estimate (provisional model): overall {capability.overall} → {capability.level}"
-        )
-        for domain, score in capability.domains.items():
-            lines.append(f"    {domain:<14} {score:5.1f}  {capability.domain_level(domain)}")
-    if report.risks:
-        addressed = sum(r.status == "addressed" for r in report.risks)
-        partly = sum(r.status == "partly_addressed" for r in report.risks)
-        missing = [r.risk.id for r in report.risks if r.status == "not_addressed"]
-        lines.append("")
-        lines.append(
-            f"  risk sources: {addressed} addressed, {partly} partly, {len(missing)} not addressed"
-        )
-        if missing:
-            lines.append(
-                f"    not addressed: {', '.join(missing[:8])}{' …' if len(missing) > 8 else ''}"
-            )
-    urgent = sorted(
-        (f for f in report.findings if f.status in ("gap", "undetermined")),
-        key=lambda f: -f.priority,
-    )[:5]
-    if urgent:
-        lines.append("")
-        lines.append("  top gaps:")
-        for finding in urgent:
-            lines.append(
-                f"    {finding.clause.id} {finding.clause.title[:60]} — {finding.status}; would close it: {', '.join(finding.next_steps[:2])}"
-            )
+    if len(empty) > 3:
+        lines.append(f"  n/a (nothing applies): {_few_ids(empty)}")
+    lines.append(
+        "  (n/o: not an obligation; coverage counts requirement parts where a clause is split;"
+        " n/a: nothing in the section applies)"
+    )
+    lines += _capability_lines(report)
+    lines += _risk_lines(report)
+    lines += _next_step_lines(report, top)
     return "\n".join(lines)
+
+
+def _few_ids(ids: list[str], limit: int = 12) -> str:
+    more = f" … and {len(ids) - limit} more" if len(ids) > limit else ""
+    return ", ".join(ids[:limit]) + more
+
+
+def _capability_lines(report: GapReport) -> list[str]:
+    capability = report.capability
+    if capability is None:
+        return []
+    return ["", *capability.text_lines()]
+
+
+def _risk_lines(report: GapReport) -> list[str]:
+    if not report.risks:
+        return []
+    addressed = sum(r.status == "addressed" for r in report.risks)
+    partly = sum(r.status == "partly_addressed" for r in report.risks)
+    missing = [r.risk.id for r in report.risks if r.status == "not_addressed"]
+    lines = [
+        "",
+        f"  risk sources: {addressed} addressed, {partly} partly, {len(missing)} not addressed",
+    ]
+    if missing:
+        more = " …" if len(missing) > 8 else ""
+        lines.append(f"    not addressed: {', '.join(missing[:8])}{more}")
+    return lines
+
+
+def _next_step_lines(report: GapReport, top: int) -> list[str]:
+    # the plan's order: what applies first, then the most urgent
+    open_items = [item.finding for item in report.plan().items]
+    if not open_items:
+        return []
+    lines = [
+        "",
+        (
+            f"  next steps, by date then priority ({min(top, len(open_items))} of {len(open_items)} "
+            "open; --plan lists all by owner):"
+        ),
+    ]
+    for finding in open_items[:top]:
+        parts = f" ({finding.parts_text().split(';')[0]})" if finding.parts else ""
+        lines.append(
+            f"    {finding.clause.id} {finding.clause.title[:60]} — {finding.status}{parts}"
+        )
+        if finding.causes:
+            lines.append(f"      why: {finding.cause}")
+        if finding.actions:
+            lines.append(f"      to do: {'; '.join(finding.actions[:3])}")
+    return lines

@@ -33,6 +33,7 @@ _FRAMEWORK_KEYS = [
     "iri_base",
     "aliases",
     "copyright",
+    "summaries",
     "adoption_of",
 ]
 _ADOPTION_KEYS = ["framework", "relation", "status", "source", "note", "review"]
@@ -57,8 +58,9 @@ _CLAUSE_KEYS = [
     "categories",
     "applies_from",
 ]
-_DATES_KEYS = ["original", "omnibus", "note", "by_category", "grace"]
+_DATES_KEYS = ["original", "omnibus", "note", "by_category", "grace", "ends"]
 _GRACE_KEYS = ["placed_before", "original", "omnibus"]
+_ENDS_KEYS = ["original", "omnibus"]
 _SET_KEYS = [
     "id",
     "title",
@@ -158,10 +160,9 @@ def canonical_of(text: str, file: str = "<text>") -> str:
             clause = _ordered(clause, _CLAUSE_KEYS)
             if isinstance(clause, dict) and isinstance(clause.get("applies_from"), dict):
                 clause["applies_from"] = _ordered(clause["applies_from"], _DATES_KEYS)
-                if isinstance(clause["applies_from"].get("grace"), dict):
-                    clause["applies_from"]["grace"] = _ordered(
-                        clause["applies_from"]["grace"], _GRACE_KEYS
-                    )
+                for key, keys in (("grace", _GRACE_KEYS), ("ends", _ENDS_KEYS)):
+                    if isinstance(clause["applies_from"].get(key), dict):
+                        clause["applies_from"][key] = _ordered(clause["applies_from"][key], keys)
             clauses.append(clause)
         out["clauses"] = clauses
         out.update({k: v for k, v in document.items() if k not in out})

@@ -37,6 +37,7 @@ from crosswalk.model.records import (
     ApplicationDates,
     CategoryDates,
     Clause,
+    EndDates,
     Framework,
     GraceDates,
     Source,
@@ -359,12 +360,14 @@ def _dates(entry: Any) -> ApplicationDates:
         for category, value in (entry.by_category or {}).items()
     )
     grace = GraceDates(**entry.grace.model_dump()) if entry.grace else None
+    ends = EndDates(**entry.ends.model_dump()) if entry.ends else None
     return ApplicationDates(
         original=entry.original,
         omnibus=entry.omnibus,
         note=entry.note,
         by_category=special,
         grace=grace,
+        ends=ends,
     )
 
 

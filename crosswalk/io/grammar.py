@@ -25,6 +25,7 @@ from crosswalk.model.fields import (
     CLAUSE_ADDRESSEES,
     CLAUSE_CATEGORIES,
     CLAUSE_DATES,
+    ENDS,
     FRAMEWORK_IRI_BASE,
     GRACE,
     MAPPING_REVIEW,
@@ -50,6 +51,7 @@ from crosswalk.model.fields import (
     DatesOmnibus,
     DatesOriginal,
     Edition,
+    EndDatesFields,
     Exhaustive,
     FrameworkAliases,
     FrameworkKind,
@@ -80,6 +82,7 @@ from crosswalk.model.fields import (
     SourceTitle,
     Strength,
     SubjectFramework,
+    Summaries,
     Summary,
 )
 from crosswalk.model.ids import LOCAL_PATTERN
@@ -93,6 +96,7 @@ __all__ = [
     "CategoryDatesEntry",
     "ClauseEntry",
     "DatesEntry",
+    "EndDatesEntry",
     "FrameworkEntry",
     "GraceDatesEntry",
     "MappingEntry",
@@ -147,6 +151,7 @@ class FrameworkEntry(BaseModel):
     iri_base: Annotated[str | None, FRAMEWORK_IRI_BASE] = None
     aliases: FrameworkAliases = ()
     copyright: Copyright = None
+    summaries: Summaries = "ours"
     adoption_of: Annotated[AdoptionEntry | None, ADOPTION_OF] = None
 
 
@@ -158,6 +163,10 @@ class GraceDatesEntry(GraceDatesFields):
     """`applies_from.grace`: later dates for systems placed on the market before a cut-off."""
 
 
+class EndDatesEntry(EndDatesFields):
+    """`applies_from.ends`: when an amendment deleted the provision, per regime."""
+
+
 class DatesEntry(BaseModel):
     """`applies_from:` of a provision."""
 
@@ -167,6 +176,7 @@ class DatesEntry(BaseModel):
     note: DatesNote = None
     by_category: Annotated[dict[Category, CategoryDatesEntry] | None, BY_CATEGORY] = None
     grace: Annotated[GraceDatesEntry | None, GRACE] = None
+    ends: Annotated[EndDatesEntry | None, ENDS] = None
 
 
 class ClauseEntry(BaseModel):

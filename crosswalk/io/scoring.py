@@ -5,7 +5,7 @@ Ours, for GB/T 46347, is provisional; a user can load the official one in its pl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,8 @@ class ScoringModel:
     items: dict[str, float]
     levels: tuple[dict[str, Any], ...]
     path: str
+    maturity: dict[str, float] = field(default_factory=dict)
+    """How control maturity weighs (``floor``, ``unrated``; :mod:`crosswalk.gap.capability`)."""
 
     def level_for(self, score: float) -> dict[str, Any]:
         """The highest level whose threshold the score reaches."""
@@ -107,4 +109,5 @@ def _scoring_model(document: Any, path: Path) -> ScoringModel:
         items=_table(document, "items", path, required=False),
         levels=tuple(sorted(levels, key=lambda level: float(level["min"]))),
         path=str(path),
+        maturity={k: float(v) for k, v in (document.get("maturity") or {}).items()},
     )

@@ -32,6 +32,7 @@ from crosswalk.model.inventory import (
     Control,
     ControlStatus,
     Coverage,
+    Exclusion,
     Inventory,
     Profile,
 )
@@ -46,6 +47,7 @@ from crosswalk.model.records import (
     CategoryDates,
     Clause,
     ClauseKind,
+    EndDates,
     Framework,
     GraceDates,
     Mapping,
@@ -58,6 +60,7 @@ from crosswalk.model.records import (
     ScopeCondition,
     Source,
     Status,
+    SummaryAuthor,
 )
 
 __all__ = [
@@ -84,6 +87,8 @@ __all__ = [
     "Control",
     "ControlStatus",
     "Coverage",
+    "EndDates",
+    "Exclusion",
     "Framework",
     "GraceDates",
     "Inventory",
@@ -98,6 +103,7 @@ __all__ = [
     "ScopeCondition",
     "Source",
     "Status",
+    "SummaryAuthor",
     "clause_iri",
     "default_iri_base",
     "eli_subdivision_iri",

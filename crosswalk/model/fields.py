@@ -30,6 +30,7 @@ from crosswalk.model.vocabularies import (
     RelationName,
     ScopeCondition,
     Status,
+    SummaryAuthor,
 )
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "CLAUSE_ADDRESSEES",
     "CLAUSE_CATEGORIES",
     "CLAUSE_DATES",
+    "ENDS",
     "FRAMEWORK_IRI_BASE",
     "GRACE",
     "MAPPING_REVIEW",
@@ -66,6 +68,7 @@ __all__ = [
     "DatesOmnibus",
     "DatesOriginal",
     "Edition",
+    "EndDatesFields",
     "Exhaustive",
     "FrameworkAliases",
     "FrameworkKind",
@@ -98,6 +101,7 @@ __all__ = [
     "SourceUrl",
     "Strength",
     "SubjectFramework",
+    "Summaries",
     "Summary",
 ]
 
@@ -224,6 +228,27 @@ class CategoryDatesFields(BaseModel):
     model_config = _CONFIG
     original: dt.date | None = Field(None, description="Date under Art 113 for this category.")
     omnibus: dt.date | None = Field(None, description="Date as amended by the Digital Omnibus.")
+
+
+ENDS = Field(description="When the provision stops applying (deleted by an amendment), per regime.")
+"""``ends``: a record's ``EndDates``, a file's ``EndDatesEntry``."""
+Summaries = Annotated[
+    SummaryAuthor,
+    Field(
+        description="Whose words the clause summaries are: ours (a paraphrase), or the official "
+        "text where it may be quoted (public-domain publications)."
+    ),
+]
+
+
+class EndDatesFields(BaseModel):
+    """When a provision stops applying because an amendment deleted it, per regime."""
+
+    model_config = _CONFIG
+    original: dt.date | None = Field(None, description="No longer applies from (Art 113 text).")
+    omnibus: dt.date | None = Field(
+        None, description="No longer applies from, as amended by the Digital Omnibus."
+    )
 
 
 class GraceDatesFields(BaseModel):

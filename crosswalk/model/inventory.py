@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from crosswalk.model.records import Category, Role
 
@@ -18,6 +18,7 @@ __all__ = [
     "Control",
     "ControlStatus",
     "Coverage",
+    "Exclusion",
     "Inventory",
     "Profile",
     "UnresolvedCitation",
@@ -83,6 +84,26 @@ class Control(BaseModel):
         return ref.coverage
 
 
+class Exclusion(BaseModel):
+    """A clause the organisation has excluded, with its reason.
+
+    E.g. an ISO/IEC 42001 Annex A control excluded in the Statement of Applicability. A gap
+    analysis reports the clause (and the clauses below it) as not applicable, with the reason.
+    A bare clause id is read as an exclusion with the default reason.
+    """
+
+    model_config = _FROZEN
+    clause: str = Field(min_length=1, description="Canonical id (or citation) of the clause.")
+    reason: str = Field(
+        "excluded in the Statement of Applicability", description="Why it is excluded."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_id(cls, value: object) -> object:
+        return {"clause": value} if isinstance(value, str) else value
+
+
 class Profile(BaseModel):
     """Who the organisation is under the EU AI Act, and as of when ."""
 
@@ -98,13 +119,25 @@ class Profile(BaseModel):
         description="When the profile's AI systems were first placed on the market (decides grace "
         "periods such as Art 50(2)'s; unknown means the earlier date counts).",
     )
+    excluded: tuple[Exclusion, ...] = Field(
+        (),
+        description="Clauses excluded with a reason (e.g. an ISO/IEC 42001 Statement of "
+        "Applicability); reported as not applicable.",
+    )
+
+    def exclusion(self, clause_id: str) -> Exclusion | None:
+        """The exclusion naming ``clause_id`` itself, if any."""
+        return next((e for e in self.excluded if e.clause == clause_id), None)
 
     def describe(self) -> str:
         """One line for reports."""
         roles = ", ".join(self.roles) or "no role"
         categories = ", ".join(self.categories) or "no category"
         when = self.as_of.isoformat() if self.as_of else "any date"
-        return f"roles: {roles}; categories: {categories}; as of {when} ({self.regime} dates)"
+        text = f"roles: {roles}; categories: {categories}; as of {when} ({self.regime} dates)"
+        if self.excluded:
+            text += f"; {len(self.excluded)} clause(s) excluded"
+        return text
 
 
 class Inventory(BaseModel):

@@ -23,6 +23,7 @@ from crosswalk.model.fields import (
     CLAUSE_ADDRESSEES,
     CLAUSE_CATEGORIES,
     CLAUSE_DATES,
+    ENDS,
     FRAMEWORK_IRI_BASE,
     GRACE,
     MAPPING_REVIEW,
@@ -46,6 +47,7 @@ from crosswalk.model.fields import (
     DatesOmnibus,
     DatesOriginal,
     Edition,
+    EndDatesFields,
     Exhaustive,
     FrameworkAliases,
     FrameworkKind,
@@ -74,6 +76,7 @@ from crosswalk.model.fields import (
     SourceFields,
     Strength,
     SubjectFramework,
+    Summaries,
     Summary,
 )
 from crosswalk.model.ids import CLAUSE_ID_PATTERN, split_id
@@ -90,6 +93,7 @@ from crosswalk.model.vocabularies import (
     Role,
     ScopeCondition,
     Status,
+    SummaryAuthor,
 )
 
 __all__ = [
@@ -103,6 +107,7 @@ __all__ = [
     "CategoryDates",
     "Clause",
     "ClauseKind",
+    "EndDates",
     "Framework",
     "GraceDates",
     "Mapping",
@@ -115,6 +120,7 @@ __all__ = [
     "ScopeCondition",
     "Source",
     "Status",
+    "SummaryAuthor",
 ]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
@@ -153,6 +159,18 @@ class GraceDates(GraceDatesFields):
     """
 
 
+class EndDates(EndDatesFields):
+    """When a provision stops applying because an amendment deleted it, per regime.
+
+    E.g. Art 10(5), deleted by the Digital Omnibus: ``omnibus: 2026-07-27`` and no
+    ``original`` date (the original text never deletes it).
+    """
+
+    def date_for(self, regime: Literal["original", "omnibus"]) -> dt.date | None:
+        """The end date under the chosen regime (None: it does not end)."""
+        return self.omnibus if regime == "omnibus" else self.original
+
+
 class ApplicationDates(BaseModel):
     """When a provision applies: under Art 113 and as amended by the Digital Omnibus."""
 
@@ -162,6 +180,16 @@ class ApplicationDates(BaseModel):
     note: DatesNote = None
     by_category: Annotated[tuple[CategoryDates, ...], BY_CATEGORY] = ()
     grace: Annotated[GraceDates | None, GRACE] = None
+    ends: Annotated[EndDates | None, ENDS] = None
+
+    @property
+    def only_amended(self) -> bool:
+        """True for a provision that an amendment added: no date under the original text."""
+        return (
+            self.original is None
+            and self.omnibus is not None
+            and not any(special.original for special in self.by_category)
+        )
 
     def date_for(
         self,
@@ -216,6 +244,7 @@ class Framework(BaseModel):
     iri_base: Annotated[str, FRAMEWORK_IRI_BASE]
     aliases: FrameworkAliases = ()
     copyright: Copyright = None
+    summaries: Summaries = "ours"
     adoption_of: Annotated[Adoption | None, ADOPTION_OF] = None
     sources: tuple[Source, ...] = Field((), description="Sources cited by its clauses.")
     path: str | None = Field(None, description="The file it was loaded from.")

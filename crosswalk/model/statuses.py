@@ -12,6 +12,7 @@ partial               the mappings prove an overlap, not containment            
 undetermined          mappings link it, but no overlap follows from them           DDEBF7
 gap                   no effective control is linked to it                         FFC7CE
 not_applicable        outside the profile (role, system category or date)          EDEDED
+not_an_obligation     asks nothing of the organisation (definition, scope, …)       F2F2F2
 none                  the mappings prove the two disjoint                           EDEDED
 contradiction         the mappings cannot all hold                                  FF9999
 addressed             a requirement that addresses the risk is covered             C6EFCE
@@ -33,6 +34,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "COVERAGE_STATUSES",
+    "REPORT_STATUSES",
     "RISK_STATUSES",
     "STATUS_TABLE",
     "StatusStyle",
@@ -76,6 +78,13 @@ STATUS_TABLE: dict[str, StatusStyle] = {
             _GREY,
             "BDBDBD",
         ),
+        StatusStyle(
+            "not_an_obligation",
+            "asks no outcome of the organisation (a definition, scope, procedure, …); its "
+            "provision type is given",
+            "F2F2F2",
+            "E0E0E0",
+        ),
         StatusStyle("none", "the mappings prove the two disjoint", _GREY),
         StatusStyle("contradiction", "the mappings cannot all hold", "FF9999"),
         StatusStyle(
@@ -101,6 +110,9 @@ STATUS_TABLE: dict[str, StatusStyle] = {
 
 COVERAGE_STATUSES = ("covered", "partial", "undetermined", "gap", "not_applicable")
 """The statuses of a gap report's target clause, strongest first."""
+REPORT_STATUSES = (*COVERAGE_STATUSES, "not_an_obligation")
+"""Every status a gap report's row can have: the coverage statuses, then the rows that are
+shown but never counted (provisions that ask nothing of the organisation)."""
 RISK_STATUSES = ("addressed", "partly_addressed", "not_addressed")
 """The statuses of a risk source in a gap report, strongest first."""
 

@@ -21,6 +21,7 @@ __all__ = [
     "Role",
     "ScopeCondition",
     "Status",
+    "SummaryAuthor",
 ]
 
 ClauseKind = Literal[
@@ -65,7 +66,13 @@ Addressee = Literal[
     "member_state",
     "notified_body",
     "market_surveillance_authority",
+    "ai_board",
+    "edps",
+    "affected_person",
 ]
+"""Who a provision addresses: the operator roles (:data:`Role`), the public bodies, and
+the persons whose rights a provision states (``affected_person``: affected persons, test
+subjects, anyone who may complain)."""
 Category = Literal[
     "any",
     "prohibited_practice",
@@ -124,3 +131,8 @@ ScopeCondition = Literal["ai_risk_only", "systems_in_scope"]
 ``ai_risk_only`` — for AI-related risk only (ISO/IEC 23894 applies the organisation-wide
 ISO 31000 to AI); ``systems_in_scope`` — only for the AI systems inside the subject's
 management-system scope (ISO/IEC 42001 against the per-system EU AI Act)."""
+
+SummaryAuthor = Literal["ours", "official"]
+"""Whose words a framework's clause summaries are: ``ours`` (a paraphrase; the rule for
+copyrighted standards) or ``official`` (the publisher's own text, where it may be quoted,
+e.g. NIST's public-domain publications)."""

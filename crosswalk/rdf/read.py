@@ -25,6 +25,7 @@ from crosswalk.model.records import (
     ApplicationDates,
     CategoryDates,
     Clause,
+    EndDates,
     Framework,
     GraceDates,
     Mapping,
@@ -181,6 +182,7 @@ class _Reader:
                 iri_base=self.one(node, CW.iriBase),
                 aliases=self.texts(node, SKOS.altLabel, CW.aliasList),
                 copyright=self.one(node, CW.copyright, required=False),
+                summaries=self.one(node, CW.summaries, required=False) or "ours",
                 adoption_of=adoption,
                 sources=self.sources(node),
             )
@@ -232,6 +234,12 @@ class _Reader:
                 if grace_node is not None
                 else None
             )
+            ends = [self.one(node, p, required=False) for p in (CW.endsOriginal, CW.endsOmnibus)]
+            end_dates = (
+                EndDates(original=ends[0], omnibus=ends[1])
+                if any(e is not None for e in ends)
+                else None
+            )
             clause = self.build(
                 node,
                 Clause,
@@ -259,8 +267,9 @@ class _Reader:
                     note=dates[2],
                     by_category=special,
                     grace=grace,
+                    ends=end_dates,
                 )
-                if any(d is not None for d in dates) or special or grace
+                if any(d is not None for d in dates) or special or grace or end_dates
                 else None,
                 order=self.one(node, CW.order),
                 depth=self.one(node, CW.depth),

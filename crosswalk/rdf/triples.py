@@ -310,6 +310,7 @@ class TripleWriter:
         value(node, CW + "shortName", framework.short_name)
         value(node, CW + "kind", framework.kind)
         value(node, CW + "iriBase", framework.iri_base)
+        value(node, CW + "summaries", framework.summaries)
         for name, text in (
             ("edition", framework.edition),
             ("publisher", framework.publisher),
@@ -414,6 +415,11 @@ class TripleWriter:
                 value(holder, CW + "appliesFromOriginal", dates.grace.original)
             if dates.grace.omnibus:
                 value(holder, CW + "appliesFromOmnibus", dates.grace.omnibus)
+        if dates.ends is not None:  # a provision an amendment deleted
+            if dates.ends.original:
+                value(node, CW + "endsOriginal", dates.ends.original)
+            if dates.ends.omnibus:
+                value(node, CW + "endsOmnibus", dates.ends.omnibus)
 
     def review(self, subject: str, review: Review) -> None:
         """A second review: who, when, on what evidence."""
