@@ -36,6 +36,7 @@ def test_benchmark_suite_runs_on_the_bundled_data(tmp_path) -> None:
     table = output.read_text(encoding="utf-8")
     assert "closure with derivations (engine)" in table and "≤ 30 ms" in table
     assert "gap analysis on the closure" in table and "PC-2 queue 419 ms (2026-12-06)" in table
+    assert "kb.relation(a, b) with its explanation as text" in table
 
 
 def test_excel_writer_benchmark_runs_and_compares_both_writers() -> None:

@@ -39,6 +39,12 @@ class Supports:
         """Expand the supports of a pair into a derivation."""
         return self._derive(facts, left, right, 1 << 62, {})
 
+    def strength(
+        self, facts: Sequence[Fact], left: int, right: int, position: int, mask: int
+    ) -> int:
+        """The strength of the pair's derivation (its weakest fact)."""
+        return self.derivation(facts, left, right, position, mask).strength
+
     def _derive(
         self,
         facts: Sequence[Fact],

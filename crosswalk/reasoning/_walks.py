@@ -83,6 +83,29 @@ class Walks:
 
         Each walk is a left-deep chain of compositions whose leaves are its facts.
         """
+        chosen = self._chosen(left, position, mask)
+        parts = tuple(self._walk(facts, left, slot) for slot in chosen)
+        if len(parts) == 1:
+            return parts[0]
+        return Derivation(left, right, mask, "intersection", parts=parts)
+
+    def strength(
+        self, facts: Sequence[Fact], left: int, right: int, position: int, mask: int
+    ) -> int:
+        """The strength of the entry's derivation (its weakest fact), without building it.
+
+        The same walks as :meth:`derivation`; a gap analysis ranks evidence by this and
+        expands only the derivations that are shown.
+        """
+        strengths = [
+            facts[int(self.slot_fact[step]) >> 1].strength
+            for slot in self._chosen(left, position, mask)
+            for step in self.chain(left, slot)
+        ]
+        return min(strengths, default=10)
+
+    def _chosen(self, left: int, position: int, mask: int) -> list[int]:
+        """The fewest walks to the entry (shortest first) whose states meet in its mask."""
         slots = range(int(self.slot_start[position]), int(self.slot_start[position + 1]))
         walks = sorted((len(self.chain(left, slot)), slot) for slot in slots)
         chosen: list[int] = []
@@ -99,10 +122,7 @@ class Walks:
                     rest &= self.masks[self.slot_state[other]]
             if len(chosen) > 1 and rest == mask:
                 chosen.remove(slot)
-        parts = tuple(self._walk(facts, left, slot) for slot in chosen)
-        if len(parts) == 1:
-            return parts[0]
-        return Derivation(left, right, mask, "intersection", parts=parts)
+        return chosen
 
     def _walk(self, facts: Sequence[Fact], left: int, slot: int) -> Derivation:
         result: Derivation | None = None

@@ -127,11 +127,30 @@ class DeferredDerivation(Derivation):
     one per piece of evidence, and most are never shown.
     """
 
-    def __init__(self, left: int, right: int, mask: int, expand: Callable[[], Derivation]) -> None:
+    def __init__(
+        self,
+        left: int,
+        right: int,
+        mask: int,
+        expand: Callable[[], Derivation],
+        weakest: Callable[[], int] | None = None,
+    ) -> None:
         # no call to Derivation.__init__: the tree's fields are the properties below
         self.left, self.right, self.mask = left, right, mask
         self._expand: Callable[[], Derivation] | None = expand
+        self._weakest = weakest
         self._tree: Derivation | None = None
+
+    @property
+    def strength(self) -> int:
+        """Weakest link, from ``weakest()`` when given and the tree is not expanded yet.
+
+        Ranking evidence reads the strength of every derivation; this keeps it from
+        expanding them all.
+        """
+        if self._tree is None and self._weakest is not None:
+            return self._weakest()
+        return super().strength
 
     def __eq__(self, other: object) -> bool:
         # equal to the derivation it expands to (a dataclass compares only its own class)

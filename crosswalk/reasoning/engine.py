@@ -269,7 +269,19 @@ class Closure:
             right,
             mask,
             lambda: self.explainer.derivation(self.facts, left, right, position, mask),
+            lambda: self._strength(left, right, position, mask),
         )
+
+    def _strength(self, left: int, right: int, position: int, mask: int) -> int:
+        """The strength of an entry's derivation, computed once per entry and kept."""
+        strengths = self.__dict__.get("_strengths")
+        if strengths is None:  # -1: not computed yet (strengths are 0-10)
+            strengths = self.__dict__["_strengths"] = np.full(self.neighbour.size, -1, np.int8)
+        known = int(strengths[position])
+        if known < 0:
+            known = self.explainer.strength(self.facts, left, right, position, mask)
+            strengths[position] = known
+        return known
 
     def derivation(self, left: int, right: int) -> Derivation | None:
         """The derivation of the relation of a pair (None if nothing is known)."""
@@ -329,6 +341,12 @@ class _Explainer(Protocol):
     def derivation(
         self, facts: Sequence[Fact], left: int, right: int, position: int, mask: int
     ) -> Derivation: ...
+
+    def strength(
+        self, facts: Sequence[Fact], left: int, right: int, position: int, mask: int
+    ) -> int:
+        """The strength of the entry's derivation (its weakest fact)."""
+        ...
 
 
 def close(size: int, facts: Sequence[Fact]) -> Closure:
