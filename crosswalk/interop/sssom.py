@@ -5,8 +5,9 @@
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "iso23894-iso31000.sssom.tsv"
 >>> mapping_set = next(s for s in kb.mapping_sets if s.id == "iso23894-iso31000")
 >>> _ = write_sssom(mapping_set, path, kb=kb)
->>> read_sssom(path).mappings == tuple(
-...     m.model_copy(update={"path": str(path)}) for m in mapping_set.mappings)
+>>> def rows(mappings):  # the file lists rows in SSSOM's canonical order, not ours
+...     return sorted(str(m.model_dump(exclude={"path", "index"})) for m in mappings)
+>>> rows(read_sssom(path).mappings) == rows(mapping_set.mappings)
 True
 
 How crosswalk's model is written in SSSOM
