@@ -267,7 +267,7 @@ class MappingSetEntry(BaseModel):
     author: Annotated[SetAuthor, NON_EMPTY]
     date: SetDate
     license: SetLicense = None
-    sources: Annotated[list[SourceEntry], CITED_SOURCES] = Field(default_factory=list)
+    sources: Annotated[list[SourceEntry], CITED_SOURCES] = []
 
 
 class MappingFile(BaseModel):
