@@ -31,10 +31,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import gc
 from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Mapping as MappingABC
-from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -47,6 +45,7 @@ from crosswalk.gap.findings import SCOPE_TEXT, PartFinding
 from crosswalk.gap.remedies import Explainer
 from crosswalk.gap.report import Evidence, Finding, GapReport, RiskFinding
 from crosswalk.gap.targets import is_target, section_of
+from crosswalk.io.collector import collector_paused
 from crosswalk.io.resources import mappings_dir
 from crosswalk.io.scoring import ScoringModel, load_scoring_model
 from crosswalk.knowledge.base import KnowledgeBase
@@ -116,27 +115,8 @@ def gap_analysis(
     ``strict_scope`` counts containment that holds only under a mapping's scope condition
     (mappings/README.md §6) as overlap: such a clause is partial, not covered.
     """
-    with _collector_paused():
+    with collector_paused():
         return _gap_analysis(kb, inventory, target, profile, risk_frameworks, scoring, strict_scope)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a report is built.
-
-    A report allocates tens of thousands of small objects (evidence, deferred derivations),
-    none in a reference cycle; each of them counts toward the collector's next pass, and its
-    older generations walk every object of the knowledge base (millions at 10k clauses):
-    a third of the analysis's time at synthetic M. Reference counting still frees what is
-    dropped; the collector runs again as before once the report is built.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _gap_analysis(

@@ -10,26 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
 from crosswalk.model.inventory import Exclusion, Profile
-from crosswalk.model.records import Clause
+from crosswalk.model.records import Clause, Role
 
 if TYPE_CHECKING:
     from crosswalk.knowledge.base import KnowledgeBase
 
 __all__ = ["OPERATOR_ROLES", "Applicability", "applicability", "with_resolved_exclusions"]
 
-OPERATOR_ROLES = frozenset(
-    {
-        "provider",
-        "deployer",
-        "importer",
-        "distributor",
-        "authorised_representative",
-        "product_manufacturer",
-    }
-)
+OPERATOR_ROLES: frozenset[str] = frozenset(get_args(Role))
+"""The operators of the Act (Art 3(8)); every other addressee is an authority or a person."""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ clause, its ancestors or the clauses below it, nor any clause of the target fram
 from __future__ import annotations
 
 import dataclasses
-import weakref
 from collections.abc import Iterable
 
 from crosswalk.gap.findings import SCOPE_TEXT, Cause, Evidence, Finding, Missing
@@ -27,30 +26,6 @@ __all__ = ["Explainer"]
 
 _MAX_CLOSERS = 3
 _TWO_HOP = "a mapping chain links them, but no overlap follows from it"
-
-
-_Pairs = dict[frozenset[str], list[Mapping]]
-_INDEXES: weakref.WeakKeyDictionary[KnowledgeBase, tuple[_Pairs, dict[str, set[str]]]] = (
-    weakref.WeakKeyDictionary()
-)
-"""The mapping index of each knowledge base: built once, not once per analysis."""
-
-
-def _mapping_index(kb: KnowledgeBase) -> tuple[_Pairs, dict[str, set[str]]]:
-    """The asserted set-theory mappings by unordered clause pair, and each clause's neighbours."""
-    found = _INDEXES.get(kb)
-    if found is None:
-        pairs: _Pairs = {}
-        neighbours: dict[str, set[str]] = {}
-        for mapping in kb.mappings:
-            if mapping.relation in ("no_relationship", "addresses"):
-                continue
-            for subject in mapping.subjects:
-                pairs.setdefault(frozenset((subject, mapping.object)), []).append(mapping)
-                neighbours.setdefault(subject, set()).add(mapping.object)
-                neighbours.setdefault(mapping.object, set()).add(subject)
-        found = _INDEXES[kb] = (pairs, neighbours)
-    return found
 
 
 class Explainer:
@@ -70,7 +45,8 @@ class Explainer:
                 for ref in control.implements:
                     self.planned_by_clause.setdefault(ref.clause, set()).add(control.id)
         self.controls = {c.id: c for c in inventory.controls}
-        self.pairs, self.neighbours = _mapping_index(kb)
+        self.pairs = kb.mapping_pairs
+        self.neighbours = kb.linked_clauses
 
     # -- evidence -------------------------------------------------------------------------
 

@@ -22,12 +22,11 @@ crosswalk.model.errors.DataError: 1 problem(s) found
 from __future__ import annotations
 
 import contextlib
-import gc
-from collections.abc import Iterator
 from typing import Any
 
 import yaml
 
+from crosswalk.io.collector import collector_paused
 from crosswalk.io.limits import limit
 from crosswalk.model.errors import DataError, Problem
 
@@ -128,7 +127,7 @@ def load_yaml(text: str, file: str) -> Any:
     """
     loader = _Loader(text)
     try:
-        with _collector_paused():
+        with collector_paused():
             node = loader.get_single_node()
             if node is None:
                 return None
@@ -145,22 +144,6 @@ def load_yaml(text: str, file: str) -> Any:
         raise DataError([Problem(file, "", "nesting", "nested too deeply to read")]) from None
     finally:
         loader.dispose()
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a document's nodes are built.
-
-    Building creates objects by the hundred thousand and no cycles worth collecting; left
-    on, the collector rescans them again and again (4x the time for a large inventory).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def top_level_items(text: str, key: str, *, stop_after: int) -> int:

@@ -284,19 +284,34 @@ class KnowledgeBase:
         return self.facts.network()
 
     @cached_property
-    def mapping_neighbours(self) -> dict[int, set[int]]:
-        """Nodes joined by an asserted (not negative) mapping, in both directions."""
-        index = self.network.index
-        result: dict[int, set[int]] = {}
+    def mapping_pairs(self) -> dict[frozenset[str], list[Mapping]]:
+        """Asserted set-theory mappings (not negative, not `addresses`) by unordered clause pair."""
+        pairs: dict[frozenset[str], list[Mapping]] = {}
         for mapping in self.mappings:
             if mapping.relation in ("no_relationship", "addresses"):
                 continue
-            right = index[mapping.object]
             for subject in mapping.subjects:
-                left = index[subject]
-                result.setdefault(left, set()).add(right)
-                result.setdefault(right, set()).add(left)
+                pairs.setdefault(frozenset((subject, mapping.object)), []).append(mapping)
+        return pairs
+
+    @cached_property
+    def linked_clauses(self) -> dict[str, set[str]]:
+        """Clause ids joined by an asserted set-theory mapping, in both directions."""
+        result: dict[str, set[str]] = {}
+        for pair in self.mapping_pairs:
+            left, right = (*pair, *pair)[:2]  # a clause mapped to itself is a one-id pair
+            result.setdefault(left, set()).add(right)
+            result.setdefault(right, set()).add(left)
         return result
+
+    @cached_property
+    def mapping_neighbours(self) -> dict[int, set[int]]:
+        """:attr:`linked_clauses` by the network's node numbers."""
+        index = self.network.index
+        return {
+            index[clause]: {index[other] for other in others}
+            for clause, others in self.linked_clauses.items()
+        }
 
     closure_store: ArrayStore | None = None
     """Where :attr:`unchecked_closure` is kept between processes (set by :func:`~crosswalk.knowledge.load.load`)."""
