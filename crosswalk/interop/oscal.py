@@ -20,7 +20,8 @@ of ``type: catalog`` whose ``href`` is the OSCAL catalog written beside it
 
 Each mapping is one ``map``:
 
-* ``uuid`` — a UUID5 of our mapping id, so the same mapping keeps its UUID across exports;
+* ``uuid`` — derived from our mapping id (name-based, in the version-4 layout that
+  compliance-trestle expects), so the same mapping keeps its UUID across exports;
 * ``relationship`` — ``equal`` is ``equivalent-to``, or ``equal-to`` under a *syntactic*
   rationale; ``subset-of``, ``superset-of``, ``intersects-with``, ``no-relationship``;
   ``addresses`` is kept as ``addresses`` with ``ns`` = ``https://w3id.org/crosswalk/ns/oscal``;
@@ -86,7 +87,13 @@ _UUIDS = uuid.uuid5(uuid.NAMESPACE_URL, "https://w3id.org/crosswalk/")
 
 
 def _uuid(name: str) -> str:
-    return str(uuid.uuid5(_UUIDS, name))
+    """A UUID that names ``name`` (the same on every export), in the version-4 layout.
+
+    It is a version-5 (SHA-1, name-based) UUID with its version bits set to 4: OSCAL accepts
+    both, but compliance-trestle recognises only version 4 when it checks that back-matter
+    resources are referenced, and warns about every other one.
+    """
+    return str(uuid.UUID(bytes=uuid.uuid5(_UUIDS, name).bytes, version=4))
 
 
 def _prop(name: str, value: object) -> dict[str, str]:
