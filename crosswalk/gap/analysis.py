@@ -44,7 +44,12 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from crosswalk.gap.applicability import Applicability, applicability, with_resolved_exclusions
+from crosswalk.gap.applicability import (
+    Applicability,
+    applicability,
+    matched_categories,
+    with_resolved_exclusions,
+)
 from crosswalk.gap.coverage import STATUS_CODES, coverage, implemented
 from crosswalk.gap.evidence import CoveredEvidence, risk_findings, status_evidence
 from crosswalk.gap.findings import SCOPE_TEXT, Evidence, PartFinding
@@ -295,9 +300,7 @@ def _applies_from(clause: Clause, profile: Profile | None) -> dt.date | None:
     if dates is None:
         return None
     regime = profile.regime if profile is not None else "omnibus"
-    categories: list[str | None] = [
-        c for c in (profile.categories if profile else ()) if c in clause.categories
-    ]
+    categories: list[str | None] = [*sorted(matched_categories(clause, profile))]
     placed = profile.placed_on_market if profile is not None else None
     found = [d for d in (dates.date_for(regime, c, placed) for c in categories or [None]) if d]
     return min(found) if found else None

@@ -14,11 +14,18 @@ from typing import TYPE_CHECKING, get_args
 
 from crosswalk.model.inventory import Exclusion, Profile
 from crosswalk.model.records import Clause, Role
+from crosswalk.model.vocabularies import expand_categories
 
 if TYPE_CHECKING:
     from crosswalk.knowledge.base import KnowledgeBase
 
-__all__ = ["OPERATOR_ROLES", "Applicability", "applicability", "with_resolved_exclusions"]
+__all__ = [
+    "OPERATOR_ROLES",
+    "Applicability",
+    "applicability",
+    "matched_categories",
+    "with_resolved_exclusions",
+]
 
 OPERATOR_ROLES: frozenset[str] = frozenset(get_args(Role))
 """The operators of the Act (Art 3(8)); every other addressee is an authority or a person."""
@@ -39,13 +46,23 @@ def _date(clause: Clause, profile: Profile) -> dt.date | None:
     """The earliest date at which the clause applies to one of the profile's categories."""
     dates = clause.applies_from
     assert dates is not None
-    relevant: list[str | None] = [c for c in profile.categories if c in clause.categories] or [None]
+    relevant: list[str | None] = [*sorted(matched_categories(clause, profile))] or [None]
     found = [
         d
         for d in (dates.date_for(profile.regime, c, profile.placed_on_market) for c in relevant)
         if d is not None
     ]
     return min(found) if found else None
+
+
+def matched_categories(clause: Clause, profile: Profile | None) -> frozenset[str]:
+    """The profile's system categories the clause names (coarse words expanded on both sides).
+
+    A clause or profile saying ``transparency`` matches every Art 50 case, as it always did.
+    """
+    if profile is None:
+        return frozenset()
+    return expand_categories(clause.categories) & profile.system_categories
 
 
 def applicability(clause: Clause, profile: Profile | None) -> Applicability:
@@ -98,7 +115,7 @@ def _in_category(clause: Clause, profile: Profile) -> Applicability | None:
     if (
         clause.categories
         and "any" not in clause.categories
-        and not set(clause.categories) & set(profile.categories)
+        and not matched_categories(clause, profile)
     ):
         categories = ", ".join(profile.categories) or "none"
         return Applicability(

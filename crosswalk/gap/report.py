@@ -324,6 +324,7 @@ def summary_text(report: GapReport, *, top: int = 8) -> str:
     lines = [
         f"Gap analysis: {owner} against {framework.short_name}",
         f"  profile: {report.profile.describe() if report.profile else 'none (every clause counts)'}",
+        *(f"  warning: {text}" for text in (report.profile.warnings if report.profile else ())),
         f"  controls: {len(report.inventory.controls)} ({in_effect} in effect)",
         "  " + "  ".join(f"{k}: {counts[k]}" for k in STATUSES if k not in UNCOUNTED),
         (
