@@ -37,7 +37,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -92,8 +92,8 @@ def gap_analysis(
         target,
         profile,
         rows,
-        [applicability(row.clause, profile) for row in rows.targets],
-        covered.statuses(rows.nodes, kb.mapping_neighbours),
+        _not_applying(rows, profile),
+        covered.statuses(rows.nodes, lambda: kb.mapping_neighbours),
         CoveredEvidence(covered),
         strict_scope,
     )
@@ -124,6 +124,10 @@ class _Rows(NamedTuple):
     nodes: npt.NDArray[np.int64]
     first_part: list[int]
     """Per row, the position in ``nodes`` of its first part (its clause is one before)."""
+    heads: npt.NDArray[np.int64]
+    """Per row, the position in ``nodes`` of its clause."""
+    counted: npt.NDArray[np.bool_]
+    """Per row, whether its clause asks something of the organisation (is counted)."""
     position: dict[str, int]
     """Row number by clause id."""
 
@@ -152,9 +156,23 @@ def _rows(kb: KnowledgeBase, target: str) -> _Rows:
         targets,
         np.array(nodes, dtype=np.int64),
         first_part,
+        np.array(first_part, dtype=np.int64) - 1,
+        np.array([row.clause.is_counted for row in targets], dtype=np.bool_),
         {row.clause.id: i for i, row in enumerate(targets)},
     )
     return found
+
+
+def _not_applying(rows: _Rows, profile: Profile | None) -> dict[int, Applicability]:
+    """The rows whose clause does not apply to ``profile``, with the verdict saying why."""
+    if profile is None:
+        return {}  # every clause counts
+    verdicts = ((i, applicability(row.clause, profile)) for i, row in enumerate(rows.targets))
+    return {i: verdict for i, verdict in verdicts if not verdict}
+
+
+_ROW_STATUSES = (*STATUS_CODES, "not_applicable", "not_an_obligation")
+"""The statuses of a row by code: the proven ones, then the two that are never counted."""
 
 
 class _Findings:
@@ -171,14 +189,15 @@ class _Findings:
         target: str,
         profile: Profile | None,
         rows: _Rows,
-        verdicts: list[Applicability],
-        statuses: npt.NDArray[np.int8],
+        not_applying: dict[int, Applicability],
+        codes: npt.NDArray[np.int8],
         covered: CoveredEvidence,
         strict_scope: bool,
     ) -> None:
         self.kb, self.inventory, self.target, self.profile = kb, inventory, target, profile
-        self.rows, self.verdicts, self.covered = rows, verdicts, covered
-        self.statuses: list[str] = [STATUS_CODES[code] for code in statuses.tolist()]
+        self.rows, self.not_applying, self.covered = rows, not_applying, covered
+        self.codes = codes
+        """The proven status of every node of ``rows.nodes`` (:data:`STATUS_CODES`)."""
         self.strict_scope = strict_scope
         self._built: dict[int, Finding] = {}
         self._explainer: Explainer | None = None
@@ -194,7 +213,15 @@ class _Findings:
         """The status of every row, or None when only the full findings say it (strict scope)."""
         if self.strict_scope:
             return None
-        return [self._status(i) for i in range(len(self))]
+        codes = self.codes[self.rows.heads]
+        codes[list(self.not_applying)] = len(STATUS_CODES)
+        codes[~self.rows.counted] = len(STATUS_CODES) + 1
+        return [_ROW_STATUSES[code] for code in codes.tolist()]
+
+    @cached_property
+    def statuses(self) -> list[str]:
+        """The proven status of every node of ``rows.nodes``, by name."""
+        return [STATUS_CODES[code] for code in self.codes.tolist()]
 
     def outline(self) -> list[Finding] | None:
         """Findings with status, section and part statuses only (None when that is not final).
@@ -220,7 +247,7 @@ class _Findings:
         row = self.rows.targets[i]
         if not row.clause.is_counted:
             return "not_an_obligation"
-        if not self.verdicts[i]:
+        if i in self.not_applying:
             return "not_applicable"
         return self.statuses[self.rows.first_part[i] - 1]
 
@@ -243,8 +270,8 @@ class _Findings:
             return _not_an_obligation(
                 row.clause, row.section, self.statuses[rows.first_part[i] - 1]
             )
-        verdict = self.verdicts[i]
-        if not verdict:
+        verdict = self.not_applying.get(i)
+        if verdict is not None:
             return Finding(row.clause, "not_applicable", verdict.reason, section=row.section)
         status, evidence, reason = status_evidence(self.kb, self.covered, node)
         parts = tuple(

@@ -15,6 +15,7 @@ goes stale.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -119,9 +120,9 @@ def _containment(closure: Closure) -> _Containment:
     found: _Containment | None = closure.__dict__.get("_gap_containment")
     if found is None:
         inside = (closure.relation & (ALL & ~COVERING)) == 0
-        rows = np.repeat(np.arange(closure.size), np.diff(closure.row_pointer))
-        pointer = np.zeros(closure.size + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows[inside], minlength=closure.size), out=pointer[1:])
+        before = np.zeros(inside.size + 1, dtype=np.int64)  # entries kept before each one
+        np.cumsum(inside, out=before[1:])
+        pointer = before[np.asarray(closure.row_pointer, dtype=np.int64)]
         found = _Containment(pointer, closure.neighbour[inside], closure.relation[inside])
         closure.__dict__["_gap_containment"] = found
     return found
@@ -148,12 +149,15 @@ class Coverage:
     seed: Ints
     unions: list[int]
 
-    def statuses(self, targets: Ints, linked: dict[int, set[int]]) -> npt.NDArray[np.int8]:
+    def statuses(
+        self, targets: Ints, linked: Callable[[], dict[int, set[int]]]
+    ) -> npt.NDArray[np.int8]:
         """The status code of every node in ``targets`` (:data:`STATUS_CODES`), at once.
 
         The rules of :mod:`crosswalk.gap.analysis`, each a filter over the targets' rows
         of the closure; the two-mapping chain of an undetermined status (``linked``: the
-        asserted mappings' neighbours) is looked up only for the few targets left.
+        asserted mappings' neighbours, asked for only then) is looked up only for the few
+        targets left.
         """
         closure, marks = self.closure, self.implemented
         status = np.full(targets.size, GAP, dtype=np.int8)
@@ -172,8 +176,10 @@ class Coverage:
         either = marks.is_full[others] | marks.is_partial[others]
         near = np.bincount(row[either & (toward != _DISJOINT)], minlength=open_.size) > 0
         status[open_[near & ~hit]] = UNDETERMINED
-        for position in open_[~near & ~hit].tolist():
-            if _chained(int(targets[position]), linked, marks):
+        left = open_[~near & ~hit].tolist()
+        neighbours = linked() if left else {}
+        for position in left:
+            if _chained(int(targets[position]), neighbours, marks):
                 status[position] = UNDETERMINED
         return status
 
@@ -205,7 +211,7 @@ def coverage(closure: Closure, network: Network, marks: Implemented) -> Coverage
     frontier = np.fromiter(marks.full, dtype=np.int64, count=len(marks.full))
     covered[frontier] = True
     seed[frontier] = frontier
-    unions_of = _unions_of(network)
+    union_rows = _unions(network)
     unions: list[int] = []
     while frontier.size:
         positions, row = _gather(rows.pointer, frontier)
@@ -220,48 +226,74 @@ def coverage(closure: Closure, network: Network, marks: Implemented) -> Coverage
         middle[found] = middles
         mask[found] = rows.mask[positions[first]]
         seed[found] = seed[middles]
-        added = _covered_unions(network, unions_of, covered, seed, found, frontier)
+        moved = np.concatenate([found, frontier])
+        added = _covered_unions(network, union_rows, covered, seed, moved)
         unions += added
         frontier = np.concatenate([found, np.array(added, dtype=np.int64)])
     return Coverage(closure, network, marks, covered, middle, mask, seed, unions)
 
 
-def _unions_of(network: Network) -> tuple[dict[int, list[int]], npt.NDArray[np.bool_]]:
-    """The unions each node is a member of, and which nodes are members of one.
+@dataclass(frozen=True)
+class _Unions:
+    """The union nodes of a network, as arrays: entry ``i`` says ``node[i]`` is a member of ``union[i]``.
 
-    Kept on the network: they depend on nothing else.
+    ``nested`` is true when a union is a member of another (then a union covered in a round
+    can complete another in the same round, and the rounds are checked one by one).
     """
-    found: tuple[dict[int, list[int]], npt.NDArray[np.bool_]] | None = network.__dict__.get(
-        "_gap_unions_of"
-    )
+
+    ids: Ints
+    size: Ints
+    node: Ints
+    union: Ints
+    nested: bool
+
+
+def _unions(network: Network) -> _Unions:
+    """The unions of ``network`` (kept on it: they depend on nothing else)."""
+    found: _Unions | None = network.__dict__.get("_gap_unions")
     if found is None:
-        unions_of: dict[int, list[int]] = {}
-        for union, members in network.unions.items():
-            for member in members:
-                unions_of.setdefault(member, []).append(union)
-        is_member = np.zeros(len(network.nodes), dtype=np.bool_)
-        is_member[np.fromiter(unions_of, dtype=np.int64, count=len(unions_of))] = True
-        found = network.__dict__["_gap_unions_of"] = (unions_of, is_member)
+        ids = np.array(sorted(network.unions), dtype=np.int64)
+        members = [network.unions[int(u)] for u in ids]
+        node = np.array([m for group in members for m in group], dtype=np.int64)
+        union = np.repeat(np.arange(ids.size), [len(group) for group in members])
+        nested = bool(np.isin(node, ids).any())
+        size = np.array([len(group) for group in members], dtype=np.int64)
+        found = network.__dict__["_gap_unions"] = _Unions(ids, size, node, union, nested)
     return found
 
 
 def _covered_unions(
     network: Network,
-    unions_of: tuple[dict[int, list[int]], npt.NDArray[np.bool_]],
+    unions: _Unions,
     covered: npt.NDArray[np.bool_],
     seed: Ints,
-    found: Ints,
-    frontier: Ints,
+    moved: Ints,
 ) -> list[int]:
-    """The unions touched this round whose members are now all covered (marked covered)."""
-    by_member, member = unions_of
-    touched_members = [n for n in (found, frontier) if n.size]
-    if not by_member or not touched_members:
+    """The unions with a member in ``moved`` whose members are now all covered (marked covered).
+
+    In increasing node order, like the loop over the touched unions it replaces.
+    """
+    if not unions.ids.size or not moved.size:
         return []
-    moved = np.concatenate(touched_members)
-    touched = sorted({u for n in moved[member[moved]].tolist() for u in by_member[n]})
+    flag = np.zeros(covered.size, dtype=np.bool_)
+    flag[moved] = True
+    count = unions.ids.size
+    touched = np.bincount(unions.union[flag[unions.node]], minlength=count) > 0
+    if unions.nested:
+        return _covered_unions_one_by_one(network, unions.ids[touched], covered, seed)
+    complete = np.bincount(unions.union[covered[unions.node]], minlength=count) == unions.size
+    added = unions.ids[touched & complete & ~covered[unions.ids]]
+    covered[added] = True
+    firsts = np.array([network.unions[int(u)][0] for u in added], dtype=np.int64)
+    seed[added] = seed[firsts] if firsts.size else seed[added]
+    return [int(u) for u in added]
+
+
+def _covered_unions_one_by_one(
+    network: Network, touched: Ints, covered: npt.NDArray[np.bool_], seed: Ints
+) -> list[int]:
     added = []
-    for union in touched:
+    for union in touched.tolist():
         members = network.unions[union]
         if not covered[union] and all(covered[m] for m in members):
             covered[union] = True
