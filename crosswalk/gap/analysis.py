@@ -274,6 +274,8 @@ class _Findings:
         if verdict is not None:
             return Finding(row.clause, "not_applicable", verdict.reason, section=row.section)
         status, evidence, reason = status_evidence(self.kb, self.covered, node)
+        # the rules applied to one target's evidence and to all targets' arrays agree
+        assert status == self.statuses[rows.first_part[i] - 1], (row.clause.id, status)
         parts = tuple(
             PartFinding(part, *self._part(int(rows.nodes[rows.first_part[i] + k])))
             for k, part in enumerate(row.parts)
