@@ -62,7 +62,13 @@ def write_plan_sheet(workbook: Any, report: GapReport) -> None:
         [
             (
                 f"kept apart: {plan.not_applicable} not applicable, "
-                f"{plan.not_an_obligation} not an obligation (see the Gaps sheet)"
+                f"{plan.not_an_obligation} not an obligation"
+                + (
+                    f", {plan.rollups} roll-up(s) counted in their sub-clauses"
+                    if plan.rollups
+                    else ""
+                )
+                + " (see the Gaps sheet)"
             )
         ]
     )

@@ -48,6 +48,7 @@ from crosswalk.gap.applicability import (
 from crosswalk.gap.findings import SCOPE_TEXT, PartFinding
 from crosswalk.gap.remedies import Explainer
 from crosswalk.gap.report import Evidence, Finding, GapReport, RiskFinding
+from crosswalk.gap.rollup import with_rollups
 from crosswalk.gap.targets import is_target, section_of
 from crosswalk.io.collector import collector_paused
 from crosswalk.io.resources import mappings_dir
@@ -185,6 +186,7 @@ def _gap_analysis(
         )
         findings.append(explainer.explain(_scoped(finding, strict_scope)))
 
+    findings = with_rollups(kb, findings)  # each obligation counted once, in the finest clause
     risks = _risk_findings(kb, closure, covered, full, partial, risk_frameworks, target)
     model: ScoringModel | None
     if isinstance(scoring, ScoringModel):
