@@ -91,7 +91,10 @@ def test_a_roll_up_keeps_the_status_proven_for_it_as_a_whole() -> None:
     parent = report.finding("t:a")
     assert parent.status == "partial", "a covered child proves only an overlap with its parent"
     assert parent.rollup_of == ("t:a.1", "t:a.2")
-    assert "roll-up, counted in a.1, a.2" in parent.reason
+    assert "roll-up of 2 counted sub-clause(s), 1 covered; not covered: a.2" in parent.reason
+    assert parent.causes[0].kind == "sub_clauses_open" and "a.2 (Clause a.2, gap)" in parent.cause
+    assert [m.clause.id for m in parent.missing] == ["t:a.2"]
+    assert parent.actions == ("close its sub-clauses (each is a plan item): t:a.2",)
     assert not parent.is_open and parent.coverage is None
     assert report.counts["covered"] == 1 and report.counts["gap"] == 2  # a.1; a.2 and b
     assert [item.finding.clause.id for item in report.plan().items] == ["t:a.2", "t:b"]
@@ -121,3 +124,25 @@ def test_nested_roll_ups_count_only_the_finest_clause() -> None:
     assert report.finding("t:a.1").status == "not_applicable"
     assert report.finding("t:a").rollup_of == ("t:a.2",)
     assert report.counts["covered"] == 1 and report.counts["not_applicable"] == 2
+
+
+def test_a_roll_up_with_every_sub_clause_covered_says_so() -> None:
+    report = gap_analysis(_small(), _implements("t:a.1", "t:a.2"), target="t")
+    parent = report.finding("t:a")
+    assert parent.status == "partial", "not an exhaustive split: covered only as an overlap"
+    assert parent.reason.startswith("roll-up of 2 counted sub-clause(s), all covered.")
+    assert not parent.missing and not parent.actions
+    exhaustive = synthetic_kb(
+        [("a", None), ("a.1", "a"), ("a.2", "a"), ("b", None)], [], exhaustive=["a"]
+    )
+    whole = gap_analysis(exhaustive, _implements("t:a.1", "t:a.2"), target="t").finding("t:a")
+    assert whole.status == "covered" and whole.rollup_of == ("t:a.1", "t:a.2")
+
+
+def test_iso23894_risk_identification_names_its_open_sub_clauses(kb: KnowledgeBase) -> None:
+    report = kb.gap(EXAMPLES / "deployer-chatbot.yaml", target="iso23894")
+    finding = report.finding("iso23894:6.4.2")
+    assert finding.status == "partial"
+    assert "not covered: 6.4.2.1, 6.4.2.2" in finding.reason
+    assert any(c.kind == "sub_clauses_open" for c in finding.causes)
+    assert {m.clause.id for m in finding.missing} == set(finding.rollup_of)

@@ -9,7 +9,9 @@ paragraphs. So a gap report counts the finest counted provisions, and a roll-up 
 - keeps the status the mappings prove for the clause as a whole — the design's union
   rule: covered only when its children split it exhaustively and each is covered, or
   when a control is proven to contain it — shown, never counted;
-- names the sub-clauses it is counted in, has no priority, and is never a plan item;
+- names the sub-clauses it is counted in and those of them not covered, with what would
+  close each (:func:`crosswalk.gap.remedies.explain_rollup`); it has no priority and is
+  never a plan item;
 - is not applicable, with the reason, when none of the counted provisions below it
   applies to the profile (its duties are theirs).
 """
@@ -20,6 +22,7 @@ import dataclasses
 from collections.abc import Sequence
 
 from crosswalk.gap.findings import STATUS_COVERAGE, Finding
+from crosswalk.gap.remedies import explain_rollup
 from crosswalk.knowledge.base import KnowledgeBase
 from crosswalk.model.ids import split_id
 
@@ -64,19 +67,8 @@ def with_rollups(kb: KnowledgeBase, findings: Sequence[Finding]) -> list[Finding
                 )
             )
         else:
-            result.append(
-                dataclasses.replace(
-                    finding,
-                    reason=(
-                        f"roll-up, counted in {_names(counted)}: {finding.status} as a whole "
-                        f"({finding.reason})"
-                    ),
-                    rollup_of=counted,
-                    actions=(),
-                    missing=(),
-                    next_steps=(),
-                )
-            )
+            subs = [below.finding(ident) for ident in counted]
+            result.append(explain_rollup(dataclasses.replace(finding, rollup_of=counted), subs))
     return result
 
 
@@ -91,6 +83,10 @@ class _Below:
         self._children = kb.children
         self._by_id = by_id
         self._memo: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+    def finding(self, clause_id: str) -> Finding:
+        """The finding of a clause below (as analysed, before roll-ups are marked)."""
+        return self._by_id[clause_id]
 
     def of(self, clause_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(counted provisions below, the finest of them that apply), in document order."""
