@@ -27,6 +27,7 @@ __all__ = [
     "CHARS_PER_UNIT",
     "LINE_POINTS",
     "MAX_ROW_POINTS",
+    "PAGE_POINTS",
     "PAGE_UNITS",
     "fit_width",
     "pages_wide",
@@ -43,6 +44,9 @@ MAX_ROW_POINTS = 409.0
 """Excel's largest row height."""
 PAGE_UNITS = {"landscape": 145.0, "portrait": 98.0}
 """Column-width units an A4 page holds at 100 % with narrow margins (7 px per unit + 5 px per column)."""
+PAGE_POINTS = {"landscape": 500.0, "portrait": 745.0}
+"""Points of rows an A4 page holds at 100 % (page height less the 0.6-inch margins, a
+little kept back for the running header and footer)."""
 CHARS_PER_UNIT = 1.15
 """Characters of prose a column holds per unit of its width (below what was measured)."""
 _PADDING = 5 / 7

@@ -24,7 +24,14 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crosswalk.excel.layout import pages_wide, print_scale, row_height, sheet_width
+from crosswalk.excel.layout import (
+    LINE_POINTS,
+    PAGE_POINTS,
+    pages_wide,
+    print_scale,
+    row_height,
+    sheet_width,
+)
 from crosswalk.io.atomic import atomic_path, unnamed_file
 from crosswalk.model.statuses import COVERAGE_STATUSES, RISK_STATUSES, STATUS_TABLE, fill_colours
 
@@ -253,6 +260,8 @@ class _StreamSheet:
             repeat_columns=repeat_columns,
             orientation=orientation,
         )
+        self._page = PAGE_POINTS[orientation] * 100 / float(self.sheet.page_setup.scale)
+        self._used = 0.0  # points of rows on the printed page being filled (an estimate)
         if heading:
             cell = self._cell(heading)
             cell.font = Font(name=FONT, bold=True, size=14)
@@ -291,6 +300,25 @@ class _StreamSheet:
             self.sheet.row_dimensions[self._next].height = height
         self.sheet.append(list(cells))
         self._next += 1
+        self._used += height or LINE_POINTS
+        if self._used > self._page:  # the row went over to the next page
+            self._used = height or LINE_POINTS
+
+    def room(self) -> float:
+        """Points (of rows, unscaled) left on the printed page the next row would go on."""
+        return float(self._page - self._used)
+
+    def keep_together(self, rows: int) -> None:
+        """Start a new printed page unless the next ``rows`` one-line rows fit on this one."""
+        if self.room() < rows * LINE_POINTS:
+            self.page_break()
+
+    def page_break(self) -> None:
+        """Print the next row at the top of a new page (a chart that must not be cut, say)."""
+        from openpyxl.worksheet.pagebreak import Break
+
+        self.sheet.row_breaks.append(Break(id=self.last_row))
+        self._used = 0.0
 
     def _cell(self, value: Any, *, wrap: bool = False) -> Any:
         from openpyxl.cell import WriteOnlyCell
@@ -309,11 +337,20 @@ class _StreamSheet:
         return self._next - 1
 
     def append(
-        self, values: Sequence[Any], *, bold: bool = False, link_column: int | None = None
+        self,
+        values: Sequence[Any],
+        *,
+        bold: bool = False,
+        link_column: int | None = None,
+        wrap: bool = True,
     ) -> None:
-        """Append one data row (text wraps in a row tall enough; the status cell is coloured)."""
+        """Append one data row (text wraps in a row tall enough; the status cell is coloured).
+
+        With ``wrap=False`` the row stays one line high and long text runs on over the
+        empty cells to its right (a heading or a note above or below the table).
+        """
         cells: list[Any] = []
-        height = row_height(values, self.widths)
+        height = row_height(values, self.widths) if wrap else None
         for column, value in enumerate(values, start=1):
             if value is None or value == "":
                 cells.append(None)
