@@ -41,7 +41,7 @@ import numpy as np
 import numpy.typing as npt
 
 from crosswalk.gap.applicability import (
-    applicability,
+    applicability_in,
     matched_categories,
     with_resolved_exclusions,
 )
@@ -165,7 +165,7 @@ def _gap_analysis(
         if not clause.is_counted:
             findings.append(_not_an_obligation(clause, section, status_of(clause.id)[0]))
             continue
-        verdict = applicability(clause, profile)
+        verdict = applicability_in(kb, clause, profile)
         if not verdict:
             findings.append(Finding(clause, "not_applicable", verdict.reason, section=section))
             continue
