@@ -95,7 +95,7 @@ def test_a_roll_up_keeps_the_status_proven_for_it_as_a_whole() -> None:
     parent = report.finding("t:a")
     assert parent.status == "partial", "a covered child proves only an overlap with its parent"
     assert parent.rollup_of == ("t:a.1", "t:a.2")
-    assert "roll-up of 2 counted sub-clause(s), 1 covered; not covered: a.2" in parent.reason
+    assert "roll-up: counted in 2 sub-clause(s), 1 covered; not covered: a.2" in parent.reason
     assert parent.causes[0].kind == "sub_clauses_open" and "a.2 (Clause a.2, gap)" in parent.cause
     assert [m.clause.id for m in parent.missing] == ["t:a.2"]
     assert parent.actions == ("close its sub-clauses (each is a plan item): t:a.2",)
@@ -134,7 +134,7 @@ def test_a_roll_up_with_every_sub_clause_covered_says_so() -> None:
     report = gap_analysis(_small(), _implements("t:a.1", "t:a.2"), target="t")
     parent = report.finding("t:a")
     assert parent.status == "partial", "not an exhaustive split: covered only as an overlap"
-    assert parent.reason.startswith("roll-up of 2 counted sub-clause(s), all covered.")
+    assert parent.reason.startswith("roll-up: counted in 2 sub-clause(s), all covered: a.1, a.2.")
     assert not parent.missing and not parent.actions
     exhaustive = synthetic_kb(
         [("a", None), ("a.1", "a"), ("a.2", "a"), ("b", None)], [], exhaustive=["a"]

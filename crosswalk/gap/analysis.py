@@ -207,9 +207,8 @@ def _not_an_obligation(clause: Clause, section: str, proven: str) -> Finding:
     if clause.provision == "structure":
         reason = "not an obligation: a heading; the clauses below it are counted"
     else:
-        reason = (
-            f"not an obligation: a {clause.provision} provision asks nothing of the organisation"
-        )
+        article = "an" if clause.provision[0] in "aeiou" else "a"
+        reason = f"not an obligation: {article} {clause.provision} provision asks nothing of the organisation"
     return Finding(clause, "not_an_obligation", reason, section=section, proven=proven)
 
 

@@ -246,6 +246,13 @@ def _unique(causes: Iterable[Cause]) -> list[Cause]:
     return list(seen.values())
 
 
+def _few_names(subs: Sequence[Finding], limit: int = 4) -> str:
+    """'a.1, a.2, a.3, a.4 and 2 more'."""
+    names = [split_id(sub.clause.id)[1] for sub in subs]
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
+
+
 def explain_rollup(finding: Finding, subs: Sequence[Finding]) -> Finding:
     """A roll-up (:mod:`crosswalk.gap.rollup`) that names its sub-clauses not yet covered.
 
@@ -256,14 +263,14 @@ def explain_rollup(finding: Finding, subs: Sequence[Finding]) -> Finding:
     the plan's items.
     """
     open_subs = [sub for sub in subs if sub.status != "covered"]
-    head = f"roll-up of {len(subs)} counted sub-clause(s)"
     if not open_subs:
-        head += ", all covered"
+        head = f"roll-up: counted in {len(subs)} sub-clause(s), all covered: {_few_names(subs)}"
     else:
-        head += f", {len(subs) - len(open_subs)} covered; not covered: " + ", ".join(
-            split_id(sub.clause.id)[1] for sub in open_subs
+        head = (
+            f"roll-up: counted in {len(subs)} sub-clause(s), {len(subs) - len(open_subs)} "
+            "covered; not covered: " + ", ".join(split_id(sub.clause.id)[1] for sub in open_subs)
         )
-    reason = f"{head}. As a whole, {finding.reason}"
+    reason = f"{head}. Proven for the clause as a whole (shown, not counted): {finding.reason}"
     if not open_subs:
         return dataclasses.replace(
             finding, reason=reason, actions=(), missing=(), next_steps=(), causes=finding.causes
