@@ -107,3 +107,28 @@ def test_clauses_kept_apart_are_on_their_own_sheet(workbooks: dict[str, Path]) -
     # the AI Act's 130 per-article rows are for the screen; the chapters print
     summary = workbook["Summary"]
     assert summary.print_area and int(summary.print_area.rsplit("$", 1)[1]) < summary.max_row
+
+
+def test_long_sheets_are_paginated_by_the_workbook(workbooks: dict[str, Path]) -> None:
+    """Page breaks are set and each page's rows fit it.
+
+    Left to its own pagination of a scaled sheet of tall rows, LibreOffice counts a page
+    more than it prints (a blank page after the sheet).
+    """
+    from crosswalk.excel.layout import LINE_POINTS, PAGE_POINTS
+
+    gaps = openpyxl.load_workbook(workbooks["cn-gbt46347"])["Gaps"]
+    breaks = [b.id for b in gaps.row_breaks.brk]
+    assert breaks and breaks == sorted(breaks), "the Gaps sheet is longer than a page"
+    page = PAGE_POINTS["landscape"] * 100 / gaps.page_setup.scale
+    header = gaps.row_dimensions[1].height or LINE_POINTS
+    starts = [1, *breaks]
+    ends = [*breaks, gaps.max_row]
+    for first, last in zip(starts, ends, strict=True):
+        rows = range(first + 1, last + 1)
+        used = header + sum(gaps.row_dimensions[r].height or LINE_POINTS for r in rows)
+        assert used <= page, f"rows {first + 1}-{last} overflow their page"
+        following = (
+            (gaps.row_dimensions[last + 1].height or LINE_POINTS) if last < gaps.max_row else 0
+        )
+        assert last == gaps.max_row or used + following > page, "a page is cut short"

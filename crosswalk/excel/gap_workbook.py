@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crosswalk.excel.capability_sheet import write_capability_sheet
-from crosswalk.excel.layout import fit_width
+from crosswalk.excel.layout import abridged, fit_width
 from crosswalk.excel.matrix_pairs import fits_in_columns, write_pair_matrix
 from crosswalk.excel.not_applicable_sheet import KEPT_APART, write_not_applicable_sheet
 from crosswalk.excel.plan_sheet import write_plan_sheet
@@ -93,7 +93,8 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:
                 finding.status,
                 finding.priority,
                 " — ".join(filter(None, [finding.reason, finding.parts_text(), finding.cause])),
-                ", ".join(finding.controls),
+                # dozens of controls would overflow Excel's tallest row: the Matrix has all
+                abridged(finding.controls, where="all in the Matrix sheet"),
                 "; ".join(finding.actions or finding.next_steps),
                 finding.section,
                 finding.score,

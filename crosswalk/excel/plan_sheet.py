@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from crosswalk.excel.layout import abridged
 from crosswalk.excel.sheets import _StreamSheet
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def write_plan_sheet(workbook: Any, report: GapReport) -> None:
                     finding.status,
                     finding.cause,
                     "\n".join(item.missing),
-                    ", ".join(item.controls),
+                    abridged(item.controls, where="all in the Matrix sheet"),
                     "\n".join(item.actions),
                 ]
             )
