@@ -81,6 +81,7 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:
         [fit_width(ids, 12, 28), 28, 16 if any_zh else 0, 13, 8, 38, 12, 38]
         + [18, 10, 11, 80, 18, 12, 40, 7],
         status_column=4,
+        centre_column=5,  # the priority
         print_columns=8,
     )
     for finding in findings:

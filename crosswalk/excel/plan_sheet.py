@@ -39,7 +39,9 @@ def write_plan_sheet(workbook: Any, report: GapReport) -> None:
     counts them apart.
     """
     plan = report.plan()
-    sheet = _StreamSheet(workbook, "Plan", _HEADERS, _WIDTHS, status_column=6, freeze="E2")
+    sheet = _StreamSheet(
+        workbook, "Plan", _HEADERS, _WIDTHS, status_column=6, freeze="E2", centre_column=3
+    )
     for owner, items in plan.owners.items():
         for item in items:
             finding = item.finding

@@ -228,11 +228,14 @@ class _StreamSheet:
         preamble: Sequence[tuple[str, Any]] = (),
         header_rotation: int = 0,
         repeat_header: bool = True,
+        centre_column: int | None = None,
     ) -> None:
         from openpyxl.styles import Alignment, Font, PatternFill
 
         self.sheet = workbook.create_sheet(title)
         self.status_column = status_column
+        self.centre_column = centre_column
+        """A column of numbers centred, so they do not run into the text beside them."""
         self.rows = 0
         """Data rows appended so far (the header and preamble not counted)."""
         self.width = len(headers)
@@ -243,6 +246,7 @@ class _StreamSheet:
         _set_widths(self.sheet, widths)
         self._fills = {k: PatternFill("solid", fgColor=v) for k, v in STATUS_COLOURS.items()}
         self._top = Alignment(vertical="top", wrap_text=True)
+        self._centre = Alignment(vertical="top", horizontal="center")
         self.bold = Font(name=FONT, bold=True)
         self._next = 1
         # a write-only sheet writes its properties and views with its first row: the
@@ -371,12 +375,14 @@ class _StreamSheet:
             wrap = height is not None and isinstance(value, str)
             risky = isinstance(value, str) and value.startswith(_RISKY_START)
             styled = bold or column in (self.status_column, link_column) or risky
-            styled = styled or height is not None
+            styled = styled or height is not None or column == self.centre_column
             if not styled:
                 cells.append(safe_cell_value(value))
                 continue
             cell = self._cell(value, wrap=wrap)
-            if height is not None:
+            if column == self.centre_column:
+                cell.alignment = self._centre
+            elif height is not None:
                 cell.alignment = self._top
             if bold:
                 cell.font = self.bold
