@@ -50,6 +50,7 @@ def finding_snapshot(finding: Finding) -> dict[str, Any]:
         "conditions": finding.conditions,
         "applies_from": finding.applies_from,
         "proven": finding.proven,
+        "rollup_of": finding.rollup_of,
         "score": finding.score,
         "confidence": finding.confidence,
         "priority": finding.priority,
@@ -64,6 +65,7 @@ def report_snapshot(report: GapReport) -> dict[str, Any]:
         "findings": [finding_snapshot(f) for f in report.findings],
         "risks": [(r.risk.id, r.status, [(c, q, m.id) for c, q, m in r.by]) for r in report.risks],
         "counts": report.counts,
+        "rollups": report.rollups,
         "sections": [
             (s.section, s.title, s.counts, s.evidenced, s.coverage) for s in report.sections
         ],

@@ -66,10 +66,10 @@ def test_every_category_has_a_meaning_and_is_documented() -> None:
     assert expand_categories(["transparency"]) == frozenset(ART50_CATEGORIES)
 
 
-def _report(kb: KnowledgeBase, categories: tuple[str, ...]):  # type: ignore[no-untyped-def]
+def _report(kb: KnowledgeBase, categories: tuple[str, ...], roles: tuple[str, ...] = ("deployer",)):  # type: ignore[no-untyped-def]
     inventory = kb.read_inventory(EXAMPLES / "deployer-chatbot.yaml")
     profile = Profile.model_validate(
-        {**inventory.profile.model_dump(), "categories": categories}  # type: ignore[union-attr]
+        {**inventory.profile.model_dump(), "categories": categories, "roles": roles}  # type: ignore[union-attr]
     )
     return kb.gap(inventory, target="euaiact", profile=profile)
 
@@ -85,6 +85,12 @@ def test_a_chatbot_deployer_gets_no_emotion_or_deep_fake_duty(kb: KnowledgeBase)
         finding = report.finding(clause_id)
         assert finding.status == "not_applicable"
         assert "addressed to provider" in finding.reason
+    manner = report.finding("euaiact:art50.5")
+    assert manner.status == "not_applicable", (
+        "Art 50(5) binds only who owes Art 50(1)-(4) information"
+    )
+    assert "serves art50.1, art50.2, art50.3, art50.4, none of which applies" in manner.reason
+    assert report.finding("euaiact:art50").status == "not_applicable"
     planned = {item.finding.clause.id for item in report.plan().items}
     assert not planned & {
         "euaiact:art50.1",
@@ -98,6 +104,7 @@ def test_a_chatbot_deployer_gets_no_emotion_or_deep_fake_duty(kb: KnowledgeBase)
 def test_each_deployer_case_brings_its_own_paragraph(kb: KnowledgeBase) -> None:
     emotion = _report(kb, ("emotion_recognition",))
     assert emotion.status("euaiact:art50.3") != "not_applicable"
+    assert emotion.status("euaiact:art50.5") != "not_applicable", "it serves Art 50(3)"
     assert emotion.status("euaiact:art50.4") == "not_applicable"
     news = _report(kb, ("public_interest_text",))
     assert news.status("euaiact:art50.4") != "not_applicable"
@@ -129,3 +136,11 @@ def test_the_cli_warns_about_a_coarse_category(
 def test_a_profile_without_coarse_words_has_no_warning() -> None:
     assert Profile(categories=("interacts_with_persons",)).warnings == ()
     assert Inventory().profile is None
+
+
+def test_the_provider_of_a_chatbot_owes_the_disclosure_and_its_manner(kb: KnowledgeBase) -> None:
+    report = _report(kb, ("interacts_with_persons",), roles=("provider",))
+    assert report.status("euaiact:art50.1") != "not_applicable"
+    assert report.status("euaiact:art50.5") != "not_applicable"
+    assert report.status("euaiact:art50.2") == "not_applicable"
+    assert report.finding("euaiact:art50").rollup_of == ("euaiact:art50.1", "euaiact:art50.5")

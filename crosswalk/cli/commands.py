@@ -231,7 +231,7 @@ def _drop_half_written(error: BaseException) -> None:
 
 
 def _cmd_gap(args: argparse.Namespace) -> int:
-    from crosswalk.cli.check import profile_warning_lines, unresolved_lines
+    from crosswalk.cli.check import unresolved_lines
     from crosswalk.cli.outputs import output_kind
     from crosswalk.io.inventory import read_inventory, read_profile
 
@@ -258,7 +258,7 @@ def _cmd_gap(args: argparse.Namespace) -> int:
     progress.step(f"reading {args.inventory}")
     profile = read_profile(args.profile) if args.profile else None
     inventory = read_inventory(args.inventory, kb=kb, profile=profile, strict=args.strict)
-    for line in unresolved_lines(inventory) + profile_warning_lines(inventory):
+    for line in unresolved_lines(inventory):
         print(line, file=sys.stderr)
     progress.step(f"inferring relations and computing the gap report against {args.target}")
     report = kb.gap(

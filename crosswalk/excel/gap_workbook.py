@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crosswalk.excel.capability_sheet import write_capability_sheet
-from crosswalk.excel.layout import fit_width
+from crosswalk.excel.layout import abridged, fit_width
 from crosswalk.excel.matrix_pairs import fits_in_columns, write_pair_matrix
 from crosswalk.excel.not_applicable_sheet import KEPT_APART, write_not_applicable_sheet
 from crosswalk.excel.plan_sheet import write_plan_sheet
@@ -81,6 +81,7 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:
         [fit_width(ids, 12, 28), 28, 16 if any_zh else 0, 13, 8, 38, 12, 38]
         + [18, 10, 11, 80, 18, 12, 40, 7],
         status_column=4,
+        centre_column=5,  # the priority
         print_columns=8,
     )
     for finding in findings:
@@ -93,7 +94,8 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:
                 finding.status,
                 finding.priority,
                 " — ".join(filter(None, [finding.reason, finding.parts_text(), finding.cause])),
-                ", ".join(finding.controls),
+                # dozens of controls would overflow Excel's tallest row: the Matrix has all
+                abridged(finding.controls, where="all in the Matrix sheet"),
                 "; ".join(finding.actions or finding.next_steps),
                 finding.section,
                 finding.score,

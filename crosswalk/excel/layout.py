@@ -29,6 +29,7 @@ __all__ = [
     "MAX_ROW_POINTS",
     "PAGE_POINTS",
     "PAGE_UNITS",
+    "abridged",
     "fit_width",
     "pages_wide",
     "print_scale",
@@ -151,3 +152,15 @@ def print_scale(width: float, orientation: str = "landscape") -> int:
     """
     page = PAGE_UNITS[orientation] * _SAFETY
     return min(100, math.floor(100 * pages_wide(width, orientation) * page / width))
+
+
+def abridged(items: Sequence[str], limit: int = 12, *, where: str = "") -> str:
+    """``items`` joined by commas, the first ``limit`` only (a cell stays within a row's height).
+
+    >>> abridged(["RM-01", "RM-02", "RM-03"], 2, where="Matrix sheet")
+    'RM-01, RM-02 and 1 more (Matrix sheet)'
+    """
+    if len(items) <= limit:
+        return ", ".join(items)
+    rest = f" ({where})" if where else ""
+    return f"{', '.join(items[:limit])} and {len(items) - limit} more{rest}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from crosswalk.excel.layout import abridged
 from crosswalk.excel.sheets import _StreamSheet
 
 if TYPE_CHECKING:
@@ -38,7 +39,9 @@ def write_plan_sheet(workbook: Any, report: GapReport) -> None:
     counts them apart.
     """
     plan = report.plan()
-    sheet = _StreamSheet(workbook, "Plan", _HEADERS, _WIDTHS, status_column=6, freeze="E2")
+    sheet = _StreamSheet(
+        workbook, "Plan", _HEADERS, _WIDTHS, status_column=6, freeze="E2", centre_column=3
+    )
     for owner, items in plan.owners.items():
         for item in items:
             finding = item.finding
@@ -52,7 +55,7 @@ def write_plan_sheet(workbook: Any, report: GapReport) -> None:
                     finding.status,
                     finding.cause,
                     "\n".join(item.missing),
-                    ", ".join(item.controls),
+                    abridged(item.controls, where="all in the Matrix sheet"),
                     "\n".join(item.actions),
                 ]
             )
@@ -63,4 +66,5 @@ def write_plan_sheet(workbook: Any, report: GapReport) -> None:
         " (see the Not applicable sheet)" if plan.not_applicable or plan.not_an_obligation else ""
     )
     kept = f"kept apart: {plan.not_applicable} not applicable, "
-    sheet.append([f"{kept}{plan.not_an_obligation} not an obligation{where}"], wrap=False)
+    rollups = f"; {plan.rollups} roll-up(s) counted in their sub-clauses" if plan.rollups else ""
+    sheet.append([f"{kept}{plan.not_an_obligation} not an obligation{where}{rollups}"], wrap=False)

@@ -46,7 +46,7 @@ import numpy.typing as npt
 
 from crosswalk.gap.applicability import (
     Applicability,
-    applicability,
+    applicability_in,
     matched_categories,
     with_resolved_exclusions,
 )
@@ -55,6 +55,7 @@ from crosswalk.gap.evidence import CoveredEvidence, risk_findings, status_eviden
 from crosswalk.gap.findings import SCOPE_TEXT, Evidence, PartFinding
 from crosswalk.gap.remedies import Explainer
 from crosswalk.gap.report import Finding, GapReport
+from crosswalk.gap.rollup import with_rollups
 from crosswalk.gap.targets import is_target, section_of
 from crosswalk.io.collector import collector_paused
 from crosswalk.io.resources import mappings_dir
@@ -92,7 +93,7 @@ def gap_analysis(
         target,
         profile,
         rows,
-        _not_applying(rows, profile),
+        _not_applying(kb, rows, profile),
         covered.statuses(rows.nodes, lambda: kb.mapping_neighbours),
         CoveredEvidence(covered),
         strict_scope,
@@ -130,6 +131,8 @@ class _Rows(NamedTuple):
     """Per row, whether its clause asks something of the organisation (is counted)."""
     position: dict[str, int]
     """Row number by clause id."""
+    memo: dict[str, list[int]]
+    """What depends on these rows alone, computed on first use (see :meth:`_Findings._rollup_kinds`)."""
 
 
 def _rows(kb: KnowledgeBase, target: str) -> _Rows:
@@ -159,20 +162,27 @@ def _rows(kb: KnowledgeBase, target: str) -> _Rows:
         np.array(first_part, dtype=np.int64) - 1,
         np.array([row.clause.is_counted for row in targets], dtype=np.bool_),
         {row.clause.id: i for i, row in enumerate(targets)},
+        {},
     )
     return found
 
 
-def _not_applying(rows: _Rows, profile: Profile | None) -> dict[int, Applicability]:
+def _not_applying(
+    kb: KnowledgeBase, rows: _Rows, profile: Profile | None
+) -> dict[int, Applicability]:
     """The rows whose clause does not apply to ``profile``, with the verdict saying why."""
     if profile is None:
         return {}  # every clause counts
-    verdicts = ((i, applicability(row.clause, profile)) for i, row in enumerate(rows.targets))
+    verdicts = (
+        (i, applicability_in(kb, row.clause, profile)) for i, row in enumerate(rows.targets)
+    )
     return {i: verdict for i, verdict in verdicts if not verdict}
 
 
 _ROW_STATUSES = (*STATUS_CODES, "not_applicable", "not_an_obligation")
 """The statuses of a row by code: the proven ones, then the two that are never counted."""
+_ROLLUP, _NOT_APPLICABLE = 1, 2
+"""Kinds of row beside a plain one: a roll-up, a roll-up of which nothing applies."""
 
 
 class _Findings:
@@ -209,14 +219,46 @@ class _Findings:
         """The row of a target clause (None: not a target of this report)."""
         return self.rows.position.get(clause_id)
 
-    def row_statuses(self) -> list[str] | None:
-        """The status of every row, or None when only the full findings say it (strict scope)."""
+    def row_statuses(self) -> list[tuple[str, bool]] | None:
+        """Each row's status and whether it is a roll-up (None when only the full findings say it).
+
+        Under ``strict_scope`` a covered status depends on its evidence's scope conditions,
+        so only the full findings say it.
+        """
         if self.strict_scope:
             return None
         codes = self.codes[self.rows.heads]
         codes[list(self.not_applying)] = len(STATUS_CODES)
         codes[~self.rows.counted] = len(STATUS_CODES) + 1
-        return [_ROW_STATUSES[code] for code in codes.tolist()]
+        kinds = self._rollup_kinds()
+        return [
+            (_ROW_STATUSES[code] if kind != _NOT_APPLICABLE else "not_applicable", kind == _ROLLUP)
+            for code, kind in zip(codes.tolist(), kinds, strict=True)
+        ]
+
+    def _rollup_kinds(self) -> list[int]:
+        """Per row: a plain row, a roll-up, or a roll-up of which nothing applies.
+
+        :func:`~crosswalk.gap.rollup.with_rollups` decides it from which rows are counted
+        and apply, not from their statuses: without a profile the answer is the same for
+        every inventory, and kept with the rows.
+        """
+        memo = self.rows.memo if not self.not_applying and self.profile is None else {}
+        kinds = memo.get("rollups")
+        if kinds is None:
+            plain = [
+                Finding(row.clause, self._status(i), "") for i, row in enumerate(self.rows.targets)
+            ]
+            rolled = with_rollups(self.kb, plain)
+            kinds = memo["rollups"] = [
+                _ROLLUP
+                if after.rollup_of
+                else _NOT_APPLICABLE
+                if after.status != before.status
+                else 0
+                for before, after in zip(plain, rolled, strict=True)
+            ]
+        return kinds
 
     @cached_property
     def statuses(self) -> list[str]:
@@ -226,8 +268,7 @@ class _Findings:
     def outline(self) -> list[Finding] | None:
         """Findings with status, section and part statuses only (None when that is not final).
 
-        Under ``strict_scope`` a covered status depends on its evidence's scope conditions,
-        so only the full findings say it.
+        Roll-ups are marked as in the full findings (:mod:`crosswalk.gap.rollup`).
         """
         if self.strict_scope:
             return None
@@ -241,7 +282,7 @@ class _Findings:
                     PartFinding(part, self.statuses[first + k]) for k, part in enumerate(row.parts)
                 )
             result.append(Finding(row.clause, status, "", section=row.section, parts=parts))
-        return result
+        return with_rollups(self.kb, result)
 
     def _status(self, i: int) -> str:
         row = self.rows.targets[i]
@@ -252,12 +293,15 @@ class _Findings:
         return self.statuses[self.rows.first_part[i] - 1]
 
     def all(self) -> list[Finding]:
-        """Every finding, built (with the collector paused: they are many, and acyclic)."""
+        """Every finding, built, roll-ups marked (with the collector paused: they are many)."""
         with collector_paused():
-            return [self.finding(i) for i in range(len(self))]
+            built = [self.finding(i) for i in range(len(self))]
+            return with_rollups(
+                self.kb, built
+            )  # each obligation counted once, in the finest clause
 
     def finding(self, i: int) -> Finding:
-        """The finding of row ``i``, with its evidence, causes and remedies."""
+        """The finding of row ``i``, with its evidence, causes and remedies (roll-up not marked)."""
         found = self._built.get(i)
         if found is None:
             found = self._built[i] = self._build(i)
@@ -313,9 +357,8 @@ def _not_an_obligation(clause: Clause, section: str, proven: str) -> Finding:
     if clause.provision == "structure":
         reason = "not an obligation: a heading; the clauses below it are counted"
     else:
-        reason = (
-            f"not an obligation: a {clause.provision} provision asks nothing of the organisation"
-        )
+        article = "an" if clause.provision[0] in "aeiou" else "a"
+        reason = f"not an obligation: {article} {clause.provision} provision asks nothing of the organisation"
     return Finding(clause, "not_an_obligation", reason, section=section, proven=proven)
 
 

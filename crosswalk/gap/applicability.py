@@ -23,6 +23,7 @@ __all__ = [
     "OPERATOR_ROLES",
     "Applicability",
     "applicability",
+    "applicability_in",
     "matched_categories",
     "with_resolved_exclusions",
 ]
@@ -89,6 +90,26 @@ def applicability(clause: Clause, profile: Profile | None) -> Applicability:
         date = _date(clause, profile)
         return Applicability(True, f"applies since {date.isoformat()}" if date else "applies")
     return Applicability(True, "applies")
+
+
+def applicability_in(kb: KnowledgeBase, clause: Clause, profile: Profile | None) -> Applicability:
+    """Like :func:`applicability`, and a clause that serves others only where one of them applies.
+
+    A clause with ``applies_with`` is not applicable unless one of the provisions it names
+    applies to the profile. Art 50(5) says how the information of Art 50(1)-(4) is given: it binds whoever owes
+    that information, so a deployer of a chatbot (whose Art 50(1) duty is the provider's)
+    owes nothing under it.
+    """
+    verdict = applicability(clause, profile)
+    if not verdict or not clause.applies_with or profile is None:
+        return verdict
+    served = [kb.clauses[other] for other in clause.applies_with if other in kb.clauses]
+    if any(applicability_in(kb, other, profile) for other in served):
+        return verdict
+    names = ", ".join(other.local for other in served)
+    return Applicability(
+        False, f"serves {names}, none of which applies to the profile (their rows say why)"
+    )
 
 
 def _addressed(clause: Clause, profile: Profile) -> Applicability | None:

@@ -99,17 +99,11 @@ class LazyFindings(Protocol):
 
     def __len__(self) -> int: ...
 
-    def index(self, clause_id: str) -> int | None:
-        """The row of a target clause (None: not a target of this report)."""
-
-    def row_statuses(self) -> list[str] | None:
-        """The status of each finding, or None when not final before the findings are built."""
+    def row_statuses(self) -> list[tuple[str, bool]] | None:
+        """Each finding's status and whether it is a roll-up (None: known only once built)."""
 
     def outline(self) -> list[Finding] | None:
         """Findings with their statuses and parts' statuses only, or None when not final."""
-
-    def finding(self, i: int) -> Finding:
-        """The finding of row ``i``, complete."""
 
     def all(self) -> list[Finding]:
         """Every finding, complete."""
@@ -191,11 +185,6 @@ class GapReport:
 
     def finding(self, clause_id: str) -> Finding:
         """The finding of one target clause (KeyError if not a target)."""
-        if self._findings is None and self._lazy is not None:
-            row = self._lazy.index(clause_id)
-            if row is None:
-                raise KeyError(clause_id)
-            return self._lazy.finding(row)
         for item in self.findings:
             if item.clause.id == clause_id:
                 return item
@@ -207,14 +196,25 @@ class GapReport:
 
     @cached_property
     def counts(self) -> dict[str, int]:
-        """How many target clauses have each status."""
+        """How many target clauses have each status; roll-ups are counted in their sub-clauses."""
         counts = dict.fromkeys(STATUSES, 0)
-        statuses = None
+        for status, rollup in self._row_statuses():
+            if not rollup:
+                counts[status] += 1
+        return counts
+
+    @cached_property
+    def rollups(self) -> int:
+        """How many rows are roll-ups, shown but counted in their sub-clauses."""
+        return sum(rollup for _, rollup in self._row_statuses())
+
+    def _row_statuses(self) -> list[tuple[str, bool]]:
+        """Each row's status and whether it is a roll-up, from the statuses alone if they are final."""
         if self._findings is None and self._lazy is not None:
             statuses = self._lazy.row_statuses()
-        for status in statuses if statuses is not None else (f.status for f in self.findings):
-            counts[status] += 1
-        return counts
+            if statuses is not None:
+                return statuses
+        return [(item.status, bool(item.rollup_of)) for item in self.findings]
 
     @cached_property
     def sections(self) -> list[SectionSummary]:
@@ -222,6 +222,8 @@ class GapReport:
         groups: dict[str, dict[str, int]] = {}
         evidenced: dict[str, float] = {}
         for item in self._outline():
+            if item.rollup_of:
+                continue  # counted in its sub-clauses
             key = item.section or item.clause.id
             groups.setdefault(key, dict.fromkeys(STATUSES, 0))[item.status] += 1
             evidenced[key] = evidenced.get(key, 0.0) + (item.coverage or 0.0)
@@ -330,6 +332,11 @@ def summary_text(report: GapReport, *, top: int = 8) -> str:
         (
             f"  kept apart (never gaps): not applicable {counts['not_applicable']}, "
             f"not an obligation {counts['not_an_obligation']}"
+            + (
+                f", roll-ups {report.rollups} (counted in their sub-clauses)"
+                if report.rollups
+                else ""
+            )
         ),
     ]
     if report.strict_scope:
