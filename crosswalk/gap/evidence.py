@@ -95,7 +95,7 @@ class CoveredEvidence(MappingABC[int, Evidence]):
         return _chain(control, implemented, coverage, middle, node, int(coverage.mask[node]))
 
     def __contains__(self, node: object) -> bool:
-        return isinstance(node, int) and bool(self.coverage.covered[node])
+        return isinstance(node, int | np.integer) and bool(self.coverage.covered[node])
 
     def __iter__(self) -> Iterator[int]:
         return iter(np.flatnonzero(self.coverage.covered).tolist())
