@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 
 __all__ = ["write_gap_workbook"]
 
+_MAX_LINES = 12
+"""Lines a finding's explanation or remedy prints at most: a roll-up of dozens of
+sub-clauses is cut (in full in the cell's comment, and on the Plan sheet item by item)."""
+
 
 def write_gap_workbook(report: GapReport, path: str | Path) -> Path:
     """Write the gap report workbook.
@@ -83,6 +87,7 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:
         status_column=4,
         centre_column=5,  # the priority
         print_columns=8,
+        max_lines=_MAX_LINES,
     )
     for finding in findings:
         best = max(finding.evidence, key=lambda e: e.strength, default=None)
