@@ -3,8 +3,11 @@
 :class:`KnowledgeBase` here is the core graph of :mod:`crosswalk.knowledge` plus the
 operations of the layers above it — gap analyses, inventories, RDF and SPARQL — each
 returning its real type. :func:`load` (``crosswalk.load``) builds it.
-Importing this module stays light: the heavy libraries (rdflib, pandas, numpy) load when
-an operation that needs them is first called.
+Importing this module attaches the presentation layers to the objects they show (the
+Jupyter views of :mod:`crosswalk.display`, ``GapReport.to_excel`` of
+:mod:`crosswalk.excel`); it stays light all the same: the heavy libraries (numpy for the
+gap analysis and the engine, rdflib, pandas, openpyxl) load when an operation that needs
+them is first called.
 
 >>> import crosswalk
 >>> kb = crosswalk.load()
@@ -18,8 +21,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crosswalk.gap.analysis import gap_analysis
-from crosswalk.gap.report import GapReport
+import crosswalk.display
+import crosswalk.excel  # noqa: F401 - attaches to_excel to the gap report
 from crosswalk.io.inventory import read_inventory, read_profile
 from crosswalk.io.scoring import ScoringModel
 from crosswalk.knowledge import base
@@ -29,6 +32,8 @@ from crosswalk.model.inventory import Inventory, Profile
 if TYPE_CHECKING:
     import pandas as pd
     import rdflib
+
+    from crosswalk.gap.report import GapReport
 
 
 __all__ = ["KnowledgeBase", "load"]
@@ -64,6 +69,8 @@ class KnowledgeBase(base.KnowledgeBase):
         ``strict_scope`` counts containment under a scope condition as overlap (partial).
         See :func:`crosswalk.gap.analysis.gap_analysis`.
         """
+        from crosswalk.gap.analysis import gap_analysis  # numpy: loaded on use
+
         return gap_analysis(
             self,
             self._inventory(inventory),

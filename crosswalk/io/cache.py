@@ -103,27 +103,48 @@ def trusted_directory(*, create: bool = False) -> Path | None:
 
 
 def _code_digest() -> bytes:
-    """A digest of crosswalk's own source, so a changed model never meets an old cache."""
+    """A digest of crosswalk's own source, so a changed model never meets an old cache.
+
+    Every ``*.py`` file of the package counts by its path inside the package and its bytes
+    (walked with ``os.scandir``, not ``Path.rglob``: this runs on every cold start).
+    """
     digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent.parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    for relative in _sources(package, ""):
+        digest.update(relative.encode())
+        digest.update(b"\0")
+        with open(os.path.join(package, relative), "rb") as stream:
+            digest.update(stream.read())
+        digest.update(b"\0")
     return digest.digest()
+
+
+def _sources(root: str, folder: str) -> list[str]:
+    """The ``*.py`` files under ``root/folder``, relative to ``root``, in a stable order."""
+    found: list[str] = []
+    with os.scandir(os.path.join(root, folder)) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            relative = os.path.join(folder, entry.name)
+            if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
+                found.extend(_sources(root, relative))
+            elif entry.name.endswith(".py") and entry.is_file():
+                found.append(relative)
+    return found
 
 
 def cache_key(files: Iterable[Path], *, bundled: bool, kind: str = "") -> str:
     """A hash of crosswalk's version and source, the class cached and the data files.
 
-    ``kind`` names the class; every data file counts by its path and bytes.
+    ``kind`` names the class; every data file counts by its absolute path and its bytes.
     """
     head = f"{_FORMAT}|{__version__}|{sys.version_info[:2]}|{bundled}|{kind}"
     digest = hashlib.sha256(head.encode())
     digest.update(_code_digest())
-    for path in sorted({Path(p).resolve() for p in files}):
-        digest.update(str(path).encode())
+    for path in sorted({os.path.abspath(p) for p in files}):
+        digest.update(path.encode())
         digest.update(b"\0")
-        digest.update(path.read_bytes())
+        with open(path, "rb") as stream:
+            digest.update(stream.read())
         digest.update(b"\0")
     return digest.hexdigest()[:32]
 
