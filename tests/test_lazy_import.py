@@ -10,6 +10,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 HEAVY = ("numpy", "numba", "pandas", "openpyxl", "rdflib", "pyoxigraph")
 
 
@@ -50,3 +52,18 @@ assert "<" in kb.clause("iso31000:6.4.2")._repr_html_()
 """
     loaded = _modules_after(code)
     assert {"crosswalk.display", "crosswalk.excel"} <= loaded
+
+
+def test_a_method_no_layer_has_provided_yet_names_the_package_that_provides_it() -> None:
+    from crosswalk.model.presentation import attach, attached
+
+    class Report:
+        pass
+
+    class Special(Report):
+        pass
+
+    with pytest.raises(AttributeError, match=r"Report\.to_excel is provided by crosswalk\.excel"):
+        attached(Report(), "to_excel")
+    attach(f"{Report.__module__}.{Report.__qualname__}", "to_excel", len)
+    assert attached(Special(), "to_excel") is len  # found through the class's bases

@@ -5,9 +5,9 @@ operations of the layers above it — gap analyses, inventories, RDF and SPARQL 
 returning its real type. :func:`load` (``crosswalk.load``) builds it.
 Importing this module attaches the presentation layers to the objects they show (the
 Jupyter views of :mod:`crosswalk.display`, ``GapReport.to_excel`` of
-:mod:`crosswalk.excel`); it stays light all the same: the heavy libraries (numpy for the
-gap analysis and the engine, rdflib, pandas, openpyxl) load when an operation that needs
-them is first called.
+:mod:`crosswalk.excel`); it stays light all the same: the gap analysis (and numpy), the
+inventory readers, rdflib, pandas and openpyxl load when an operation that needs them is
+first called.
 
 >>> import crosswalk
 >>> kb = crosswalk.load()
@@ -23,8 +23,6 @@ from typing import TYPE_CHECKING, Any
 
 import crosswalk.display
 import crosswalk.excel  # noqa: F401 - attaches to_excel to the gap report
-from crosswalk.io.inventory import read_inventory, read_profile
-from crosswalk.io.scoring import ScoringModel
 from crosswalk.knowledge import base
 from crosswalk.knowledge import load as _load
 from crosswalk.model.inventory import Inventory, Profile
@@ -34,6 +32,7 @@ if TYPE_CHECKING:
     import rdflib
 
     from crosswalk.gap.report import GapReport
+    from crosswalk.io.scoring import ScoringModel
 
 
 __all__ = ["KnowledgeBase", "load"]
@@ -49,6 +48,8 @@ class KnowledgeBase(base.KnowledgeBase):
 
     def read_inventory(self, path: str | Path, *, profile: Profile | None = None) -> Inventory:
         """Read an inventory file (YAML, CSV, XLSX), resolving its citations against this base."""
+        from crosswalk.io.inventory import read_inventory  # the readers load when a file is read
+
         return read_inventory(path, kb=self, profile=profile)
 
     def _inventory(self, inventory: InventoryLike) -> Inventory:
@@ -108,6 +109,8 @@ def _profile(profile: ProfileLike) -> Profile | None:
         return profile
     if isinstance(profile, Mapping):
         return Profile.model_validate(profile)
+    from crosswalk.io.inventory import read_profile  # the readers load when a file is read
+
     return read_profile(profile)
 
 
