@@ -186,3 +186,10 @@ def test_format_keeps_every_yaml_line_break_character(tmp_path: Path, odd: str) 
     format_files([path])
     assert yaml.safe_load(path.read_text(encoding="utf-8"))["clauses"][0]["note"] == note
     assert format_files([path], check=True) == []  # and the result is canonical
+
+
+def test_applies_with_names_clauses_of_the_catalogue(tmp_path: Path) -> None:
+    served = CATALOGUE + '    applies_with: ["1.2"]\n'
+    problems = problems_of(tmp_path, served)
+    assert [p.rule for p in problems] == ["known-clause"]
+    assert "names 'acme:1.2'" in problems[0].message

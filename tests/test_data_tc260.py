@@ -58,11 +58,11 @@ def test_deployer_chatbot_reaches_gbt46347_treatment(kb: KnowledgeBase) -> None:
     assert report.capability is not None and report.capability.domains["treatment"] > 0
 
 
-def test_deployer_chatbot_profile_is_a_transparency_deployer(kb: KnowledgeBase) -> None:
+def test_deployer_chatbot_profile_is_a_chatbot_deployer(kb: KnowledgeBase) -> None:
     inventory = kb.read_inventory(EXAMPLES / "deployer-chatbot.yaml")
     assert inventory.profile is not None
     assert list(inventory.profile.roles) == ["deployer"]
-    assert list(inventory.profile.categories) == ["transparency"]
+    assert list(inventory.profile.categories) == ["interacts_with_persons", "synthetic_content"]
     assert 14 <= len(inventory.controls) <= 18
 
 

@@ -74,6 +74,7 @@ _FROM_THE_ADOPTED_CLAUSE = {
     "addressees",
     "categories",
     "applies_from",
+    "applies_with",
 }
 
 RESOLVED_ONLY: dict[type[BaseModel], set[str]] = {

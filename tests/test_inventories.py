@@ -39,7 +39,8 @@ def test_template_organisation_sheet_carries_the_profile(kb: KnowledgeBase, tmp_
     sheet = openpyxl.load_workbook(path)["Organisation"]
     fields = [row[0].value for row in sheet.iter_rows(min_row=2)]
     assert fields[:5] == ["organisation", "description", "as_of", "regime", "placed_on_market"]
-    assert "role: deployer" in fields and "category: transparency" in fields
+    assert "role: deployer" in fields and "category: interacts_with_persons" in fields
+    assert "category: transparency" not in fields, "the coarse category is accepted, not offered"
     rules = {str(dv.sqref): dv for dv in sheet.data_validations.dataValidation}
     lists = [dv.formula1 for dv in rules.values() if dv.type == "list"]
     assert '"omnibus,original"' in lists and '"yes,no"' in lists
@@ -54,14 +55,14 @@ def test_template_organisation_sheet_carries_the_profile(kb: KnowledgeBase, tmp_
             "regime": "original",
             "role: deployer": "yes",
             "role: provider": "no",
-            "category: transparency": "yes",
+            "category: interacts_with_persons": "yes",
         },
     )
     inventory = read_inventory(path, kb=kb)
     assert inventory.organisation == "Example Retail Ltd"
     assert inventory.profile is not None
     assert inventory.profile.roles == ("deployer",)
-    assert inventory.profile.categories == ("transparency",)
+    assert inventory.profile.categories == ("interacts_with_persons",)
     assert inventory.profile.as_of == dt.date(2027, 12, 2)
     assert inventory.profile.regime == "original"
 

@@ -10,6 +10,7 @@ import pytest
 from crosswalk import KnowledgeBase
 from crosswalk.excel import gap_workbook
 from crosswalk.excel.matrix_pairs import fits_in_columns
+from crosswalk.excel.not_applicable_sheet import KEPT_APART
 from crosswalk.io.limits import limit
 
 from .conftest import EXAMPLES
@@ -32,4 +33,9 @@ def test_with_too_many_controls_every_pair_is_a_row(
     pairs = {(r[0], r[2]) for r in rows[1:] if r[2] is not None}
     expected = {(f.clause.id, e.control) for f in report.findings for e in f.evidence}
     assert pairs == expected and expected
-    assert {r[0] for r in rows[1:]} == {f.clause.id for f in report.findings}
+    # every counted clause has a row; the ones kept apart are on the Not applicable sheet
+    counted = {f.clause.id for f in report.findings if f.status not in KEPT_APART}
+    assert {r[0] for r in rows[1:]} == counted
+    kept = openpyxl.load_workbook(path, read_only=True)["Not applicable"]
+    listed = {row[0] for row in kept.iter_rows(values_only=True) if row}
+    assert {f.clause.id for f in report.findings} - counted <= listed

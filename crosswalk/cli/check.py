@@ -17,7 +17,7 @@ from typing import Any
 from crosswalk.model.errors import InventoryError
 from crosswalk.model.inventory import Inventory
 
-__all__ = ["check_inventories", "is_inventory", "unresolved_lines"]
+__all__ = ["check_inventories", "is_inventory", "profile_warning_lines", "unresolved_lines"]
 
 _INVENTORY_KEYS = re.compile(rb"^(?:controls|inventory)\s*:", re.MULTILINE)
 
@@ -54,6 +54,12 @@ def unresolved_lines(inventory: Inventory) -> list[str]:
     return lines
 
 
+def profile_warning_lines(inventory: Inventory) -> list[str]:
+    """Warning lines about the profile itself, e.g. a coarse category (empty when none)."""
+    profile = inventory.profile
+    return [f"warning: {text}" for text in (profile.warnings if profile else ())]
+
+
 def check_inventories(
     paths: list[str], kb: Any, *, profile: Any = None, strict: bool = False
 ) -> int:
@@ -77,7 +83,7 @@ def check_inventories(
             f"  organisation: {inventory.organisation or '(not given)'}\n"
             f"  profile: {described}"
         )
-        for line in unresolved_lines(inventory):
+        for line in unresolved_lines(inventory) + profile_warning_lines(inventory):
             print(line, file=sys.stderr)
     return 1 if failed else 0
 

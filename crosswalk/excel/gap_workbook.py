@@ -6,198 +6,54 @@ is coloured from one table (:mod:`crosswalk.model.statuses`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crosswalk.excel.capability_sheet import write_capability_sheet
-from crosswalk.excel.groups import group_sections
-from crosswalk.excel.layout import fit_width
+from crosswalk.excel.layout import abridged, fit_width
 from crosswalk.excel.matrix_pairs import fits_in_columns, write_pair_matrix
+from crosswalk.excel.not_applicable_sheet import KEPT_APART, write_not_applicable_sheet
 from crosswalk.excel.plan_sheet import write_plan_sheet
 from crosswalk.excel.sheets import (
     _LEGEND,
     _save,
     _StreamSheet,
 )
-from crosswalk.model.statuses import chart_colours
+from crosswalk.excel.summary_sheet import write_summary_sheet
 
 if TYPE_CHECKING:
-    from crosswalk.gap.report import GapReport, SectionSummary
+    from crosswalk.gap.report import GapReport
 
 __all__ = ["write_gap_workbook"]
 
 
-def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C901 - sheet after sheet of one stream
+def write_gap_workbook(report: GapReport, path: str | Path) -> Path:
     """Write the gap report workbook.
 
-    Summary (with a chart), Gaps, Plan, Capability, Matrix, Risks, Evidence, Controls and About sheets — streamed, so
-    large matrices keep memory flat. Returns the path.
+    Summary (with a chart), Gaps, Not applicable, Plan, Capability, Matrix, Risks,
+    Evidence, Controls and About sheets — streamed, so large matrices keep memory flat.
+    Returns the path.
     """
     from openpyxl import Workbook
-    from openpyxl.chart import BarChart, Reference
+
+    from crosswalk._version import __version__
 
     kb = report.kb
     framework = kb.framework(report.target)
     workbook = Workbook(write_only=True)
 
-    # -- Summary ------------------------------------------------------------------
-    from crosswalk._version import __version__
-
     organisation = report.inventory.organisation or report.inventory.path or "(inventory)"
     label = f"{organisation} — gap analysis against {framework.short_name}"
     unresolved = report.inventory.unresolved
-    preamble = [
-        ("Organisation", report.inventory.organisation or "(not given)"),
-        ("Target", f"{framework.short_name} — {framework.title}"),
-        (
-            "Profile",
-            report.profile.describe() if report.profile else "none (every clause counts)",
-        ),
-        ("Inventory", report.inventory.path or "(Python objects)"),
-        ("Date", report.created.strftime("%Y-%m-%d %H:%M UTC")),
-        (
-            "Data",
-            (
-                f"crosswalk {__version__}: {len(kb.frameworks)} frameworks, "
-                f"{len(kb.clauses)} clauses, {len(kb.mappings)} mappings"
-            ),
-        ),
-    ]
-    if unresolved:
-        preamble.append(
-            (
-                "Not counted",
-                (
-                    f"{len(unresolved)} citation(s) of frameworks that are not loaded "
-                    "(Controls sheet, column Not counted)"
-                ),
-            )
-        )
-    columns = [
-        "Covered",
-        "Partial",
-        "Undetermined",
-        "Gap",
-        "Not applicable",
-        "Not an obligation",
-        "Coverage %",
-    ]
-    summary = _StreamSheet(
-        workbook,
-        "Summary",
-        ["Section", "Title", *columns],
-        [24, 48, 10, 9, 15, 7, 12, 12, 11],
-        freeze="",
-        heading=f"Gap analysis: {organisation} against {framework.short_name}",
-        preamble=preamble,
-        repeat_header=False,  # the sheet holds a chart and other tables under this one
-    )
-    by_section = {section.section: section for section in report.sections}
-    groups = group_sections(report.target, list(by_section))
-
-    def counted(key: str, title: str, parts: Sequence[SectionSummary], **style: Any) -> None:
-        """One row: the counts of ``parts`` (sections) and their coverage, "n/a" if none applies."""
-        counts = dict.fromkeys(report.counts, 0)
-        for part in parts:
-            for status, number in part.counts.items():
-                counts[status] = counts.get(status, 0) + number
-        applicable = sum(part.applicable for part in parts)
-        evidenced = sum(part.evidenced for part in parts)
-        summary.append(
-            [
-                key,
-                title,
-                counts["covered"],
-                counts["partial"],
-                counts["undetermined"],
-                counts["gap"],
-                counts["not_applicable"],
-                counts.get("not_an_obligation", 0),
-                round(100 * evidenced / applicable, 1) if applicable else "n/a",
-            ],
-            **style,
-        )
-
-    if groups is None:
-        for section in report.sections:
-            counted(section.section, section.title, [section])
-    else:  # the chart is legible only by chapter: chapters first, sections further down
-        for group in groups:
-            counted(group.label, group.title, [by_section[key] for key in group.sections])
-    bars = summary.rows
-    first_bar = summary.header_row + 1
-    counted("All", framework.short_name, report.sections, bold=True)
-    summary.blank()
-    chart = BarChart()
-    chart.type = "bar"
-    chart.grouping = "stacked"
-    chart.overlap = 100
-    chart.title = f"Coverage of {framework.short_name} by {'chapter' if groups else 'section'}"
-    chart.y_axis.title = "applicable clauses (not applicable ones are in the table)"
-    chart.x_axis.scaling.orientation = "maxMin"  # the first section on top, as in the table
-    chart.legend.position = "b"
-    chart.add_data(
-        Reference(
-            summary.sheet,
-            min_col=3,
-            max_col=6,  # covered … gap: not-applicable bars would dwarf the rest
-            min_row=summary.header_row,
-            max_row=first_bar + max(bars, 1) - 1,
-        ),
-        titles_from_data=True,
-    )
-    short = all(len(s.title) <= 32 for s in report.sections) and groups is None
-    chart.set_categories(
-        Reference(
-            summary.sheet,
-            min_col=2 if short else 1,
-            min_row=first_bar,
-            max_row=first_bar + max(bars, 1) - 1,
-        )
-    )
-    colours = chart_colours()
-    for series, status in zip(
-        chart.series, ("covered", "partial", "undetermined", "gap"), strict=False
-    ):
-        series.graphicalProperties.solidFill = colours[status]
-        series.graphicalProperties.line.solidFill = colours[status]
-    chart.height = max(7.0, 2.5 + 0.6 * bars)  # centimetres: each bar keeps its label legible
-    chart.width = 24.0
-    summary.sheet.add_chart(chart, f"A{summary.last_row + 1}")
-    summary.blank(int(chart.height / 0.53) + 2)  # rows of 15 points under the chart
-    capability = report.capability
-    if capability is not None:
-        summary.append(
-            ["Capability estimate (PROVISIONAL model — not the official GB/T 46347 method)"],
-            bold=True,
-        )
-        summary.append(["Domain", "Score (0–100)", "Level"], bold=True)
-        for domain, score in capability.domains.items():
-            summary.append([domain, score, capability.domain_level(domain)])
-        summary.append(["Overall", capability.overall, capability.level], bold=True)
-        summary.blank()
-    summary.append(["Risk sources"], bold=True)
-    risk_counts: dict[str, int] = {}
-    for risk in report.risks:
-        risk_counts[risk.status] = risk_counts.get(risk.status, 0) + 1
-    for status in ("addressed", "partly_addressed", "not_addressed"):
-        summary.append([status, risk_counts.get(status, 0)])
-    if groups is not None:
-        summary.blank()
-        summary.append(["Section", "Title", *columns], bold=True)
-        for group in groups:
-            for key in group.sections:
-                section = by_section[key]
-                counted(section.section, section.title, [section])
+    write_summary_sheet(workbook, report)
 
     # -- Gaps ---------------------------------------------------------------------
     # most urgent first (ties in catalogue order); the printed columns lead, the detail
-    # columns follow for the screen, and "Order" restores the catalogue's order
+    # columns follow for the screen, and "Order" restores the catalogue's order. Clauses
+    # that do not apply or are not obligations are never gaps: they have a sheet of their own
     order = {clause_id: index for index, clause_id in enumerate(kb.clauses)}
-    findings = sorted(
-        report.findings, key=lambda f: (-f.priority, order.get(f.clause.id, len(order)))
-    )
+    counted = [f for f in report.findings if f.status not in KEPT_APART]
+    findings = sorted(counted, key=lambda f: (-f.priority, order.get(f.clause.id, len(order))))
     ids = [f.clause.id for f in findings]
     any_zh = any(f.clause.title_zh for f in findings)
     gaps = _StreamSheet(
@@ -221,9 +77,11 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C9
             "Official text",
             "Order",
         ],
-        [fit_width(ids, 12, 28), 32, 16 if any_zh else 0, 15, 9, 40, 14, 30]
+        # the explanation and the remedy share the room: each wraps to about as many lines
+        [fit_width(ids, 12, 28), 28, 16 if any_zh else 0, 13, 8, 38, 12, 38]
         + [18, 10, 11, 80, 18, 12, 40, 7],
         status_column=4,
+        centre_column=5,  # the priority
         print_columns=8,
     )
     for finding in findings:
@@ -236,7 +94,8 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C9
                 finding.status,
                 finding.priority,
                 " — ".join(filter(None, [finding.reason, finding.parts_text(), finding.cause])),
-                ", ".join(finding.controls),
+                # dozens of controls would overflow Excel's tallest row: the Matrix has all
+                abridged(finding.controls, where="all in the Matrix sheet"),
                 "; ".join(finding.actions or finding.next_steps),
                 finding.section,
                 finding.score,
@@ -250,13 +109,14 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C9
             link_column=15,
         )
     gaps.finish()
+    write_not_applicable_sheet(workbook, report, order)
     write_plan_sheet(workbook, report)
     write_capability_sheet(workbook, report)
 
     # -- Matrix -------------------------------------------------------------------
     controls = list(report.inventory.controls)
     if not fits_in_columns(len(controls)):  # past Excel's last column: one row per pair
-        write_pair_matrix(workbook, report.findings)
+        write_pair_matrix(workbook, counted)
     else:
         matrix = _StreamSheet(
             workbook,
@@ -269,7 +129,7 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C9
             header_rotation=90,
         )
         position = {c.id: i for i, c in enumerate(controls)}
-        for finding in report.findings:
+        for finding in counted:
             row: list[Any] = [None] * len(controls)
             for item in finding.evidence:
                 row[position[item.control]] = "●" if item.coverage == "full" else "◐"
@@ -328,7 +188,20 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:  # noqa: C9
             "Date",
             "File",
         ],
-        [20, 14, 20, 8, 58, 20, 28, 11, 11, 20, 11, 28],
+        [
+            fit_width([m.subject for m in used.values()], 12, 26),  # ids never break
+            15,
+            fit_width([m.object for m in used.values()], 12, 26),
+            8,
+            58,
+            20,
+            28,
+            11,
+            11,
+            20,
+            11,
+            28,
+        ],
         print_columns=6,
     )
     for m in sorted(used.values(), key=lambda m: m.id):

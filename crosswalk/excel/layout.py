@@ -27,7 +27,9 @@ __all__ = [
     "CHARS_PER_UNIT",
     "LINE_POINTS",
     "MAX_ROW_POINTS",
+    "PAGE_POINTS",
     "PAGE_UNITS",
+    "abridged",
     "fit_width",
     "pages_wide",
     "print_scale",
@@ -43,6 +45,9 @@ MAX_ROW_POINTS = 409.0
 """Excel's largest row height."""
 PAGE_UNITS = {"landscape": 145.0, "portrait": 98.0}
 """Column-width units an A4 page holds at 100 % with narrow margins (7 px per unit + 5 px per column)."""
+PAGE_POINTS = {"landscape": 500.0, "portrait": 745.0}
+"""Points of rows an A4 page holds at 100 % (page height less the 0.6-inch margins, a
+little kept back for the running header and footer)."""
 CHARS_PER_UNIT = 1.15
 """Characters of prose a column holds per unit of its width (below what was measured)."""
 _PADDING = 5 / 7
@@ -147,3 +152,15 @@ def print_scale(width: float, orientation: str = "landscape") -> int:
     """
     page = PAGE_UNITS[orientation] * _SAFETY
     return min(100, math.floor(100 * pages_wide(width, orientation) * page / width))
+
+
+def abridged(items: Sequence[str], limit: int = 12, *, where: str = "") -> str:
+    """``items`` joined by commas, the first ``limit`` only (a cell stays within a row's height).
+
+    >>> abridged(["RM-01", "RM-02", "RM-03"], 2, where="Matrix sheet")
+    'RM-01, RM-02 and 1 more (Matrix sheet)'
+    """
+    if len(items) <= limit:
+        return ", ".join(items)
+    rest = f" ({where})" if where else ""
+    return f"{', '.join(items[:limit])} and {len(items) - limit} more{rest}"

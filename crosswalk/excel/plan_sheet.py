@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from crosswalk.excel.layout import abridged
 from crosswalk.excel.sheets import _StreamSheet
 
 if TYPE_CHECKING:
@@ -27,7 +28,8 @@ _HEADERS = [
     "Controls to extend",
     "What would close it",
 ]
-_WIDTHS = [22, 12, 10, 24, 40, 12, 60, 50, 20, 70]
+_WIDTHS = [14, 10.5, 8, 18, 20, 12, 33, 26, 12, 33]
+"""One landscape page wide at about 72 % (the Why / Missing / close-it texts wrap)."""
 
 
 def write_plan_sheet(workbook: Any, report: GapReport) -> None:
@@ -37,7 +39,9 @@ def write_plan_sheet(workbook: Any, report: GapReport) -> None:
     counts them apart.
     """
     plan = report.plan()
-    sheet = _StreamSheet(workbook, "Plan", _HEADERS, _WIDTHS, status_column=6, freeze="E2")
+    sheet = _StreamSheet(
+        workbook, "Plan", _HEADERS, _WIDTHS, status_column=6, freeze="E2", centre_column=3
+    )
     for owner, items in plan.owners.items():
         for item in items:
             finding = item.finding
@@ -51,18 +55,16 @@ def write_plan_sheet(workbook: Any, report: GapReport) -> None:
                     finding.status,
                     finding.cause,
                     "\n".join(item.missing),
-                    ", ".join(item.controls),
+                    abridged(item.controls, where="all in the Matrix sheet"),
                     "\n".join(item.actions),
                 ]
             )
     sheet.finish()
     if not plan.items:
-        sheet.append(["no open obligation: every applicable clause is covered"])
-    sheet.append(
-        [
-            (
-                f"kept apart: {plan.not_applicable} not applicable, "
-                f"{plan.not_an_obligation} not an obligation (see the Gaps sheet)"
-            )
-        ]
+        sheet.append(["no open obligation: every applicable clause is covered"], wrap=False)
+    where = (
+        " (see the Not applicable sheet)" if plan.not_applicable or plan.not_an_obligation else ""
     )
+    kept = f"kept apart: {plan.not_applicable} not applicable, "
+    rollups = f"; {plan.rollups} roll-up(s) counted in their sub-clauses" if plan.rollups else ""
+    sheet.append([f"{kept}{plan.not_an_obligation} not an obligation{where}{rollups}"], wrap=False)

@@ -24,7 +24,14 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crosswalk.excel.layout import pages_wide, print_scale, row_height, sheet_width
+from crosswalk.excel.layout import (
+    LINE_POINTS,
+    PAGE_POINTS,
+    pages_wide,
+    print_scale,
+    row_height,
+    sheet_width,
+)
 from crosswalk.io.atomic import atomic_path, unnamed_file
 from crosswalk.model.statuses import COVERAGE_STATUSES, RISK_STATUSES, STATUS_TABLE, fill_colours
 
@@ -59,6 +66,7 @@ FONT = "Calibri"
 """The workbook's font: styled cells name it, or a viewer falls back to its own default."""
 _A4 = 9  # openpyxl's paperSize code for A4
 _BOLD = 1.15  # bold header text is about this much wider than regular text
+_MAX_BREAKS = 1000  # Excel keeps at most 1,026 manual page breaks in a sheet
 
 
 def safe_cell_value(value: Any) -> Any:
@@ -220,11 +228,14 @@ class _StreamSheet:
         preamble: Sequence[tuple[str, Any]] = (),
         header_rotation: int = 0,
         repeat_header: bool = True,
+        centre_column: int | None = None,
     ) -> None:
         from openpyxl.styles import Alignment, Font, PatternFill
 
         self.sheet = workbook.create_sheet(title)
         self.status_column = status_column
+        self.centre_column = centre_column
+        """A column of numbers centred, so they do not run into the text beside them."""
         self.rows = 0
         """Data rows appended so far (the header and preamble not counted)."""
         self.width = len(headers)
@@ -235,6 +246,7 @@ class _StreamSheet:
         _set_widths(self.sheet, widths)
         self._fills = {k: PatternFill("solid", fgColor=v) for k, v in STATUS_COLOURS.items()}
         self._top = Alignment(vertical="top", wrap_text=True)
+        self._centre = Alignment(vertical="top", horizontal="center")
         self.bold = Font(name=FONT, bold=True)
         self._next = 1
         # a write-only sheet writes its properties and views with its first row: the
@@ -253,6 +265,10 @@ class _StreamSheet:
             repeat_columns=repeat_columns,
             orientation=orientation,
         )
+        self._page = PAGE_POINTS[orientation] * 100 / float(self.sheet.page_setup.scale)
+        self._used = 0.0  # points of rows on the printed page being filled (an estimate)
+        self._title = 0.0  # points of the header row repeated at the top of every page
+        self._breaks = 0
         if heading:
             cell = self._cell(heading)
             cell.font = Font(name=FONT, bold=True, size=14)
@@ -283,14 +299,41 @@ class _StreamSheet:
             longest = max((len(str(h)) for h in headers[repeat_columns:]), default=1)
             height = min(409.0, 7.0 * longest + 8)
         self._row(header, height=height)
+        if repeat_header:
+            self._title = height or LINE_POINTS
 
     def _row(self, cells: Sequence[Any], *, height: float | None = None) -> None:
         if self._next == 1:  # the panes and page setup are set: stream from here on
             _stream_to_unnamed_file(self.sheet)
+        points = height or LINE_POINTS
+        if self._used + points > self._page and self._used > self._title:
+            # the page is full: break here ourselves. Left to paginate a scaled sheet of
+            # tall rows, LibreOffice counts a page more than it prints on (a blank page
+            # at the end of the sheet, without even its footer)
+            self.page_break()
         if height:
             self.sheet.row_dimensions[self._next].height = height
         self.sheet.append(list(cells))
         self._next += 1
+        self._used += points
+
+    def room(self) -> float:
+        """Points (of rows, unscaled) left on the printed page the next row would go on."""
+        return float(self._page - self._used)
+
+    def keep_together(self, rows: int) -> None:
+        """Start a new printed page unless the next ``rows`` one-line rows fit on this one."""
+        if self.room() < rows * LINE_POINTS:
+            self.page_break()
+
+    def page_break(self) -> None:
+        """Print the next row at the top of a new page (a chart that must not be cut, say)."""
+        from openpyxl.worksheet.pagebreak import Break
+
+        if self._breaks < _MAX_BREAKS:
+            self.sheet.row_breaks.append(Break(id=self.last_row))
+            self._breaks += 1
+        self._used = self._title
 
     def _cell(self, value: Any, *, wrap: bool = False) -> Any:
         from openpyxl.cell import WriteOnlyCell
@@ -309,11 +352,20 @@ class _StreamSheet:
         return self._next - 1
 
     def append(
-        self, values: Sequence[Any], *, bold: bool = False, link_column: int | None = None
+        self,
+        values: Sequence[Any],
+        *,
+        bold: bool = False,
+        link_column: int | None = None,
+        wrap: bool = True,
     ) -> None:
-        """Append one data row (text wraps in a row tall enough; the status cell is coloured)."""
+        """Append one data row (text wraps in a row tall enough; the status cell is coloured).
+
+        With ``wrap=False`` the row stays one line high and long text runs on over the
+        empty cells to its right (a heading or a note above or below the table).
+        """
         cells: list[Any] = []
-        height = row_height(values, self.widths)
+        height = row_height(values, self.widths) if wrap else None
         for column, value in enumerate(values, start=1):
             if value is None or value == "":
                 cells.append(None)
@@ -323,12 +375,14 @@ class _StreamSheet:
             wrap = height is not None and isinstance(value, str)
             risky = isinstance(value, str) and value.startswith(_RISKY_START)
             styled = bold or column in (self.status_column, link_column) or risky
-            styled = styled or height is not None
+            styled = styled or height is not None or column == self.centre_column
             if not styled:
                 cells.append(safe_cell_value(value))
                 continue
             cell = self._cell(value, wrap=wrap)
-            if height is not None:
+            if column == self.centre_column:
+                cell.alignment = self._centre
+            elif height is not None:
                 cell.alignment = self._top
             if bold:
                 cell.font = self.bold

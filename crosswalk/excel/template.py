@@ -23,6 +23,7 @@ from crosswalk.excel.sheets import (
 )
 from crosswalk.io.atomic import atomic_path
 from crosswalk.io.profile import CATEGORIES, REGIMES, ROLES
+from crosswalk.model.vocabularies import CATEGORY_MEANINGS, COARSE_CATEGORIES
 
 if TYPE_CHECKING:
     from crosswalk.knowledge.base import KnowledgeBase
@@ -92,15 +93,7 @@ _ROLE_HELP = {
     "authorised_representative": "acts in the EU for a provider established outside it",
     "product_manufacturer": "places a product with an AI system on the market under its name",
 }
-_CATEGORY_HELP = {
-    "any": "every AI system (AI literacy and general provisions)",
-    "prohibited_practice": "a practice listed in Art 5",
-    "high_risk_annex1": "high-risk: a safety component of a product under Annex I law",
-    "high_risk_annex3": "high-risk: a use listed in Annex III (recruitment, credit, …)",
-    "gpai": "a general-purpose AI model",
-    "gpai_systemic_risk": "a general-purpose AI model with systemic risk",
-    "transparency": "a system with Art 50 transparency duties (chatbots, generated content)",
-}
+_CATEGORY_HELP = CATEGORY_MEANINGS
 
 _EXAMPLE_CONTROLS = (
     (
@@ -172,6 +165,7 @@ def _organisation(workbook: Any) -> None:
     rows += [
         [f"category: {category}", None, f"yes if it runs {_CATEGORY_HELP.get(category, category)}"]
         for category in CATEGORIES
+        if category not in COARSE_CATEGORIES  # accepted when read, never offered
     ]
     _table(sheet, ["Field", "Value", "What to enter"], rows, [32, 16, 80], orientation="portrait")
     sheet.auto_filter.ref = None
@@ -283,7 +277,7 @@ def csv_template_text() -> str:
         "# crosswalk inventory (CSV). Lines that start with # before the header set the",
         "# organisation and its profile; leave a value empty when it does not apply.",
         "# roles - any of " + ", ".join(ROLES),
-        "# categories - any of " + ", ".join(CATEGORIES),
+        "# categories - any of " + ", ".join(c for c in CATEGORIES if c not in COARSE_CATEGORIES),
         "# as_of - a date YYYY-MM-DD; regime - " + " or ".join(REGIMES),
         "# organisation: ",
         "# description: ",

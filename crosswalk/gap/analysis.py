@@ -40,10 +40,15 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from crosswalk.gap.applicability import applicability, with_resolved_exclusions
+from crosswalk.gap.applicability import (
+    applicability_in,
+    matched_categories,
+    with_resolved_exclusions,
+)
 from crosswalk.gap.findings import SCOPE_TEXT, PartFinding
 from crosswalk.gap.remedies import Explainer
 from crosswalk.gap.report import Evidence, Finding, GapReport, RiskFinding
+from crosswalk.gap.rollup import with_rollups
 from crosswalk.gap.targets import is_target, section_of
 from crosswalk.io.collector import collector_paused
 from crosswalk.io.resources import mappings_dir
@@ -160,7 +165,7 @@ def _gap_analysis(
         if not clause.is_counted:
             findings.append(_not_an_obligation(clause, section, status_of(clause.id)[0]))
             continue
-        verdict = applicability(clause, profile)
+        verdict = applicability_in(kb, clause, profile)
         if not verdict:
             findings.append(Finding(clause, "not_applicable", verdict.reason, section=section))
             continue
@@ -181,6 +186,7 @@ def _gap_analysis(
         )
         findings.append(explainer.explain(_scoped(finding, strict_scope)))
 
+    findings = with_rollups(kb, findings)  # each obligation counted once, in the finest clause
     risks = _risk_findings(kb, closure, covered, full, partial, risk_frameworks, target)
     model: ScoringModel | None
     if isinstance(scoring, ScoringModel):
@@ -201,9 +207,8 @@ def _not_an_obligation(clause: Clause, section: str, proven: str) -> Finding:
     if clause.provision == "structure":
         reason = "not an obligation: a heading; the clauses below it are counted"
     else:
-        reason = (
-            f"not an obligation: a {clause.provision} provision asks nothing of the organisation"
-        )
+        article = "an" if clause.provision[0] in "aeiou" else "a"
+        reason = f"not an obligation: {article} {clause.provision} provision asks nothing of the organisation"
     return Finding(clause, "not_an_obligation", reason, section=section, proven=proven)
 
 
@@ -217,9 +222,7 @@ def _applies_from(clause: Clause, profile: Profile | None) -> dt.date | None:
     if dates is None:
         return None
     regime = profile.regime if profile is not None else "omnibus"
-    categories: list[str | None] = [
-        c for c in (profile.categories if profile else ()) if c in clause.categories
-    ]
+    categories: list[str | None] = [*sorted(matched_categories(clause, profile))]
     placed = profile.placed_on_market if profile is not None else None
     found = [d for d in (dates.date_for(regime, c, placed) for c in categories or [None]) if d]
     return min(found) if found else None

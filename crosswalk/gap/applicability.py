@@ -14,11 +14,19 @@ from typing import TYPE_CHECKING, get_args
 
 from crosswalk.model.inventory import Exclusion, Profile
 from crosswalk.model.records import Clause, Role
+from crosswalk.model.vocabularies import expand_categories
 
 if TYPE_CHECKING:
     from crosswalk.knowledge.base import KnowledgeBase
 
-__all__ = ["OPERATOR_ROLES", "Applicability", "applicability", "with_resolved_exclusions"]
+__all__ = [
+    "OPERATOR_ROLES",
+    "Applicability",
+    "applicability",
+    "applicability_in",
+    "matched_categories",
+    "with_resolved_exclusions",
+]
 
 OPERATOR_ROLES: frozenset[str] = frozenset(get_args(Role))
 """The operators of the Act (Art 3(8)); every other addressee is an authority or a person."""
@@ -39,13 +47,23 @@ def _date(clause: Clause, profile: Profile) -> dt.date | None:
     """The earliest date at which the clause applies to one of the profile's categories."""
     dates = clause.applies_from
     assert dates is not None
-    relevant: list[str | None] = [c for c in profile.categories if c in clause.categories] or [None]
+    relevant: list[str | None] = [*sorted(matched_categories(clause, profile))] or [None]
     found = [
         d
         for d in (dates.date_for(profile.regime, c, profile.placed_on_market) for c in relevant)
         if d is not None
     ]
     return min(found) if found else None
+
+
+def matched_categories(clause: Clause, profile: Profile | None) -> frozenset[str]:
+    """The profile's system categories the clause names (coarse words expanded on both sides).
+
+    A clause or profile saying ``transparency`` matches every Art 50 case, as it always did.
+    """
+    if profile is None:
+        return frozenset()
+    return expand_categories(clause.categories) & profile.system_categories
 
 
 def applicability(clause: Clause, profile: Profile | None) -> Applicability:
@@ -74,6 +92,26 @@ def applicability(clause: Clause, profile: Profile | None) -> Applicability:
     return Applicability(True, "applies")
 
 
+def applicability_in(kb: KnowledgeBase, clause: Clause, profile: Profile | None) -> Applicability:
+    """Like :func:`applicability`, and a clause that serves others only where one of them applies.
+
+    A clause with ``applies_with`` is not applicable unless one of the provisions it names
+    applies to the profile. Art 50(5) says how the information of Art 50(1)-(4) is given: it binds whoever owes
+    that information, so a deployer of a chatbot (whose Art 50(1) duty is the provider's)
+    owes nothing under it.
+    """
+    verdict = applicability(clause, profile)
+    if not verdict or not clause.applies_with or profile is None:
+        return verdict
+    served = [kb.clauses[other] for other in clause.applies_with if other in kb.clauses]
+    if any(applicability_in(kb, other, profile) for other in served):
+        return verdict
+    names = ", ".join(other.local for other in served)
+    return Applicability(
+        False, f"serves {names}, none of which applies to the profile (their rows say why)"
+    )
+
+
 def _addressed(clause: Clause, profile: Profile) -> Applicability | None:
     """Not applicable when no addressee is one of the profile's roles."""
     if not clause.addressees:
@@ -98,7 +136,7 @@ def _in_category(clause: Clause, profile: Profile) -> Applicability | None:
     if (
         clause.categories
         and "any" not in clause.categories
-        and not set(clause.categories) & set(profile.categories)
+        and not matched_categories(clause, profile)
     ):
         categories = ", ".join(profile.categories) or "none"
         return Applicability(

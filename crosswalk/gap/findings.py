@@ -51,6 +51,7 @@ CauseKind = Literal[
     "cited_partly",
     "overlap_only",
     "parts_missing",
+    "sub_clauses_open",
     "scope_condition",
     "chain_only",
     "planned_only",
@@ -61,6 +62,7 @@ CAUSE_KINDS: dict[str, str] = {
     "cited_partly": "the control cites the clause only in part",
     "overlap_only": "the mappings prove an overlap, not containment",
     "parts_missing": "some requirement parts are not evidenced",
+    "sub_clauses_open": "some of the sub-clauses it is counted in are not covered",
     "scope_condition": "containment holds only under a scope condition",
     "chain_only": "only a chain without proven overlap reaches it",
     "planned_only": "the controls that would support it are only planned",
@@ -241,6 +243,9 @@ class Finding:
     proven: str | None = None
     """For a heading or other provision that is not an obligation: the status the mappings
     prove for it all the same (for information; never counted)."""
+    rollup_of: tuple[str, ...] = ()
+    """For a roll-up (:mod:`crosswalk.gap.rollup`): the counted sub-clauses its obligations
+    are counted in; its own status is shown, never counted, and it is no plan item."""
 
     @property
     def clause_id(self) -> str:
@@ -254,8 +259,13 @@ class Finding:
 
     @property
     def is_open(self) -> bool:
-        """True for a clause that applies and is not covered (a plan item)."""
-        return self.status in ("partial", "undetermined", "gap")
+        """True for a clause that applies, is counted and is not covered (a plan item)."""
+        return self.status in ("partial", "undetermined", "gap") and not self.rollup_of
+
+    @property
+    def is_counted(self) -> bool:
+        """True for a row that counts in coverage: it applies, asks an outcome, is no roll-up."""
+        return self.status in STATUS_COVERAGE and not self.rollup_of
 
     @property
     def score(self) -> float:
@@ -275,8 +285,11 @@ class Finding:
 
     @property
     def priority(self) -> int:
-        """0–100: how urgent closing this clause is (gaps on normative clauses first)."""
-        if self.status not in STATUS_COVERAGE:
+        """0–100: how urgent closing this clause is (gaps on normative clauses first).
+
+        0 for rows that are not counted: a roll-up is closed through its sub-clauses.
+        """
+        if not self.is_counted:
             return 0
         weight = {"covered": 0.0, "partial": 0.5, "undetermined": 0.8, "gap": 1.0}[self.status]
         normative = 1.0 if self.clause.normative else 0.5
@@ -288,9 +301,10 @@ class Finding:
 
         A part counts 1 when covered and ½ when partial; an undetermined or gap part counts
         as not evidenced. A partial clause counts at least ½ of one part: its proven
-        overlap lies in some part, even when no single part is proven to overlap. None for a clause that does not apply or is not an obligation.
+        overlap lies in some part, even when no single part is proven to overlap. None for a
+        clause that does not apply, is not an obligation or is a roll-up (not counted).
         """
-        if self.status not in STATUS_COVERAGE:
+        if not self.is_counted:
             return None
         if self.status == "covered" or not self.parts:
             return STATUS_COVERAGE[self.status]

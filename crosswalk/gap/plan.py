@@ -6,7 +6,8 @@ extend and the date it applies from. Items are ordered by that date (clauses wit
 date of their own apply already and come first), then by priority; the plan groups them
 by the owner of the controls to extend ("unassigned" when no control touches the clause
 yet). Not-applicable and not-an-obligation rows never enter the plan; they are counted
-apart.
+apart, and so are roll-ups (an article whose paragraphs are counted: the paragraphs are
+the items).
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ class Plan:
     items: tuple[PlanItem, ...]
     not_applicable: int
     not_an_obligation: int
+    rollups: int = 0
+    """Rows whose obligations are counted in their sub-clauses (:mod:`crosswalk.gap.rollup`)."""
 
     @property
     def owners(self) -> dict[str, list[PlanItem]]:
@@ -75,6 +78,12 @@ class Plan:
         if UNASSIGNED in groups:
             groups[UNASSIGNED] = groups.pop(UNASSIGNED)
         return groups
+
+    def _rollup_text(self) -> str:
+        """', N roll-ups (their sub-clauses are the items)' ('' when none)."""
+        if not self.rollups:
+            return ""
+        return f", {self.rollups} roll-up(s) (their sub-clauses are the items)"
 
     def __len__(self) -> int:
         return len(self.items)
@@ -88,7 +97,7 @@ class Plan:
             ),
             (
                 f"  kept apart: {self.not_applicable} not applicable, {self.not_an_obligation} not "
-                "an obligation"
+                "an obligation" + self._rollup_text()
             ),
         ]
         for owner, items in self.owners.items():
@@ -165,4 +174,5 @@ def build_plan(target: str, findings: Sequence[Finding], inventory: Inventory) -
         tuple(items),
         sum(f.status == "not_applicable" for f in findings),
         sum(f.status == "not_an_obligation" for f in findings),
+        sum(bool(f.rollup_of) for f in findings),
     )

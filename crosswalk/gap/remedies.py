@@ -13,7 +13,7 @@ clause, its ancestors or the clauses below it, nor any clause of the target fram
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from crosswalk.gap.findings import SCOPE_TEXT, Cause, Evidence, Finding, Missing
 from crosswalk.knowledge.base import KnowledgeBase
@@ -22,7 +22,7 @@ from crosswalk.model.inventory import Inventory
 from crosswalk.model.records import Clause, Mapping
 from crosswalk.reasoning.relations import COVERING
 
-__all__ = ["Explainer"]
+__all__ = ["Explainer", "explain_rollup"]
 
 _MAX_CLOSERS = 3
 _TWO_HOP = "a mapping chain links them, but no overlap follows from it"
@@ -244,3 +244,52 @@ def _unique(causes: Iterable[Cause]) -> list[Cause]:
     for cause in causes:
         seen.setdefault(cause.text, cause)
     return list(seen.values())
+
+
+def _few_names(subs: Sequence[Finding], limit: int = 4) -> str:
+    """'a.1, a.2, a.3, a.4 and 2 more'."""
+    names = [split_id(sub.clause.id)[1] for sub in subs]
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
+
+
+def explain_rollup(finding: Finding, subs: Sequence[Finding]) -> Finding:
+    """A roll-up (:mod:`crosswalk.gap.rollup`) that names its sub-clauses not yet covered.
+
+    ``subs`` are the findings of the sub-clauses it is counted in. A clause without
+    requirement parts is explained by them: which are open ("missing: 6.4.2.2, 6.4.2.4"),
+    and, per open one, the clauses of the frameworks cited that would close it (found
+    when that sub-clause was explained). The actions point to the sub-clauses, which are
+    the plan's items.
+    """
+    open_subs = [sub for sub in subs if sub.status != "covered"]
+    if not open_subs:
+        head = f"roll-up: counted in {len(subs)} sub-clause(s), all covered: {_few_names(subs)}"
+    else:
+        head = (
+            f"roll-up: counted in {len(subs)} sub-clause(s), {len(subs) - len(open_subs)} "
+            "covered; not covered: " + ", ".join(split_id(sub.clause.id)[1] for sub in open_subs)
+        )
+    reason = f"{head}. Proven for the clause as a whole (shown, not counted): {finding.reason}"
+    if not open_subs:
+        return dataclasses.replace(
+            finding, reason=reason, actions=(), missing=(), next_steps=(), causes=finding.causes
+        )
+    listed = ", ".join(
+        f"{split_id(sub.clause.id)[1]} ({sub.clause.title}, {sub.status})" for sub in open_subs
+    )
+    cause = Cause("sub_clauses_open", f"sub-clauses not covered: {listed}")
+    missing = tuple(
+        Missing(sub.clause, sub.status, sub.next_steps, sub.planned) for sub in open_subs
+    )
+    action = "close its sub-clauses (each is a plan item): " + ", ".join(
+        sub.clause.id for sub in open_subs
+    )
+    return dataclasses.replace(
+        finding,
+        reason=reason,
+        causes=tuple(_unique([cause, *finding.causes])),
+        actions=(action,),
+        missing=missing,
+        next_steps=tuple(dict.fromkeys(c for sub in open_subs for c in sub.next_steps)),
+    )

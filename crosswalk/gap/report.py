@@ -120,11 +120,17 @@ class GapReport:
 
     @cached_property
     def counts(self) -> dict[str, int]:
-        """How many target clauses have each status."""
+        """How many target clauses have each status; roll-ups are counted in their sub-clauses."""
         counts = dict.fromkeys(STATUSES, 0)
         for item in self.findings:
-            counts[item.status] += 1
+            if not item.rollup_of:
+                counts[item.status] += 1
         return counts
+
+    @cached_property
+    def rollups(self) -> int:
+        """How many rows are roll-ups, shown but counted in their sub-clauses."""
+        return sum(bool(item.rollup_of) for item in self.findings)
 
     @cached_property
     def sections(self) -> list[SectionSummary]:
@@ -132,6 +138,8 @@ class GapReport:
         groups: dict[str, dict[str, int]] = {}
         evidenced: dict[str, float] = {}
         for item in self.findings:
+            if item.rollup_of:
+                continue  # counted in its sub-clauses
             key = item.section or item.clause.id
             groups.setdefault(key, dict.fromkeys(STATUSES, 0))[item.status] += 1
             evidenced[key] = evidenced.get(key, 0.0) + (item.coverage or 0.0)
@@ -234,11 +242,17 @@ def summary_text(report: GapReport, *, top: int = 8) -> str:
     lines = [
         f"Gap analysis: {owner} against {framework.short_name}",
         f"  profile: {report.profile.describe() if report.profile else 'none (every clause counts)'}",
+        *(f"  warning: {text}" for text in (report.profile.warnings if report.profile else ())),
         f"  controls: {len(report.inventory.controls)} ({in_effect} in effect)",
         "  " + "  ".join(f"{k}: {counts[k]}" for k in STATUSES if k not in UNCOUNTED),
         (
             f"  kept apart (never gaps): not applicable {counts['not_applicable']}, "
             f"not an obligation {counts['not_an_obligation']}"
+            + (
+                f", roll-ups {report.rollups} (counted in their sub-clauses)"
+                if report.rollups
+                else ""
+            )
         ),
     ]
     if report.strict_scope:

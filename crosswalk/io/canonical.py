@@ -57,6 +57,7 @@ _CLAUSE_KEYS = [
     "addressees",
     "categories",
     "applies_from",
+    "applies_with",
 ]
 _DATES_KEYS = ["original", "omnibus", "note", "by_category", "grace", "ends"]
 _GRACE_KEYS = ["placed_before", "original", "omnibus"]

@@ -319,9 +319,22 @@ def _own_clauses(draft: _CatalogueDraft, problems: list[Problem]) -> list[Clause
             addressees=addressees,
             categories=categories,
             applies_from=dates,
+            applies_with=tuple(f"{prefix}:{local}" for local in entry.applies_with),
             order=len(built),
             depth=parent.depth + 1 if parent else 0,
         )
+    for clause in built.values():
+        for other in clause.applies_with:
+            if other not in built:
+                problems.append(
+                    Problem(
+                        str(path),
+                        clause.local,
+                        "known-clause",
+                        f"applies_with of {clause.local!r} names {other!r}, which this "
+                        "catalogue does not hold",
+                    )
+                )
     return _split_into_parts(built, draft, problems)
 
 

@@ -38,6 +38,7 @@ from crosswalk.model.fields import (
     AdoptionStatus,
     CategoryDatesFields,
     ClauseAliases,
+    ClauseAppliesWith,
     ClauseKindField,
     ClauseNote,
     ClauseSource,
@@ -203,6 +204,7 @@ class ClauseEntry(BaseModel):
     addressees: Annotated[list[Addressee] | None, CLAUSE_ADDRESSEES] = None
     categories: Annotated[list[Category] | None, CLAUSE_CATEGORIES] = None
     applies_from: Annotated[DatesEntry | None, CLAUSE_DATES] = None
+    applies_with: ClauseAppliesWith = ()
 
 
 class AdoptedClauseEntry(BaseModel):

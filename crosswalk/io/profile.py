@@ -3,7 +3,8 @@
 The vocabulary (:data:`PROFILE_FIELDS`, the README's "Inventories" section):
 
 - ``roles``: a list of :data:`ROLES` (EU AI Act operator roles);
-- ``categories``: a list of :data:`CATEGORIES` (AI system categories);
+- ``categories``: a list of :data:`CATEGORIES` (AI system categories; the coarse
+  ``transparency`` is accepted and means every Art 50 case, with a warning in reports);
 - ``as_of``: the date at which obligations are counted (``YYYY-MM-DD``);
 - ``regime``: ``omnibus`` (application dates as amended by the Digital Omnibus, the
   default) or ``original`` (Art 113 as adopted);

@@ -55,6 +55,7 @@ __all__ = [
     "AdoptionStatus",
     "CategoryDatesFields",
     "ClauseAliases",
+    "ClauseAppliesWith",
     "ClauseKindField",
     "ClauseNote",
     "ClauseSource",
@@ -282,6 +283,13 @@ ClauseUrl = Annotated[str | None, Field(description="Deep link to the official t
 ClauseNote = Annotated[str | None, Field(description="Remarks, e.g. why it is provisional.")]
 Exhaustive = Annotated[bool, Field(description="Its children split it exhaustively.")]
 ClauseAliases = Annotated[tuple[str, ...], Field(description="Other local ids it is known by.")]
+ClauseAppliesWith = Annotated[
+    tuple[str, ...],
+    Field(
+        description="Provisions it serves: it applies only where one of them applies to the "
+        "profile (e.g. Art 50(5), how the information of Art 50(1)-(4) is given)."
+    ),
+]
 CLAUSE_ADDRESSEES = Field(description="Who must comply (regulations).")
 """``addressees``: resolved in a record; in a file, left out means its parent's."""
 CLAUSE_CATEGORIES = Field(description="System categories it applies to.")

@@ -11,6 +11,7 @@ from typing import Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from crosswalk.model.records import Category, Role
+from crosswalk.model.vocabularies import COARSE_CATEGORIES, expand_categories
 
 __all__ = [
     "CONTROL_STATUSES",
@@ -125,6 +126,22 @@ class Profile(BaseModel):
         "Applicability); reported as not applicable.",
     )
 
+    @property
+    def system_categories(self) -> frozenset[str]:
+        """The categories as matched against clauses: a coarse word stands for all it covers."""
+        return expand_categories(self.categories)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What a report should say about the profile itself (a coarse category, …)."""
+        return tuple(
+            f"category '{word}' is coarse: it counts every case it stands for "
+            f"({', '.join(COARSE_CATEGORIES[word])}), so obligations of systems you may not "
+            f"run are listed; name the cases that fit your systems instead"
+            for word in self.categories
+            if word in COARSE_CATEGORIES
+        )
+
     def exclusion(self, clause_id: str) -> Exclusion | None:
         """The exclusion naming ``clause_id`` itself, if any."""
         return next((e for e in self.excluded if e.clause == clause_id), None)
@@ -132,7 +149,13 @@ class Profile(BaseModel):
     def describe(self) -> str:
         """One line for reports."""
         roles = ", ".join(self.roles) or "no role"
-        categories = ", ".join(self.categories) or "no category"
+        categories = (
+            ", ".join(
+                f"{c} (coarse: every Art 50 case)" if c in COARSE_CATEGORIES else c
+                for c in self.categories
+            )
+            or "no category"
+        )
         when = self.as_of.isoformat() if self.as_of else "any date"
         text = f"roles: {roles}; categories: {categories}; as of {when} ({self.regime} dates)"
         if self.excluded:

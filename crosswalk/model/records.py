@@ -34,6 +34,7 @@ from crosswalk.model.fields import (
     AdoptionStatus,
     CategoryDatesFields,
     ClauseAliases,
+    ClauseAppliesWith,
     ClauseKindField,
     ClauseNote,
     ClauseSource,
@@ -287,6 +288,7 @@ class Clause(BaseModel):
     addressees: Annotated[tuple[Addressee, ...], CLAUSE_ADDRESSEES] = ()
     categories: Annotated[tuple[Category, ...], CLAUSE_CATEGORIES] = ()
     applies_from: Annotated[ApplicationDates | None, CLAUSE_DATES] = None
+    applies_with: ClauseAppliesWith = ()
     order: int = Field(0, description="Position in document order within its framework.")
     depth: int = Field(0, description="0 for top-level clauses, parent depth + 1 otherwise.")
 

@@ -6,9 +6,13 @@ the allowed ones; :mod:`crosswalk.model.records` and :mod:`crosswalk.model.field
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 __all__ = [
+    "ART50_CATEGORIES",
+    "CATEGORY_MEANINGS",
+    "COARSE_CATEGORIES",
     "COUNTED_PROVISIONS",
     "PROVISION_OF_KIND",
     "RISK_KINDS",
@@ -22,6 +26,7 @@ __all__ = [
     "ScopeCondition",
     "Status",
     "SummaryAuthor",
+    "expand_categories",
 ]
 
 ClauseKind = Literal[
@@ -80,8 +85,66 @@ Category = Literal[
     "high_risk_annex3",
     "gpai",
     "gpai_systemic_risk",
+    "interacts_with_persons",
+    "synthetic_content",
+    "emotion_recognition",
+    "biometric_categorisation",
+    "deep_fake",
+    "public_interest_text",
     "transparency",
 ]
+"""AI system categories (:data:`CATEGORY_MEANINGS`); ``transparency`` is the old, coarse
+word for every Art 50 case at once (:data:`COARSE_CATEGORIES`)."""
+
+CATEGORY_MEANINGS: dict[str, str] = {
+    "any": "every AI system (AI literacy and general provisions)",
+    "prohibited_practice": "a practice to screen against the Art 5 prohibitions",
+    "high_risk_annex1": "high-risk: a safety component of a product under Annex I law",
+    "high_risk_annex3": "high-risk: a use listed in Annex III (recruitment, credit, …)",
+    "gpai": "a general-purpose AI model",
+    "gpai_systemic_risk": "a general-purpose AI model with systemic risk",
+    "interacts_with_persons": "a system meant to interact directly with people, e.g. a chatbot "
+    "(Art 50(1), a provider duty)",
+    "synthetic_content": "a system generating synthetic audio, image, video or text, general-purpose "
+    "ones included (Art 50(2), a provider duty)",
+    "emotion_recognition": "an emotion recognition system (Art 50(3), a deployer duty)",
+    "biometric_categorisation": "a biometric categorisation system (Art 50(3), a deployer duty)",
+    "deep_fake": "a system generating or manipulating image, audio or video that is a deep fake "
+    "(Art 50(4), first subparagraph, a deployer duty)",
+    "public_interest_text": "a system generating or manipulating text published to inform the "
+    "public on matters of public interest (Art 50(4), second subparagraph, a deployer duty)",
+    "transparency": "coarse, kept for older inventories: every Art 50 case at once; name the "
+    "cases that fit instead",
+}
+"""What each system category means, in one line: the README, the template and messages."""
+
+ART50_CATEGORIES: tuple[str, ...] = (
+    "interacts_with_persons",
+    "synthetic_content",
+    "emotion_recognition",
+    "biometric_categorisation",
+    "deep_fake",
+    "public_interest_text",
+)
+"""The cases of Art 50 (transparency), one category each: who must do what differs per case."""
+
+COARSE_CATEGORIES: dict[str, tuple[str, ...]] = {"transparency": ART50_CATEGORIES}
+"""Older category words that stand for several categories; they keep that meaning wherever
+they are matched (a profile or a clause saying ``transparency`` means every Art 50 case)."""
+
+
+def expand_categories(categories: Iterable[str]) -> frozenset[str]:
+    """The categories with every coarse word replaced by what it stands for.
+
+    >>> sorted(expand_categories(["gpai", "transparency"]))[:3]
+    ['biometric_categorisation', 'deep_fake', 'emotion_recognition']
+    """
+    expanded: set[str] = set()
+    for category in categories:
+        expanded.update(COARSE_CATEGORIES.get(category, (category,)))
+    return frozenset(expanded)
+
+
 RelationName = Literal[
     "equal", "subset_of", "superset_of", "intersects_with", "no_relationship", "addresses"
 ]

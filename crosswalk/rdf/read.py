@@ -261,6 +261,7 @@ class _Reader:
                 aliases=self.texts(node, CW.alias, CW.aliasList),
                 addressees=self.texts(node, CW.addressee, CW.addresseeList),
                 categories=self.texts(node, CW.category, CW.categoryList),
+                applies_with=self.texts(node, CW.appliesWith, CW.appliesWithList),
                 applies_from=ApplicationDates(
                     original=dates[0],
                     omnibus=dates[1],

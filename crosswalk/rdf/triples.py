@@ -379,6 +379,7 @@ class TripleWriter:
             ("alias", clause.aliases),
             ("addressee", clause.addressees),
             ("category", clause.categories),
+            ("appliesWith", clause.applies_with),
         ):
             for item in values:
                 value(node, CW + name, item)
