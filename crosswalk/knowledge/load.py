@@ -11,12 +11,11 @@ and raised once as a :class:`~crosswalk.model.errors.DataError`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic_core import from_json
+from pydantic_core import from_json, to_json
 
 from crosswalk.io.cache import ArrayStore, cache_key, read_records, write_records
 from crosswalk.io.collector import collector_paused
@@ -66,7 +65,7 @@ def _records(kb: KnowledgeBase) -> bytes:
     frameworks = [f.model_dump(mode="json", exclude_defaults=True) for f in kb.frameworks.values()]
     clauses = [c.model_dump(mode="json", exclude_defaults=True) for c in kb.clauses.values()]
     sets = [s.model_dump(mode="json", exclude_defaults=True) for s in kb.mapping_sets]
-    return json.dumps([frameworks, clauses, sets], ensure_ascii=False).encode()
+    return to_json([frameworks, clauses, sets])
 
 
 def _from_records(payload: bytes | None, kind: type[K]) -> K | None:
