@@ -81,10 +81,17 @@ _HOMES = {
     ),
 }
 """The module each public name lives in."""
+_SUBPACKAGES = frozenset(
+    ("api", "cli", "display", "excel", "gap", "interop", "io", "knowledge", "model", "rdf")
+    + ("reasoning", "relations", "sparql", "views")
+)
+"""Reachable as attributes too (``crosswalk.gap.report``), imported on first use."""
 
 
 def __getattr__(name: str) -> Any:
     """The public name ``name``, imported from its module on first use (PEP 562)."""
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"crosswalk.{name}")
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'crosswalk' has no attribute {name!r}")

@@ -43,6 +43,7 @@ def test_the_public_names_and_the_presentation_are_there_when_used() -> None:
     code = """
 import crosswalk
 assert crosswalk.DataError.__module__ == "crosswalk.model.errors"
+assert crosswalk.gap.report.GapReport.__name__ == "GapReport"  # subpackages as attributes
 assert set(crosswalk.__all__) <= set(dir(crosswalk))
 kb = crosswalk.load()
 assert type(kb) is crosswalk.KnowledgeBase is crosswalk.api.KnowledgeBase
