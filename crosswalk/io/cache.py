@@ -5,8 +5,9 @@ keeps the validated records (JSON) and, once computed, the reasoning engine's cl
 (raw arrays) under a key that hashes crosswalk's version and source code and every data
 file's path and content, so any change to the code or the data rebuilds it.
 
-Nothing read from the cache can run code: records are JSON, validated again by the
-model on reading; arrays are plain numbers of fixed dtypes. Every file starts with a
+Nothing read from the cache can run code: records are JSON (rebuilt field by field by
+:mod:`crosswalk.model.trusted`, which checks their shape; the model validated them before
+they were written); arrays are plain numbers of fixed dtypes. Every file starts with a
 header line naming its format, its key and the SHA-256 digest of the rest, checked on
 every read. Like ssh with a key file, the cache is not used at all when its directory
 or a file in it belongs to another user or may be written by group or others: then the
