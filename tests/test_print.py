@@ -1,21 +1,16 @@
 """Workbooks that read and print (issue 18 §6).
 
-The page setup, row heights and chart grouping are checked in the files themselves; the
-``render`` tests convert the workbooks to PDF with LibreOffice and read the pages, as a
-reader of the printout would. They are opt-in (``pytest -m render``; ``.ci/run`` runs
-them) and FAIL, never skip, when LibreOffice or poppler-utils is missing.
+The page setup, row heights and chart grouping are checked in the files themselves;
+``tests/test_render.py`` renders the workbooks with LibreOffice and reads the pages.
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from crosswalk._version import __version__
 from crosswalk.api import KnowledgeBase
 from crosswalk.cli import main
 from crosswalk.excel.groups import AI_ACT_CHAPTERS
@@ -94,100 +89,67 @@ def test_ai_act_summary_is_charted_by_chapter(
     assert len(kb.clauses_of("euaiact")) > 1000  # without grouping: 130 bars
 
 
-# -- rendered with LibreOffice ------------------------------------------------------------
+def test_clauses_kept_apart_are_on_their_own_sheet(workbooks: dict[str, Path]) -> None:
+    workbook = openpyxl.load_workbook(workbooks["chatbot-euaiact"])
+    gaps, kept = workbook["Gaps"], workbook["Not applicable"]
+    statuses = {row[3] for row in gaps.iter_rows(min_row=2, values_only=True)}
+    assert statuses and not statuses & {"not_applicable", "not_an_obligation"}
+    rows = list(kept.iter_rows(values_only=True))
+    header = next(i for i, row in enumerate(rows, start=1) if row[0] == "Clause")
+    assert rows[header - 1][:4] == ("Clause", "Title", "Status", "Why it is kept apart")
+    listed = {row[2] for row in rows[header:]}
+    assert listed == {"not_applicable", "not_an_obligation"}
+    assert all(row[3] for row in rows[header:]), "every clause says why"
+    # on paper only the counts by reason (one page, not one row per clause)
+    assert kept.print_area == f"'Not applicable'!$A$1:$D${header - 1}"
+    matrix = {row[0] for row in workbook["Matrix"].iter_rows(min_row=2, values_only=True)}
+    assert not matrix & {row[0] for row in rows[header:]}
+    # the AI Act's 130 per-article rows are for the screen; the chapters print
+    summary = workbook["Summary"]
+    assert summary.print_area and int(summary.print_area.rsplit("$", 1)[1]) < summary.max_row
 
 
-def _tool(name: str) -> str:
-    found = shutil.which(name)
-    if not found:
-        pytest.fail(
-            f"{name} is needed to render workbooks: apt-get install libreoffice-calc-nogui "
-            "poppler-utils fonts-crosextra-carlito (.ci/run installs them)"
+def test_long_sheets_are_paginated_by_the_workbook(workbooks: dict[str, Path]) -> None:
+    """Page breaks are set and each page's rows fit it.
+
+    Left to its own pagination of a scaled sheet of tall rows, LibreOffice counts a page
+    more than it prints (a blank page after the sheet).
+    """
+    from crosswalk.excel.layout import LINE_POINTS, PAGE_POINTS
+
+    gaps = openpyxl.load_workbook(workbooks["cn-gbt46347"])["Gaps"]
+    breaks = [b.id for b in gaps.row_breaks.brk]
+    assert breaks and breaks == sorted(breaks), "the Gaps sheet is longer than a page"
+    page = PAGE_POINTS["landscape"] * 100 / gaps.page_setup.scale
+    header = gaps.row_dimensions[1].height or LINE_POINTS
+    starts = [1, *breaks]
+    ends = [*breaks, gaps.max_row]
+    for first, last in zip(starts, ends, strict=True):
+        rows = range(first + 1, last + 1)
+        used = header + sum(gaps.row_dimensions[r].height or LINE_POINTS for r in rows)
+        assert used <= page, f"rows {first + 1}-{last} overflow their page"
+        following = (
+            (gaps.row_dimensions[last + 1].height or LINE_POINTS) if last < gaps.max_row else 0
         )
-    return found
+        assert last == gaps.max_row or used + following > page, "a page is cut short"
 
 
-@pytest.fixture(scope="module")
-def pages(
-    workbooks: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, list[str]]:
-    """The text of every printed page of each workbook, rendered by LibreOffice."""
-    soffice, pdftotext = _tool("soffice"), _tool("pdftotext")
-    directory = tmp_path_factory.mktemp("pdf")
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{directory}/profile",  # never a user's own profile
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(directory),
-            *map(str, workbooks.values()),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    result = {}
-    for name in workbooks:
-        text = subprocess.run(
-            [pdftotext, "-layout", str(directory / f"{name}.pdf"), "-"],
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        ).stdout
-        result[name] = text.split("\f")[:-1]  # pdftotext ends every page with a form feed
-    return result
+def test_text_too_long_for_a_row_is_cut_visibly_and_kept_whole(tmp_path: Path) -> None:
+    from openpyxl import Workbook
 
+    from crosswalk.excel.layout import MAX_ROW_POINTS
+    from crosswalk.excel.sheets import _save, _StreamSheet
 
-def _body(page: str) -> list[str]:
-    """The lines of a page other than its running header and footer."""
-    lines = [line for line in page.splitlines() if line.strip()]
-    return [line for line in lines if "gap analysis against" not in line and "Page " not in line]
-
-
-@pytest.mark.render
-def test_rendered_reports_have_no_blank_pages(pages: dict[str, list[str]]) -> None:
-    bounds = {"chatbot-euaiact": (40, 160), "cn-gbt46347": (12, 60), "template": (3, 8)}
-    for name, (low, high) in bounds.items():
-        assert low <= len(pages[name]) <= high, f"{name}: {len(pages[name])} pages"
-        empty = 0
-        for number, page in enumerate(pages[name], start=1):
-            if not page.strip():
-                # LibreOffice 7.4 sometimes ends a long sheet that follows another with a
-                # page it paginated but prints nothing on, not even the running footer:
-                # its artefact, not a page of the workbook (Excel has no such page)
-                empty += 1
-                continue
-            assert _body(page), f"{name}, page {number} is a blank grid (a stray column or row?)"
-        assert empty <= 2, f"{name}: {empty} empty pages"
-
-
-@pytest.mark.render
-def test_rendered_gap_report_reads_as_a_report(pages: dict[str, list[str]]) -> None:
-    report = pages["cn-gbt46347"]
-    first = report[0]
-    assert "Example Credit Technology (Shenzhen) Co., Ltd." in first
-    assert "GB/T 46347-2025" in first and f"crosswalk {__version__}" in first
-    assert "roles: provider" in first, "the profile is named"
-    total = len(report)
-    for number, page in enumerate(report, start=1):
-        if page.strip():  # see test_rendered_reports_have_no_blank_pages
-            assert f"Page {number} of {total}" in page
-            assert "Example Credit Technology" in page, "every page names the organisation"
-    gaps = [page for page in report if page.strip() and page.split()[-5] == "Gaps"]
-    assert gaps, "the Gaps sheet prints"
-    for page in gaps:
-        # fitted to width with the header repeated: every page shows the first and the
-        # last printed column, and none of the screen-only ones
-        assert "Clause" in page and "Would close it" in page
-        assert "Justification path" not in page
-
-
-@pytest.mark.render
-def test_rendered_template_explains_itself(pages: dict[str, list[str]]) -> None:
-    instructions, organisation = pages["template"][0], pages["template"][1]
-    assert "crosswalk check THIS_FILE.xlsx" in instructions
-    assert "role: deployer" in organisation and "What to enter" in organisation
+    workbook = Workbook(write_only=True)
+    sheet = _StreamSheet(workbook, "Gaps", ["Clause", "Why"], [12, 30], max_lines=5)
+    long = "not covered: " + ", ".join(f"annex4.{n}" for n in range(1, 200))
+    sheet.append(["euaiact:annex4", long])
+    sheet.append(["euaiact:art9", "short"])
+    sheet.finish()
+    path = _save(workbook, tmp_path / "cut.xlsx")
+    written = openpyxl.load_workbook(path)["Gaps"]
+    cut = written["B2"]
+    assert cut.value.endswith(" […]") and long.startswith(cut.value[:-4].rstrip())
+    assert cut.comment.text == long, "the whole text stays in the workbook"
+    assert written.row_dimensions[2].height <= 5 * 15 + 2 < MAX_ROW_POINTS
+    assert written["B3"].value == "short" and written["B3"].comment is None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from crosswalk.excel.layout import abridged
 from crosswalk.excel.sheets import _StreamSheet
 
 if TYPE_CHECKING:
@@ -38,7 +39,16 @@ def write_plan_sheet(workbook: Any, report: GapReport) -> None:
     counts them apart.
     """
     plan = report.plan()
-    sheet = _StreamSheet(workbook, "Plan", _HEADERS, _WIDTHS, status_column=6, freeze="E2")
+    sheet = _StreamSheet(
+        workbook,
+        "Plan",
+        _HEADERS,
+        _WIDTHS,
+        status_column=6,
+        freeze="E2",
+        centre_column=3,
+        max_lines=20,  # a longer text is cut, in full in the cell's comment
+    )
     for owner, items in plan.owners.items():
         for item in items:
             finding = item.finding
@@ -52,7 +62,7 @@ def write_plan_sheet(workbook: Any, report: GapReport) -> None:
                     finding.status,
                     finding.cause,
                     "\n".join(item.missing),
-                    ", ".join(item.controls),
+                    abridged(item.controls, where="all in the Matrix sheet"),
                     "\n".join(item.actions),
                 ]
             )

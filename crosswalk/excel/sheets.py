@@ -21,16 +21,21 @@ import contextlib
 import os
 import re
 from collections.abc import Iterable, Sequence
+from itertools import zip_longest
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crosswalk.excel.layout import (
+    CHARS_PER_UNIT,
     LINE_POINTS,
+    MAX_LINES,
     PAGE_POINTS,
+    clipped,
     pages_wide,
     print_scale,
     row_height,
     sheet_width,
+    wrapped_lines,
 )
 from crosswalk.io.atomic import atomic_path, unnamed_file
 from crosswalk.model.statuses import COVERAGE_STATUSES, RISK_STATUSES, STATUS_TABLE, fill_colours
@@ -66,6 +71,7 @@ FONT = "Calibri"
 """The workbook's font: styled cells name it, or a viewer falls back to its own default."""
 _A4 = 9  # openpyxl's paperSize code for A4
 _BOLD = 1.15  # bold header text is about this much wider than regular text
+_MAX_BREAKS = 1000  # Excel keeps at most 1,026 manual page breaks in a sheet
 
 
 def safe_cell_value(value: Any) -> Any:
@@ -227,11 +233,17 @@ class _StreamSheet:
         preamble: Sequence[tuple[str, Any]] = (),
         header_rotation: int = 0,
         repeat_header: bool = True,
+        centre_column: int | None = None,
+        max_lines: int = MAX_LINES,
     ) -> None:
         from openpyxl.styles import Alignment, Font, PatternFill
 
         self.sheet = workbook.create_sheet(title)
         self.status_column = status_column
+        self.centre_column = centre_column
+        self.max_lines = max_lines
+        """Lines a cell shows at most: longer text is cut, in full in the cell's comment."""
+        """A column of numbers centred, so they do not run into the text beside them."""
         self.rows = 0
         """Data rows appended so far (the header and preamble not counted)."""
         self.width = len(headers)
@@ -242,6 +254,7 @@ class _StreamSheet:
         _set_widths(self.sheet, widths)
         self._fills = {k: PatternFill("solid", fgColor=v) for k, v in STATUS_COLOURS.items()}
         self._top = Alignment(vertical="top", wrap_text=True)
+        self._centre = Alignment(vertical="top", horizontal="center")
         self.bold = Font(name=FONT, bold=True)
         self._next = 1
         # a write-only sheet writes its properties and views with its first row: the
@@ -262,6 +275,8 @@ class _StreamSheet:
         )
         self._page = PAGE_POINTS[orientation] * 100 / float(self.sheet.page_setup.scale)
         self._used = 0.0  # points of rows on the printed page being filled (an estimate)
+        self._title = 0.0  # points of the header row repeated at the top of every page
+        self._breaks = 0
         if heading:
             cell = self._cell(heading)
             cell.font = Font(name=FONT, bold=True, size=14)
@@ -292,17 +307,23 @@ class _StreamSheet:
             longest = max((len(str(h)) for h in headers[repeat_columns:]), default=1)
             height = min(409.0, 7.0 * longest + 8)
         self._row(header, height=height)
+        if repeat_header:
+            self._title = height or LINE_POINTS
 
     def _row(self, cells: Sequence[Any], *, height: float | None = None) -> None:
         if self._next == 1:  # the panes and page setup are set: stream from here on
             _stream_to_unnamed_file(self.sheet)
+        points = height or LINE_POINTS
+        if self._used + points > self._page and self._used > self._title:
+            # the page is full: break here ourselves. Left to paginate a scaled sheet of
+            # tall rows, LibreOffice counts a page more than it prints on (a blank page
+            # at the end of the sheet, without even its footer)
+            self.page_break()
         if height:
             self.sheet.row_dimensions[self._next].height = height
         self.sheet.append(list(cells))
         self._next += 1
-        self._used += height or LINE_POINTS
-        if self._used > self._page:  # the row went over to the next page
-            self._used = height or LINE_POINTS
+        self._used += points
 
     def room(self) -> float:
         """Points (of rows, unscaled) left on the printed page the next row would go on."""
@@ -317,8 +338,10 @@ class _StreamSheet:
         """Print the next row at the top of a new page (a chart that must not be cut, say)."""
         from openpyxl.worksheet.pagebreak import Break
 
-        self.sheet.row_breaks.append(Break(id=self.last_row))
-        self._used = 0.0
+        if self._breaks < _MAX_BREAKS:
+            self.sheet.row_breaks.append(Break(id=self.last_row))
+            self._breaks += 1
+        self._used = self._title
 
     def _cell(self, value: Any, *, wrap: bool = False) -> Any:
         from openpyxl.cell import WriteOnlyCell
@@ -350,22 +373,33 @@ class _StreamSheet:
         empty cells to its right (a heading or a note above or below the table).
         """
         cells: list[Any] = []
+        full = list(values)
+        values = [self._fit(v, w) if wrap else v for v, w in zip_longest(values, self.widths)]
+        values = values[: len(full)]
         height = row_height(values, self.widths) if wrap else None
         for column, value in enumerate(values, start=1):
             if value is None or value == "":
                 cells.append(None)
+                continue
+            if value is not full[column - 1]:  # cut to fit the row: the whole text on hover
+                cell = self._cell(value, wrap=True)
+                cell.alignment = self._top
+                cell.comment = _comment(full[column - 1])
+                cells.append(cell)
                 continue
             # in a row of several lines every cell wraps and sits at the top, so a short
             # value stays level with the first line of its neighbours
             wrap = height is not None and isinstance(value, str)
             risky = isinstance(value, str) and value.startswith(_RISKY_START)
             styled = bold or column in (self.status_column, link_column) or risky
-            styled = styled or height is not None
+            styled = styled or height is not None or column == self.centre_column
             if not styled:
                 cells.append(safe_cell_value(value))
                 continue
             cell = self._cell(value, wrap=wrap)
-            if height is not None:
+            if column == self.centre_column:
+                cell.alignment = self._centre
+            elif height is not None:
                 cell.alignment = self._top
             if bold:
                 cell.font = self.bold
@@ -380,6 +414,15 @@ class _StreamSheet:
         self._row(cells, height=height)
         self.rows += 1
 
+    def _fit(self, value: Any, width: float | None) -> Any:
+        """``value``, or for text too long for :attr:`max_lines` lines, its cut form."""
+        if not isinstance(value, str) or not width:
+            return value
+        room = width * CHARS_PER_UNIT
+        if wrapped_lines(value, room) <= self.max_lines:
+            return value
+        return clipped(value, room, self.max_lines)
+
     def blank(self, count: int = 1) -> None:
         """Leave ``count`` empty rows (room for a chart, say)."""
         for _ in range(count):
@@ -393,6 +436,16 @@ class _StreamSheet:
             )
         if self.print_columns and self.print_columns < self.width:
             self.sheet.print_area = f"A1:{_letter(self.print_columns)}{max(1, self.last_row)}"
+
+
+def _comment(text: str) -> Any:
+    """A cell comment holding ``text`` (the whole of a cell's cut text), sized to show it."""
+    from openpyxl.comments import Comment
+
+    comment = Comment(safe_cell_value(text), "crosswalk")
+    comment.width = 480  # pixels: about 80 characters a line
+    comment.height = min(900, 40 + 15 * (len(text) // 80 + 1))
+    return comment
 
 
 def _stream_to_unnamed_file(sheet: Any) -> None:

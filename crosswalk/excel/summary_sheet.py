@@ -145,8 +145,10 @@ def _chart(summary: _StreamSheet, report: GapReport, bars: int, by_chapter: bool
     chart.height = max(7.0, 2.5 + 0.6 * bars)  # centimetres: each bar keeps its label legible
     chart.width = 24.0
     rows = int(chart.height / _ROW_CM) + 2  # rows of 15 points under the chart
-    if summary.room() < rows * _ROW_CM * _POINTS_PER_CM:
+    if summary.room() < (rows + 1) * _ROW_CM * _POINTS_PER_CM:
         summary.page_break()
+    # a blank row first: a chart anchored right at a page break is drawn on both pages
+    summary.blank()
     summary.sheet.add_chart(chart, f"A{summary.last_row + 1}")
     summary.blank(rows)
 
@@ -176,7 +178,6 @@ def write_summary_sheet(workbook: Any, report: GapReport) -> None:
             _counted(summary, report, group.label, group.title, parts)
     bars = summary.rows
     _counted(summary, report, "All", framework.short_name, report.sections, bold=True)
-    summary.blank()
     _chart(summary, report, bars, groups is not None)
     capability = report.capability
     if capability is not None:

@@ -105,7 +105,7 @@ def write_crosswalk_matrix(
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = MATRIX_SHEET
-    bold = Font(bold=True)
+    bold = Font(name="Calibri", bold=True)  # unnamed, LibreOffice prints it in a serif face
     header_fill = PatternFill("solid", fgColor="DDE4EE")
     _text(sheet.cell(1, 1), f"{subject_prefix} \\ {object_prefix}")
     sheet.cell(1, 1).font = bold
@@ -115,6 +115,7 @@ def write_crosswalk_matrix(
         _text(sheet.cell(2, column), kb.clauses[clause_id].title)
         sheet.cell(1, column).font = bold
         sheet.cell(1, column).fill = header_fill
+        sheet.cell(1, column).alignment = Alignment(wrap_text=True, vertical="top")
         sheet.cell(2, column).alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[get_column_letter(column)].width = 16
     for subjects, row in row_of.items():
@@ -124,6 +125,7 @@ def write_crosswalk_matrix(
         sheet.cell(row, 1).fill = header_fill
     sheet.column_dimensions["A"].width = 24
     sheet.column_dimensions["B"].width = 40
+    sheet.row_dimensions[1].height = 30  # a long id wraps, in print too
     sheet.row_dimensions[2].height = 60
     sheet.freeze_panes = sheet.cell(FIRST_ROW, FIRST_COLUMN)
 
@@ -164,7 +166,13 @@ def write_crosswalk_matrix(
         validation.add(f"{get_column_letter(FIRST_COLUMN)}{FIRST_ROW}:{last}")
         sheet.add_data_validation(validation)
 
-    _legend(workbook.create_sheet(LEGEND_SHEET, 1), kb, subject_prefix, object_prefix, bold)
+    legend = workbook.create_sheet(LEGEND_SHEET, 1)
+    _legend(legend, kb, subject_prefix, object_prefix, bold)
+    label = f"crosswalk matrix: {subject_prefix} (rows) to {object_prefix} (columns)"
+    _print_setup(sheet, label)
+    sheet.print_title_rows = "1:2"  # every page shows the column clauses and their headings
+    sheet.print_title_cols = "A:A"  # … and the row clauses
+    _print_setup(legend, label)
     with atomic_path(path) as temporary:
         workbook.save(temporary)
     return Path(path)
@@ -194,6 +202,22 @@ def _inferred_cells(
                 continue
             text = "contradiction" if mask == EMPTY else str(RelationSet(mask))
             yield (*place, f"{text} {INFERRED}")
+
+
+def _print_setup(sheet: Any, label: str) -> None:
+    """Landscape A4, narrow margins, full size; every page names the pair and is numbered."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = 9  # A4
+    margins = sheet.page_margins
+    margins.left = margins.right = 0.4
+    margins.top = margins.bottom = 0.6
+    margins.header = margins.footer = 0.25
+    sheet.oddHeader.right.text = label
+    sheet.oddHeader.right.size = 8
+    sheet.oddFooter.left.text = "&A"
+    sheet.oddFooter.left.size = 8
+    sheet.oddFooter.right.text = "Page &P of &N"
+    sheet.oddFooter.right.size = 8
 
 
 def _legend(sheet: Any, kb: KnowledgeBase, subject: str, target: str, bold: Any) -> None:
