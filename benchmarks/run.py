@@ -63,6 +63,7 @@ TARGETS: dict[tuple[str, str], float] = {
     ("L", "relation"): 0.001,
     ("bundled", "cold-warm"): 0.3,
     ("bundled", "cold-empty"): 1.0,
+    ("bundled", "turtle"): 0.5,
 }
 """Issue 16's time targets (seconds), by data and row."""
 MEMORY = {"M": 1024.0, "L": 6144.0}
@@ -88,6 +89,7 @@ BEFORE: dict[tuple[str, str], str] = {
     ("M", "related"): "chain_relations 668 µs (2026-11-26)",
     ("L", "related"): "chain_relations 6.11 ms (2026-11-26)",
     ("bundled", "excel"): "125 ms (2026-11-26)",
+    ("bundled", "turtle"): "Oxigraph from N-Triples ≈ 0.8 s; rdflib 4.8 s (2026-12-07)",
 }
 """The last figures of the engines this suite no longer runs (they were deleted with
 issue 16): the PC-2 closure with supports (``crosswalk.inference``), the chain-based gap
@@ -341,6 +343,22 @@ def excel_row(args: argparse.Namespace, kb: Any, inventory: Any) -> Row:
     return {"key": "excel", "operation": "Excel export of that report", **row}
 
 
+def turtle_row(args: argparse.Namespace, kb: Any) -> Row:
+    """The Turtle export of the knowledge base (``crosswalk export --format turtle``'s work)."""
+    from crosswalk.rdf.write import write_rdf
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "kb.ttl"
+        row = measure(lambda: write_rdf(kb, path), args.repeat, traced=False)
+        size = path.stat().st_size
+    return {
+        "key": "turtle",
+        "operation": "Turtle export (`write_rdf`, crosswalk's writer)",
+        "note": f"CPU {duration(row['cpu'])}; {size / 2**20:,.1f} MB; RDF modules already imported",
+        **row,
+    }
+
+
 def size_rows(args: argparse.Namespace) -> list[Row]:
     kb, inventory, target = _data(args)
     row, closure = closure_row(args, kb)
@@ -349,6 +367,7 @@ def size_rows(args: argparse.Namespace) -> list[Row]:
     rows.append(relation_row(kb, args.seed))
     if args.size == "bundled":
         rows.append(excel_row(args, kb, inventory))
+        rows.append(turtle_row(args, kb))
     if args.size in ("M", "L"):
         rows += contradiction_rows(closure, list(closure.facts), closure.size)
     if args.size in ("bundled", "L"):
@@ -603,18 +622,26 @@ COLD = (
 
 
 def cold_rows(args: argparse.Namespace) -> list[Row]:
-    """Fresh interpreters, run from outside the checkout, with a private cache directory."""
+    """Fresh interpreters, run from outside the checkout, with a private cache directory.
+
+    Python's bytecode is cached (in a private ``PYTHONPYCACHEPREFIX``, filled by the first
+    run) as an installed package has it, whatever ``PYTHONDONTWRITEBYTECODE`` says: without
+    it every run would compile crosswalk's source again, which no user's start-up does.
+    """
     rows = []
     with tempfile.TemporaryDirectory() as folder:
-        work = Path(folder)
-        warm = work / "warm-cache"
+        work = Path(folder) / "work"
+        work.mkdir()
+        base = dict(os.environ, PYTHONPYCACHEPREFIX=str(Path(folder) / "pycache"))
+        base.pop("PYTHONDONTWRITEBYTECODE", None)
+        warm = Path(folder) / "warm-cache"
         fill = [sys.executable, "-c", "import crosswalk; crosswalk.load().closure"]
-        spawn(fill, dict(os.environ, CROSSWALK_CACHE_DIR=str(warm)), work)
+        spawn(fill, dict(base, CROSSWALK_CACHE_DIR=str(warm)), work)
         for key, label, code, cache in COLD:
-            times, peaks = [], []
+            times, cpus, peaks = [], [], []
             for _ in range(args.repeat):
-                directory = warm if cache == "warm" else Path(tempfile.mkdtemp(dir=work))
-                environment = dict(os.environ, CROSSWALK_CACHE_DIR=str(directory))
+                directory = warm if cache == "warm" else Path(tempfile.mkdtemp(dir=folder))
+                environment = dict(base, CROSSWALK_CACHE_DIR=str(directory))
                 with open(os.devnull, "w") as quiet:
                     start = time.perf_counter()
                     process = subprocess.Popen(
@@ -624,15 +651,20 @@ def cold_rows(args: argparse.Namespace) -> list[Row]:
                     times.append(time.perf_counter() - start)
                 if os.waitstatus_to_exitcode(status):
                     raise SystemExit(f"failed: {code}")
+                cpus.append(usage.ru_utime + usage.ru_stime)
                 peaks.append(usage.ru_maxrss / 1024)
             rows.append(
                 {
                     "key": key,
                     "operation": label,
                     "seconds": statistics.median(times),
+                    "cpu": statistics.median(cpus),
                     "runs": args.repeat,
                     "rss_mb": max(peaks),
-                    "note": "whole process, interpreter start-up included",
+                    "note": (
+                        f"CPU {duration(statistics.median(cpus))}; whole process, interpreter "
+                        "start-up and exit included; bytecode cached"
+                    ),
                     "size": "bundled",
                 }
             )

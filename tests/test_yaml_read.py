@@ -46,3 +46,31 @@ def test_deep_nesting_is_refused() -> None:
 )
 def test_top_level_items_counts_the_named_sequence_only(text: str, expected: int) -> None:
     assert top_level_items(text, "controls", stop_after=2 if "5" in text else 10) == expected
+
+
+def test_what_is_read_is_what_pyyaml_safe_load_builds() -> None:
+    """Strings, lists and string-keyed mappings are built by the reader itself; the rest by PyYAML."""
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent
+    files = [
+        *sorted((root / "mappings").rglob("*.yaml")),
+        *sorted((root / "examples").rglob("*.yaml")),
+    ]
+    texts = [path.read_text(encoding="utf-8") for path in files]
+    texts.append(
+        "base: &b {x: 1, 'y': 2.5}\n"
+        "merged: {<<: *b, z: null}\n"
+        "1: one\n"
+        "when: 2026-12-07\n"
+        "flags: [yes, No, ~, '', !!str 12, 0x1F, 1_000, .inf]\n"
+        "nested: {a: [{b: {c: [d, 'e', \"f\\n\"]}}]}\n"
+        "block: |\n  two\n  lines\n"
+    )
+    texts.append("- a\n- {b: [1, 2]}\n- !!binary aGk=\n- 2026-12-07 10:00:00\n")
+    for text in texts:
+        expected = yaml.safe_load(text)
+        got = load_yaml(text, "f.yaml")
+        assert got == expected and repr(got) == repr(expected)

@@ -3,8 +3,11 @@
 :class:`KnowledgeBase` here is the core graph of :mod:`crosswalk.knowledge` plus the
 operations of the layers above it — gap analyses, inventories, RDF and SPARQL — each
 returning its real type. :func:`load` (``crosswalk.load``) builds it.
-Importing this module stays light: the heavy libraries (rdflib, pandas, numpy) load when
-an operation that needs them is first called.
+Importing this module attaches the presentation layers to the objects they show (the
+Jupyter views of :mod:`crosswalk.display`, ``GapReport.to_excel`` of
+:mod:`crosswalk.excel`); it stays light all the same: the gap analysis (and numpy), the
+inventory readers, rdflib, pandas and openpyxl load when an operation that needs them is
+first called.
 
 >>> import crosswalk
 >>> kb = crosswalk.load()
@@ -18,10 +21,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crosswalk.gap.analysis import gap_analysis
-from crosswalk.gap.report import GapReport
-from crosswalk.io.inventory import read_inventory, read_profile
-from crosswalk.io.scoring import ScoringModel
+import crosswalk.display
+import crosswalk.excel  # noqa: F401 - attaches to_excel to the gap report
 from crosswalk.knowledge import base
 from crosswalk.knowledge import load as _load
 from crosswalk.model.inventory import Inventory, Profile
@@ -29,6 +30,9 @@ from crosswalk.model.inventory import Inventory, Profile
 if TYPE_CHECKING:
     import pandas as pd
     import rdflib
+
+    from crosswalk.gap.report import GapReport
+    from crosswalk.io.scoring import ScoringModel
 
 
 __all__ = ["KnowledgeBase", "load"]
@@ -44,6 +48,8 @@ class KnowledgeBase(base.KnowledgeBase):
 
     def read_inventory(self, path: str | Path, *, profile: Profile | None = None) -> Inventory:
         """Read an inventory file (YAML, CSV, XLSX), resolving its citations against this base."""
+        from crosswalk.io.inventory import read_inventory  # the readers load when a file is read
+
         return read_inventory(path, kb=self, profile=profile)
 
     def _inventory(self, inventory: InventoryLike) -> Inventory:
@@ -64,6 +70,8 @@ class KnowledgeBase(base.KnowledgeBase):
         ``strict_scope`` counts containment under a scope condition as overlap (partial).
         See :func:`crosswalk.gap.analysis.gap_analysis`.
         """
+        from crosswalk.gap.analysis import gap_analysis  # numpy: loaded on use
+
         return gap_analysis(
             self,
             self._inventory(inventory),
@@ -101,6 +109,8 @@ def _profile(profile: ProfileLike) -> Profile | None:
         return profile
     if isinstance(profile, Mapping):
         return Profile.model_validate(profile)
+    from crosswalk.io.inventory import read_profile  # the readers load when a file is read
+
     return read_profile(profile)
 
 

@@ -1,9 +1,10 @@
 """Text and HTML renderings for terminals and Jupyter, attached to the objects they show.
 
-Importing this package (``import crosswalk`` does) gives the records, the knowledge base
+Importing this package (``crosswalk.api`` does) gives the records, the knowledge base
 and the reports their ``_repr_html_``: presentation is attached from this layer, so
-nothing below it imports a display. :mod:`crosswalk.display.views` adds clause cards,
-neighbourhood graphs and charts.
+nothing below it imports a display. The gap report's is registered by name
+(:mod:`crosswalk.model.presentation`), so that this package does not import the gap
+layer. :mod:`crosswalk.display.views` adds clause cards, neighbourhood graphs and charts.
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ from crosswalk.display.html import (
     table_html,
 )
 from crosswalk.display.reports import gap_html, related_html
-from crosswalk.gap.report import GapReport
 from crosswalk.knowledge.base import KnowledgeBase
 from crosswalk.knowledge.inferred import InferredRelation, RelatedClauses
+from crosswalk.model.presentation import attach
 from crosswalk.model.records import Clause, Framework, Mapping, MappingSet
 
 __all__ = [
@@ -64,8 +65,8 @@ _RENDERINGS = (
     (MappingSet, mapping_set_html),
     (InferredRelation, relation_html),
     (KnowledgeBase, knowledge_html),
-    (GapReport, gap_html),
     (RelatedClauses, related_html),
 )
 for _cls, _render in _RENDERINGS:
     setattr(_cls, "_repr_html_", _render)  # noqa: B010 - mypy must not see a method assignment
+attach("crosswalk.gap.report.GapReport", "_repr_html_", gap_html)

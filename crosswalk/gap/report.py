@@ -2,8 +2,9 @@
 
 Statuses are the ones :func:`crosswalk.gap.analysis.gap_analysis` proves; the ``score``
 (best supporting strength, 0–10) and ``priority`` (0–100) only rank and are kept apart
-from them. The workbook (``to_excel``) and the Jupyter view are attached by the layers
-above (:mod:`crosswalk.excel`, :mod:`crosswalk.display`).
+from them. The workbook (``to_excel``) and the Jupyter view are provided by the layers
+above (:mod:`crosswalk.excel`, :mod:`crosswalk.display`), through
+:mod:`crosswalk.model.presentation`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from crosswalk.gap.findings import SCOPE_TEXT, Evidence, Finding
 from crosswalk.gap.plan import Plan, build_plan
 from crosswalk.io.scoring import ScoringModel
 from crosswalk.model.inventory import Inventory, Profile
+from crosswalk.model.presentation import attached
 from crosswalk.model.records import Clause, Mapping
 from crosswalk.model.statuses import REPORT_STATUSES
 
@@ -306,15 +308,15 @@ class GapReport:
     def __str__(self) -> str:
         return self.summary_text()
 
-    if TYPE_CHECKING:
+    def to_excel(self, path: str | Path) -> Path:
+        """Write the auditor's workbook atomically (provided by :mod:`crosswalk.excel`)."""
+        write: Callable[[GapReport, str | Path], Path] = attached(self, "to_excel")
+        return write(self, path)
 
-        def to_excel(self, path: str | Path) -> Path:
-            """Write the auditor's workbook atomically (attached by :mod:`crosswalk.excel`)."""
-            ...
-
-        def _repr_html_(self) -> str:
-            """HTML for Jupyter (attached by :mod:`crosswalk.display`)."""
-            ...
+    def _repr_html_(self) -> str:
+        """HTML for Jupyter (provided by :mod:`crosswalk.display`)."""
+        render: Callable[[GapReport], str] = attached(self, "_repr_html_")
+        return render(self)
 
 
 def summary_text(report: GapReport, *, top: int = 8) -> str:

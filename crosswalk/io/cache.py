@@ -5,8 +5,9 @@ keeps the validated records (JSON) and, once computed, the reasoning engine's cl
 (raw arrays) under a key that hashes crosswalk's version and source code and every data
 file's path and content, so any change to the code or the data rebuilds it.
 
-Nothing read from the cache can run code: records are JSON, validated again by the
-model on reading; arrays are plain numbers of fixed dtypes. Every file starts with a
+Nothing read from the cache can run code: records are JSON (rebuilt field by field by
+:mod:`crosswalk.model.trusted`, which checks their shape; the model validated them before
+they were written); arrays are plain numbers of fixed dtypes. Every file starts with a
 header line naming its format, its key and the SHA-256 digest of the rest, checked on
 every read. Like ssh with a key file, the cache is not used at all when its directory
 or a file in it belongs to another user or may be written by group or others: then the
@@ -103,27 +104,48 @@ def trusted_directory(*, create: bool = False) -> Path | None:
 
 
 def _code_digest() -> bytes:
-    """A digest of crosswalk's own source, so a changed model never meets an old cache."""
+    """A digest of crosswalk's own source, so a changed model never meets an old cache.
+
+    Every ``*.py`` file of the package counts by its path inside the package and its bytes
+    (walked with ``os.scandir``, not ``Path.rglob``: this runs on every cold start).
+    """
     digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent.parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    for relative in _sources(package, ""):
+        digest.update(relative.encode())
+        digest.update(b"\0")
+        with open(os.path.join(package, relative), "rb") as stream:
+            digest.update(stream.read())
+        digest.update(b"\0")
     return digest.digest()
+
+
+def _sources(root: str, folder: str) -> list[str]:
+    """The ``*.py`` files under ``root/folder``, relative to ``root``, in a stable order."""
+    found: list[str] = []
+    with os.scandir(os.path.join(root, folder)) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            relative = os.path.join(folder, entry.name)
+            if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
+                found.extend(_sources(root, relative))
+            elif entry.name.endswith(".py") and entry.is_file():
+                found.append(relative)
+    return found
 
 
 def cache_key(files: Iterable[Path], *, bundled: bool, kind: str = "") -> str:
     """A hash of crosswalk's version and source, the class cached and the data files.
 
-    ``kind`` names the class; every data file counts by its path and bytes.
+    ``kind`` names the class; every data file counts by its absolute path and its bytes.
     """
     head = f"{_FORMAT}|{__version__}|{sys.version_info[:2]}|{bundled}|{kind}"
     digest = hashlib.sha256(head.encode())
     digest.update(_code_digest())
-    for path in sorted({Path(p).resolve() for p in files}):
-        digest.update(str(path).encode())
+    for path in sorted({os.path.abspath(p) for p in files}):
+        digest.update(path.encode())
         digest.update(b"\0")
-        digest.update(path.read_bytes())
+        with open(path, "rb") as stream:
+            digest.update(stream.read())
         digest.update(b"\0")
     return digest.hexdigest()[:32]
 

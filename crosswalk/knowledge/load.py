@@ -2,27 +2,29 @@
 
 :func:`load` finds the catalogue and mapping files under the given roots, and returns
 the knowledge base of the records cached for their exact bytes, or builds a new one and
-caches its records (:mod:`crosswalk.io.cache`). Its closure is computed, and cached
-beside the records, only when first needed. Every problem in every file is collected
+caches its records (:mod:`crosswalk.io.cache`). Cached records are rebuilt without being
+validated again (:mod:`crosswalk.model.trusted`): the model validated them before they were
+written, and the key proves they come from the same code and data. Its closure is
+computed, and cached beside the records, only when first needed. Every problem in every file is collected
 and raised once as a :class:`~crosswalk.model.errors.DataError`.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import TypeAdapter
+from pydantic_core import from_json, to_json
 
 from crosswalk.io.cache import ArrayStore, cache_key, read_records, write_records
+from crosswalk.io.collector import collector_paused
 from crosswalk.io.discovery import DataFiles, discover
 from crosswalk.io.resources import mappings_dir
 from crosswalk.knowledge.base import KnowledgeBase
 from crosswalk.model.errors import DataError, Problem
 from crosswalk.model.records import Clause, Framework, MappingSet
+from crosswalk.model.trusted import builder
 
 __all__ = ["build", "load"]
 
@@ -63,23 +65,24 @@ def _records(kb: KnowledgeBase) -> bytes:
     frameworks = [f.model_dump(mode="json", exclude_defaults=True) for f in kb.frameworks.values()]
     clauses = [c.model_dump(mode="json", exclude_defaults=True) for c in kb.clauses.values()]
     sets = [s.model_dump(mode="json", exclude_defaults=True) for s in kb.mapping_sets]
-    return json.dumps([frameworks, clauses, sets], ensure_ascii=False).encode()
+    return to_json([frameworks, clauses, sets])
 
 
 def _from_records(payload: bytes | None, kind: type[K]) -> K | None:
-    """The knowledge base of cached records, validated by the model again (None if they are not valid)."""
+    """The knowledge base of cached records (None if they are not a knowledge base's records)."""
     if payload is None:
         return None
+    framework, clause, mapping_set = builder(Framework), builder(Clause), builder(MappingSet)
     try:
-        frameworks, clauses, sets = _RECORDS().validate_json(payload)
-    except ValueError:  # pydantic's ValidationError is a ValueError
-        return None
-    return kind(frameworks, clauses, sets)
-
-
-@cache
-def _RECORDS() -> TypeAdapter[tuple[list[Framework], list[Clause], list[MappingSet]]]:
-    return TypeAdapter(tuple[list[Framework], list[Clause], list[MappingSet]])
+        with collector_paused():  # thousands of records, none in a reference cycle
+            frameworks, clauses, sets = from_json(payload)
+            return kind(
+                [framework(f) for f in frameworks],
+                [clause(c) for c in clauses],
+                [mapping_set(s) for s in sets],
+            )
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None  # not our dump (any such cache file is a miss, rebuilt and written again)
 
 
 def build(files: DataFiles, *, kind: type[K] = KnowledgeBase) -> K:  # type: ignore[assignment]

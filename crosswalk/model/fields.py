@@ -106,7 +106,7 @@ __all__ = [
     "Summary",
 ]
 
-_CONFIG = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+_CONFIG = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True)
 """Records and file entries alike: immutable, no unknown keys, no stray whitespace."""
 
 NON_EMPTY = Field(min_length=1)

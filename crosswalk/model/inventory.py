@@ -29,7 +29,7 @@ ControlStatus = Literal["implemented", "partially_implemented", "planned", "not_
 Coverage = Literal["full", "partial"]
 CONTROL_STATUSES: tuple[str, ...] = get_args(ControlStatus)
 """Every status a control may have, in order."""
-_FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+_FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class ClauseRef(BaseModel):

@@ -124,7 +124,7 @@ __all__ = [
     "SummaryAuthor",
 ]
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+_FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class Source(SourceFields):
