@@ -83,7 +83,7 @@ BEFORE: dict[tuple[str, str], str] = {
     ("bundled", "gap-expanded"): "CPU 47.6 ms, statuses and findings at once (2026-12-07 04:36)",
     ("S", "gap-expanded"): "CPU 33.4 ms, statuses and findings at once (2026-12-07 04:36)",
     ("M", "gap-expanded"): "CPU 340 ms, statuses and findings at once (2026-12-07 04:36)",
-    ("L", "gap-expanded"): "CPU 2.6 s, statuses and findings at once (2026-12-07, outside the suite)",
+    ("L", "gap-expanded"): "CPU 2.6 s, statuses and findings at once (12-07, outside the suite)",
     ("L", "gap"): "fastgap 44.8 ms + index 3.4 s (2026-11-26)",
     ("S", "related"): "chain_relations 297 µs (2026-11-26)",
     ("M", "related"): "chain_relations 668 µs (2026-11-26)",
