@@ -37,6 +37,8 @@ def test_benchmark_suite_runs_on_the_bundled_data(tmp_path) -> None:
     assert "closure with derivations (engine)" in table and "≤ 30 ms" in table
     assert "gap analysis on the closure" in table and "PC-2 queue 419 ms (2026-12-06)" in table
     assert "kb.relation(a, b) with its explanation as text" in table
+    assert 'cold `python -c "import crosswalk"`' in table and "bytecode cached" in table
+    assert "Turtle export" in table and "≤ 500 ms" in table
 
 
 def test_excel_writer_benchmark_runs_and_compares_both_writers() -> None:
