@@ -132,3 +132,24 @@ def test_long_sheets_are_paginated_by_the_workbook(workbooks: dict[str, Path]) -
             (gaps.row_dimensions[last + 1].height or LINE_POINTS) if last < gaps.max_row else 0
         )
         assert last == gaps.max_row or used + following > page, "a page is cut short"
+
+
+def test_text_too_long_for_a_row_is_cut_visibly_and_kept_whole(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from crosswalk.excel.layout import MAX_ROW_POINTS
+    from crosswalk.excel.sheets import _save, _StreamSheet
+
+    workbook = Workbook(write_only=True)
+    sheet = _StreamSheet(workbook, "Gaps", ["Clause", "Why"], [12, 30], max_lines=5)
+    long = "not covered: " + ", ".join(f"annex4.{n}" for n in range(1, 200))
+    sheet.append(["euaiact:annex4", long])
+    sheet.append(["euaiact:art9", "short"])
+    sheet.finish()
+    path = _save(workbook, tmp_path / "cut.xlsx")
+    written = openpyxl.load_workbook(path)["Gaps"]
+    cut = written["B2"]
+    assert cut.value.endswith(" […]") and long.startswith(cut.value[:-4].rstrip())
+    assert cut.comment.text == long, "the whole text stays in the workbook"
+    assert written.row_dimensions[2].height <= 5 * 15 + 2 < MAX_ROW_POINTS
+    assert written["B3"].value == "short" and written["B3"].comment is None

@@ -76,7 +76,7 @@ def _tool(name: str) -> str:
     if not found:
         pytest.fail(
             f"{name} is needed to render workbooks: apt-get install libreoffice-calc-nogui "
-            "poppler-utils fonts-crosextra-carlito (.ci/run installs them)"
+            "poppler-utils fonts-crosextra-carlito fonts-wqy-microhei (.ci/run installs them)"
         )
     return found
 
@@ -101,11 +101,9 @@ def workbooks(kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory) -> di
 
 
 @pytest.fixture(scope="module")
-def pages(
-    workbooks: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, list[Page]]:
-    """The printed pages of each workbook, rendered by LibreOffice in one run."""
-    soffice, pdftotext = _tool("soffice"), _tool("pdftotext")
+def pdfs(workbooks: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each workbook rendered to PDF by LibreOffice (all in one run)."""
+    soffice = _tool("soffice")
     directory = tmp_path_factory.mktemp("pdf")
     subprocess.run(
         [
@@ -122,6 +120,13 @@ def pages(
         capture_output=True,
         timeout=600,
     )
+    return {name: directory / f"{name}.pdf" for name in workbooks}
+
+
+@pytest.fixture(scope="module")
+def pages(workbooks: dict[str, Path], pdfs: dict[str, Path]) -> dict[str, list[Page]]:
+    """The printed pages of each workbook: their text, and the sheet each belongs to."""
+    pdftotext = _tool("pdftotext")
     titles = {
         name: {sheet.title for sheet in openpyxl.load_workbook(path, read_only=True).worksheets}
         for name, path in workbooks.items()
@@ -129,7 +134,7 @@ def pages(
     result: dict[str, list[Page]] = {}
     for name in workbooks:
         text = subprocess.run(
-            [pdftotext, "-layout", str(directory / f"{name}.pdf"), "-"],
+            [pdftotext, "-layout", str(pdfs[name]), "-"],
             check=True,
             capture_output=True,
             text=True,
@@ -233,6 +238,20 @@ def test_rendered_gap_report_reads_as_a_report(pages: dict[str, list[Page]]) -> 
         assert "Example Credit Technology" in page.text, "every page names the organisation"
     kept = [page for page in pages["deployer-chatbot-euaiact"] if page.sheet == "Not applicable"]
     assert len(kept) == 1 and "not an obligation" in kept[0].text, "the counts by reason print"
+
+
+def test_chinese_titles_print_in_a_font_that_has_them(pdfs: dict[str, Path]) -> None:
+    # pdftotext reads the characters back even when they print as empty boxes: ask
+    # fontconfig for a font with Chinese glyphs, and the PDF for a font beside the Latin ones
+    fc_list = [_tool("fc-list"), ":lang=zh"]
+    chinese = subprocess.run(fc_list, check=True, capture_output=True, text=True).stdout
+    assert chinese.strip(), "no font with Chinese glyphs: apt-get install fonts-wqy-microhei"
+    pdf = pdfs["cn-enterprise-gbt46347"]
+    fonts = subprocess.run(
+        [_tool("pdffonts"), str(pdf)], check=True, capture_output=True, text=True
+    ).stdout.splitlines()[2:]
+    names = {line.split()[0].split("+")[-1] for line in fonts if line.strip()}
+    assert names - {n for n in names if n.startswith(("Carlito", "DejaVu"))}, names
 
 
 def test_rendered_template_explains_itself(pages: dict[str, list[Page]]) -> None:

@@ -20,11 +20,17 @@ from crosswalk.excel.sheets import (
     _StreamSheet,
 )
 from crosswalk.excel.summary_sheet import write_summary_sheet
+from crosswalk.model.ids import split_id
 
 if TYPE_CHECKING:
+    from crosswalk.gap.findings import Finding
     from crosswalk.gap.report import GapReport
 
 __all__ = ["write_gap_workbook"]
+
+_MAX_LINES = 12
+"""Lines a finding's explanation or remedy prints at most: a roll-up of dozens of
+sub-clauses is cut (in full in the cell's comment, and on the Plan sheet item by item)."""
 
 
 def write_gap_workbook(report: GapReport, path: str | Path) -> Path:
@@ -83,6 +89,7 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:
         status_column=4,
         centre_column=5,  # the priority
         print_columns=8,
+        max_lines=_MAX_LINES,
     )
     for finding in findings:
         best = max(finding.evidence, key=lambda e: e.strength, default=None)
@@ -93,7 +100,7 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:
                 finding.clause.title_zh,
                 finding.status,
                 finding.priority,
-                " — ".join(filter(None, [finding.reason, finding.parts_text(), finding.cause])),
+                _why(finding),
                 # dozens of controls would overflow Excel's tallest row: the Matrix has all
                 abridged(finding.controls, where="all in the Matrix sheet"),
                 "; ".join(finding.actions or finding.next_steps),
@@ -318,3 +325,24 @@ def write_gap_workbook(report: GapReport, path: str | Path) -> Path:
         about.append(list(line))
     about.finish()
     return _save(workbook, path, label=label)
+
+
+def _why(finding: Finding) -> str:
+    """The Why cell: the parts evidenced, then the cause (as the CLI words it).
+
+    The cause already says what the reason says and names the parts without evidence,
+    so the reason stands alone only for a row without a cause (covered) and a roll-up
+    (whose reason names the sub-clauses it is counted in; they are rows of their own).
+    """
+    if finding.rollup_of or not finding.cause:
+        return finding.reason
+    parts = ""
+    if finding.parts:
+        parts = f"{len(finding.parts_evidenced)} of {len(finding.parts)} parts evidenced"
+        partly = [split_id(p.clause.id)[1] for p in finding.parts_partly]
+        if partly:
+            parts += f" (partly: {', '.join(partly)})"
+        missing = [split_id(p.clause.id)[1] for p in finding.parts_missing]
+        if missing and not all(name in finding.cause for name in missing):
+            parts += f"; not evidenced: {', '.join(missing)}"
+    return " — ".join(filter(None, [parts, finding.cause]))

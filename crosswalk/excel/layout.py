@@ -30,6 +30,7 @@ __all__ = [
     "PAGE_POINTS",
     "PAGE_UNITS",
     "abridged",
+    "clipped",
     "fit_width",
     "pages_wide",
     "print_scale",
@@ -43,6 +44,8 @@ LINE_POINTS = 15.0
 """Height of one line of 11-point text, in points."""
 MAX_ROW_POINTS = 409.0
 """Excel's largest row height."""
+MAX_LINES = int((MAX_ROW_POINTS - 2) // LINE_POINTS)
+"""Lines of text the tallest row shows (27)."""
 PAGE_UNITS = {"landscape": 145.0, "portrait": 98.0}
 """Column-width units an A4 page holds at 100 % with narrow margins (7 px per unit + 5 px per column)."""
 PAGE_POINTS = {"landscape": 500.0, "portrait": 745.0}
@@ -164,3 +167,30 @@ def abridged(items: Sequence[str], limit: int = 12, *, where: str = "") -> str:
         return ", ".join(items)
     rest = f" ({where})" if where else ""
     return f"{', '.join(items[:limit])} and {len(items) - limit} more{rest}"
+
+
+def clipped(text: str, width: float, lines: int) -> str:
+    """``text`` cut at a space so that it wraps to at most ``lines`` lines, ending in " […]".
+
+    Unchanged when it fits. ``width`` is the column's room in characters.
+
+    >>> clipped("one two three four five six", 9, 2)
+    'one two three […]'
+    >>> clipped("short", 9, 2)
+    'short'
+    """
+    mark = " […]"
+    if wrapped_lines(text, width) <= lines:
+        return text
+    low, high = 0, len(text)  # the longest prefix that fits, found by halving
+    while low < high:
+        middle = (low + high + 1) // 2
+        if wrapped_lines(text[:middle].rstrip() + mark, width) <= lines:
+            low = middle
+        else:
+            high = middle - 1
+    head = text[:low]
+    cut = head.rfind(" ")
+    if cut > 0 and low < len(text) and not text[low].isspace():
+        head = head[:cut]  # not in the middle of a word
+    return head.rstrip(" ,;:—-") + mark

@@ -40,7 +40,14 @@ def write_plan_sheet(workbook: Any, report: GapReport) -> None:
     """
     plan = report.plan()
     sheet = _StreamSheet(
-        workbook, "Plan", _HEADERS, _WIDTHS, status_column=6, freeze="E2", centre_column=3
+        workbook,
+        "Plan",
+        _HEADERS,
+        _WIDTHS,
+        status_column=6,
+        freeze="E2",
+        centre_column=3,
+        max_lines=20,  # a longer text is cut, in full in the cell's comment
     )
     for owner, items in plan.owners.items():
         for item in items:

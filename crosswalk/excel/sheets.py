@@ -21,16 +21,21 @@ import contextlib
 import os
 import re
 from collections.abc import Iterable, Sequence
+from itertools import zip_longest
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crosswalk.excel.layout import (
+    CHARS_PER_UNIT,
     LINE_POINTS,
+    MAX_LINES,
     PAGE_POINTS,
+    clipped,
     pages_wide,
     print_scale,
     row_height,
     sheet_width,
+    wrapped_lines,
 )
 from crosswalk.io.atomic import atomic_path, unnamed_file
 from crosswalk.model.statuses import COVERAGE_STATUSES, RISK_STATUSES, STATUS_TABLE, fill_colours
@@ -229,12 +234,15 @@ class _StreamSheet:
         header_rotation: int = 0,
         repeat_header: bool = True,
         centre_column: int | None = None,
+        max_lines: int = MAX_LINES,
     ) -> None:
         from openpyxl.styles import Alignment, Font, PatternFill
 
         self.sheet = workbook.create_sheet(title)
         self.status_column = status_column
         self.centre_column = centre_column
+        self.max_lines = max_lines
+        """Lines a cell shows at most: longer text is cut, in full in the cell's comment."""
         """A column of numbers centred, so they do not run into the text beside them."""
         self.rows = 0
         """Data rows appended so far (the header and preamble not counted)."""
@@ -365,10 +373,19 @@ class _StreamSheet:
         empty cells to its right (a heading or a note above or below the table).
         """
         cells: list[Any] = []
+        full = list(values)
+        values = [self._fit(v, w) if wrap else v for v, w in zip_longest(values, self.widths)]
+        values = values[: len(full)]
         height = row_height(values, self.widths) if wrap else None
         for column, value in enumerate(values, start=1):
             if value is None or value == "":
                 cells.append(None)
+                continue
+            if value is not full[column - 1]:  # cut to fit the row: the whole text on hover
+                cell = self._cell(value, wrap=True)
+                cell.alignment = self._top
+                cell.comment = _comment(full[column - 1])
+                cells.append(cell)
                 continue
             # in a row of several lines every cell wraps and sits at the top, so a short
             # value stays level with the first line of its neighbours
@@ -397,6 +414,15 @@ class _StreamSheet:
         self._row(cells, height=height)
         self.rows += 1
 
+    def _fit(self, value: Any, width: float | None) -> Any:
+        """``value``, or for text too long for :attr:`max_lines` lines, its cut form."""
+        if not isinstance(value, str) or not width:
+            return value
+        room = width * CHARS_PER_UNIT
+        if wrapped_lines(value, room) <= self.max_lines:
+            return value
+        return clipped(value, room, self.max_lines)
+
     def blank(self, count: int = 1) -> None:
         """Leave ``count`` empty rows (room for a chart, say)."""
         for _ in range(count):
@@ -410,6 +436,16 @@ class _StreamSheet:
             )
         if self.print_columns and self.print_columns < self.width:
             self.sheet.print_area = f"A1:{_letter(self.print_columns)}{max(1, self.last_row)}"
+
+
+def _comment(text: str) -> Any:
+    """A cell comment holding ``text`` (the whole of a cell's cut text), sized to show it."""
+    from openpyxl.comments import Comment
+
+    comment = Comment(safe_cell_value(text), "crosswalk")
+    comment.width = 480  # pixels: about 80 characters a line
+    comment.height = min(900, 40 + 15 * (len(text) // 80 + 1))
+    return comment
 
 
 def _stream_to_unnamed_file(sheet: Any) -> None:

@@ -25,84 +25,46 @@ status short of covered carries its causes and what would close it
 Each status carries its evidence: the controls, the mapping derivation and the rule.
 The ``score`` (best supporting strength, 0–10) and ``priority`` (0–100) are for sorting
 and are kept apart from the proven status.
+
+The analysis itself decides the statuses only, for all target clauses at once
+(:mod:`crosswalk.gap.coverage`); each finding's evidence, causes and remedies
+(:mod:`crosswalk.gap.evidence`, :mod:`crosswalk.gap.remedies`) are built when the report's
+findings are first read, and the counts need none of them.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
-from collections.abc import Mapping as MappingABC
-from functools import lru_cache
+from collections.abc import Iterable
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from crosswalk.gap.applicability import (
+    Applicability,
     applicability_in,
     matched_categories,
     with_resolved_exclusions,
 )
-from crosswalk.gap.findings import SCOPE_TEXT, PartFinding
+from crosswalk.gap.coverage import STATUS_CODES, coverage, implemented
+from crosswalk.gap.evidence import CoveredEvidence, risk_findings, status_evidence
+from crosswalk.gap.findings import SCOPE_TEXT, Evidence, PartFinding
 from crosswalk.gap.remedies import Explainer
-from crosswalk.gap.report import Evidence, Finding, GapReport, RiskFinding
+from crosswalk.gap.report import Finding, GapReport
 from crosswalk.gap.rollup import with_rollups
 from crosswalk.gap.targets import is_target, section_of
 from crosswalk.io.collector import collector_paused
 from crosswalk.io.resources import mappings_dir
 from crosswalk.io.scoring import ScoringModel, load_scoring_model
 from crosswalk.knowledge.base import KnowledgeBase
-from crosswalk.model.ids import union_node
-from crosswalk.model.inventory import Control, Inventory, Profile
-from crosswalk.model.records import Clause, Mapping
-from crosswalk.reasoning.relations import (
-    _CONVERSE_MASK,
-    ALL,
-    CONTAINED,
-    COVERING,
-    OVERLAPPING,
-    RelationSet,
-)
-
-if TYPE_CHECKING:
-    from crosswalk.reasoning.engine import Closure, Network
+from crosswalk.model.inventory import Inventory, Profile
+from crosswalk.model.records import Clause
 
 __all__ = ["gap_analysis"]
-
-_CONVERSE = np.array(_CONVERSE_MASK, dtype=np.uint8)
-"""The converse of every relation mask, for reading a row the other way at once."""
-_SETS = tuple(RelationSet(mask) for mask in range(ALL + 1))
-"""One (immutable) RelationSet per mask, shared by all evidence instead of one each."""
-_EQUAL = RelationSet.of("equal")
-_DISJOINT = RelationSet.of("no_relationship").mask
-
-
-class _Marks(NamedTuple):
-    """Per node: covered, fully implemented, partly implemented.
-
-    A target's row of the closure is filtered against these at once, not pair by pair.
-    """
-
-    covered: npt.NDArray[np.bool_]
-    full: npt.NDArray[np.bool_]
-    partial: npt.NDArray[np.bool_]
-
-
-def _marks(size: int, *groups: Iterable[int]) -> _Marks:
-    arrays = []
-    for group in groups:
-        array = np.zeros(size, dtype=np.bool_)
-        array[np.fromiter(group, dtype=np.int64)] = True
-        arrays.append(array)
-    return _Marks(*arrays)
-
-
-def _toward(closure: Closure, target: int) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint8]]:
-    """The nodes related to ``target`` and their masks node → target (numpy arrays)."""
-    others, masks = closure.row(target)
-    return others, _CONVERSE[masks]
 
 
 def gap_analysis(
@@ -120,86 +82,274 @@ def gap_analysis(
     ``strict_scope`` counts containment that holds only under a mapping's scope condition
     (mappings/README.md §6) as overlap: such a clause is partial, not covered.
     """
-    with collector_paused():
-        return _gap_analysis(kb, inventory, target, profile, risk_frameworks, scoring, strict_scope)
-
-
-def _gap_analysis(
-    kb: KnowledgeBase,
-    inventory: Inventory,
-    target: str,
-    profile: Profile | None,
-    risk_frameworks: Iterable[str] | None,
-    scoring: ScoringModel | str | Path | None,
-    strict_scope: bool,
-) -> GapReport:
     kb.framework(target)
     profile = with_resolved_exclusions(kb, profile if profile is not None else inventory.profile)
-    closure = kb.closure
     network = kb.network
-    index = network.index
-    nodes = network.nodes
+    rows = _rows(kb, target)
+    covered = coverage(kb.closure, network, implemented(network, inventory))
+    findings = _Findings(
+        kb,
+        inventory,
+        target,
+        profile,
+        rows,
+        _not_applying(kb, rows, profile),
+        covered.statuses(rows.nodes, lambda: kb.mapping_neighbours),
+        CoveredEvidence(covered),
+        strict_scope,
+    )
+    return GapReport(
+        kb,
+        target,
+        inventory,
+        profile,
+        findings,
+        lambda: risk_findings(kb, findings.covered, risk_frameworks, target),
+        scoring=_scoring_model(scoring, target),
+        strict_scope=strict_scope,
+    )
 
-    full: dict[int, list[tuple[Control, str]]] = {}
-    partial: dict[int, list[tuple[Control, str]]] = {}
-    for control in inventory.controls:
-        if not control.effective:
-            continue
-        for ref in control.implements:
-            bucket = full if control.coverage_of(ref) == "full" else partial
-            bucket.setdefault(index[ref.clause], []).append((control, ref.clause))
 
-    covered = _covered(network, closure, full)
-    marks = _marks(len(nodes), covered, full, partial)
+class _Target(NamedTuple):
+    """One row of a report: a target clause, its section and its requirement parts."""
 
-    explainer = Explainer(kb, inventory, target)
+    clause: Clause
+    section: str
+    parts: tuple[Clause, ...]
 
-    def status_of(clause_id: str) -> tuple[str, list[Evidence], str]:
-        return _status(kb, closure, nodes, index[clause_id], covered, full, partial, marks)
 
-    findings: list[Finding] = []
+class _Rows(NamedTuple):
+    """The rows of a report on one framework, and their nodes: each clause, then its parts."""
+
+    targets: list[_Target]
+    nodes: npt.NDArray[np.int64]
+    first_part: list[int]
+    """Per row, the position in ``nodes`` of its first part (its clause is one before)."""
+    heads: npt.NDArray[np.int64]
+    """Per row, the position in ``nodes`` of its clause."""
+    counted: npt.NDArray[np.bool_]
+    """Per row, whether its clause asks something of the organisation (is counted)."""
+    position: dict[str, int]
+    """Row number by clause id."""
+    memo: dict[str, list[int]]
+    """What depends on these rows alone, computed on first use (see :meth:`_Findings._rollup_kinds`)."""
+
+
+def _rows(kb: KnowledgeBase, target: str) -> _Rows:
+    """The target clauses of a framework (they depend on the knowledge base only: kept on it)."""
+    cache: dict[str, _Rows] = kb.__dict__.setdefault("_gap_rows", {})
+    found = cache.get(target)
+    if found is not None:
+        return found
+    index = kb.network.index
+    targets, nodes, first_part = [], [], []
     for clause in kb.clauses_of(target):
         if not is_target(kb, clause) or clause.kind == "part":
             continue  # a requirement part is shown under the clause it splits
-        section = section_of(kb, clause)
-        if not clause.is_counted:
-            findings.append(_not_an_obligation(clause, section, status_of(clause.id)[0]))
-            continue
-        verdict = applicability_in(kb, clause, profile)
-        if not verdict:
-            findings.append(Finding(clause, "not_applicable", verdict.reason, section=section))
-            continue
-        status, evidence, reason = status_of(clause.id)
         parts = tuple(
-            _part_finding(kb.clauses[part], status_of(part))
+            kb.clauses[part]
             for part in kb.children.get(clause.id, ())
             if kb.clauses[part].kind == "part"
         )
+        targets.append(_Target(clause, section_of(kb, clause), parts))
+        nodes.append(index[clause.id])
+        first_part.append(len(nodes))
+        nodes += [index[part.id] for part in parts]
+    found = cache[target] = _Rows(
+        targets,
+        np.array(nodes, dtype=np.int64),
+        first_part,
+        np.array(first_part, dtype=np.int64) - 1,
+        np.array([row.clause.is_counted for row in targets], dtype=np.bool_),
+        {row.clause.id: i for i, row in enumerate(targets)},
+        {},
+    )
+    return found
+
+
+def _not_applying(
+    kb: KnowledgeBase, rows: _Rows, profile: Profile | None
+) -> dict[int, Applicability]:
+    """The rows whose clause does not apply to ``profile``, with the verdict saying why."""
+    if profile is None:
+        return {}  # every clause counts
+    verdicts = (
+        (i, applicability_in(kb, row.clause, profile)) for i, row in enumerate(rows.targets)
+    )
+    return {i: verdict for i, verdict in verdicts if not verdict}
+
+
+_ROW_STATUSES = (*STATUS_CODES, "not_applicable", "not_an_obligation")
+"""The statuses of a row by code: the proven ones, then the two that are never counted."""
+_ROLLUP, _NOT_APPLICABLE = 1, 2
+"""Kinds of row beside a plain one: a roll-up, a roll-up of which nothing applies."""
+
+
+class _Findings:
+    """The findings of one analysis: statuses at once, each finding built when first read.
+
+    Counts and section summaries read the statuses alone (:meth:`outline`); the evidence,
+    causes and remedies of a finding are built by :meth:`finding`, and kept.
+    """
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        inventory: Inventory,
+        target: str,
+        profile: Profile | None,
+        rows: _Rows,
+        not_applying: dict[int, Applicability],
+        codes: npt.NDArray[np.int8],
+        covered: CoveredEvidence,
+        strict_scope: bool,
+    ) -> None:
+        self.kb, self.inventory, self.target, self.profile = kb, inventory, target, profile
+        self.rows, self.not_applying, self.covered = rows, not_applying, covered
+        self.codes = codes
+        """The proven status of every node of ``rows.nodes`` (:data:`STATUS_CODES`)."""
+        self.strict_scope = strict_scope
+        self._built: dict[int, Finding] = {}
+        self._explainer: Explainer | None = None
+
+    def __len__(self) -> int:
+        return len(self.rows.targets)
+
+    def index(self, clause_id: str) -> int | None:
+        """The row of a target clause (None: not a target of this report)."""
+        return self.rows.position.get(clause_id)
+
+    def row_statuses(self) -> list[tuple[str, bool]] | None:
+        """Each row's status and whether it is a roll-up (None when only the full findings say it).
+
+        Under ``strict_scope`` a covered status depends on its evidence's scope conditions,
+        so only the full findings say it.
+        """
+        if self.strict_scope:
+            return None
+        codes = self.codes[self.rows.heads]
+        codes[list(self.not_applying)] = len(STATUS_CODES)
+        codes[~self.rows.counted] = len(STATUS_CODES) + 1
+        kinds = self._rollup_kinds()
+        return [
+            (_ROW_STATUSES[code] if kind != _NOT_APPLICABLE else "not_applicable", kind == _ROLLUP)
+            for code, kind in zip(codes.tolist(), kinds, strict=True)
+        ]
+
+    def _rollup_kinds(self) -> list[int]:
+        """Per row: a plain row, a roll-up, or a roll-up of which nothing applies.
+
+        :func:`~crosswalk.gap.rollup.with_rollups` decides it from which rows are counted
+        and apply, not from their statuses: without a profile the answer is the same for
+        every inventory, and kept with the rows.
+        """
+        memo = self.rows.memo if not self.not_applying and self.profile is None else {}
+        kinds = memo.get("rollups")
+        if kinds is None:
+            plain = [
+                Finding(row.clause, self._status(i), "") for i, row in enumerate(self.rows.targets)
+            ]
+            rolled = with_rollups(self.kb, plain)
+            kinds = memo["rollups"] = [
+                _ROLLUP
+                if after.rollup_of
+                else _NOT_APPLICABLE
+                if after.status != before.status
+                else 0
+                for before, after in zip(plain, rolled, strict=True)
+            ]
+        return kinds
+
+    @cached_property
+    def statuses(self) -> list[str]:
+        """The proven status of every node of ``rows.nodes``, by name."""
+        return [STATUS_CODES[code] for code in self.codes.tolist()]
+
+    def outline(self) -> list[Finding] | None:
+        """Findings with status, section and part statuses only (None when that is not final).
+
+        Roll-ups are marked as in the full findings (:mod:`crosswalk.gap.rollup`).
+        """
+        if self.strict_scope:
+            return None
+        result = []
+        for i, row in enumerate(self.rows.targets):
+            status = self._status(i)
+            parts: tuple[PartFinding, ...] = ()
+            if status in STATUS_CODES and row.parts:
+                first = self.rows.first_part[i]
+                parts = tuple(
+                    PartFinding(part, self.statuses[first + k]) for k, part in enumerate(row.parts)
+                )
+            result.append(Finding(row.clause, status, "", section=row.section, parts=parts))
+        return with_rollups(self.kb, result)
+
+    def _status(self, i: int) -> str:
+        row = self.rows.targets[i]
+        if not row.clause.is_counted:
+            return "not_an_obligation"
+        if i in self.not_applying:
+            return "not_applicable"
+        return self.statuses[self.rows.first_part[i] - 1]
+
+    def all(self) -> list[Finding]:
+        """Every finding, built, roll-ups marked (with the collector paused: they are many)."""
+        with collector_paused():
+            built = [self.finding(i) for i in range(len(self))]
+            return with_rollups(
+                self.kb, built
+            )  # each obligation counted once, in the finest clause
+
+    def finding(self, i: int) -> Finding:
+        """The finding of row ``i``, with its evidence, causes and remedies (roll-up not marked)."""
+        found = self._built.get(i)
+        if found is None:
+            found = self._built[i] = self._build(i)
+        return found
+
+    def _build(self, i: int) -> Finding:
+        row, rows = self.rows.targets[i], self.rows
+        node = int(rows.nodes[rows.first_part[i] - 1])
+        if not row.clause.is_counted:
+            return _not_an_obligation(
+                row.clause, row.section, self.statuses[rows.first_part[i] - 1]
+            )
+        verdict = self.not_applying.get(i)
+        if verdict is not None:
+            return Finding(row.clause, "not_applicable", verdict.reason, section=row.section)
+        status, evidence, reason = status_evidence(self.kb, self.covered, node)
+        # the rules applied to one target's evidence and to all targets' arrays agree
+        assert status == self.statuses[rows.first_part[i] - 1], (row.clause.id, status)
+        parts = tuple(
+            PartFinding(part, *self._part(int(rows.nodes[rows.first_part[i] + k])))
+            for k, part in enumerate(row.parts)
+        )
         finding = Finding(
-            clause,
+            row.clause,
             status,
             reason,
             tuple(evidence),
-            section=section,
+            section=row.section,
             parts=parts,
-            applies_from=_applies_from(clause, profile),
+            applies_from=_applies_from(row.clause, self.profile),
         )
-        findings.append(explainer.explain(_scoped(finding, strict_scope)))
+        if self._explainer is None:
+            self._explainer = Explainer(self.kb, self.inventory, self.target)
+        return self._explainer.explain(_scoped(finding, self.strict_scope))
 
-    findings = with_rollups(kb, findings)  # each obligation counted once, in the finest clause
-    risks = _risk_findings(kb, closure, covered, full, partial, risk_frameworks, target)
-    model: ScoringModel | None
+    def _part(self, node: int) -> tuple[str, tuple[Evidence, ...]]:
+        status, evidence, _ = status_evidence(self.kb, self.covered, node)
+        return status, tuple(evidence)
+
+
+def _scoring_model(scoring: ScoringModel | str | Path | None, target: str) -> ScoringModel | None:
     if isinstance(scoring, ScoringModel):
-        model = scoring
-    elif scoring is not None:
-        model = load_scoring_model(scoring)
-    elif target == "gbt46347":
-        model = _bundled_scoring()
-    else:
-        model = None
-    return GapReport(
-        kb, target, inventory, profile, findings, risks, scoring=model, strict_scope=strict_scope
-    )
+        return scoring
+    if scoring is not None:
+        return load_scoring_model(scoring)
+    if target == "gbt46347":
+        return _bundled_scoring()
+    return None
 
 
 def _not_an_obligation(clause: Clause, section: str, proven: str) -> Finding:
@@ -263,347 +413,3 @@ def _bundled_scoring() -> ScoringModel:
 @lru_cache(maxsize=4)
 def _scoring_at(path: str, changed: int) -> ScoringModel:
     return load_scoring_model(path)
-
-
-class _Covered(MappingABC[int, Evidence]):
-    """The covered nodes and their evidence, built for a node only when it is read.
-
-    The fixpoint covers many nodes that are neither a target nor beside one (half the
-    nodes at synthetic L); for a node reached through containment it keeps only the node
-    it was reached from and the mask, and :func:`_chain` builds the evidence on first read.
-    """
-
-    def __init__(self, closure: Closure, network: Network) -> None:
-        self.origin: dict[int, tuple[str, str]] = {}  # node -> (control, implemented clause)
-        self._closure, self._network = closure, network
-        self._built: dict[int, Evidence] = {}
-        self._pending: dict[int, tuple[int, int]] = {}  # node -> (reached from, mask)
-
-    def add(self, node: int, evidence: Evidence) -> None:
-        self.origin[node] = (evidence.control, evidence.implemented)
-        self._built[node] = evidence
-
-    def reach(self, node: int, middle: int, mask: int) -> None:
-        self.origin[node] = self.origin[middle]
-        self._pending[node] = (middle, mask)
-
-    def __getitem__(self, node: int) -> Evidence:
-        found = self._built.get(node)
-        if found is None:
-            middle, mask = self._pending[node]
-            control, implemented = self.origin[node]
-            network = self._network
-            found = self._built[node] = _chain(
-                control, implemented, network.index, middle, node, mask, self._closure,
-                network.nodes,
-            )  # fmt: skip
-        return found
-
-    def __contains__(self, node: object) -> bool:
-        return node in self.origin
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self.origin)
-
-    def __len__(self) -> int:
-        return len(self.origin)
-
-
-def _covered(
-    network: Network, closure: Closure, full: dict[int, list[tuple[Control, str]]]
-) -> _Covered:
-    """Least fixpoint from the fully implemented clauses through proven containment.
-
-    A node is covered when a covered node is proven to contain it, or when it is a union
-    whose every member is covered; each comes with the evidence of how.
-    """
-    nodes = network.nodes
-    covered = _Covered(closure, network)
-    for node, owners in full.items():
-        control, clause_id = owners[0]
-        covered.add(
-            node, Evidence(control.id, clause_id, "full", _EQUAL, "implemented", None, nodes)
-        )
-    unions_of: dict[int, list[int]] = {}
-    for union, members in network.unions.items():
-        for member in members:
-            unions_of.setdefault(member, []).append(union)
-    done = np.zeros(len(nodes), dtype=np.bool_)  # covered, as an array to filter rows with
-    done[list(covered)] = True
-    frontier = list(covered)
-    while frontier:
-        next_frontier: list[int] = []
-        for node in frontier:
-            for other, mask in _contained(closure, node, done):
-                covered.reach(other, node, mask)
-                done[other] = True
-                next_frontier.append(other)
-        touched = sorted({u for n in next_frontier + frontier for u in unions_of.get(n, ())})
-        for union in touched:
-            members = network.unions[union]
-            if union not in covered and all(m in covered for m in members):
-                first, implemented = covered.origin[members[0]]
-                controls = sorted({covered.origin[m][0] for m in members})
-                covered.add(
-                    union,
-                    Evidence(
-                        first,
-                        implemented,
-                        "full",
-                        _EQUAL,
-                        "every member of the union is covered: " + ", ".join(controls),
-                        None,
-                        nodes,
-                        members=tuple(covered[m] for m in members),
-                    ),
-                )
-                done[union] = True
-                next_frontier.append(union)
-        frontier = next_frontier
-    return covered
-
-
-def _contained(closure: Closure, node: int, done: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
-    """The nodes not ``done`` that ``node`` is proven to contain ({equal, superset_of}), with the masks."""
-    others, masks = closure.row(node)
-    inside = ((masks & (ALL & ~COVERING)) == 0) & ~done[others]
-    return list(zip(others[inside].tolist(), masks[inside].tolist(), strict=True))
-
-
-def _related(closure: Closure, target: int) -> list[tuple[int, int]]:
-    """The nodes with a known relation to ``target``, each with its mask node → target."""
-    others, masks = closure.row(target)
-    converse = _CONVERSE_MASK
-    return [
-        (node, converse[mask]) for node, mask in zip(others.tolist(), masks.tolist(), strict=True)
-    ]
-
-
-def _chain(
-    control: str,
-    implemented: str,
-    index: dict[str, int],
-    middle: int,
-    target: int,
-    mask: int,
-    closure: Closure,
-    nodes: Sequence[str],
-) -> Evidence:
-    """Evidence that ``target`` is covered, reached from the covered node ``middle``.
-
-    ``control`` fully implements ``implemented``, the clause the chain started from: the
-    derivation from that clause when it proves containment, else the one from ``middle``.
-    """
-    origin_node = index.get(implemented, middle)
-    derivation = closure.deferred_derivation(origin_node, target)
-    relation = _SETS[closure.mask(origin_node, target)]
-    if derivation is None or relation.mask & ~COVERING:
-        derivation = closure.deferred_derivation(middle, target)
-        relation = _SETS[mask]
-    return Evidence(
-        control, implemented, "full", relation, "proven to contain it", derivation, nodes
-    )
-
-
-def _status(
-    kb: KnowledgeBase,
-    closure: Closure,
-    nodes: Sequence[str],
-    target: int,
-    covered: _Covered,
-    full: dict[int, list[tuple[Control, str]]],
-    partial: dict[int, list[tuple[Control, str]]],
-    marks: _Marks,
-) -> tuple[str, list[Evidence], str]:
-    """The status of ``target`` with its evidence and the reason, by the coverage rules.
-
-    Only clauses with a known relation to the target can support it: its row of the
-    closure, filtered at once against the marks; Python touches only the nodes that pass.
-    """
-    others, masks = _toward(closure, target)
-    if target in covered:
-        evidence = [covered[target]]
-        # independent support from other fully implemented clauses, for confidence
-        pick = marks.full[others] & (masks & (ALL & ~COVERING) == 0)
-        for node, mask in zip(others[pick].tolist(), masks[pick].tolist(), strict=True):
-            owners = full[node]
-            if owners[0][0].id != evidence[0].control:
-                evidence.append(
-                    Evidence(
-                        owners[0][0].id,
-                        owners[0][1],
-                        "full",
-                        _SETS[mask],
-                        "proven to contain it",
-                        closure.deferred_derivation(node, target),
-                        nodes,
-                    )
-                )
-        rule = evidence[0].rule
-        return (
-            "covered",
-            evidence,
-            f"covered: {evidence[0].control} implements {evidence[0].implemented} ({rule})",
-        )
-    overlap: list[Evidence] = []
-    pick = marks.covered[others] & (masks & (ALL & ~OVERLAPPING) == 0)
-    for node, mask in zip(others[pick].tolist(), masks[pick].tolist(), strict=True):
-        source = covered[node]
-        overlap.append(
-            Evidence(
-                source.control,
-                source.implemented,
-                "full",
-                _SETS[mask],
-                f"{nodes[node]} is covered and proven to overlap it",
-                closure.deferred_derivation(node, target),
-                nodes,
-            )
-        )
-    pick = marks.partial[others] & (masks & (ALL & ~CONTAINED) == 0)
-    inside = list(zip(others[pick].tolist(), masks[pick].tolist(), strict=True))
-    if target in partial:
-        inside.append((target, closure.mask(target, target)))
-    for node, mask in inside:
-        for control, clause_id in partial[node]:
-            overlap.append(
-                Evidence(
-                    control.id,
-                    clause_id,
-                    "partial",
-                    _SETS[mask],
-                    "partly implemented clause proven to lie inside it",
-                    closure.deferred_derivation(node, target),
-                    nodes,
-                )
-            )
-    if overlap:
-        overlap.sort(key=lambda e: -e.strength)
-        return (
-            "partial",
-            overlap,
-            f"partial: overlap proven via {overlap[0].control} ({overlap[0].implemented})",
-        )
-    pick = (marks.full[others] | marks.partial[others]) & (masks != _DISJOINT)
-    related = list(zip(others[pick].tolist(), masks[pick].tolist(), strict=True))
-    linked = _linked(kb, closure, nodes, target, related, full, partial)
-    if linked:
-        return (
-            "undetermined",
-            linked,
-            f"undetermined: {linked[0].control} ({linked[0].implemented}) is linked, but overlap is not proven",
-        )
-    return "gap", [], "gap: no effective control is linked to this clause"
-
-
-def _linked(
-    kb: KnowledgeBase,
-    closure: Closure,
-    nodes: Sequence[str],
-    target: int,
-    related: list[tuple[int, int]],
-    full: dict[int, list[tuple[Control, str]]],
-    partial: dict[int, list[tuple[Control, str]]],
-) -> list[Evidence]:
-    """Implemented clauses linked to ``target`` without a proven overlap.
-
-    A known relation other than "disjoint" links them (``related``: the implemented clauses
-    with such a relation, and their masks → target); failing that, a chain of at most two
-    asserted mappings.
-    """
-    linked: list[Evidence] = []
-    for node, mask in related:
-        owners = full.get(node) or partial[node]
-        control, clause_id = owners[0]
-        linked.append(
-            Evidence(
-                control.id,
-                clause_id,
-                "full" if node in full else "partial",
-                _SETS[mask],
-                "linked, but overlap is not proven",
-                closure.deferred_derivation(node, target),
-                nodes,
-            )
-        )
-    if not linked:
-        neighbours = kb.mapping_neighbours
-        two_hop = set()
-        for node in neighbours.get(target, ()):
-            two_hop.add(node)
-            two_hop.update(neighbours.get(node, ()))
-        hits = sorted(n for n in two_hop if n in full or n in partial)
-        for node in sorted(hits, key=lambda n: n not in full):
-            owners = full.get(node) or partial[node]
-            if owners:
-                control, clause_id = owners[0]
-                linked.append(
-                    Evidence(
-                        control.id,
-                        clause_id,
-                        "full" if node in full else "partial",
-                        RelationSet(ALL),
-                        "a mapping chain links them, but no overlap follows from it",
-                        None,
-                        nodes,
-                    )
-                )
-    return linked
-
-
-def _risk_findings(
-    kb: KnowledgeBase,
-    closure: Closure,
-    covered: _Covered,
-    full: dict[int, list[tuple[Control, str]]],
-    partial: dict[int, list[tuple[Control, str]]],
-    risk_frameworks: Iterable[str] | None,
-    target: str,
-) -> list[RiskFinding]:
-    frameworks = (
-        list(risk_frameworks)
-        if risk_frameworks is not None
-        else [p for p in (target, "gbt46347", "aisgf1", "iso23894") if p in kb.frameworks]
-    )
-    frameworks = list(dict.fromkeys(frameworks))
-    index = kb.network.index
-    addressing: dict[str, list[Mapping]] = {}
-    for mapping in kb.mappings:
-        if mapping.relation == "addresses":
-            addressing.setdefault(mapping.object, []).append(mapping)
-    result = []
-    for prefix in frameworks:
-        for risk in kb.clauses_of(prefix):
-            if risk.kind != "risk_source":
-                continue
-            by: list[tuple[str, str, Mapping]] = []
-            partly: list[tuple[str, str, Mapping]] = []
-            for mapping in addressing.get(risk.id, []):
-                requirement = (
-                    index[mapping.subjects[0]]
-                    if not mapping.is_union
-                    else index.get(union_node(mapping.subjects))
-                )
-                if requirement is None:
-                    continue
-                if requirement in covered:
-                    by.append((covered[requirement].control, mapping.subject, mapping))
-                    continue
-                around = _related(closure, requirement)
-                inside = [n for n, m in around if n in partial and m & ~CONTAINED == 0]
-                if requirement in partial:
-                    inside.insert(0, requirement)
-                if inside:
-                    partly.append((partial[inside[0]][0][0].id, mapping.subject, mapping))
-                else:
-                    for node, mask in around:
-                        if node in covered and mask & ~OVERLAPPING == 0:
-                            partly.append((covered[node].control, mapping.subject, mapping))
-                            break
-            if by:
-                result.append(RiskFinding(risk, "addressed", tuple(by)))
-            elif partly:
-                result.append(RiskFinding(risk, "partly_addressed", tuple(partly)))
-            else:
-                result.append(RiskFinding(risk, "not_addressed"))
-    return result

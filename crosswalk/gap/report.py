@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from crosswalk.gap.capability import CapabilityEstimate, estimate_capability
 from crosswalk.gap.findings import SCOPE_TEXT, Evidence, Finding
@@ -37,6 +37,7 @@ __all__ = [
     "Evidence",
     "Finding",
     "GapReport",
+    "LazyFindings",
     "RiskFinding",
     "SectionSummary",
     "summary_text",
@@ -90,22 +91,99 @@ class SectionSummary:
         return "n/a" if coverage is None else f"{100 * coverage:.1f}%"
 
 
-@dataclass
-class GapReport:
-    """The result of a gap analysis: findings per target clause, risks, summaries."""
+class LazyFindings(Protocol):
+    """Findings that a report builds when they are first read (see :func:`gap_analysis`).
 
-    kb: KnowledgeBase
-    target: str
-    inventory: Inventory
-    profile: Profile | None
-    findings: list[Finding]
-    risks: list[RiskFinding]
-    created: dt.datetime = field(
-        default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0)
-    )
-    scoring: ScoringModel | None = None
-    strict_scope: bool = False
-    """True when containment under a scope condition was counted as overlap only."""
+    :func:`crosswalk.gap.analysis.gap_analysis` decides every status at once and leaves
+    the evidence, causes and remedies of each finding to this, so that counting costs
+    only the statuses.
+    """
+
+    def __len__(self) -> int: ...
+
+    def row_statuses(self) -> list[tuple[str, bool]] | None:
+        """Each finding's status and whether it is a roll-up (None: known only once built)."""
+
+    def outline(self) -> list[Finding] | None:
+        """Findings with their statuses and parts' statuses only, or None when not final."""
+
+    def all(self) -> list[Finding]:
+        """Every finding, complete."""
+
+
+class GapReport:
+    """The result of a gap analysis: findings per target clause, risks, summaries.
+
+    ``findings`` and ``risks`` may be given as lists, or as what builds them on first
+    read (the findings' :class:`LazyFindings`, a function returning the risks).
+    """
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        target: str,
+        inventory: Inventory,
+        profile: Profile | None,
+        findings: list[Finding] | LazyFindings,
+        risks: list[RiskFinding] | Callable[[], list[RiskFinding]],
+        created: dt.datetime | None = None,
+        scoring: ScoringModel | None = None,
+        strict_scope: bool = False,
+    ) -> None:
+        """A report over ``findings`` and ``risks`` (lists, or what builds them when read)."""
+        self.kb = kb
+        self.target = target
+        self.inventory = inventory
+        self.profile = profile
+        self.created = created or dt.datetime.now(dt.UTC).replace(microsecond=0)
+        self.scoring = scoring
+        self.strict_scope = strict_scope
+        """True when containment under a scope condition was counted as overlap only."""
+        self._lazy: LazyFindings | None = None
+        self._findings: list[Finding] | None = None
+        if isinstance(findings, list):
+            self._findings = findings
+        else:
+            self._lazy = findings
+        self._risks = risks
+
+    def __repr__(self) -> str:
+        rows = len(self._findings) if self._findings is not None else len(self._lazy or ())
+        return f"<GapReport of {self.target}: {rows} target clauses>"
+
+    @property
+    def findings(self) -> list[Finding]:
+        """One finding per target clause, in the framework's order (built on first read)."""
+        if self._findings is None:
+            assert self._lazy is not None
+            self._findings = self._lazy.all()
+        return self._findings
+
+    @findings.setter
+    def findings(self, value: list[Finding]) -> None:
+        self._findings = value
+        self._lazy = None
+        for name in ("counts", "sections", "capability"):
+            self.__dict__.pop(name, None)
+
+    @property
+    def risks(self) -> list[RiskFinding]:
+        """Whether each named risk source is addressed (computed on first read)."""
+        if not isinstance(self._risks, list):
+            self._risks = self._risks()
+        return self._risks
+
+    @risks.setter
+    def risks(self, value: list[RiskFinding]) -> None:
+        self._risks = value
+
+    def _outline(self) -> list[Finding]:
+        """The findings if built, else their statuses alone when those are final."""
+        if self._findings is None and self._lazy is not None:
+            outline = self._lazy.outline()
+            if outline is not None:
+                return outline
+        return self.findings
 
     def finding(self, clause_id: str) -> Finding:
         """The finding of one target clause (KeyError if not a target)."""
@@ -122,22 +200,30 @@ class GapReport:
     def counts(self) -> dict[str, int]:
         """How many target clauses have each status; roll-ups are counted in their sub-clauses."""
         counts = dict.fromkeys(STATUSES, 0)
-        for item in self.findings:
-            if not item.rollup_of:
-                counts[item.status] += 1
+        for status, rollup in self._row_statuses():
+            if not rollup:
+                counts[status] += 1
         return counts
 
     @cached_property
     def rollups(self) -> int:
         """How many rows are roll-ups, shown but counted in their sub-clauses."""
-        return sum(bool(item.rollup_of) for item in self.findings)
+        return sum(rollup for _, rollup in self._row_statuses())
+
+    def _row_statuses(self) -> list[tuple[str, bool]]:
+        """Each row's status and whether it is a roll-up, from the statuses alone if they are final."""
+        if self._findings is None and self._lazy is not None:
+            statuses = self._lazy.row_statuses()
+            if statuses is not None:
+                return statuses
+        return [(item.status, bool(item.rollup_of)) for item in self.findings]
 
     @cached_property
     def sections(self) -> list[SectionSummary]:
         """Status counts per top-level section (per capability domain for GB/T 46347)."""
         groups: dict[str, dict[str, int]] = {}
         evidenced: dict[str, float] = {}
-        for item in self.findings:
+        for item in self._outline():
             if item.rollup_of:
                 continue  # counted in its sub-clauses
             key = item.section or item.clause.id
