@@ -144,3 +144,15 @@ def test_the_provider_of_a_chatbot_owes_the_disclosure_and_its_manner(kb: Knowle
     assert report.status("euaiact:art50.5") != "not_applicable"
     assert report.status("euaiact:art50.2") == "not_applicable"
     assert report.finding("euaiact:art50").rollup_of == ("euaiact:art50.1", "euaiact:art50.5")
+
+
+@pytest.mark.parametrize("clause_id", ["euaiact:art79.4", "euaiact:art82.2"])
+def test_corrective_action_on_request_binds_who_made_the_system_available(
+    kb: KnowledgeBase, clause_id: str
+) -> None:
+    # "... all the AI systems concerned that it has made available on the Union market":
+    # a deployer uses a system and makes none available
+    assert "deployer" not in kb.clauses[clause_id].addressees
+    assert _report(kb, ("interacts_with_persons",)).status(clause_id) == "not_applicable"
+    provider = _report(kb, ("high_risk_annex3",), roles=("provider",))
+    assert provider.status(clause_id) != "not_applicable"

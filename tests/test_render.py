@@ -217,6 +217,28 @@ def test_gaps_pages_hold_the_findings_a_reader_acts_on(pages: dict[str, list[Pag
             assert "not_an_obligation" not in page.text, where
 
 
+# the first and the last printed header of each table sheet
+REPEATED_HEADERS = {
+    "Gaps": ("Clause", "Would close it"),
+    "Plan": ("Owner", "What would close it"),
+    "Matrix": ("Clause", "Status"),
+    "Risks": ("Risk source", "Addressed by"),
+    "Evidence": ("Subject", "Source"),
+    "Controls": ("Id", "Implements"),
+}
+
+
+def test_every_page_of_a_table_shows_its_header_and_its_width(
+    pages: dict[str, list[Page]],
+) -> None:
+    for name, printed in pages.items():
+        if name in ("template", "matrix"):
+            continue
+        for page in printed:
+            for header in REPEATED_HEADERS.get(page.sheet or "", ()):
+                assert header in page.text, f"{name}, page {page.number} ({page.sheet}): {header}"
+
+
 def test_the_summary_chart_is_never_cut_by_a_page_break(pages: dict[str, list[Page]]) -> None:
     for name, printed in pages.items():
         if name in ("template", "matrix"):

@@ -548,6 +548,8 @@ class TripleWriter:
             score = getattr(finding, "score", None)
             if score is not None:
                 self.value(node, CW + "score", _decimal(score))
+            for below in getattr(finding, "rollup_of", ()) or ():
+                self.link(node, CW + "rollUpOf", self.clause_node(_text(below)))
             for control in getattr(finding, "controls", ()) or ():
                 control_id = _text(getattr(control, "id", control))
                 self.link(node, CW + "justifiedBy", self.control_node(control_id))
