@@ -143,8 +143,15 @@ def measure(
 
 
 def cache_path(size: Size, seed: int) -> Path:
-    """Where the generated data of a size and seed is kept (keyed on the generator's code)."""
-    code = hashlib.sha256((ROOT / "benchmarks" / "synthetic.py").read_bytes()).hexdigest()[:12]
+    """Where the generated data of a size and seed is kept.
+
+    Keyed on the generator's code and the records' (a pickle of records made before a
+    field was added unpickles into records without it).
+    """
+    digest = hashlib.sha256((ROOT / "benchmarks" / "synthetic.py").read_bytes())
+    for source in sorted((ROOT / "crosswalk" / "model").glob("*.py")):
+        digest.update(source.read_bytes())
+    code = digest.hexdigest()[:12]
     folder = Path(
         os.environ.get("CROSSWALK_BENCH_CACHE") or Path.home() / ".cache" / "crosswalk-benchmarks"
     )

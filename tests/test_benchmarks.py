@@ -39,6 +39,8 @@ def test_benchmark_suite_runs_on_the_bundled_data(tmp_path) -> None:
     # lazy findings are not free: the statuses and the fully expanded report are two rows
     assert "statuses and counts" in table and "with every finding expanded" in table
     assert "kb.relation(a, b) with its explanation as text" in table
+    assert 'cold `python -c "import crosswalk"`' in table and "bytecode cached" in table
+    assert "Turtle export" in table and "≤ 500 ms" in table
 
 
 def test_excel_writer_benchmark_runs_and_compares_both_writers() -> None:

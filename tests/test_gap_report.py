@@ -361,7 +361,7 @@ def test_cli_prints_the_plan_and_the_workbook_has_a_plan_sheet(
     code = main(
         [
             "gap",
-            str(EXAMPLES / "deployer-chatbot.yaml"),
+            str(EXAMPLES / "eu-provider.yaml"),
             "--target",
             "euaiact",
             "--plan",

@@ -19,13 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import crosswalk.display
 import crosswalk.excel  # noqa: F401 - attaches to_excel to the gap report
 from crosswalk.knowledge import base
 from crosswalk.knowledge import load as _load
-from crosswalk.model.inventory import Inventory, Profile
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,13 +32,14 @@ if TYPE_CHECKING:
 
     from crosswalk.gap.report import GapReport
     from crosswalk.io.scoring import ScoringModel
+    from crosswalk.model.inventory import Inventory, Profile
 
 
 __all__ = ["KnowledgeBase", "load"]
 
-InventoryLike = Inventory | str | Path
+InventoryLike: TypeAlias = "Inventory | str | Path"
 """An inventory object, or the path of a YAML, CSV or XLSX inventory file."""
-ProfileLike = Profile | Mapping[str, Any] | str | Path | None
+ProfileLike: TypeAlias = "Profile | Mapping[str, Any] | str | Path | None"
 """A profile object, its fields as a mapping, or the path of a YAML profile."""
 
 
@@ -53,6 +53,8 @@ class KnowledgeBase(base.KnowledgeBase):
         return read_inventory(path, kb=self, profile=profile)
 
     def _inventory(self, inventory: InventoryLike) -> Inventory:
+        from crosswalk.model.inventory import Inventory  # loads with the first inventory
+
         return inventory if isinstance(inventory, Inventory) else self.read_inventory(inventory)
 
     def gap(
@@ -105,6 +107,8 @@ class KnowledgeBase(base.KnowledgeBase):
 
 
 def _profile(profile: ProfileLike) -> Profile | None:
+    from crosswalk.model.inventory import Profile  # loads with the first profile
+
     if profile is None or isinstance(profile, Profile):
         return profile
     if isinstance(profile, Mapping):

@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -45,7 +44,7 @@ _PROC_FD = Path("/proc/self/fd")
 
 
 def _temporary_name(name: str) -> str:
-    return f".{name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    return f".{name}.{os.getpid()}-{os.urandom(4).hex()}.tmp"
 
 
 def _remove_stale(directory: Path, name: str) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import stat
-import zipfile
 from pathlib import Path
 
 from crosswalk.model.errors import DataError, Problem
@@ -128,6 +127,8 @@ def zip_problem(path: Path, limit: int) -> Problem | None:
     The sizes its directory declares are added up before anything is decompressed: a
     workbook that unpacks to more than ``limit`` bytes (a zip bomb) is refused.
     """
+    import zipfile  # with shutil and the compressors: only when a workbook is read
+
     try:
         with zipfile.ZipFile(path) as archive:
             total = sum(info.file_size for info in archive.infolist())

@@ -7,7 +7,6 @@ A wheel ships the data inside the package as ``crosswalk/_data/``; a source chec
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 __all__ = ["data_root", "mappings_dir", "ontologies_dir"]
@@ -16,10 +15,14 @@ __all__ = ["data_root", "mappings_dir", "ontologies_dir"]
 @cache
 def data_root() -> Path:
     """Return the directory that holds ``mappings/`` and ``ontologies/``."""
-    packaged = Path(str(resources.files("crosswalk"))) / "_data"
+    # The package's own directory, as importlib.resources.files("crosswalk") gives it for a
+    # package on disk (the data must be real files anyway), without importing
+    # importlib.resources and, through it, tempfile and shutil on every start.
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "_data"
     if (packaged / "mappings").is_dir():
         return packaged
-    checkout = Path(__file__).resolve().parent.parent.parent
+    checkout = package.parent
     if (checkout / "mappings").is_dir():
         return checkout
     raise FileNotFoundError(

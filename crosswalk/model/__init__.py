@@ -1,9 +1,13 @@
 """The bottom layer: records, identifiers, inventory records and errors.
 
-Nothing here imports another crosswalk layer; every other layer builds on it.
+Nothing here imports another crosswalk layer; every other layer builds on it. The
+inventory records are imported on first use (PEP 562): a load of the knowledge base
+never needs them.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from crosswalk.model.ids import (
     BASE,
@@ -25,16 +29,6 @@ from crosswalk.model.ids import (
     segment,
     split_id,
     union_node,
-)
-from crosswalk.model.inventory import (
-    CONTROL_STATUSES,
-    ClauseRef,
-    Control,
-    ControlStatus,
-    Coverage,
-    Exclusion,
-    Inventory,
-    Profile,
 )
 from crosswalk.model.records import (
     COUNTED_PROVISIONS,
@@ -61,6 +55,23 @@ from crosswalk.model.records import (
     Source,
     Status,
     SummaryAuthor,
+)
+
+if TYPE_CHECKING:
+    from crosswalk.model.inventory import (
+        CONTROL_STATUSES,
+        ClauseRef,
+        Control,
+        ControlStatus,
+        Coverage,
+        Exclusion,
+        Inventory,
+        Profile,
+    )
+
+_INVENTORY = frozenset(
+    ("CONTROL_STATUSES", "ClauseRef", "Control", "ControlStatus", "Coverage", "Exclusion")
+    + ("Inventory", "Profile")
 )
 
 __all__ = [
@@ -116,3 +127,12 @@ __all__ = [
     "split_id",
     "union_node",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """An inventory record's name, imported from :mod:`crosswalk.model.inventory` on first use."""
+    if name in _INVENTORY:
+        from crosswalk.model import inventory
+
+        return getattr(inventory, name)
+    raise AttributeError(f"module 'crosswalk.model' has no attribute {name!r}")
