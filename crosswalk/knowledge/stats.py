@@ -9,11 +9,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from crosswalk.reasoning.relations import ALL, compose_masks
+import numpy as np
+import numpy.typing as npt
+
+from crosswalk.reasoning.relations import _COMPOSE as _COMPOSE_TABLE
+from crosswalk.reasoning.relations import _CONVERSE_MASK, ALL
 
 if TYPE_CHECKING:
     from crosswalk.knowledge.base import KnowledgeBase
     from crosswalk.model.records import Clause, Mapping
+    from crosswalk.reasoning.derivation import Fact
+    from crosswalk.reasoning.engine import Closure
+
+_COMPOSE = np.array(_COMPOSE_TABLE, dtype=np.uint8)
+_CONVERSE = np.array(_CONVERSE_MASK, dtype=np.uint8)
 
 __all__ = ["pair_statistics", "redundant_mappings", "stats_markdown", "unlinked_clauses"]
 
@@ -95,6 +104,11 @@ def redundant_mappings(
 
     Requirement parts of A or B are not witnesses: part-level rows refine a clause-level
     row, they do not replace it (the parts are our own, replaceable decomposition).
+
+    The third clauses are the common neighbours of A and B in the closure's rows, composed
+    all at once; only a mapping that every witness together could make redundant has its
+    witnesses' derivations read (most cannot: at 40,000 synthetic mappings this check
+    went from 25 s to a fraction of it, with the same result).
     """
     closure = kb.unchecked_closure
     if closure.contradictions:
@@ -119,37 +133,64 @@ def redundant_mappings(
             continue
         fact = fact_of[id(mapping)]
         left, right = index[mapping.subjects[0]], index[mapping.object]
-        ends = {mapping.subjects[0], mapping.object}
-        through = ALL
-        witnesses = []
-        for k, rik in closure.neighbours(left).items():
-            rkj = closure.mask(k, right)
-            if rkj == ALL or k == right or _part_of(kb, network.nodes[k], ends):
-                continue
-            composed = compose_masks(rik, rkj)
-            if composed == ALL or through & composed == through:
-                continue
-            first, second = closure.derivation(left, k), closure.derivation(k, right)
-            if first is None or second is None:
-                continue
-            used = [*first.facts(), *second.facts()]
-            if any(f is fact or id(f) in dropped for f in used):
-                continue
-            through &= composed
-            witnesses.append(network.nodes[k])
-            if through & ~fact.mask == 0:
-                dropped.add(id(fact))
-                found.append(
-                    (
-                        mapping,
-                        (
-                            f"{mapping.subject} {mapping.relation} {mapping.object} already follows from the other "
-                            f"mappings and the hierarchy (through {', '.join(witnesses)})"
-                        ),
-                    )
-                )
-                break
+        thirds, composed = _compositions(closure, left, right)
+        if thirds.size == 0 or int(np.bitwise_and.reduce(composed)) & ~fact.mask:
+            continue  # not even every witness together is as tight as the mapping
+        known = composed != ALL
+        thirds, composed = thirds[known], composed[known]
+        why = _witnessed(kb, closure, mapping, fact, thirds.tolist(), composed.tolist(), dropped)
+        if why is not None:
+            dropped.add(id(fact))
+            found.append((mapping, why))
     return found
+
+
+def _compositions(
+    closure: Closure, left: int, right: int
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint8]]:
+    """The third nodes K related to both ends (in row order) and A–K composed with K–B."""
+    left_nodes, left_masks = closure.row(left)
+    right_nodes, right_masks = closure.row(right)
+    thirds, at_left, at_right = np.intersect1d(
+        left_nodes, right_nodes, assume_unique=True, return_indices=True
+    )
+    toward_right = _CONVERSE[right_masks[at_right]]  # K -> B, from B's row
+    composed = _COMPOSE[left_masks[at_left].astype(np.intp) * 32 + toward_right]
+    return thirds.astype(np.int32), composed
+
+
+def _witnessed(
+    kb: KnowledgeBase,
+    closure: Closure,
+    mapping: Mapping,
+    fact: Fact,
+    thirds: list[int],
+    composed: list[int],
+    dropped: set[int],
+) -> str | None:
+    """Why the mapping follows from the others, or None: witnesses read in row order."""
+    network = kb.network
+    left, right = network.index[mapping.subjects[0]], network.index[mapping.object]
+    ends = {mapping.subjects[0], mapping.object}
+    through = ALL
+    witnesses = []
+    for k, mask in zip(thirds, composed, strict=True):
+        if through & mask == through or _part_of(kb, network.nodes[k], ends):
+            continue
+        first, second = closure.derivation(left, k), closure.derivation(k, right)
+        if first is None or second is None:
+            continue
+        used = [*first.facts(), *second.facts()]
+        if any(f is fact or id(f) in dropped for f in used):
+            continue
+        through &= mask
+        witnesses.append(network.nodes[k])
+        if through & ~fact.mask == 0:
+            return (
+                f"{mapping.subject} {mapping.relation} {mapping.object} already follows from the other "
+                f"mappings and the hierarchy (through {', '.join(witnesses)})"
+            )
+    return None
 
 
 def _part_of(kb: KnowledgeBase, clause_id: str, ends: set[str]) -> bool:
