@@ -13,7 +13,7 @@ import pyoxigraph
 from rdflib import Graph
 
 from crosswalk.api import KnowledgeBase
-from crosswalk.rdf.triples import NTriplesSink
+from crosswalk.rdf.sinks import NTriplesSink
 from crosswalk.rdf.turtle import turtle
 from crosswalk.rdf.write import write_rdf
 

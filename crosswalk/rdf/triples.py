@@ -1,10 +1,10 @@
 """The triples of an export: a knowledge base (and an inventory, a gap report) as RDF terms.
 
 One walk over the knowledge base (:class:`TripleWriter`) says what an export holds; a
-*sink* receives each triple. Two sinks exist: :class:`NTriplesSink` collects N-Triples
-lines (the fast path: Oxigraph turns them into Turtle or loads them into a store) and
-:class:`RdflibSink` adds rdflib terms to a graph (:func:`crosswalk.rdf.write.to_graph`).
-Both receive the same triples, so every format holds the same graph.
+*sink* (:mod:`crosswalk.rdf.sinks`) receives each triple: N-Triples lines (the fast path:
+Turtle is written from them, Oxigraph loads them) or rdflib terms added to a graph
+(:func:`crosswalk.rdf.write.to_graph`). Both receive the same triples, so every format
+holds the same graph.
 
 An export has **no blank nodes**: the nodes that have no name of their own (a mapping's
 second review, dates for one system category, the cells of an ordered list) get
@@ -27,7 +27,7 @@ import hashlib
 import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
 from crosswalk.knowledge.base import KnowledgeBase
 from crosswalk.model.errors import DataError, ExportError, Problem
@@ -51,16 +51,10 @@ from crosswalk.model.records import (
     Review,
     Source,
 )
+from crosswalk.rdf.sinks import Sink
 from crosswalk.reasoning.relations import Relation
 
-__all__ = [
-    "GENID",
-    "NTriplesSink",
-    "RdflibSink",
-    "Sink",
-    "TripleWriter",
-    "write_triples",
-]
+__all__ = ["GENID", "TripleWriter", "write_triples"]
 
 GENID = BASE + ".well-known/genid/"
 """Where the Skolem IRIs of nodes without a name of their own live."""
@@ -84,113 +78,6 @@ _SAME_SCHEME = {
     "intersects_with": SKOS + "related",
 }
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-
-
-class Sink(Protocol):
-    """Receives the triples of an export."""
-
-    def link(self, subject: str, predicate: str, target: str) -> None:
-        """A triple whose object is an IRI."""
-
-    def value(self, subject: str, predicate: str, value: Any, kind: str = "") -> None:
-        """A triple whose object is a literal: ``kind`` is a language tag, ``"uri"`` or ``""``."""
-
-
-_NEEDS_ESCAPE = re.compile(r'[\\"\n\r\t]')
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _escape(text: str) -> str:
-    return _NEEDS_ESCAPE.sub(lambda match: _ESCAPES[match.group()], text)
-
-
-def nt_literal(value: Any, kind: str = "") -> str:
-    r"""A literal in N-Triples syntax (the datatype follows the Python type, as in rdflib).
-
-    >>> nt_literal('say "hi"', "en")
-    '"say \\"hi\\""@en'
-    >>> nt_literal(3)
-    '"3"^^<http://www.w3.org/2001/XMLSchema#integer>'
-    """
-    if type(value) is str:
-        text = _escape(value) if _NEEDS_ESCAPE.search(value) else value
-        if not kind:
-            return f'"{text}"'
-        return f'"{text}"^^<{XSD}anyURI>' if kind == "uri" else f'"{text}"@{kind}'
-    if isinstance(value, bool):
-        return f'"{"true" if value else "false"}"^^<{XSD}boolean>'
-    if isinstance(value, int):
-        return f'"{value}"^^<{XSD}integer>'
-    if isinstance(value, Decimal):
-        return f'"{value}"^^<{XSD}decimal>'
-    if isinstance(value, dt.datetime):
-        return f'"{value.isoformat()}"^^<{XSD}dateTime>'
-    if isinstance(value, dt.date):
-        return f'"{value.isoformat()}"^^<{XSD}date>'
-    return nt_literal(str(value), kind)
-
-
-class NTriplesSink:
-    """Collects triples by subject; :meth:`data` writes them sorted and without repeats."""
-
-    def __init__(self) -> None:
-        self.by_subject: dict[str, list[str]] = {}
-
-    def link(self, subject: str, predicate: str, target: str) -> None:
-        """A triple whose object is an IRI."""
-        found = self.by_subject.get(subject)
-        if found is None:
-            found = self.by_subject[subject] = []
-        found.append(f"<{predicate}> <{target}> .")
-
-    def value(self, subject: str, predicate: str, value: Any, kind: str = "") -> None:
-        """A triple whose object is a literal."""
-        found = self.by_subject.get(subject)
-        if found is None:
-            found = self.by_subject[subject] = []
-        found.append(f"<{predicate}> {nt_literal(value, kind)} .")
-
-    def data(self) -> bytes:
-        """The N-Triples document: subjects sorted, each one's triples sorted, no repeats."""
-        lines: list[str] = []
-        for subject in sorted(self.by_subject):
-            head = f"<{subject}> "
-            lines.extend(head + rest for rest in sorted(set(self.by_subject[subject])))
-        return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-class RdflibSink:
-    """Adds rdflib terms to a graph."""
-
-    def __init__(self, graph: Any) -> None:
-        from rdflib import XSD as RDFLIB_XSD
-        from rdflib import Literal, URIRef
-
-        self._add = graph.add
-        self._iri: dict[str, Any] = {}
-        self._uri = URIRef
-        self._literal = Literal
-        self._any_uri = RDFLIB_XSD.anyURI
-
-    def _term(self, iri: str) -> Any:
-        term = self._iri.get(iri)
-        if term is None:
-            term = self._iri[iri] = self._uri(iri)
-        return term
-
-    def link(self, subject: str, predicate: str, target: str) -> None:
-        """A triple whose object is an IRI."""
-        self._add((self._term(subject), self._term(predicate), self._term(target)))
-
-    def value(self, subject: str, predicate: str, value: Any, kind: str = "") -> None:
-        """A triple whose object is a literal."""
-        if kind == "uri":
-            literal = self._literal(value, datatype=self._any_uri)
-        elif kind:
-            literal = self._literal(value, lang=kind)
-        else:
-            literal = self._literal(value)
-        self._add((self._term(subject), self._term(predicate), literal))
 
 
 def _genid(*parts: object) -> str:

@@ -6,7 +6,7 @@ prefixed names where the prefix is declared and the local part is a plain name, 
 ``rdf:type`` written ``a``. Parsing 100,000 triples into an RDF library's objects and
 serialising them again took most of a second for the bundled data; this is one pass over
 strings. Subjects and each subject's triples come in the sorted order of
-:meth:`~crosswalk.rdf.triples.NTriplesSink.data`, and the ``@prefix`` lines sorted and
+:meth:`~crosswalk.rdf.sinks.NTriplesSink.data`, and the ``@prefix`` lines sorted and
 only for prefixes used, so the same data always gives the same bytes.
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from crosswalk.rdf.triples import NTriplesSink
+from crosswalk.rdf.sinks import NTriplesSink
 
 __all__ = ["turtle"]
 

@@ -32,8 +32,9 @@ from crosswalk.io.atomic import write_bytes_atomic
 from crosswalk.knowledge.base import KnowledgeBase
 from crosswalk.model.errors import ExportError
 from crosswalk.model.ids import is_eli_act
+from crosswalk.rdf.sinks import NTriplesSink, RdflibSink
 from crosswalk.rdf.terms import PREFIXES, RDF_FORMATS, WRITABLE_FORMATS
-from crosswalk.rdf.triples import GENID, NTriplesSink, RdflibSink, write_triples
+from crosswalk.rdf.triples import GENID, write_triples
 from crosswalk.rdf.turtle import turtle
 
 __all__ = [
