@@ -19,19 +19,18 @@ from crosswalk.cli.commands import (
     _cmd_gap,
     _cmd_import,
     _cmd_publish,
-    _cmd_queries,
     _cmd_related,
     _cmd_relation,
     _cmd_resolve,
     _cmd_schema,
     _cmd_search,
     _cmd_show,
-    _cmd_sparql,
     _cmd_stats,
     _cmd_template,
     _cmd_validate,
     _Progress,
 )
+from crosswalk.cli.sparql_commands import _cmd_queries, _cmd_sparql
 from crosswalk.model.errors import CrosswalkError
 
 __all__ = [
