@@ -23,8 +23,8 @@ import numpy as np
 import numpy.typing as npt
 
 from crosswalk.model.inventory import Control, Inventory
+from crosswalk.reasoning.engine import CONVERSE
 from crosswalk.reasoning.relations import (
-    _CONVERSE_MASK,
     ALL,
     CONTAINED,
     COVERING,
@@ -41,7 +41,6 @@ STATUS_CODES = ("covered", "partial", "undetermined", "gap")
 """The proven statuses by code (0–3), as :func:`Coverage.statuses` returns them."""
 COVERED, PARTIAL, UNDETERMINED, GAP = range(4)
 
-_CONVERSE = np.array(_CONVERSE_MASK, dtype=np.uint8)
 _DISJOINT = RelationSet.of("no_relationship").mask
 _INVENTORIES = 4
 """How many inventories' indexes a network keeps (an analysis per framework reuses one)."""
@@ -166,7 +165,7 @@ class Coverage:
         open_ = np.flatnonzero(~covered)
         positions, row = _gather(closure.row_pointer, targets[open_])
         others = closure.neighbour[positions]
-        toward = _CONVERSE[closure.relation[positions]]  # other → target
+        toward = CONVERSE[closure.relation[positions]]  # other → target
         overlap = (self.covered[others] & ((toward & (ALL & ~OVERLAPPING)) == 0)) | (
             marks.is_partial[others] & ((toward & (ALL & ~CONTAINED)) == 0)
         )

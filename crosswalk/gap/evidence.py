@@ -21,6 +21,7 @@ from crosswalk.gap.report import RiskFinding
 from crosswalk.knowledge.base import KnowledgeBase
 from crosswalk.model.ids import union_node
 from crosswalk.model.records import Mapping
+from crosswalk.reasoning.engine import CONVERSE
 from crosswalk.reasoning.relations import (
     _CONVERSE_MASK,
     ALL,
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 
 __all__ = ["CoveredEvidence", "risk_findings", "status_evidence"]
 
-_CONVERSE = np.array(_CONVERSE_MASK, dtype=np.uint8)
 """The converse of every relation mask, for reading a row the other way at once."""
 _SETS = tuple(RelationSet(mask) for mask in range(ALL + 1))
 """One (immutable) RelationSet per mask, shared by all evidence instead of one each."""
@@ -133,7 +133,7 @@ def status_evidence(kb: KnowledgeBase, covered: CoveredEvidence, target: int) ->
     coverage = covered.coverage
     closure, nodes, marks = coverage.closure, coverage.network.nodes, coverage.implemented
     others, masks = closure.row(target)
-    masks = _CONVERSE[masks]  # node → target
+    masks = CONVERSE[masks]  # node → target
     if coverage.covered[target]:
         evidence = [covered[target]]
         # independent support from other fully implemented clauses, for confidence

@@ -12,17 +12,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from crosswalk.reasoning.relations import _COMPOSE as _COMPOSE_TABLE
-from crosswalk.reasoning.relations import _CONVERSE_MASK, ALL
+from crosswalk.reasoning.engine import COMPOSE, CONVERSE, Closure
+from crosswalk.reasoning.relations import ALL
 
 if TYPE_CHECKING:
     from crosswalk.knowledge.base import KnowledgeBase
     from crosswalk.model.records import Clause, Mapping
     from crosswalk.reasoning.derivation import Fact
-    from crosswalk.reasoning.engine import Closure
-
-_COMPOSE = np.array(_COMPOSE_TABLE, dtype=np.uint8)
-_CONVERSE = np.array(_CONVERSE_MASK, dtype=np.uint8)
 
 __all__ = ["pair_statistics", "redundant_mappings", "stats_markdown", "unlinked_clauses"]
 
@@ -154,8 +150,8 @@ def _compositions(
     thirds, at_left, at_right = np.intersect1d(
         left_nodes, right_nodes, assume_unique=True, return_indices=True
     )
-    toward_right = _CONVERSE[right_masks[at_right]]  # K -> B, from B's row
-    composed = _COMPOSE[left_masks[at_left].astype(np.intp) * 32 + toward_right]
+    toward_right = CONVERSE[right_masks[at_right]]  # K -> B, from B's row
+    composed = COMPOSE[left_masks[at_left].astype(np.intp) * 32 + toward_right]
     return thirds.astype(np.int32), composed
 
 

@@ -62,6 +62,8 @@ from crosswalk.reasoning.derivation import (
 from crosswalk.reasoning.relations import _COMPOSE, _CONVERSE_MASK, ALL
 
 __all__ = [
+    "COMPOSE",
+    "CONVERSE",
     "DIS",
     "EQ",
     "FACT_MASKS",
@@ -80,6 +82,11 @@ __all__ = [
     "closure_from_arrays",
     "minimal_conflict",
 ]
+
+CONVERSE = np.array(_CONVERSE_MASK, dtype=np.uint8)
+"""The converse of every relation mask, indexed by mask: reads a closure row the other way."""
+COMPOSE = np.array(_COMPOSE, dtype=np.uint8)
+"""Composition of masks as one table: ``COMPOSE[left * 32 + right]``."""
 
 FACT_MASKS = (EQ, SUB, SUP, INT, DIS, EQ | SUB, EQ | SUP)
 """The relation sets facts of a knowledge base carry: the five base relations (mappings,
