@@ -13,6 +13,7 @@ import pytest
 import crosswalk
 from crosswalk.api import KnowledgeBase
 from crosswalk.model.records import Clause, Framework, Mapping, MappingSet, Source
+from crosswalk.model.validation import validated
 
 # tests never write into the user's cache: a private compiled-cache directory per session
 os.environ.setdefault("CROSSWALK_CACHE_DIR", tempfile.mkdtemp(prefix="crosswalk-test-cache-"))
@@ -56,37 +57,43 @@ def synthetic_kb(
     for order, (local, parent) in enumerate(pairs):
         depth[local] = 0 if parent is None else depth[parent] + 1
         built.append(
-            Clause(
-                id=f"{prefix}:{local}",
-                framework=prefix,
-                local=local,
-                parent=f"{prefix}:{parent}" if parent else None,
-                kind=(kinds or {}).get(local, "requirement"),
-                title=f"Clause {local}",
-                status="confirmed",
-                source="S",
-                order=order,
-                depth=depth[local],
-                exhaustive=local in exhaustive,
+            validated(
+                Clause,
+                {
+                    "id": f"{prefix}:{local}",
+                    "framework": prefix,
+                    "local": local,
+                    "parent": f"{prefix}:{parent}" if parent else None,
+                    "kind": (kinds or {}).get(local, "requirement"),
+                    "title": f"Clause {local}",
+                    "status": "confirmed",
+                    "source": "S",
+                    "order": order,
+                    "depth": depth[local],
+                    "exhaustive": local in exhaustive,
+                },
             )
         )
     rows = []
     for index, (subject, relation, obj) in enumerate(mappings):
         subjects = (subject,) if isinstance(subject, str) else tuple(subject)
         rows.append(
-            Mapping(
-                id=f"m/{index}",
-                subjects=tuple(f"{prefix}:{s}" for s in subjects),
-                relation=relation,
-                object=f"{prefix}:{obj}",
-                strength=7,
-                rationale="semantic",
-                justification="test",
-                source="test",
-                author="test",
-                date=dt.date(2026, 1, 1),
-                mapping_set="m",
-                index=index,
+            validated(  # relations and kinds arrive as plain strings: checked here
+                Mapping,
+                {
+                    "id": f"m/{index}",
+                    "subjects": tuple(f"{prefix}:{s}" for s in subjects),
+                    "relation": relation,
+                    "object": f"{prefix}:{obj}",
+                    "strength": 7,
+                    "rationale": "semantic",
+                    "justification": "test",
+                    "source": "test",
+                    "author": "test",
+                    "date": dt.date(2026, 1, 1),
+                    "mapping_set": "m",
+                    "index": index,
+                },
             )
         )
     mapping_set = MappingSet(

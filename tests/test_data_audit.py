@@ -10,6 +10,7 @@ direction, nor be what inference concludes.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import NamedTuple
 
 import pytest
@@ -188,13 +189,9 @@ def test_the_audit_check_catches_a_reintroduced_row(kb: KnowledgeBase) -> None:
         for m in kb.mappings
         if m.subjects == ("iso23894:6.4.2.1",) and m.object == "iso31000:6.4.2"
     )
-    wrong = row.model_copy(update={"relation": "subset_of"})
-    reversed_wrong = row.model_copy(
-        update={
-            "subjects": ("iso31000:6.4.2",),
-            "object": "iso23894:6.4.2.1",
-            "relation": "superset_of",
-        }
+    wrong = replace(row, relation="subset_of")
+    reversed_wrong = replace(
+        row, subjects=("iso31000:6.4.2",), object="iso23894:6.4.2.1", relation="superset_of"
     )
     assert len(reintroduced([wrong, reversed_wrong, row])) == 2
 
@@ -219,7 +216,7 @@ def test_the_scope_check_catches_an_unscoped_row(kb: KnowledgeBase) -> None:
         m for m in kb.mappings if m.subjects == ("iso23894:5.3",) and m.object == "iso31000:5.3"
     )
     assert unscoped_covering([row]) == []
-    assert len(unscoped_covering([row.model_copy(update={"scope": None})])) == 1
+    assert len(unscoped_covering([replace(row, scope=None)])) == 1
 
 
 @pytest.mark.parametrize("clause_id", PROVISIONAL_GBT46347)

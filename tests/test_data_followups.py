@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 import pytest
 
@@ -202,8 +203,8 @@ def test_the_confidence_check_catches_the_old_cbrn_row(kb: KnowledgeBase) -> Non
     )
     assert row.confidence is not None and row.confidence <= HIGH
     assert confidence_problems(kb, [row]) == []
-    assert len(confidence_problems(kb, [row.model_copy(update={"confidence": 0.85})])) == 1
-    silent = row.model_copy(update={"justification": "Same misuse of AI.", "confidence": None})
+    assert len(confidence_problems(kb, [replace(row, confidence=0.85)])) == 1
+    silent = replace(row, justification="Same misuse of AI.", confidence=None)
     assert len(confidence_problems(kb, [silent])) == 2
 
 

@@ -9,6 +9,7 @@ source shows the containment. Adoption declarations (`adoption_of:`) carry one t
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from crosswalk.api import KnowledgeBase
 from crosswalk.model import Framework, Mapping
@@ -72,10 +73,8 @@ def test_the_review_check_catches_a_missing_or_self_review(kb: KnowledgeBase) ->
         m for m in kb.mappings if m.mapping_set == "euaiact-euaiact" and m.relation == "equal"
     )
     assert row.review is not None and review_problems([row]) == []
-    unreviewed = row.model_copy(update={"review": None})
-    self_reviewed = row.model_copy(
-        update={"review": row.review.model_copy(update={"by": f" {row.author.upper()} "})}
-    )
+    unreviewed = replace(row, review=None)
+    self_reviewed = replace(row, review=replace(row.review, by=f" {row.author.upper()} "))
     problems = review_problems([unreviewed, self_reviewed])
     assert len(problems) == 2
     assert row.path and all("euaiact-euaiact.yaml mapping #" in p for p in problems), problems
@@ -87,8 +86,6 @@ def test_the_review_check_catches_an_unreviewed_adoption(kb: KnowledgeBase) -> N
     assert framework.adoption_of is not None and framework.adoption_of.review is not None
     generated = [m for m in kb.mappings if m.mapping_set == "gbt24353-iso31000-adoption"]
     assert generated and review_problems(generated, [framework]) == []
-    bare = framework.model_copy(
-        update={"adoption_of": framework.adoption_of.model_copy(update={"review": None})}
-    )
+    bare = replace(framework, adoption_of=replace(framework.adoption_of, review=None))
     problems = review_problems(generated, [bare])
     assert len(problems) == 1 and "adoption_of iso31000 has no review" in problems[0], problems

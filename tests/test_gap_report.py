@@ -28,6 +28,7 @@ from crosswalk.model.records import (
     MappingSet,
     Source,
 )
+from crosswalk.model.validation import validated
 
 from .conftest import EXAMPLES
 
@@ -63,7 +64,7 @@ def _clause(prefix: str, local: str, parent: str | None = None, **fields: object
         "depth": 0 if parent is None else 1,
     }
     values.update(fields)
-    return Clause.model_validate(values)
+    return validated(Clause, values)
 
 
 def _kb(

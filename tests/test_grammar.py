@@ -1,16 +1,20 @@
 """The file grammar agrees with the records, field by field.
 
-Each file entry of :mod:`crosswalk.io.grammar` is checked against the record it becomes:
-the keys a file may write are exactly the record's fields, minus those only the loader
-fills in, plus those only a file writes — both listed here, with the reason. A field they
-share has one type, one description, one set of constraints and one default, unless
-listed below as meaning something else in a file. A field added to one side and forgotten
-on the other, or a description or constraint changed on one side only, fails here.
+Each file entry of :mod:`crosswalk.io.grammar` (a pydantic model) is checked against the
+record it becomes (a plain dataclass): the keys a file may write are exactly the record's
+fields, minus those only the loader fills in, plus those only a file writes — both listed
+here, with the reason. A field they share has one type and one default, unless listed below
+as meaning something else in a file, and a value the file refuses the record refuses too
+(when an importer validates it), unless the check is listed as the file's own. A field
+added to one side and forgotten on the other fails here.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import types
+import typing
 from typing import Any, Literal, Union, get_args, get_origin
 
 import pytest
@@ -46,8 +50,9 @@ from crosswalk.model.records import (
     Review,
     Source,
 )
+from crosswalk.model.validation import failures, validated
 
-ENTRY_OF: dict[type[BaseModel], type[BaseModel]] = {
+ENTRY_OF: dict[type[BaseModel], type] = {
     SourceEntry: Source,
     ReviewEntry: Review,
     AdoptionEntry: Adoption,
@@ -136,7 +141,7 @@ FILE_CHECKS: dict[tuple[type[BaseModel], str], FieldInfo] = {
 }
 """Checks a file adds to a shared field (importers build records that need not pass them)."""
 
-PAIRS: list[tuple[type[BaseModel], type[BaseModel]]] = [
+PAIRS: list[tuple[type[BaseModel], type]] = [
     *ENTRY_OF.items(),
     (AdoptedClauseEntry, Clause),
 ]
@@ -162,55 +167,50 @@ def _default(info: FieldInfo) -> Any:
     return info.default
 
 
-def _shared(entry: type[BaseModel], record: type[BaseModel]) -> list[str]:
-    return [name for name in entry.model_fields if name in record.model_fields]
+def _fields(record: type) -> dict[str, tuple[Any, Any]]:
+    """A record's fields: name → (type, default), ``MISSING`` for a required field."""
+    hints = typing.get_type_hints(record)
+    return {f.name: (hints[f.name], f.default) for f in dataclasses.fields(record)}
+
+
+def _shared(entry: type[BaseModel], record: type) -> list[str]:
+    return [name for name in entry.model_fields if name in _fields(record)]
 
 
 @pytest.mark.parametrize(("entry", "record"), PAIRS, ids=lambda c: c.__name__)
 def test_a_file_writes_exactly_the_record_fields_it_can_hold(
-    entry: type[BaseModel], record: type[BaseModel]
+    entry: type[BaseModel], record: type
 ) -> None:
-    writable = set(record.model_fields) - RESOLVED_ONLY.get(entry, set())
+    writable = set(_fields(record)) - RESOLVED_ONLY.get(entry, set())
     assert set(entry.model_fields) == writable | FILE_ONLY.get(entry, set())
 
 
 @pytest.mark.parametrize(("entry", "record"), PAIRS, ids=lambda c: c.__name__)
-def test_shared_fields_have_one_description_and_the_same_checks(
-    entry: type[BaseModel], record: type[BaseModel]
-) -> None:
-    for name in _shared(entry, record):
-        if (entry, name) in OWN_MEANING:
-            continue
-        ours, theirs = entry.model_fields[name], record.model_fields[name]
-        assert ours.description == theirs.description, f"{entry.__name__}.{name}"
-        extra = FILE_CHECKS.get((entry, name))
-        expected = theirs.metadata + (extra.metadata if extra is not None else [])
-        assert ours.metadata == expected, f"{entry.__name__}.{name}"
-
-
-@pytest.mark.parametrize(("entry", "record"), PAIRS, ids=lambda c: c.__name__)
-def test_shared_fields_have_the_same_type_and_default(
-    entry: type[BaseModel], record: type[BaseModel]
-) -> None:
+def test_shared_fields_have_the_same_type_and_default(entry: type[BaseModel], record: type) -> None:
+    known = _fields(record)
     for name in _shared(entry, record):
         if (entry, name) in OWN_MEANING or (entry, name) in RESHAPED:
             continue
-        ours, theirs = entry.model_fields[name], record.model_fields[name]
+        ours = entry.model_fields[name]
+        kind, default = known[name]
         where = f"{entry.__name__}.{name}"
-        assert _record_type(ours.annotation) == theirs.annotation, where
-        default = _default(ours)
-        if isinstance(default, list):
-            default = tuple(default)
-        assert default == _default(theirs), where
+        assert _record_type(ours.annotation) == kind, where
+        mine = _default(ours)
+        if isinstance(mine, list):
+            mine = tuple(mine)
+        if ours.is_required():
+            assert default is dataclasses.MISSING, where
+        else:
+            assert mine == default, where
 
 
 def test_every_exception_names_a_real_shared_field() -> None:
     """A stale entry in the tables above would hide nothing, but would mislead a reader."""
     record_of = dict(PAIRS)
     for entry, name in [*RESHAPED, *OWN_MEANING, *FILE_CHECKS]:
-        assert name in entry.model_fields and name in record_of[entry].model_fields, name
+        assert name in entry.model_fields and name in _fields(record_of[entry]), name
     for entry, names in RESOLVED_ONLY.items():
-        assert names <= set(record_of[entry].model_fields), entry.__name__
+        assert names <= set(_fields(record_of[entry])), entry.__name__
 
 
 def test_every_entry_model_of_the_grammar_is_paired() -> None:
@@ -277,10 +277,105 @@ def test_a_file_that_was_refused_is_still_refused(
     assert {error["loc"][0] for error in caught.value.errors()} == {key}
 
 
+_RECORD: dict[type, dict[str, Any]] = {
+    Source: {"id": "S", "title": "A source"},
+    Review: {"by": "R", "date": "2026-01-01", "evidence": "6.4.2 asks for the same steps."},
+    Adoption: {"framework": "iso31000", "status": "confirmed", "source": "S"},
+    Framework: {
+        "prefix": "a",
+        "title": "A",
+        "short_name": "A",
+        "kind": "standard",
+        "iri_base": "https://example.org/a/",
+    },
+    MappingSet: {
+        "id": "a-b",
+        "title": "A to B",
+        "subject_framework": "a",
+        "object_framework": "b",
+        "source": "crosswalk-curation",
+        "author": "x",
+        "date": "2026-01-01",
+    },
+    Mapping: {
+        "id": "a-b#1",
+        "subjects": ["a:1"],
+        "relation": "equal",
+        "object": "b:1",
+        "strength": 8,
+        "rationale": "semantic",
+        "justification": "Both ask for the same thing.",
+        "source": "crosswalk-curation",
+        "author": "x",
+        "date": "2026-01-01",
+        "mapping_set": "a-b",
+    },
+    Clause: {
+        "id": "a:1",
+        "framework": "a",
+        "local": "1",
+        "kind": "clause",
+        "title": "T",
+        "status": "confirmed",
+        "source": "S",
+    },
+}
+
+
+@pytest.mark.parametrize("record", list(_RECORD), ids=lambda c: c.__name__)
+def test_a_valid_record_is_read_and_converted(record: type) -> None:
+    built: object = validated(record, _RECORD[record])
+    assert isinstance(built, record)
+    for name, (kind, _) in _fields(record).items():  # dates and tuples converted
+        if name in _RECORD[record] and kind in (dt.date, tuple[str, ...]):
+            assert isinstance(getattr(built, name), get_origin(kind) or kind), name
+
+
+@pytest.mark.parametrize(
+    ("record", "key", "value"),
+    [
+        (Review, "by", " "),
+        (Review, "evidence", ""),
+        (Review, "date", "yesterday"),
+        (Framework, "prefix", "ISO 31000"),
+        (Framework, "kind", "law"),
+        (Mapping, "strength", 11),
+        (Mapping, "strength", 0),
+        (Mapping, "confidence", 1.5),
+        (Mapping, "justification", "  "),
+        (Mapping, "subjects", []),
+        (Mapping, "subjects", ["a 1"]),
+        (Mapping, "object", "b"),
+        (Mapping, "relation", "same"),
+        (Clause, "status", "draft"),
+        (Clause, "id", "a:1 2"),
+        (Clause, "kind", "paragraph"),
+        (Source, "accessed", "2026-13-01"),
+    ],
+)
+def test_an_imported_record_is_refused_naming_the_field(record: type, key: str, value: Any) -> None:
+    """What a file entry refuses, a record an importer reads is refused for too (same field)."""
+    with pytest.raises(ValidationError) as caught:
+        validated(record, {**_RECORD[record], key: value})
+    assert {field.split(".")[0] for field, _, _ in failures(caught.value)} == {key}
+
+
 @pytest.mark.parametrize(("entry", "record"), PAIRS, ids=lambda c: c.__name__)
 def test_entries_and_records_refuse_unknown_keys_and_strip_whitespace_alike(
-    entry: type[BaseModel], record: type[BaseModel]
+    entry: type[BaseModel], record: type
 ) -> None:
-    for key in ("extra", "str_strip_whitespace", "frozen"):
-        assert entry.model_config.get(key) == record.model_config.get(key), key
+    config = record.__pydantic_config__  # type: ignore[attr-defined]
+    for key in ("extra", "str_strip_whitespace"):
+        assert entry.model_config.get(key) == config.get(key), key
     assert entry.model_config.get("extra") == "forbid"
+    assert entry.model_config.get("frozen") and record.__dataclass_params__.frozen  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("record", list(_RECORD), ids=lambda c: c.__name__)
+def test_an_imported_record_loses_stray_whitespace_and_refuses_unknown_keys(record: type) -> None:
+    data = _RECORD[record]
+    text_key = next(k for k in data if _fields(record)[k][0] is str and k != "id")
+    built: object = validated(record, {**data, text_key: f"  {data[text_key]} "})
+    assert getattr(built, text_key) == data[text_key]
+    with pytest.raises(ValidationError):
+        validated(record, {**data, "unknown": 1})

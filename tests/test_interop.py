@@ -16,6 +16,7 @@ import re
 import sys
 import types
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,8 @@ from crosswalk.interop.vocabulary import (
 from crosswalk.io.mapping_sets import mapping_id
 from crosswalk.model.errors import DataError, ExportError
 from crosswalk.model.ids import clause_id_from_iri, converter
-from crosswalk.model.records import Clause, Framework, Mapping, MappingSet, Review, Source
+from crosswalk.model.records import Clause, Framework, Mapping, MappingSet, Review, Source, to_dict
+from crosswalk.model.validation import validated
 from crosswalk.reasoning.relations import Relation
 
 DATA = Path(__file__).parent / "data"
@@ -105,13 +107,16 @@ def _mapping(
         "author": "tester",
         "date": DAY,
     } | more
-    return Mapping(
-        id=mapping_id(set_id, sorted(subjects), target),
-        subjects=subjects,
-        relation=relation,
-        object=target,
-        mapping_set=set_id,
-        **fields,
+    return validated(
+        Mapping,
+        {
+            "id": mapping_id(set_id, sorted(subjects), target),
+            "subjects": subjects,
+            "relation": relation,
+            "object": target,
+            "mapping_set": set_id,
+            **fields,
+        },
     )
 
 
@@ -145,7 +150,7 @@ def tiny_kb() -> KnowledgeBase:
         _mapping("aa-bb", ("aa:2",), "no_relationship", "bb:2.1"),
         _mapping("aa-bb", ("aa:1.2",), "addresses", "bb:risk.x", source="X9"),
     )
-    mappings = tuple(m.model_copy(update={"index": i}) for i, m in enumerate(stated))
+    mappings = tuple(replace(m, index=i) for i, m in enumerate(stated))
     mapping_set = MappingSet(
         id="aa-bb",
         title="AA to BB",
@@ -166,16 +171,16 @@ def _set(kb: KnowledgeBase, set_id: str) -> MappingSet:
 
 
 def _content(mapping_set: MappingSet) -> list[dict[str, Any]]:
-    return [m.model_dump(exclude={"path"}) for m in mapping_set.mappings]
+    return [to_dict(m, exclude={"path"}) for m in mapping_set.mappings]
 
 
 def _unordered(mapping_set: MappingSet) -> list[str]:
     """The mappings' content in a canonical order (for formats that reorder rows)."""
-    return sorted(str(m.model_dump(exclude={"path", "index"})) for m in mapping_set.mappings)
+    return sorted(str(to_dict(m, exclude={"path", "index"})) for m in mapping_set.mappings)
 
 
 def _header(mapping_set: MappingSet) -> dict[str, Any]:
-    return mapping_set.model_dump(exclude={"path", "mappings"})
+    return to_dict(mapping_set, exclude={"path", "mappings"})
 
 
 _BUNDLED = crosswalk.load()  # only to parametrize: one test per bundled set and framework
@@ -980,17 +985,14 @@ def test_every_ciso_library_passes_the_importer_rules(kb: KnowledgeBase, tmp_pat
 def test_ciso_version_grows_with_the_data(kb: KnowledgeBase) -> None:
     mapping_set = _set(kb, "iso23894-iso31000")
     before = to_ciso_mapping(kb, mapping_set)["version"]
-    newer = mapping_set.model_copy(update={"date": dt.date(2099, 1, 2)})
+    newer = replace(mapping_set, date=dt.date(2099, 1, 2))
     assert before >= 20000101 and to_ciso_mapping(kb, newer)["version"] == 20990102 > before
 
 
 def test_a_ciso_set_without_rows_is_not_written(tiny_kb: KnowledgeBase, tmp_path: Path) -> None:
-    only_addresses = _set(tiny_kb, "aa-bb").model_copy(
-        update={
-            "mappings": tuple(
-                m for m in _set(tiny_kb, "aa-bb").mappings if m.relation == "addresses"
-            )
-        }
+    only_addresses = replace(
+        _set(tiny_kb, "aa-bb"),
+        mappings=tuple(m for m in _set(tiny_kb, "aa-bb").mappings if m.relation == "addresses"),
     )
     assert only_addresses.mappings
     with pytest.raises(ExportError, match="no row CISO Assistant can hold"):
@@ -1005,9 +1007,9 @@ def test_matrix_round_trip_of_a_real_pair(kb: KnowledgeBase, tmp_path: Path) -> 
     path = write_crosswalk_matrix(kb, "gbt46347", "iso23894", tmp_path / "m.xlsx")
     back = read_crosswalk_matrix(path, kb=kb)
     assert _unordered(back) == _unordered(_set(kb, "gbt46347-iso23894"))
-    assert back.model_dump(exclude={"mappings", "path"}) == _set(
-        kb, "gbt46347-iso23894"
-    ).model_dump(exclude={"mappings", "path"})
+    assert to_dict(back, exclude={"mappings", "path"}) == to_dict(
+        _set(kb, "gbt46347-iso23894"), exclude={"mappings", "path"}
+    )
 
 
 def test_matrix_workbook_structure(tiny_kb: KnowledgeBase, tmp_path: Path) -> None:
@@ -1074,9 +1076,7 @@ def test_matrix_edits_become_mappings(tiny_kb: KnowledgeBase, tmp_path: Path) ->
         IMPORT_AUTHOR,
         "Why addresses.",
     )
-    assert back[("aa:2", "bb:2.1")] == _set(tiny_kb, "aa-bb").mappings[2].model_copy(
-        update={"index": 3}
-    )
+    assert back[("aa:2", "bb:2.1")] == replace(_set(tiny_kb, "aa-bb").mappings[2], index=3)
 
 
 def test_matrix_invalid_cells_are_reported_at_once(tiny_kb: KnowledgeBase, tmp_path: Path) -> None:
@@ -1161,7 +1161,7 @@ def test_mapping_file_and_csv_round_trip_of_real_sets(
 
 
 def test_mapping_file_loads_as_user_data(kb: KnowledgeBase, tmp_path: Path) -> None:
-    mapping_set = _set(kb, "iso23894-iso31000").model_copy(update={"id": "my-review"})
+    mapping_set = replace(_set(kb, "iso23894-iso31000"), id="my-review")
     path = write_mapping_yaml(mapping_set, tmp_path / "my-review.yaml")
     loaded = crosswalk.load([path])
     assert len(next(s for s in loaded.mapping_sets if s.id == "my-review").mappings) == len(

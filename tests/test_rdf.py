@@ -7,6 +7,7 @@ import json
 import os
 import socket
 import typing
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -32,7 +33,9 @@ from crosswalk.model.records import (
     Mapping,
     MappingSet,
     Source,
+    to_dict,
 )
+from crosswalk.model.validation import validated
 from crosswalk.rdf import (
     AIRO,
     CW,
@@ -81,20 +84,23 @@ def _clause(prefix: str, local: str, order: int, **fields: typing.Any) -> Clause
 def _mapping(
     index: int, subjects: tuple[str, ...], relation: str, obj: str, **fields: typing.Any
 ) -> Mapping:
-    return Mapping(
-        id=f"std-eu/{index:04d}",
-        subjects=subjects,
-        relation=relation,
-        object=obj,
-        strength=fields.pop("strength", 6),
-        rationale=fields.pop("rationale", "semantic"),
-        justification=fields.pop("justification", "They overlap."),
-        source=fields.pop("source", "crosswalk-curation"),
-        author=fields.pop("author", "crosswalk curators"),
-        date=dt.date(2026, 1, 2),
-        mapping_set="std-eu",
-        index=index,
-        **fields,
+    return validated(
+        Mapping,
+        {
+            "id": f"std-eu/{index:04d}",
+            "subjects": subjects,
+            "relation": relation,
+            "object": obj,
+            "strength": fields.pop("strength", 6),
+            "rationale": fields.pop("rationale", "semantic"),
+            "justification": fields.pop("justification", "They overlap."),
+            "source": fields.pop("source", "crosswalk-curation"),
+            "author": fields.pop("author", "crosswalk curators"),
+            "date": dt.date(2026, 1, 2),
+            "mapping_set": "std-eu",
+            "index": index,
+            **fields,
+        },
     )
 
 
@@ -248,10 +254,13 @@ def small_kb(
 def _dump(kb: CoreKnowledgeBase) -> dict[str, typing.Any]:
     """Everything a knowledge base holds, except the files it was read from."""
     return {
-        "frameworks": [f.model_dump(exclude={"path"}) for f in kb.frameworks.values()],
-        "clauses": {k: c.model_dump() for k, c in kb.clauses.items()},
+        "frameworks": [to_dict(f, exclude={"path"}) for f in kb.frameworks.values()],
+        "clauses": {k: to_dict(c) for k, c in kb.clauses.items()},
         "mapping_sets": [
-            s.model_dump(exclude={"path": True, "mappings": {"__all__": {"path": True}}})
+            {
+                **to_dict(s, exclude={"path", "mappings"}),
+                "mappings": [to_dict(m, exclude={"path"}) for m in s.mappings],
+            }
             for s in kb.mapping_sets
         ],
     }
@@ -333,7 +342,7 @@ def test_bundled_clause_iris_are_unique_and_eli_for_the_ai_act(
 
 def test_colliding_clause_iris_are_refused(small: KnowledgeBase) -> None:
     frameworks = list(small.frameworks.values())
-    clash = frameworks[1].model_copy(update={"iri_base": frameworks[0].iri_base})
+    clash = replace(frameworks[1], iri_base=frameworks[0].iri_base)
     kb = KnowledgeBase([frameworks[0], clash, frameworks[2]], list(small), small.mapping_sets)
     with pytest.raises(DataError, match="unique-iri"):
         to_graph(kb)
@@ -627,7 +636,7 @@ def _shape_values(shapes: Graph, target: URIRef, path: URIRef) -> list[str]:
         (CW.Clause, CW.category, model.Category),
         (CW.Mapping, CW.rationale, model.Rationale),
         (CW.Mapping, CW.relation, model.RelationName),
-        (CW.Framework, CW.kind, Framework.model_fields["kind"].annotation),
+        (CW.Framework, CW.kind, typing.get_type_hints(Framework)["kind"]),
     ],
 )
 def test_shape_vocabularies_equal_the_model(

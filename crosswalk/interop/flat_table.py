@@ -30,7 +30,8 @@ from crosswalk.io.files import read_text
 from crosswalk.io.limits import limit
 from crosswalk.io.mapping_sets import mapping_id
 from crosswalk.model.errors import DataError, Problem
-from crosswalk.model.records import Mapping, MappingSet
+from crosswalk.model.records import Mapping, MappingSet, to_dict
+from crosswalk.model.validation import failures, validated
 
 if TYPE_CHECKING:
     from crosswalk.knowledge.base import KnowledgeBase
@@ -179,7 +180,7 @@ def read_mapping_csv_sets(
                 locations.append(where)
         if kb is not None:
             mappings = canonical_ids(mappings, kb)
-        mapping_set = MappingSet(**header, mappings=tuple(mappings), path=file)
+        mapping_set = validated(MappingSet, {**header, "mappings": tuple(mappings), "path": file})
         if kb is not None:
             problems.extend(reference_problems(mapping_set, locations, kb, file))
         sets.append(mapping_set)
@@ -193,7 +194,7 @@ def _header(
 ) -> dict[str, Any]:
     known = next((s for s in kb.mapping_sets if s.id == set_id), None) if kb is not None else None
     if known is not None:
-        return known.model_dump(exclude={"mappings", "path"})
+        return to_dict(known, exclude={"mappings", "path"})
 
     def common(column: str, default: str) -> str:
         values = Counter(r.get(column, "") for r in rows if r.get(column))
@@ -244,7 +245,8 @@ def _mapping(
         return None
     subjects = tuple(s for s in re.split(r"\s*[∪|]\s*", row["subject"]) if s)
     try:
-        return Mapping.model_validate(
+        return validated(
+            Mapping,
             {
                 "id": row.get("id") or mapping_id(header["id"], sorted(subjects), row["object"]),
                 "subjects": subjects,
@@ -262,14 +264,12 @@ def _mapping(
                 "mapping_set": header["id"],
                 "path": file,
                 "index": index,
-            }
+            },
         )
     except ValidationError as error:
-        for detail in error.errors():
-            loc = [str(p) for p in detail["loc"]]
-            field = "_".join(loc[:2]) if loc[:1] == ["review"] else (loc[0] if loc else "")
+        for field_path, _, message in failures(error):
+            loc = field_path.split(".")
+            field = "_".join(loc[:2]) if loc[:1] == ["review"] else loc[0]
             column = {"subjects": "subject"}.get(field, field)
-            problems.append(
-                Problem(file, f"{where}, column {column}", f"valid-{column}", detail["msg"])
-            )
+            problems.append(Problem(file, f"{where}, column {column}", f"valid-{column}", message))
         return None

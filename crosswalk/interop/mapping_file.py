@@ -29,7 +29,7 @@ from crosswalk.io.canonical import canonical_of
 from crosswalk.io.mapping_sets import build_mapping_sets
 from crosswalk.io.yaml_text import dump_mapping_file
 from crosswalk.model.errors import DataError, Problem
-from crosswalk.model.records import Mapping, MappingSet
+from crosswalk.model.records import Mapping, MappingSet, to_dict
 
 if TYPE_CHECKING:
     from crosswalk.knowledge.base import KnowledgeBase
@@ -39,8 +39,8 @@ __all__ = ["read_mapping_yaml", "to_mapping_document", "write_mapping_yaml"]
 
 def to_mapping_document(mapping_set: MappingSet) -> dict[str, Any]:
     """The mapping file of a set as plain data (keys in the canonical order)."""
-    header = mapping_set.model_dump(exclude={"mappings", "path", "derived"}, exclude_none=True)
-    header["sources"] = [s.model_dump(exclude_none=True) for s in mapping_set.sources]
+    header = to_dict(mapping_set, exclude={"mappings", "path", "derived"}, exclude_none=True)
+    header["sources"] = [to_dict(s, exclude_none=True) for s in mapping_set.sources]
     if not header["sources"]:
         del header["sources"]
     return {
@@ -69,7 +69,7 @@ def _entry(mapping: Mapping, mapping_set: MappingSet) -> dict[str, Any]:
     if mapping.date != mapping_set.date:
         entry["date"] = mapping.date
     if mapping.review is not None:
-        entry["review"] = mapping.review.model_dump(exclude_none=True)
+        entry["review"] = to_dict(mapping.review, exclude_none=True)
     return entry
 
 

@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from crosswalk.interop.vocabulary import RELATION_NAMES
-from crosswalk.model.records import Mapping
+from crosswalk.model.records import Mapping, Rationale
 
 if TYPE_CHECKING:
     from crosswalk.knowledge.base import KnowledgeBase
@@ -26,7 +26,7 @@ FIRST_COLUMN = 3
 UNION = " ∪ "
 INFERRED = "(inferred)"
 DEFAULT_STRENGTH = 5
-DEFAULT_RATIONALE = "semantic"
+DEFAULT_RATIONALE: Rationale = "semantic"
 PART_SET_SUFFIX = ".parts"  # mappings/README.md, "Requirement parts"
 CELL = re.compile(r"^(?P<relation>[a-z_]+)\s*(?::\s*(?P<strength>\S+))?$")
 

@@ -10,8 +10,9 @@ import datetime as dt
 import os
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from crosswalk.interop.matrix_layout import (
     CELL,
@@ -33,7 +34,7 @@ from crosswalk.io.files import file_problem, zip_problem
 from crosswalk.io.limits import limit
 from crosswalk.io.mapping_sets import mapping_id
 from crosswalk.model.errors import DataError, Problem
-from crosswalk.model.records import Mapping, MappingSet
+from crosswalk.model.records import Mapping, MappingSet, RelationName, Source, to_dict
 
 if TYPE_CHECKING:
     from crosswalk.knowledge.base import KnowledgeBase
@@ -112,7 +113,7 @@ def read_crosswalk_matrix(  # noqa: C901 - one pass over sheet, headers and cell
     subject = _prefix(c for ids in rows.values() for c in ids)
     target = _prefix(columns.values())
 
-    cells: list[tuple[tuple[str, ...], str, str, int | None, str]] = []
+    cells: list[tuple[tuple[str, ...], str, RelationName, int | None, str]] = []
     for row in range(FIRST_ROW, len(grid) + 1):
         for column in range(FIRST_COLUMN, width + 1):
             raw = value(row, column)
@@ -245,15 +246,16 @@ def _prefix(ids: Iterable[str]) -> str | None:
 
 def _parse_cell(
     text: str, file: str, where: str, problems: list[Problem]
-) -> tuple[str, int | None] | None:
+) -> tuple[RelationName, int | None] | None:
     match = CELL.match(text)
     if match is None or match["relation"] not in RELATION_NAMES:
         problems.append(
             Problem(file, where, "relation-name", f"{text!r} is not a relation; {CELL_GRAMMAR}")
         )
         return None
+    relation = cast("RelationName", match["relation"])  # one of RELATION_NAMES
     if match["strength"] is None:
-        return match["relation"], None
+        return relation, None
     if not match["strength"].isdigit() or not 1 <= int(match["strength"]) <= 10:
         problems.append(
             Problem(
@@ -264,14 +266,14 @@ def _parse_cell(
             )
         )
         return None
-    return match["relation"], int(match["strength"])
+    return relation, int(match["strength"])
 
 
 def _mapping_set(
     kb: KnowledgeBase,
     subject: str,
     target: str,
-    cells: Sequence[tuple[tuple[str, ...], str, str, int | None, str]],
+    cells: Sequence[tuple[tuple[str, ...], str, RelationName, int | None, str]],
     file: str,
 ) -> MappingSet:
     curated = [
@@ -283,8 +285,10 @@ def _mapping_set(
         and not part_level(s.id)
     ]
     today = dt.date.today()
+    sources: list[Source] = []
     if curated:
-        header = curated[0].model_dump(exclude={"mappings", "path", "derived"})
+        header = to_dict(curated[0], exclude={"mappings", "path", "derived", "sources"})
+        sources = list(curated[0].sources)
     else:
         header = {
             "id": f"{subject}-{target}",
@@ -314,12 +318,12 @@ def _mapping_set(
             kept = {**common, "subjects": before.subjects}
             if strength not in (None, before.strength):  # re-weighed: the argument still holds
                 kept |= {"strength": strength, "author": IMPORT_AUTHOR, "date": today}
-            mappings.append(before.model_copy(update=kept))
+            mappings.append(replace(before, **kept))
             continue
         mappings.append(
             Mapping(
                 **common,
-                subjects=subjects,
+                subjects=tuple(subjects),
                 relation=relation,  # checked against RELATION_NAMES
                 object=clause_id,
                 strength=strength or DEFAULT_STRENGTH,
@@ -332,9 +336,8 @@ def _mapping_set(
             )
         )
     cited = {source.id: source for s in kb.mapping_sets for source in s.sources}
-    sources = list(header.pop("sources", ()))
     for mapping in mappings:
-        known = {s["id"] if isinstance(s, dict) else s.id for s in sources}
+        known = {s.id for s in sources}
         if (
             mapping.source not in known | {"crosswalk-curation", header["source"]}
             and mapping.source in cited

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ from crosswalk.io.limits import limit
 from crosswalk.io.mapping_sets import mapping_id
 from crosswalk.model.errors import DataError, Problem
 from crosswalk.model.records import Mapping, MappingSet
+from crosswalk.model.validation import failures, validated
 
 if TYPE_CHECKING:
     from crosswalk.knowledge.base import KnowledgeBase
@@ -90,7 +92,7 @@ def read_oscal(path: str | os.PathLike[str], *, kb: KnowledgeBase | None = None)
         where = f"mapping-collection.mappings[0].maps[{index}]"
         mapping = _mapping(item, header, tokens, default_rationale, file, where, problems)
         if mapping is not None:
-            mappings.append(mapping.model_copy(update={"index": len(mappings)}))
+            mappings.append(replace(mapping, index=len(mappings)))
             locations.append(where)
     if kb is not None:
         mappings = canonical_ids(mappings, kb)
@@ -100,18 +102,11 @@ def read_oscal(path: str | os.PathLike[str], *, kb: KnowledgeBase | None = None)
             prefixes = Counter(p.split(":", 1)[0] for p in pool)
             header[side] = prefixes.most_common(1)[0][0] if prefixes else "unknown"
     try:
-        mapping_set = MappingSet.model_validate(
-            {**header, "mappings": tuple(mappings), "path": file}
-        )
+        mapping_set = validated(MappingSet, {**header, "mappings": tuple(mappings), "path": file})
     except ValidationError as error:
         problems.extend(
-            Problem(
-                file,
-                "mapping-collection.metadata",
-                f"valid-{'.'.join(map(str, d['loc']))}",
-                d["msg"],
-            )
-            for d in error.errors()
+            Problem(file, "mapping-collection.metadata", f"valid-{field}", message)
+            for field, _, message in failures(error)
         )
         raise DataError(problems) from error
     if kb is not None:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from collections.abc import Mapping as MappingABC
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from crosswalk.model.errors import Problem
 from crosswalk.model.records import Mapping, MappingSet
+from crosswalk.model.validation import failures, validated
 
 if TYPE_CHECKING:
     from crosswalk.knowledge.base import KnowledgeBase
@@ -34,11 +36,10 @@ def validated_mapping(
     names it (via ``column_of``).
     """
     try:
-        return Mapping.model_validate(values)
+        return validated(Mapping, values)
     except ValidationError as error:
-        for detail in error.errors():
-            field = ".".join(str(p) for p in detail["loc"])
-            problem(f"valid-{field}", f"{(column_of or {}).get(field, field)}: {detail['msg']}")
+        for field, _, message in failures(error):
+            problem(f"valid-{field}", f"{(column_of or {}).get(field, field)}: {message}")
         return None
 
 
@@ -49,7 +50,7 @@ def canonical_ids(mappings: Sequence[Mapping], kb: KnowledgeBase) -> list[Mappin
         subjects = tuple(_canonical(s, kb) for s in mapping.subjects)
         target = _canonical(mapping.object, kb)
         if subjects != mapping.subjects or target != mapping.object:
-            mapping = mapping.model_copy(update={"subjects": subjects, "object": target})
+            mapping = replace(mapping, subjects=subjects, object=target)
         result.append(mapping)
     return result
 
@@ -68,11 +69,11 @@ def reference_problems(
     """
     from crosswalk.knowledge.base import KnowledgeBase
 
-    indexed = tuple(m.model_copy(update={"index": i}) for i, m in enumerate(mapping_set.mappings))
+    indexed = tuple(replace(m, index=i) for i, m in enumerate(mapping_set.mappings))
     probe = KnowledgeBase(
         kb.frameworks.values(),
         kb.clauses.values(),
-        [mapping_set.model_copy(update={"mappings": indexed})],
+        [replace(mapping_set, mappings=indexed)],
     )
     where = {f"mappings[{i}]": place for i, place in enumerate(locations)}
     return [

@@ -10,6 +10,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,7 @@ from crosswalk.model.ids import (
     split_id,
 )
 from crosswalk.model.records import Mapping, MappingSet
+from crosswalk.model.validation import validated
 
 if TYPE_CHECKING:
     from crosswalk.knowledge.base import KnowledgeBase
@@ -138,7 +140,7 @@ def read_sssom_sets(
     sets = []
     for header in headers:
         pairs = by_set[header["id"]]
-        mappings = [m.model_copy(update={"index": i}) for i, (m, _) in enumerate(pairs)]
+        mappings = [replace(m, index=i) for i, (m, _) in enumerate(pairs)]
         if kb is not None:
             mappings = canonical_ids(mappings, kb)
         mapping_set = _mapping_set(header, mappings, file, problems)
@@ -456,7 +458,8 @@ def _unescape(value: str) -> str:
 def _mapping_set(
     header: dict[str, Any], mappings: list[Mapping], file: str, problems: list[Problem]
 ) -> MappingSet | None:
-    data = {k: v for k, v in header.items() if k in MappingSet.model_fields}
+    names = {f.name for f in fields(MappingSet)}
+    data = {k: v for k, v in header.items() if k in names}
     for side in ("subject_framework", "object_framework"):
         if not data.get(side):
             prefixes = Counter(
@@ -468,10 +471,10 @@ def _mapping_set(
         data["date"] = max((m.date for m in mappings), default=dt.date.today())
     data["sources"] = data.get("sources") or []
     try:
-        return MappingSet.model_validate({**data, "mappings": tuple(mappings), "path": file})
+        return validated(MappingSet, {**data, "mappings": tuple(mappings), "path": file})
     except ValidationError as error:
         for detail in error.errors():
-            field = ".".join(str(p) for p in detail["loc"])
+            field = ".".join(str(p) for p in detail["loc"]) or "mapping_set"
             problems.append(
                 Problem(file, "metadata block", f"valid-{field}", f"{field}: {detail['msg']}")
             )

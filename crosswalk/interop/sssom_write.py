@@ -36,7 +36,7 @@ from crosswalk.model.ids import (
     own_prefix,
     split_id,
 )
-from crosswalk.model.records import Mapping, MappingSet
+from crosswalk.model.records import Mapping, MappingSet, to_dict
 
 if TYPE_CHECKING:
     from crosswalk.knowledge.base import KnowledgeBase
@@ -206,7 +206,7 @@ def _title(clause_id: str, kb: KnowledgeBase | None) -> str:
 
 def _header(mapping_set: MappingSet) -> dict[str, Any]:
     """The set's own fields (not its mappings), JSON-ready."""
-    return mapping_set.model_dump(mode="json", exclude={"mappings", "path"})
+    return to_dict(mapping_set, json=True, exclude={"mappings", "path"})
 
 
 def _metadata(
@@ -237,7 +237,7 @@ def _metadata(
         metadata["ext_object_framework"] = only.object_framework
         if only.sources:
             metadata["ext_sources"] = json.dumps(
-                [s.model_dump(mode="json", exclude_none=True) for s in only.sources],
+                [to_dict(s, json=True, exclude_none=True) for s in only.sources],
                 ensure_ascii=False,
             )
         metadata["ext_subject_framework"] = only.subject_framework

@@ -11,7 +11,7 @@ inference, consistency. Problems are collected and raised once as a
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +40,11 @@ from crosswalk.model.records import (
     EndDates,
     Framework,
     GraceDates,
+    RecordError,
+    Review,
     Source,
 )
+from crosswalk.model.validation import failures
 
 __all__ = [
     "build_catalogues",
@@ -90,14 +93,17 @@ def item_lines(path: Path, key: str) -> list[int]:
 
 def pydantic_problems(error: ValidationError, file: str, where: str) -> Iterator[Problem]:
     """The problems of a pydantic validation error, each named by its field."""
-    for detail in error.errors():
-        field_path = ".".join(str(p) for p in detail["loc"])
-        rule = detail["type"]
+    for field_path, rule, message in failures(error):
         if rule == "extra_forbidden":
             message = f"unknown key {field_path!r} (the grammar is in mappings/README.md)"
         else:
-            message = f"{field_path}: {detail['msg']}"
+            message = f"{field_path}: {message}"
         yield Problem(file, where, rule, message)
+
+
+def record_problem(error: RecordError, file: str, where: str) -> Problem:
+    """The problem of a record's own check, named by its field."""
+    return Problem(file, where, "value_error", f"{error.field}: {error}")
 
 
 def _sources(raw: Any, file: str, problems: list[Problem]) -> list[Source]:
@@ -214,7 +220,13 @@ def build_catalogues(  # noqa: C901 - one pass that collects every problem of ev
 
 def _framework(draft: _CatalogueDraft) -> Framework:
     entry = draft.framework
-    adoption = Adoption(**entry.adoption_of.model_dump()) if entry.adoption_of else None
+    adoption = None
+    if entry.adoption_of is not None:
+        review = entry.adoption_of.review
+        adoption = Adoption(
+            **entry.adoption_of.model_dump(exclude={"review"}),
+            review=Review(**review.model_dump()) if review else None,
+        )
     data = entry.model_dump(exclude={"adoption_of", "aliases", "iri_base"})
     return Framework(
         **data,
@@ -353,7 +365,7 @@ def _split_into_parts(
     for parent_id, below in children.items():
         kinds = {c.kind == "part" for c in below}
         if kinds == {True}:
-            built[parent_id] = built[parent_id].model_copy(update={"exhaustive": True})
+            built[parent_id] = replace(built[parent_id], exhaustive=True)
         elif kinds == {True, False}:
             problems.append(
                 Problem(
@@ -434,20 +446,17 @@ def _adopted_clauses(
         overlay = overlays.get(clause.local)
         note = f"Adopted from {clause.id} ({adoption.status} identical adoption)."
         result.append(
-            clause.model_copy(
-                update={
-                    "id": f"{prefix}:{clause.local}",
-                    "framework": prefix,
-                    "parent": f"{prefix}:{clause.parent.split(':', 1)[1]}"
-                    if clause.parent
-                    else None,
-                    "title": (overlay.title if overlay and overlay.title else clause.title),
-                    "title_zh": overlay.title_zh if overlay else None,
-                    "status": overlay.status if overlay else "provisional",
-                    "source": overlay.source if overlay else adoption.source,
-                    "note": (overlay.note if overlay and overlay.note else note),
-                    "url": draft.framework.official_url,
-                }
+            replace(
+                clause,
+                id=f"{prefix}:{clause.local}",
+                framework=prefix,
+                parent=f"{prefix}:{clause.parent.split(':', 1)[1]}" if clause.parent else None,
+                title=overlay.title if overlay and overlay.title else clause.title,
+                title_zh=overlay.title_zh if overlay else None,
+                status=overlay.status if overlay else "provisional",
+                source=overlay.source if overlay else adoption.source,
+                note=overlay.note if overlay and overlay.note else note,
+                url=draft.framework.official_url,
             )
         )
     return result

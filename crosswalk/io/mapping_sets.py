@@ -14,7 +14,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from crosswalk.io.catalogue import display_path, item_lines, pydantic_problems, read_yaml
+from crosswalk.io.catalogue import (
+    display_path,
+    item_lines,
+    pydantic_problems,
+    read_yaml,
+    record_problem,
+)
 from crosswalk.io.grammar import (
     MappingEntry,
     MappingSetEntry,
@@ -25,6 +31,7 @@ from crosswalk.model.records import (
     Framework,
     Mapping,
     MappingSet,
+    RecordError,
     Review,
     Source,
 )
@@ -181,8 +188,8 @@ def build_mapping_sets(  # noqa: C901 - one pass that collects every problem of 
                         index=index,
                     )
                 )
-            except ValidationError as error:
-                problems.extend(pydantic_problems(error, str(path), where()))
+            except RecordError as error:
+                problems.append(record_problem(error, str(path), where()))
         data = header.model_dump(exclude={"sources"})
         sets.append(
             MappingSet(

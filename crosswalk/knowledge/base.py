@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -82,10 +83,10 @@ class KnowledgeBase:
             subjects = tuple(self._aliases.get(c, c) for c in mapping.subjects)
             target = self._aliases.get(mapping.object, mapping.object)
             if subjects != mapping.subjects or target != mapping.object:
-                mapping = mapping.model_copy(update={"subjects": subjects, "object": target})
+                mapping = replace(mapping, subjects=subjects, object=target)
                 changed = True
             rows.append(mapping)
-        return mapping_set.model_copy(update={"mappings": tuple(rows)}) if changed else mapping_set
+        return replace(mapping_set, mappings=tuple(rows)) if changed else mapping_set
 
     # -- lookup -----------------------------------------------------------------------
 

@@ -3,19 +3,19 @@
 :func:`load` finds the catalogue and mapping files under the given roots, and returns
 the knowledge base of the records cached for their exact bytes, or builds a new one and
 caches its records (:mod:`crosswalk.io.cache`). Cached records are rebuilt without being
-validated again (:mod:`crosswalk.model.trusted`): the model validated them before they were
-written, and the key proves they come from the same code and data. Its closure is
+checked again (:mod:`crosswalk.model.trusted`): they were checked before they were written,
+and the key proves they come from the same code and data, so a warm load never imports
+pydantic. Its closure is
 computed, and cached beside the records, only when first needed. Every problem in every file is collected
 and raised once as a :class:`~crosswalk.model.errors.DataError`.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
-
-from pydantic_core import from_json, to_json
 
 from crosswalk.io.cache import ArrayStore, cache_key, read_records, write_records
 from crosswalk.io.collector import collector_paused
@@ -23,7 +23,7 @@ from crosswalk.io.discovery import DataFiles, discover
 from crosswalk.io.resources import mappings_dir
 from crosswalk.knowledge.base import KnowledgeBase
 from crosswalk.model.errors import DataError, Problem
-from crosswalk.model.records import Clause, Framework, MappingSet
+from crosswalk.model.records import Clause, Framework, MappingSet, to_dict
 from crosswalk.model.trusted import builder
 
 __all__ = ["build", "load"]
@@ -62,10 +62,11 @@ def load(
 
 def _records(kb: KnowledgeBase) -> bytes:
     """The records of a knowledge base as JSON (what :func:`_from_records` reads back)."""
-    frameworks = [f.model_dump(mode="json", exclude_defaults=True) for f in kb.frameworks.values()]
-    clauses = [c.model_dump(mode="json", exclude_defaults=True) for c in kb.clauses.values()]
-    sets = [s.model_dump(mode="json", exclude_defaults=True) for s in kb.mapping_sets]
-    return to_json([frameworks, clauses, sets])
+    frameworks = [to_dict(f, json=True, exclude_defaults=True) for f in kb.frameworks.values()]
+    clauses = [to_dict(c, json=True, exclude_defaults=True) for c in kb.clauses.values()]
+    sets = [to_dict(s, json=True, exclude_defaults=True) for s in kb.mapping_sets]
+    text = json.dumps([frameworks, clauses, sets], ensure_ascii=False, separators=(",", ":"))
+    return text.encode()
 
 
 def _from_records(payload: bytes | None, kind: type[K]) -> K | None:
@@ -75,7 +76,7 @@ def _from_records(payload: bytes | None, kind: type[K]) -> K | None:
     framework, clause, mapping_set = builder(Framework), builder(Clause), builder(MappingSet)
     try:
         with collector_paused():  # thousands of records, none in a reference cycle
-            frameworks, clauses, sets = from_json(payload)
+            frameworks, clauses, sets = json.loads(payload)
             return kind(
                 [framework(f) for f in frameworks],
                 [clause(c) for c in clauses],

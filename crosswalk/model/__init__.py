@@ -55,6 +55,7 @@ from crosswalk.model.records import (
     Source,
     Status,
     SummaryAuthor,
+    to_dict,
 )
 
 if TYPE_CHECKING:
@@ -125,6 +126,7 @@ __all__ = [
     "mapping_set_iri",
     "segment",
     "split_id",
+    "to_dict",
     "union_node",
 ]
 

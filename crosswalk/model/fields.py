@@ -1,19 +1,20 @@
-"""Every field that a record and its file entry share, declared once.
+"""Every field of the data files' grammar that a record holds too, declared once.
 
 A field's type, constraints and description live here, as an ``Annotated`` alias (or, where
 the record and the file entry hold different classes, as a ``Field`` used by both). The
-records of :mod:`crosswalk.model.records` and the file grammar of :mod:`crosswalk.io.grammar`
-both annotate their fields with these, so the JSON Schema a user's editor shows and the
-record a program reads cannot drift apart; ``tests/test_grammar.py`` checks that every field
-a file may write is a record field (or is listed as file-only) and agrees with it.
+file grammar of :mod:`crosswalk.io.grammar` annotates its entries with these, so the JSON
+Schema a user's editor shows and the check a file gets cannot drift apart. The records of
+:mod:`crosswalk.model.records` are plain dataclasses that load without pydantic;
+``tests/test_grammar.py`` checks that every field a file may write is a record field of the
+same type and default (or is listed as file-only).
 
 Defaults stay at the declaration site (``= None``): type checkers read them there. An
 optional field's alias includes ``| None``, so that its description stays on the field and
 does not move inside the JSON Schema's ``anyOf``.
 
-A file may be checked more strictly than a record built by an importer (a CSV row, an
-RDF graph): such extra checks are stacked in the grammar, e.g.
-``Annotated[SourceTitle, NON_EMPTY]``, and listed in the test.
+A file is checked more strictly than a record built by an importer (a CSV row, an RDF
+graph), which gets the record's types and its own checks: the file's extra checks are stacked in
+the grammar, e.g. ``Annotated[SourceTitle, NON_EMPTY]``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from crosswalk.model.ids import PREFIX_PATTERN
 from crosswalk.model.vocabularies import (
     ClauseKind,
+    DocumentKind,
     Rationale,
     RelationName,
     ScopeCondition,
@@ -186,10 +188,7 @@ FrameworkTitleZh = Annotated[
 ShortName = Annotated[str, Field(description="How people cite it, e.g. 'ISO 31000:2018'.")]
 Edition = Annotated[str | None, Field(description="Edition or version.")]
 Publisher = Annotated[str | None, Field(description="Who publishes it.")]
-FrameworkKind = Annotated[
-    Literal["standard", "regulation", "guidance", "policy"],
-    Field(description="What sort of document it is."),
-]
+FrameworkKind = Annotated[DocumentKind, Field(description="What sort of document it is.")]
 OfficialUrl = Annotated[str | None, Field(description="Where the official text is.")]
 FRAMEWORK_IRI_BASE = Field(
     description="IRI prefix of its clauses (local id appended); a file may leave it out "

@@ -45,6 +45,7 @@ __all__ = [
     "framework_iri",
     "is_eli_act",
     "is_union_node",
+    "malformed_id",
     "mapping_iri",
     "mapping_set_iri",
     "own_prefix",
@@ -90,13 +91,18 @@ _DEFAULT_BASE = re.compile(re.escape(BASE) + r"clause/(" + PREFIX_PATTERN + r")/
 _OWN_PREFIXES = {"crosswalk": VOCABULARY_IRI, "crosswalkmapping": MAPPING_IRI}
 
 
+def malformed_id(clause_id: str) -> str:
+    """What is wrong with a malformed clause id (the message of :func:`split_id`)."""
+    return (
+        f"{clause_id!r} is not a canonical clause id (expected prefix:local, "
+        "e.g. iso31000:6.4.2 or euaiact:art9.2.a)"
+    )
+
+
 def split_id(clause_id: str) -> tuple[str, str]:
     """Split a canonical id into (prefix, local); raise ValueError if malformed."""
     if not _CLAUSE_ID.match(clause_id):
-        raise ValueError(
-            f"{clause_id!r} is not a canonical clause id (expected prefix:local, "
-            "e.g. iso31000:6.4.2 or euaiact:art9.2.a)"
-        )
+        raise ValueError(malformed_id(clause_id))
     prefix, local = clause_id.split(":", 1)
     return prefix, local
 

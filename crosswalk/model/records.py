@@ -1,86 +1,29 @@
 """The records: frameworks, clauses, mappings and mapping sets.
 
-All models are frozen pydantic models that forbid unknown fields. They hold resolved
-data (canonical ids, inherited applicability); the grammar of the data files lives in
-:mod:`crosswalk.io.grammar`, and the step between the two in :mod:`crosswalk.io.catalogue`.
-A field that a record shares with a file entry takes its type, constraints and
-description from :mod:`crosswalk.model.fields`; the vocabularies are in
-:mod:`crosswalk.model.vocabularies` (re-exported here).
+Records are frozen, slotted dataclasses with keyword-only fields: plain data that loads
+without pydantic, so a warm ``crosswalk.load()`` rebuilds them from the cache without
+importing it. They hold resolved data (canonical ids, inherited applicability).
+
+Checking happens at the edges. The grammar of the data files
+(:mod:`crosswalk.io.grammar`, pydantic models whose fields are declared in
+:mod:`crosswalk.model.fields`) checks a file entry before :mod:`crosswalk.io.catalogue`
+builds the record; an importer that reads someone else's format (SSSOM, OSCAL, a CSV,
+an RDF graph) builds its records with :func:`crosswalk.model.validation.validated`, which
+lets pydantic check and convert every field from these annotations and this module's
+``__pydantic_config__`` (unknown keys refused, whitespace stripped). Whoever constructs a
+record, its ``__post_init__`` refuses what no record may hold: a malformed id, a mapping
+without subjects, a strength outside 1-10. ``tests/test_grammar.py`` checks that every
+field a file may write is a record field of the same type and default.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Literal
+import re
+from dataclasses import MISSING, dataclass, fields
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-
-from crosswalk.model.fields import (
-    ADOPTION_OF,
-    ADOPTION_REVIEW,
-    BY_CATEGORY,
-    CITED_SOURCES,
-    CLAUSE_ADDRESSEES,
-    CLAUSE_CATEGORIES,
-    CLAUSE_DATES,
-    ENDS,
-    FRAMEWORK_IRI_BASE,
-    GRACE,
-    MAPPING_REVIEW,
-    AdoptedFramework,
-    AdoptionNote,
-    AdoptionRelation,
-    AdoptionSource,
-    AdoptionStatus,
-    CategoryDatesFields,
-    ClauseAliases,
-    ClauseAppliesWith,
-    ClauseKindField,
-    ClauseNote,
-    ClauseSource,
-    ClauseStatus,
-    ClauseTitle,
-    ClauseTitleZh,
-    ClauseUrl,
-    Confidence,
-    Copyright,
-    DatesNote,
-    DatesOmnibus,
-    DatesOriginal,
-    Edition,
-    EndDatesFields,
-    Exhaustive,
-    FrameworkAliases,
-    FrameworkKind,
-    FrameworkPrefix,
-    FrameworkTitle,
-    FrameworkTitleZh,
-    GraceDatesFields,
-    Justification,
-    MappingObject,
-    MappingRationale,
-    MappingRelation,
-    MappingScope,
-    Normative,
-    ObjectFramework,
-    OfficialUrl,
-    Publisher,
-    ReviewFields,
-    SetAuthor,
-    SetDate,
-    SetDescription,
-    SetId,
-    SetLicense,
-    SetSource,
-    SetTitle,
-    ShortName,
-    SourceFields,
-    Strength,
-    SubjectFramework,
-    Summaries,
-    Summary,
-)
-from crosswalk.model.ids import CLAUSE_ID_PATTERN, split_id
+from crosswalk.model.ids import CLAUSE_ID_PATTERN, PREFIX_PATTERN, malformed_id
 from crosswalk.model.vocabularies import (
     COUNTED_PROVISIONS,
     PROVISION_OF_KIND,
@@ -88,6 +31,7 @@ from crosswalk.model.vocabularies import (
     Addressee,
     Category,
     ClauseKind,
+    DocumentKind,
     ProvisionType,
     Rationale,
     RelationName,
@@ -108,6 +52,7 @@ __all__ = [
     "CategoryDates",
     "Clause",
     "ClauseKind",
+    "DocumentKind",
     "EndDates",
     "Framework",
     "GraceDates",
@@ -115,6 +60,7 @@ __all__ = [
     "MappingSet",
     "ProvisionType",
     "Rationale",
+    "RecordError",
     "RelationName",
     "Review",
     "Role",
@@ -122,66 +68,124 @@ __all__ = [
     "Source",
     "Status",
     "SummaryAuthor",
+    "to_dict",
 ]
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True)
+_PYDANTIC: dict[str, Any] = {"extra": "forbid", "str_strip_whitespace": True}
+"""How :func:`crosswalk.model.validation.validated` reads untrusted data into a record."""
+
+_PREFIX = re.compile(PREFIX_PATTERN)
+_CLAUSE_ID = re.compile(CLAUSE_ID_PATTERN)
 
 
-class Source(SourceFields):
-    """Where a clause's number and heading were confirmed, or a cited crosswalk."""
+class RecordError(ValueError):
+    """A value that no record may hold, naming the field that holds it."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(problem)
+        self.field = field
 
 
-class Review(ReviewFields):
-    """A second reviewer's check of a mapping that can make a clause covered."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Source:
+    """Where a clause's number and heading were confirmed, or a cited crosswalk.
+
+    ``id`` is the short key clauses and mappings cite it by; ``note`` says what the source
+    does and does not confirm; ``accessed`` is when it was consulted.
+    """
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC
+    id: str
+    title: str
+    url: str | None = None
+    accessed: dt.date | None = None
+    note: str | None = None
 
 
-class Adoption(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Review:
+    """A second reviewer's check of a mapping (or an adoption) that can make a clause covered.
+
+    ``evidence`` says where the containment shows (source passages by reference, in our
+    words); ``source`` is the id of the source consulted, where it has one.
+    """
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC
+    by: str
+    date: dt.date
+    evidence: str
+    source: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.by.strip() or not self.evidence.strip():
+            field = "by" if not self.by.strip() else "evidence"
+            raise RecordError(field, "a review names who checked it and where it shows")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Adoption:
     """A framework that adopts another one clause by clause (GB/T 24353 = ISO 31000)."""
 
-    model_config = _FROZEN
-    framework: AdoptedFramework
-    relation: AdoptionRelation = "equal"
-    status: AdoptionStatus
-    source: AdoptionSource
-    note: AdoptionNote = None
-    review: Annotated[Review | None, ADOPTION_REVIEW] = None
+    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC
+    framework: str
+    relation: Literal["equal"] = "equal"
+    status: Status
+    source: str
+    note: str | None = None
+    review: Review | None = None
 
 
-class CategoryDates(CategoryDatesFields):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CategoryDates:
     """Application dates that differ for one system category (e.g. Annex I products)."""
 
-    category: Category = Field(description="The system category these dates are for.")
+    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC
+    original: dt.date | None = None
+    omnibus: dt.date | None = None
+    category: Category
 
 
-class GraceDates(GraceDatesFields):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GraceDates:
     """Later dates for systems placed on the market before a cut-off date.
 
     A grace period, e.g. the Digital Omnibus's for Art 50(2).
     """
 
+    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC
+    placed_before: dt.date
+    original: dt.date | None = None
+    omnibus: dt.date | None = None
 
-class EndDates(EndDatesFields):
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EndDates:
     """When a provision stops applying because an amendment deleted it, per regime.
 
     E.g. Art 10(5), deleted by the Digital Omnibus: ``omnibus: 2026-07-27`` and no
     ``original`` date (the original text never deletes it).
     """
 
+    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC
+    original: dt.date | None = None
+    omnibus: dt.date | None = None
+
     def date_for(self, regime: Literal["original", "omnibus"]) -> dt.date | None:
         """The end date under the chosen regime (None: it does not end)."""
         return self.omnibus if regime == "omnibus" else self.original
 
 
-class ApplicationDates(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ApplicationDates:
     """When a provision applies: under Art 113 and as amended by the Digital Omnibus."""
 
-    model_config = _FROZEN
-    original: DatesOriginal = None
-    omnibus: DatesOmnibus = None
-    note: DatesNote = None
-    by_category: Annotated[tuple[CategoryDates, ...], BY_CATEGORY] = ()
-    grace: Annotated[GraceDates | None, GRACE] = None
-    ends: Annotated[EndDates | None, ENDS] = None
+    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC
+    original: dt.date | None = None
+    omnibus: dt.date | None = None
+    note: str | None = None
+    by_category: tuple[CategoryDates, ...] = ()
+    grace: GraceDates | None = None
+    ends: EndDates | None = None
 
     @property
     def only_amended(self) -> bool:
@@ -223,10 +227,13 @@ class ApplicationDates(BaseModel):
         return dates.original
 
 
-class Framework(BaseModel):
-    """A clause catalogue: a standard, regulation, guidance or a user's own policy."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Framework:
+    """A clause catalogue: a standard, regulation, guidance or a user's own policy.
 
-    model_config = _FROZEN
+    ``iri_base`` is resolved (a file may leave it out for the default); ``sources`` are
+    the sources its clauses cite; ``path`` is the file it was loaded from.
+    """
 
     if TYPE_CHECKING:
 
@@ -234,31 +241,45 @@ class Framework(BaseModel):
             """HTML for Jupyter (attached by :mod:`crosswalk.display`)."""
             ...
 
-    prefix: FrameworkPrefix
-    title: FrameworkTitle
-    title_zh: FrameworkTitleZh = None
-    short_name: ShortName
-    edition: Edition = None
-    publisher: Publisher = None
-    kind: FrameworkKind
-    official_url: OfficialUrl = None
-    iri_base: Annotated[str, FRAMEWORK_IRI_BASE]
-    aliases: FrameworkAliases = ()
-    copyright: Copyright = None
-    summaries: Summaries = "ours"
-    adoption_of: Annotated[Adoption | None, ADOPTION_OF] = None
-    sources: tuple[Source, ...] = Field((), description="Sources cited by its clauses.")
-    path: str | None = Field(None, description="The file it was loaded from.")
+    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC
+    prefix: str
+    title: str
+    title_zh: str | None = None
+    short_name: str
+    edition: str | None = None
+    publisher: str | None = None
+    kind: DocumentKind
+    official_url: str | None = None
+    iri_base: str
+    aliases: tuple[str, ...] = ()
+    copyright: str | None = None
+    summaries: SummaryAuthor = "ours"
+    adoption_of: Adoption | None = None
+    sources: tuple[Source, ...] = ()
+    path: str | None = None
+
+    def __post_init__(self) -> None:
+        if not _PREFIX.fullmatch(self.prefix):
+            raise RecordError("prefix", f"{self.prefix!r} is not a prefix ({PREFIX_PATTERN})")
 
     def source(self, source_id: str) -> Source | None:
         """Find a source of this framework by id (None if absent)."""
         return next((s for s in self.sources if s.id == source_id), None)
 
 
-class Clause(BaseModel):
-    """One numbered element of a framework: a clause, article, point, item or annex."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Clause:
+    """One numbered element of a framework: a clause, article, point, item or annex.
 
-    model_config = _FROZEN
+    ``id`` is canonical (``prefix:local``); ``local`` is written as the framework numbers
+    it. ``provision`` says what it does (only obligations, prohibitions and guidance are
+    gap targets); ``status`` whether number and heading were seen in ``source``;
+    ``summary`` is our own paraphrase, never the body text. ``addressees``,
+    ``categories`` and ``applies_from`` are resolved (inherited from the parent where
+    the file leaves them out); ``applies_with`` names the provisions it serves (it
+    applies only where one of them does). ``order`` is its position in document order,
+    ``depth`` 0 for a top-level clause.
+    """
 
     if TYPE_CHECKING:
 
@@ -266,31 +287,33 @@ class Clause(BaseModel):
             """HTML for Jupyter (attached by :mod:`crosswalk.display`)."""
             ...
 
-    id: str = Field(pattern=f"^{CLAUSE_ID_PATTERN}$", description="Canonical id prefix:local.")
-    framework: str = Field(description="Prefix of its framework.")
-    local: str = Field(description="Local id, written as the framework numbers it.")
-    parent: str | None = Field(None, description="Canonical id of the parent clause.")
-    kind: ClauseKindField
-    provision: ProvisionType = Field(
-        "guidance",
-        description="What the provision does; only obligations, prohibitions and guidance are gap targets.",
-    )
-    title: ClauseTitle
-    title_zh: ClauseTitleZh = None
-    summary: Summary = None
-    normative: Normative = True
-    status: ClauseStatus
-    source: ClauseSource
-    url: ClauseUrl = None
-    note: ClauseNote = None
-    exhaustive: Exhaustive = False
-    aliases: ClauseAliases = ()
-    addressees: Annotated[tuple[Addressee, ...], CLAUSE_ADDRESSEES] = ()
-    categories: Annotated[tuple[Category, ...], CLAUSE_CATEGORIES] = ()
-    applies_from: Annotated[ApplicationDates | None, CLAUSE_DATES] = None
-    applies_with: ClauseAppliesWith = ()
-    order: int = Field(0, description="Position in document order within its framework.")
-    depth: int = Field(0, description="0 for top-level clauses, parent depth + 1 otherwise.")
+    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC
+    id: str
+    framework: str
+    local: str
+    parent: str | None = None
+    kind: ClauseKind
+    provision: ProvisionType = "guidance"
+    title: str
+    title_zh: str | None = None
+    summary: str | None = None
+    normative: bool = True
+    status: Status
+    source: str
+    url: str | None = None
+    note: str | None = None
+    exhaustive: bool = False
+    aliases: tuple[str, ...] = ()
+    addressees: tuple[Addressee, ...] = ()
+    categories: tuple[Category, ...] = ()
+    applies_from: ApplicationDates | None = None
+    applies_with: tuple[str, ...] = ()
+    order: int = 0
+    depth: int = 0
+
+    def __post_init__(self) -> None:
+        if not _CLAUSE_ID.fullmatch(self.id):
+            raise RecordError("id", malformed_id(self.id))
 
     @property
     def is_risk(self) -> bool:
@@ -308,10 +331,15 @@ class Clause(BaseModel):
         return f"{self.id} {title}"
 
 
-class Mapping(BaseModel):
-    """An asserted relation between clauses, with its provenance."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Mapping:
+    """An asserted relation between clauses, with its provenance.
 
-    model_config = _FROZEN
+    ``subjects`` are clause ids (several mean their union); ``source`` says who asserted
+    it (crosswalk-curation or a cited source), ``author`` who wrote it, ``justification``
+    why, in our own words. ``id`` is stable: the mapping set's id and the pair;
+    ``index`` is its position in its file.
+    """
 
     if TYPE_CHECKING:
 
@@ -319,31 +347,38 @@ class Mapping(BaseModel):
             """HTML for Jupyter (attached by :mod:`crosswalk.display`)."""
             ...
 
-    id: str = Field(description="Stable id: mapping set id and position of the pair.")
-    subjects: tuple[str, ...] = Field(
-        min_length=1, description="Subject clause ids; several mean their union."
-    )
-    relation: MappingRelation
-    object: MappingObject
-    strength: Strength
-    rationale: MappingRationale
-    justification: Justification
-    source: str = Field(description="Who asserted it: crosswalk-curation or a cited source.")
-    author: str = Field(description="Who wrote the mapping.")
-    date: dt.date = Field(description="When it was asserted.")
-    confidence: Confidence = None
-    scope: MappingScope = None
-    review: Annotated[Review | None, MAPPING_REVIEW] = None
-    mapping_set: str = Field(description="Id of the mapping set that holds it.")
-    path: str | None = Field(None, description="File it was loaded from.")
-    index: int = Field(0, description="Position in its file (0-based).")
+    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC
+    id: str
+    subjects: tuple[str, ...]
+    relation: RelationName
+    object: str
+    strength: int
+    rationale: Rationale
+    justification: str
+    source: str
+    author: str
+    date: dt.date
+    confidence: float | None = None
+    scope: ScopeCondition | None = None
+    review: Review | None = None
+    mapping_set: str
+    path: str | None = None
+    index: int = 0
 
-    @field_validator("subjects", "object", mode="after")
-    @classmethod
-    def _canonical(cls, value: tuple[str, ...] | str) -> tuple[str, ...] | str:
-        for item in (value,) if isinstance(value, str) else value:
-            split_id(item)
-        return value
+    def __post_init__(self) -> None:
+        if not self.subjects:
+            raise RecordError("subjects", "a mapping has at least one subject")
+        for subject in self.subjects:
+            if not _CLAUSE_ID.fullmatch(subject):
+                raise RecordError("subjects", malformed_id(subject))
+        if not _CLAUSE_ID.fullmatch(self.object):
+            raise RecordError("object", malformed_id(self.object))
+        if not 1 <= self.strength <= 10:
+            raise RecordError("strength", f"{self.strength} is not between 1 and 10")
+        if self.confidence is not None and not 0 <= self.confidence <= 1:
+            raise RecordError("confidence", f"{self.confidence} is not between 0 and 1")
+        if not self.justification.strip():
+            raise RecordError("justification", "a mapping says why it holds")
 
     @property
     def subject(self) -> str:
@@ -361,10 +396,14 @@ class Mapping(BaseModel):
         return f"{self.path or self.mapping_set} mapping #{self.index + 1}"
 
 
-class MappingSet(BaseModel):
-    """The mappings of one ordered framework pair, with set-level provenance."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MappingSet:
+    """The mappings of one ordered framework pair, with set-level provenance.
 
-    model_config = _FROZEN
+    ``source``, ``author`` and ``date`` are the defaults of its mappings; ``sources`` the
+    public crosswalks it cites; ``derived`` is true for a set generated (e.g. from an
+    adoption), not curated.
+    """
 
     if TYPE_CHECKING:
 
@@ -372,16 +411,69 @@ class MappingSet(BaseModel):
             """HTML for Jupyter (attached by :mod:`crosswalk.display`)."""
             ...
 
-    id: SetId
-    title: SetTitle
-    description: SetDescription = None
-    subject_framework: SubjectFramework
-    object_framework: ObjectFramework
-    source: SetSource
-    author: SetAuthor
-    date: SetDate
-    license: SetLicense = None
-    sources: Annotated[tuple[Source, ...], CITED_SOURCES] = ()
-    mappings: tuple[Mapping, ...] = Field((), description="The mappings.")
-    path: str | None = Field(None, description="File it was loaded from.")
-    derived: bool = Field(False, description="Generated (e.g. from an adoption), not curated.")
+    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC
+    id: str
+    title: str
+    description: str | None = None
+    subject_framework: str
+    object_framework: str
+    source: str
+    author: str
+    date: dt.date
+    license: str | None = None
+    sources: tuple[Source, ...] = ()
+    mappings: tuple[Mapping, ...] = ()
+    path: str | None = None
+    derived: bool = False
+
+
+def to_dict(
+    record: Any,
+    *,
+    json: bool = False,
+    exclude: frozenset[str] | set[str] = frozenset(),
+    exclude_none: bool = False,
+    exclude_defaults: bool = False,
+) -> dict[str, Any]:
+    """A record's fields as a dict, nested records as dicts, in field order.
+
+    ``json`` gives JSON values (lists, ISO dates); ``exclude`` leaves out top-level
+    fields; ``exclude_none`` and ``exclude_defaults`` leave out, at every level, fields
+    that are None or equal to their default.
+    """
+    result: dict[str, Any] = {}
+    for name, default in _defaults(type(record)):
+        if name in exclude:
+            continue
+        value = getattr(record, name)
+        if (exclude_none and value is None) or (exclude_defaults and value == default):
+            continue
+        result[name] = _value(value, json, exclude_none, exclude_defaults)
+    return result
+
+
+def _value(value: Any, json: bool, exclude_none: bool, exclude_defaults: bool) -> Any:
+    if isinstance(value, tuple):
+        items = [_value(item, json, exclude_none, exclude_defaults) for item in value]
+        return items if json else tuple(items)
+    if json and isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "__dataclass_fields__"):
+        return to_dict(
+            value, json=json, exclude_none=exclude_none, exclude_defaults=exclude_defaults
+        )
+    return value
+
+
+_MISSING = object()
+_DEFAULTS: dict[type, tuple[tuple[str, Any], ...]] = {}
+
+
+def _defaults(cls: type) -> tuple[tuple[str, Any], ...]:
+    """Each field's name and default (a marker equal to nothing when it has none)."""
+    known = _DEFAULTS.get(cls)
+    if known is None:
+        known = _DEFAULTS[cls] = tuple(
+            (f.name, _MISSING if f.default is MISSING else f.default) for f in fields(cls)
+        )
+    return known

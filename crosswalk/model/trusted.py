@@ -1,14 +1,12 @@
-"""Records rebuilt from their own JSON dump without validating them again.
+"""Records rebuilt from their own JSON dump without checking them again.
 
-The compiled cache (:mod:`crosswalk.io.cache`) holds records that the model validated when
-the cache was written, under a key that hashes crosswalk's source and every data file, in
-a private directory, with a digest of the content checked on reading. Validating them again
-on every load would cost more than everything else a warm ``crosswalk.load()`` does
-(building the validators alone takes about 50 ms, since the models defer it until first
-used). :func:`builder` instead turns a record's JSON dump (``model_dump(mode="json")``) back
+The compiled cache (:mod:`crosswalk.io.cache`) holds records that were checked when the
+cache was written, under a key that hashes crosswalk's source and every data file, in a
+private directory, with a digest of the content checked on reading. :func:`builder` turns
+a record's JSON dump (:func:`~crosswalk.model.records.to_dict` with ``json=True``) back
 into the same record: nested records, tuples, dates and floats restored from the field
-annotations, defaults filled in, in field order, so that the record compares, hashes and
-dumps exactly as the validated one does.
+annotations, defaults filled in, so that the record compares, hashes and dumps exactly as
+the one that was written. It neither imports pydantic nor runs the records' own checks.
 
 It checks the shape only (every required field present, no unknown field, nested records
 as objects): a payload that is not a knowledge base's records fails with ``ValueError``,
@@ -18,63 +16,56 @@ It never runs code from the data and is meant for nothing but our own dumps.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import sys
 import types
 import typing
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
-
 __all__ = ["builder"]
 
-M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R")
 Convert = Callable[[Any], Any]
 
 _new = object.__new__
-_set = object.__setattr__  # what pydantic's own model_construct uses on frozen models
+_set = object.__setattr__  # how a frozen dataclass's own __init__ sets its fields
 
 
 @cache
-def builder(cls: type[M]) -> Callable[[Mapping[str, Any]], M]:
-    """A function that rebuilds a ``cls`` record from its JSON dump, unvalidated.
+def builder(cls: type[R]) -> Callable[[Mapping[str, Any]], R]:
+    """A function that rebuilds a ``cls`` record from its JSON dump, unchecked.
 
-    Raises TypeError for a model this cannot rebuild faithfully (a field type it does not
-    know, a union of several types, a post-init hook, private attributes or extra fields).
+    Raises TypeError for a class this cannot rebuild faithfully (not a dataclass, a field
+    type it does not know, a union of several types, a default factory).
     """
-    if cls.__pydantic_post_init__ is not None or cls.__private_attributes__:
-        raise TypeError(f"{cls.__name__}: post-init hooks and private attributes are not rebuilt")
-    if cls.model_config.get("extra") != "forbid":
-        raise TypeError(f"{cls.__name__}: only models that forbid extra fields are rebuilt")
-    fields = cls.model_fields
-    converts = tuple(
-        (name, convert)
-        for name, info in fields.items()
-        if (convert := _converter(info.annotation)) is not None
-    )
-    for info in fields.values():
-        if info.default_factory is not None:
-            raise TypeError(f"{cls.__name__}: default factories are not rebuilt")
-    template = {name: None if info.is_required() else info.default for name, info in fields.items()}
-    required = frozenset(name for name, info in fields.items() if info.is_required())
-    names = fields.keys()
+    if not dataclasses.is_dataclass(cls):
+        raise TypeError(f"{cls.__name__}: only dataclass records are rebuilt")
+    hints = typing.get_type_hints(cls, vars(sys.modules[cls.__module__]))
+    fields = dataclasses.fields(cls)
+    if any(f.default_factory is not dataclasses.MISSING for f in fields):
+        raise TypeError(f"{cls.__name__}: default factories are not rebuilt")
+    converts = {
+        f.name: convert for f in fields if (convert := _converter(hints[f.name])) is not None
+    }
+    defaults = {f.name: f.default for f in fields if f.default is not dataclasses.MISSING}
+    required = frozenset(f.name for f in fields) - defaults.keys()
+    names = frozenset(f.name for f in fields)
 
-    def build(data: Mapping[str, Any]) -> M:
+    def build(data: Mapping[str, Any]) -> R:
         keys = data.keys()
         if not required <= keys <= names:
             wrong = sorted((required - keys) | (keys - names))
             raise ValueError(f"not a {cls.__name__} record (missing or unknown: {wrong})")
-        values = template.copy()  # field order, as validation gives it (dumps depend on it)
-        values.update(data)
-        for name, convert in converts:
-            if name in data:
-                values[name] = convert(values[name])
         record = _new(cls)
-        _set(record, "__dict__", values)
-        _set(record, "__pydantic_fields_set__", set(keys))
-        _set(record, "__pydantic_extra__", None)
-        _set(record, "__pydantic_private__", None)
+        for name, default in defaults.items():
+            if name not in data:
+                _set(record, name, default)
+        for name, value in data.items():
+            convert = converts.get(name)
+            _set(record, name, value if convert is None else convert(value))
         return record
 
     return build
@@ -101,7 +92,7 @@ def _converter(annotation: Any) -> Convert | None:
         return float
     if annotation is dt.date:
         return dt.date.fromisoformat
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    if isinstance(annotation, type) and dataclasses.is_dataclass(annotation):
         return builder(annotation)
     raise TypeError(f"{annotation}: no rule to rebuild this field type")
 

@@ -1,7 +1,8 @@
 """The closed vocabularies of the records: clause kinds, provision types, statuses, roles.
 
-They are ``Literal`` types, so pydantic refuses any other word and the JSON Schemas list
-the allowed ones; :mod:`crosswalk.model.records` and :mod:`crosswalk.model.fields` use them.
+They are ``Literal`` types, so pydantic refuses any other word (in a file entry, or where an
+importer validates a record) and the JSON Schemas list the allowed ones;
+:mod:`crosswalk.model.records` and :mod:`crosswalk.model.fields` use them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ __all__ = [
     "Addressee",
     "Category",
     "ClauseKind",
+    "DocumentKind",
     "ProvisionType",
     "Rationale",
     "RelationName",
@@ -51,6 +53,8 @@ ClauseKind = Literal[
 ]
 RISK_KINDS: frozenset[str] = frozenset({"risk_source", "risk_category"})
 Status = Literal["confirmed", "provisional"]
+DocumentKind = Literal["standard", "regulation", "guidance", "policy"]
+"""What sort of document a framework is."""
 Role = Literal[
     "provider",
     "deployer",
@@ -175,7 +179,7 @@ others as "not an obligation", with their type, never as gaps."""
 COUNTED_PROVISIONS: frozenset[str] = frozenset({"obligation", "prohibition", "guidance"})
 """Provision types that bind or guide the organisation itself: the only gap-analysis targets."""
 
-PROVISION_OF_KIND: dict[str, str] = {
+PROVISION_OF_KIND: dict[str, ProvisionType] = {
     "section": "structure",
     "front_matter": "scope",
     "definition": "definition",

@@ -7,9 +7,8 @@ their order, with their provenance).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote
 
 from pydantic import ValidationError
@@ -22,17 +21,14 @@ from crosswalk.knowledge.base import KnowledgeBase
 from crosswalk.model.errors import DataError, Problem
 from crosswalk.model.records import (
     Adoption,
-    ApplicationDates,
-    CategoryDates,
     Clause,
-    EndDates,
     Framework,
-    GraceDates,
     Mapping,
     MappingSet,
     Review,
     Source,
 )
+from crosswalk.model.validation import failures, validated
 from crosswalk.rdf.parse import read_graph
 from crosswalk.rdf.terms import (
     CW,
@@ -43,6 +39,8 @@ __all__ = [
     "read_rdf",
     "to_knowledge_base",
 ]
+
+R = TypeVar("R")
 
 # -- import -----------------------------------------------------------------------------
 
@@ -100,13 +98,13 @@ class _Reader:
         value = self.graph.value(node, DCTERMS.identifier)
         return str(value) if value is not None else None
 
-    def build(self, node: Node, factory: Callable[..., Any], **fields: Any) -> Any:
+    def build(self, node: Node, factory: type[R], **fields: Any) -> R | None:
+        """A record of the values read for ``node``, checked (None after reporting why not)."""
         try:
-            return factory(**fields)
+            return validated(factory, fields)
         except ValidationError as error:
-            for item in error.errors():
-                where = ".".join(str(p) for p in item["loc"])
-                self.problem(node, item["type"], f"{where}: {item['msg']}")
+            for where, rule, message in failures(error):
+                self.problem(node, rule, f"{where}: {message}")
             return None
 
     def sources(self, owner: Node) -> tuple[Source, ...]:
@@ -214,29 +212,29 @@ class _Reader:
             special = tuple(
                 sorted(
                     (
-                        CategoryDates(
-                            category=str(self.graph.value(holder, CW.category)),
-                            original=self.one(holder, CW.appliesFromOriginal, required=False),
-                            omnibus=self.one(holder, CW.appliesFromOmnibus, required=False),
-                        )
+                        {
+                            "category": str(self.graph.value(holder, CW.category)),
+                            "original": self.one(holder, CW.appliesFromOriginal, required=False),
+                            "omnibus": self.one(holder, CW.appliesFromOmnibus, required=False),
+                        }
                         for holder in self.graph.objects(node, CW.categoryDates)
                     ),
-                    key=lambda d: d.category,
+                    key=lambda d: str(d["category"]),
                 )
             )
             grace_node = self.graph.value(node, CW.graceDates)
             grace = (
-                GraceDates(
-                    placed_before=self.one(grace_node, CW.placedBefore),
-                    original=self.one(grace_node, CW.appliesFromOriginal, required=False),
-                    omnibus=self.one(grace_node, CW.appliesFromOmnibus, required=False),
-                )
+                {
+                    "placed_before": self.one(grace_node, CW.placedBefore),
+                    "original": self.one(grace_node, CW.appliesFromOriginal, required=False),
+                    "omnibus": self.one(grace_node, CW.appliesFromOmnibus, required=False),
+                }
                 if grace_node is not None
                 else None
             )
             ends = [self.one(node, p, required=False) for p in (CW.endsOriginal, CW.endsOmnibus)]
             end_dates = (
-                EndDates(original=ends[0], omnibus=ends[1])
+                {"original": ends[0], "omnibus": ends[1]}
                 if any(e is not None for e in ends)
                 else None
             )
@@ -262,14 +260,14 @@ class _Reader:
                 addressees=self.texts(node, CW.addressee, CW.addresseeList),
                 categories=self.texts(node, CW.category, CW.categoryList),
                 applies_with=self.texts(node, CW.appliesWith, CW.appliesWithList),
-                applies_from=ApplicationDates(
-                    original=dates[0],
-                    omnibus=dates[1],
-                    note=dates[2],
-                    by_category=special,
-                    grace=grace,
-                    ends=end_dates,
-                )
+                applies_from={
+                    "original": dates[0],
+                    "omnibus": dates[1],
+                    "note": dates[2],
+                    "by_category": special,
+                    "grace": grace,
+                    "ends": end_dates,
+                }
                 if any(d is not None for d in dates) or special or grace or end_dates
                 else None,
                 order=self.one(node, CW.order),
