@@ -12,7 +12,7 @@ report problems naming the file, the row and the field.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import collections.abc
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
@@ -24,19 +24,21 @@ __all__ = ["failures", "validated"]
 R = TypeVar("R")
 
 
-def validated(cls: type[R], data: Mapping[str, Any]) -> R:
+def validated(cls: type[R], data: collections.abc.Mapping[str, Any]) -> R:
     """A ``cls`` record from ``data``, every field checked (ValidationError if wrong)."""
     adapter = _ADAPTERS.get(cls)
     if adapter is None:  # building one costs milliseconds: once per record class
+        # Pydantic before 2.10 resolves the records' annotations ("Mapping", "Source")
+        # in this module's namespace first: it must define no name a record field uses.
         adapter = _ADAPTERS[cls] = TypeAdapter(cls)
-    record: R = adapter.validate_python(data)
+    record: R = adapter.validate_python(data, from_attributes=True)
     return record
 
 
 _ADAPTERS: dict[type, TypeAdapter[Any]] = {}
 
 
-def failures(error: ValidationError) -> Iterator[tuple[str, str, str]]:
+def failures(error: ValidationError) -> collections.abc.Iterator[tuple[str, str, str]]:
     """Each failure: the field's dotted path, pydantic's error type and the message.
 
     A record's own check (a :class:`~crosswalk.model.records.RecordError`) is named by
