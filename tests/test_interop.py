@@ -1254,3 +1254,13 @@ def test_older_sssom_files_are_still_read(kb: KnowledgeBase, tmp_path: Path) -> 
     assert mapping_set.id == "old"
     (mapping,) = mapping_set.mappings
     assert (mapping.subjects, mapping.object) == (("euaiact:art9.2.a",), "iso23894:6.4.2")
+
+
+@pytest.mark.parametrize("author", ["=", "~", "null", "yes", "2026-01-01"])
+def test_sssom_metadata_that_yaml_would_read_otherwise_is_quoted(
+    tiny_kb: KnowledgeBase, tmp_path: Path, author: str
+) -> None:
+    """A plain ``=`` is not even loadable by a safe YAML loader; found by hypothesis."""
+    mapping_set = replace(_set(tiny_kb, "aa-bb"), author=author)
+    path = write_sssom(mapping_set, tmp_path / "aa-bb.sssom.tsv", kb=tiny_kb)
+    assert read_sssom(path, kb=tiny_kb).author == author

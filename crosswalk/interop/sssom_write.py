@@ -126,10 +126,22 @@ def _yaml_scalar(value: object) -> str:
     if isinstance(value, int | float | dt.date):
         return value.isoformat() if isinstance(value, dt.date) else repr(value)
     text = str(value)
-    if not _needs_quotes(text) and yaml.safe_load(text) == text:
+    if not _needs_quotes(text) and _reads_back(text):
         return text
     quoted = json.dumps(text, ensure_ascii=False)  # JSON escapes are YAML escapes too
     return "".join(_YAML_BREAKS.get(c, c) for c in quoted)
+
+
+def _reads_back(text: str) -> bool:
+    """True when ``text`` as a plain scalar is read as that very string.
+
+    Some plain scalars are not even loadable by a safe loader: ``=`` is YAML 1.1's value
+    key, for which PyYAML's safe loader has no constructor.
+    """
+    try:
+        return bool(yaml.safe_load(text) == text)
+    except yaml.YAMLError:
+        return False
 
 
 def _needs_quotes(text: str) -> bool:
