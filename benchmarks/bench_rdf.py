@@ -29,7 +29,8 @@ from typing import Any
 
 import crosswalk
 from crosswalk.rdf import read_rdf, to_graph, write_rdf
-from crosswalk.rdf.sparql import get_named_query, named_queries, run_query, to_store
+from crosswalk.rdf.engines import to_store
+from crosswalk.rdf.sparql import get_named_query, named_queries, run_query
 
 ROOT = Path(__file__).resolve().parent.parent
 PARAMETERS: dict[str, dict[str, Any]] = {

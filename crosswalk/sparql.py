@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from crosswalk.rdf.endpoint import publish, query_endpoint
+from crosswalk.rdf.engines import ENGINES, to_store
 from crosswalk.rdf.sparql import (
-    ENGINES,
     NamedQuery,
     QueryParameter,
     get_named_query,
     named_queries,
     query,
     run_query,
-    to_store,
 )
 
 __all__ = [

@@ -17,14 +17,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from crosswalk.api import KnowledgeBase
 from crosswalk.model.errors import CrosswalkError, QueryError
 from crosswalk.rdf import to_graph
-from crosswalk.rdf.sparql import (
-    get_named_query,
-    graph_of,
-    named_queries,
-    query,
-    run_query,
-    to_store,
-)
+from crosswalk.rdf.engines import graph_of, to_store
+from crosswalk.rdf.sparql import get_named_query, named_queries, query, run_query
 
 pytest.importorskip("pyoxigraph", reason="the engine comparison needs pyoxigraph (the test extra)")
 

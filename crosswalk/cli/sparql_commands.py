@@ -61,7 +61,7 @@ def _needs_kb(named: Any, params: dict[str, str]) -> bool:
 
 
 def _cmd_sparql(args: argparse.Namespace) -> int:
-    from crosswalk.rdf import endpoint, sparql
+    from crosswalk.rdf import endpoint, extra, sparql
     from crosswalk.rdf.named import named_queries
 
     params = _params(args.param or [])
@@ -83,7 +83,7 @@ def _cmd_sparql(args: argparse.Namespace) -> int:
         frame = frame.head(limit) if limit is not None else frame
     else:
         kb = _load(args)
-        source = sparql.with_rdf(kb, args.rdf, engine=args.engine) if args.rdf else kb
+        source = extra.with_rdf(kb, args.rdf, engine=args.engine) if args.rdf else kb
         bindings = named.bindings(params, kb=kb) if named is not None else params or None
         args._progress.step("running the query")
         frame = sparql.run_query(

@@ -9,9 +9,9 @@ import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
-from crosswalk.display.graph import _shorten
 from crosswalk.display.html import (
     CHART_COLOURS,
+    shorten,
 )
 
 if TYPE_CHECKING:
@@ -169,7 +169,7 @@ def domain_chart(
     if not sections:
         sections = list(report.sections)
     figure, ax = _axes(ax, (9.0, 1.4 + 0.34 * max(3, len(sections))))
-    labels = [f"{s.section.split(':', 1)[-1]} — {_shorten(s.title, 40)}" for s in sections]
+    labels = [f"{s.section.split(':', 1)[-1]} — {shorten(s.title, 40)}" for s in sections]
     left = [0.0] * len(sections)
     for status in STATUSES:
         values = [float(s.counts.get(status, 0)) for s in sections]

@@ -32,6 +32,7 @@ __all__ = [
     "FRAMEWORK_PALETTE",
     "MUTED_STYLE",
     "RELATION_COLOURS",
+    "RELATION_SYMBOLS",
     "STATUS_COLOURS",
     "TABLE_STYLE",
     "badge",
@@ -43,6 +44,7 @@ __all__ = [
     "relation_html",
     "relation_set_badges",
     "safe_url",
+    "shorten",
     "table_html",
     "titles_html",
 ]
@@ -67,6 +69,9 @@ RELATION_COLOURS = {
 }
 """Colours of relations in badges and graph edges."""
 
+RELATION_SYMBOLS = {r.value: r.symbol for r in Relation} | {"addresses": "↦", "part_of": "∈"}
+"""Symbols of relations on graph edges and in their legends."""
+
 FRAMEWORK_PALETTE = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
     "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939",
@@ -90,6 +95,11 @@ def safe_url(url: str | None) -> str | None:
         return None
     stripped = url.strip()
     return stripped if stripped.lower().startswith(_SAFE_SCHEMES) else None
+
+
+def shorten(text: str, limit: int) -> str:
+    """The text cut to at most ``limit`` characters, an ellipsis marking a cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def link_html(url: str | None, text: str) -> str:

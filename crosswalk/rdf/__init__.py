@@ -4,8 +4,9 @@
 :mod:`~crosswalk.rdf.write` (a knowledge base as a graph and a file),
 :mod:`~crosswalk.rdf.parse` (user RDF, safely), :mod:`~crosswalk.rdf.read` (an export
 back into a knowledge base), :mod:`~crosswalk.rdf.composition` (the composition table
-as RDF), :mod:`~crosswalk.rdf.sparql` (queries in process) and
-:mod:`~crosswalk.rdf.endpoint` (SPARQL endpoints).
+as RDF), :mod:`~crosswalk.rdf.sparql` (queries in process; beside it
+:mod:`~crosswalk.rdf.values`, :mod:`~crosswalk.rdf.engines` and
+:mod:`~crosswalk.rdf.extra`) and :mod:`~crosswalk.rdf.endpoint` (SPARQL endpoints).
 """
 
 from __future__ import annotations

@@ -23,15 +23,10 @@ from rdflib.term import Node
 
 from crosswalk.knowledge.base import KnowledgeBase
 from crosswalk.model.errors import EndpointError, QueryError
+from crosswalk.rdf.extra import ntriples_with_rdf
 from crosswalk.rdf.guard import ends_with_values
 from crosswalk.rdf.parse import parse_graph
-from crosswalk.rdf.sparql import (
-    bindings_of,
-    frame_of,
-    ntriples_with_rdf,
-    python_value,
-    with_values,
-)
+from crosswalk.rdf.values import bindings_of, frame_of, python_value, with_values
 
 if TYPE_CHECKING:
     import pandas as pd
