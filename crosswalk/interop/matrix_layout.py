@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from crosswalk.interop.vocabulary import RELATION_NAMES
-from crosswalk.model.records import Mapping, Rationale
+from crosswalk.model.records import Mapping
 
 if TYPE_CHECKING:
     from crosswalk.knowledge.base import KnowledgeBase
@@ -25,8 +25,6 @@ FIRST_ROW = 3
 FIRST_COLUMN = 3
 UNION = " ∪ "
 INFERRED = "(inferred)"
-DEFAULT_STRENGTH = 5
-DEFAULT_RATIONALE: Rationale = "semantic"
 PART_SET_SUFFIX = ".parts"  # mappings/README.md, "Requirement parts"
 CELL = re.compile(r"^(?P<relation>[a-z_]+)\s*(?::\s*(?P<strength>\S+))?$")
 

@@ -17,8 +17,6 @@ from typing import TYPE_CHECKING, Any, cast
 from crosswalk.interop.matrix_layout import (
     CELL,
     CELL_GRAMMAR,
-    DEFAULT_RATIONALE,
-    DEFAULT_STRENGTH,
     FIRST_COLUMN,
     FIRST_ROW,
     IMPORT_AUTHOR,
@@ -29,7 +27,7 @@ from crosswalk.interop.matrix_layout import (
     part_level,
 )
 from crosswalk.interop.references import reference_problems
-from crosswalk.interop.vocabulary import RELATION_NAMES
+from crosswalk.interop.vocabulary import DEFAULT_RATIONALE, DEFAULT_STRENGTH, RELATION_NAMES
 from crosswalk.io.files import file_problem, zip_problem
 from crosswalk.io.limits import limit
 from crosswalk.io.mapping_sets import mapping_id

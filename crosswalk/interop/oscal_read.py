@@ -17,6 +17,8 @@ from pydantic import ValidationError
 
 from crosswalk.interop.references import canonical_ids, reference_problems, validated_mapping
 from crosswalk.interop.vocabulary import (
+    DEFAULT_RATIONALE,
+    DEFAULT_STRENGTH,
     OSCAL_NAMESPACE,
     RATIONALES,
     RELATION_TERMS,
@@ -34,10 +36,7 @@ from crosswalk.model.validation import failures, validated
 if TYPE_CHECKING:
     from crosswalk.knowledge.base import KnowledgeBase
 
-__all__ = ["DEFAULT_RATIONALE", "DEFAULT_STRENGTH", "read_oscal"]
-
-DEFAULT_STRENGTH = 5
-DEFAULT_RATIONALE = "semantic"
+__all__ = ["read_oscal"]
 
 
 def read_oscal(path: str | os.PathLike[str], *, kb: KnowledgeBase | None = None) -> MappingSet:

@@ -19,8 +19,6 @@ from pydantic import ValidationError
 from crosswalk.interop.references import canonical_ids, reference_problems, validated_mapping
 from crosswalk.interop.sssom_terms import (
     BUILT_IN_PREFIXES,
-    DEFAULT_RATIONALE,
-    DEFAULT_STRENGTH,
     LEGACY_PREFIXES,
     OWN_PREFIXES,
     PROPAGATABLE,
@@ -30,6 +28,8 @@ from crosswalk.interop.sssom_terms import (
     union_members,
 )
 from crosswalk.interop.vocabulary import (
+    DEFAULT_RATIONALE,
+    DEFAULT_STRENGTH,
     RATIONALES,
     RELATION_NAMES,
     RELATION_TERMS,

@@ -19,8 +19,6 @@ __all__ = [
     "COLUMNS",
     "COMPOSED",
     "CURATED",
-    "DEFAULT_RATIONALE",
-    "DEFAULT_STRENGTH",
     "EXTENSIONS",
     "GENERATED",
     "LEGACY_PREFIXES",
@@ -80,12 +78,6 @@ GENERATED = "semapv:LogicalReasoning"
 
 
 COMPOSED = "composed entity expression"
-
-
-DEFAULT_STRENGTH = 5
-
-
-DEFAULT_RATIONALE = "semantic"
 
 
 # (slot, property, type) of the extension slots, sorted by property (SSSOM canonical form)

@@ -37,6 +37,8 @@ from crosswalk.model.ids import VOCABULARY_IRI
 from crosswalk.model.records import Rationale, RelationName
 
 __all__ = [
+    "DEFAULT_RATIONALE",
+    "DEFAULT_STRENGTH",
     "OSCAL_NAMESPACE",
     "RATIONALES",
     "RELATION_NAMES",
@@ -50,6 +52,11 @@ __all__ = [
     "relation_from_oscal",
     "relation_from_sssom",
 ]
+
+DEFAULT_STRENGTH = 5
+"""The strength an imported mapping gets when its format or row gives none (mid-scale)."""
+DEFAULT_RATIONALE: Rationale = "semantic"
+"""The rationale an imported mapping gets when its format or row gives none."""
 
 RELATION_NAMES: tuple[str, ...] = get_args(RelationName)
 """Every relation name a mapping may carry, in the canonical order."""
