@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from crosswalk.model.inventory import Control, Inventory
-from crosswalk.reasoning.engine import CONVERSE
+from crosswalk.reasoning.algebra import CONVERSE
 from crosswalk.reasoning.relations import (
     ALL,
     CONTAINED,
@@ -33,7 +33,8 @@ from crosswalk.reasoning.relations import (
 )
 
 if TYPE_CHECKING:
-    from crosswalk.reasoning.engine import Closure, Network
+    from crosswalk.reasoning.closure import Closure
+    from crosswalk.reasoning.engine import Network
 
 __all__ = ["STATUS_CODES", "Coverage", "Implemented", "coverage", "implemented"]
 

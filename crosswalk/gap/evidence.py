@@ -21,7 +21,7 @@ from crosswalk.gap.report import RiskFinding
 from crosswalk.knowledge.base import KnowledgeBase
 from crosswalk.model.ids import union_node
 from crosswalk.model.records import Mapping
-from crosswalk.reasoning.engine import CONVERSE
+from crosswalk.reasoning.algebra import CONVERSE
 from crosswalk.reasoning.relations import (
     _CONVERSE_MASK,
     ALL,
@@ -32,7 +32,7 @@ from crosswalk.reasoning.relations import (
 )
 
 if TYPE_CHECKING:
-    from crosswalk.reasoning.engine import Closure
+    from crosswalk.reasoning.closure import Closure
 
 __all__ = ["CoveredEvidence", "risk_findings", "status_evidence"]
 

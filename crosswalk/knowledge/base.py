@@ -41,7 +41,8 @@ from crosswalk.reasoning.relations import RelationSet
 if TYPE_CHECKING:
     import networkx
 
-    from crosswalk.reasoning.engine import Closure, Network
+    from crosswalk.reasoning.closure import Closure
+    from crosswalk.reasoning.engine import Network
 
 __all__ = ["KnowledgeBase"]
 
@@ -325,7 +326,7 @@ class KnowledgeBase:
         otherwise computed by :mod:`crosswalk.reasoning.engine` (and stored there).
         """
         # the engine imports numpy (and numba to compute): a cached load never needs them
-        from crosswalk.reasoning.engine import closure_arrays, closure_from_arrays
+        from crosswalk.reasoning.storage import closure_arrays, closure_from_arrays
 
         store, network = self.closure_store, self.network
         if store is not None:

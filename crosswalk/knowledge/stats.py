@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from crosswalk.reasoning.engine import COMPOSE, CONVERSE, Closure
+from crosswalk.reasoning.algebra import COMPOSE, CONVERSE
+from crosswalk.reasoning.closure import Closure
 from crosswalk.reasoning.relations import ALL
 
 if TYPE_CHECKING:

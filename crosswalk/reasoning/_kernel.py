@@ -1,6 +1,6 @@
 """The compiled inner loop of the reasoning engine: every walk from every node (numba).
 
-:mod:`crosswalk.reasoning.engine` imports this module only when it computes a closure,
+:mod:`crosswalk.reasoning._walks` imports this module only when it computes a closure,
 so that ``import crosswalk`` (and a closure loaded from a cache, or explained) never
 pays for importing numba. The function is compiled on first use and cached on disk
 (``cache=True``); it is written in plain loops over arrays the caller allocates, which

@@ -1,6 +1,6 @@
 """Path consistency by the PC-2 queue, for networks outside the engine's algebra.
 
-:func:`crosswalk.reasoning.engine.close` sends here only networks with a fact whose
+:func:`crosswalk.reasoning.closure.close` sends here only networks with a fact whose
 relation set lies outside the 14-set algebra (an empty set, or a disjunction such as
 "subset_of or superset_of"): a knowledge base never builds one. PC-2 (Mackworth 1977,
 as in GQR and SparQ) keeps a queue of the pairs that changed and revises, for each, the

@@ -39,7 +39,7 @@ the first buffers."""
 
 
 class Tables(NamedTuple):
-    """The algebra as the kernel reads it (see :class:`crosswalk.reasoning.engine.Algebra`)."""
+    """The algebra as the kernel reads it (see :class:`crosswalk.reasoning.algebra.Algebra`)."""
 
     step: npt.NDArray[np.int8]  # flat: step[a * states + b]
     cover: npt.NDArray[np.int32]

@@ -4,7 +4,7 @@ A :class:`Fact` constrains the relation set of a pair of nodes; a :class:`Deriva
 says why a pair has its relation set — a fact, a composition through a third node, or
 the intersection of several derivations — and its leaves are always facts.
 :class:`~crosswalk.reasoning.facts.FactTable` builds the facts of a knowledge base;
-:mod:`crosswalk.reasoning.engine` closes them and writes the derivations. This module
+:mod:`crosswalk.reasoning.closure` closes them and writes the derivations. This module
 imports no numpy, so a derivation can be read and shown without the engine.
 """
 
