@@ -29,7 +29,7 @@ import yaml
 
 from crosswalk.io.collector import collector_paused
 from crosswalk.io.limits import limit
-from crosswalk.model.errors import DataError, Problem
+from crosswalk.model.errors import DataError, Problem, first_line
 
 __all__ = ["load_yaml", "top_level_items"]
 
@@ -203,8 +203,7 @@ def load_yaml(text: str, file: str) -> Any:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        message = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise DataError([Problem(file, where, "yaml-syntax", message)]) from None
+        raise DataError([Problem(file, where, "yaml-syntax", first_line(error))]) from None
     except RecursionError:
         raise DataError([Problem(file, "", "nesting", "nested too deeply to read")]) from None
     finally:

@@ -22,7 +22,21 @@ __all__ = [
     "QueryError",
     "UnknownClauseError",
     "UnknownFrameworkError",
+    "first_line",
 ]
+
+
+def first_line(error: BaseException) -> str:
+    r"""The first line of another library's error message (its type's name when empty).
+
+    Parsers (PyYAML, rdflib, Oxigraph) put context on later lines that repeats what our
+    own message says (file, position), so a problem shows their first line only.
+
+    >>> first_line(ValueError("bad token\n  in line 3")), first_line(KeyError())
+    ('bad token', 'KeyError')
+    """
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 class CrosswalkError(Exception):

@@ -19,7 +19,7 @@ from rdflib import Graph
 from rdflib.term import Identifier
 
 from crosswalk.knowledge.base import KnowledgeBase
-from crosswalk.model.errors import QueryError
+from crosswalk.model.errors import QueryError, first_line
 from crosswalk.rdf.parse import offline, parse_graph
 from crosswalk.rdf.values import from_oxigraph, python_value, with_values
 from crosswalk.rdf.write import to_graph, to_ntriples
@@ -31,7 +31,6 @@ __all__ = [
     "ENGINES",
     "Answer",
     "choose_engine",
-    "first_line",
     "graph_of",
     "oxigraph_answer",
     "rdflib_answer",
@@ -120,12 +119,6 @@ def _first(rows: Iterable[list[Any]], limit: int | None) -> tuple[list[list[Any]
         return list(rows), False
     taken = list(itertools.islice(rows, limit + 1))
     return taken[:limit], len(taken) > limit
-
-
-def first_line(error: BaseException) -> str:
-    """The first line of an engine's error message (its name when it has none)."""
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
 
 
 def rdflib_answer(

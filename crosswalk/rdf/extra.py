@@ -16,8 +16,8 @@ from typing import Any
 from rdflib import Graph
 
 from crosswalk.knowledge.base import KnowledgeBase
-from crosswalk.model.errors import DataError, Problem
-from crosswalk.rdf.engines import choose_engine, first_line, graph_of
+from crosswalk.model.errors import DataError, Problem, first_line
+from crosswalk.rdf.engines import choose_engine, graph_of
 from crosswalk.rdf.parse import offline, read_graph
 from crosswalk.rdf.terms import MAX_RDF_BYTES, SUFFIX_FORMATS
 from crosswalk.rdf.write import to_ntriples

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from crosswalk.model.errors import QueryError
+from crosswalk.model.errors import QueryError, first_line
 
 __all__ = ["QueryShape", "check_query", "ends_with_values", "inspect_query"]
 
@@ -137,7 +137,7 @@ def inspect_query(text: str) -> QueryShape:
                 f"{', '.join(updates)} is a SPARQL update: a query crosswalk runs itself "
                 f"only reads{_REMOTE}"
             ) from None
-        message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        message = first_line(error)
         raise QueryError(
             f"malformed SPARQL (crosswalk reads every query with rdflib's SPARQL 1.1 parser "
             f"before running it): {message}{_mentions(text)}"

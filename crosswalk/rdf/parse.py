@@ -22,7 +22,7 @@ from rdflib import Graph
 
 from crosswalk.io.files import read_bytes
 from crosswalk.io.limits import limit
-from crosswalk.model.errors import DataError, Problem
+from crosswalk.model.errors import DataError, Problem, first_line
 from crosswalk.model.ids import (
     BASE,
 )
@@ -218,9 +218,9 @@ def parse_graph(
     except PermissionError as error:
         raise DataError([Problem(origin, "", "no-network", str(error))]) from error
     except Exception as error:  # rdflib's parsers raise many unrelated types
-        message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise DataError(
-            [Problem(origin, "", "rdf-syntax", message)], title=f"{origin}: not valid {fmt}"
+            [Problem(origin, "", "rdf-syntax", first_line(error))],
+            title=f"{origin}: not valid {fmt}",
         ) from error
     return graph
 
