@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import MISSING, dataclass, fields
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from crosswalk.model.ids import CLAUSE_ID_PATTERN, PREFIX_PATTERN, malformed_id
 from crosswalk.model.vocabularies import (
@@ -94,7 +94,7 @@ class Source:
     does and does not confirm; ``accessed`` is when it was consulted.
     """
 
-    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC
+    __pydantic_config__ = _PYDANTIC
     id: str
     title: str
     url: str | None = None
@@ -110,7 +110,7 @@ class Review:
     words); ``source`` is the id of the source consulted, where it has one.
     """
 
-    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC
+    __pydantic_config__ = _PYDANTIC
     by: str
     date: dt.date
     evidence: str
@@ -126,7 +126,7 @@ class Review:
 class Adoption:
     """A framework that adopts another one clause by clause (GB/T 24353 = ISO 31000)."""
 
-    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC
+    __pydantic_config__ = _PYDANTIC
     framework: str
     relation: Literal["equal"] = "equal"
     status: Status
@@ -139,7 +139,7 @@ class Adoption:
 class CategoryDates:
     """Application dates that differ for one system category (e.g. Annex I products)."""
 
-    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC
+    __pydantic_config__ = _PYDANTIC
     original: dt.date | None = None
     omnibus: dt.date | None = None
     category: Category
@@ -152,7 +152,7 @@ class GraceDates:
     A grace period, e.g. the Digital Omnibus's for Art 50(2).
     """
 
-    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC
+    __pydantic_config__ = _PYDANTIC
     placed_before: dt.date
     original: dt.date | None = None
     omnibus: dt.date | None = None
@@ -166,7 +166,7 @@ class EndDates:
     ``original`` date (the original text never deletes it).
     """
 
-    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC
+    __pydantic_config__ = _PYDANTIC
     original: dt.date | None = None
     omnibus: dt.date | None = None
 
@@ -179,7 +179,7 @@ class EndDates:
 class ApplicationDates:
     """When a provision applies: under Art 113 and as amended by the Digital Omnibus."""
 
-    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC
+    __pydantic_config__ = _PYDANTIC
     original: dt.date | None = None
     omnibus: dt.date | None = None
     note: str | None = None
@@ -241,7 +241,7 @@ class Framework:
             """HTML for Jupyter (attached by :mod:`crosswalk.display`)."""
             ...
 
-    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC
+    __pydantic_config__ = _PYDANTIC
     prefix: str
     title: str
     title_zh: str | None = None
@@ -287,7 +287,7 @@ class Clause:
             """HTML for Jupyter (attached by :mod:`crosswalk.display`)."""
             ...
 
-    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC
+    __pydantic_config__ = _PYDANTIC
     id: str
     framework: str
     local: str
@@ -347,7 +347,7 @@ class Mapping:
             """HTML for Jupyter (attached by :mod:`crosswalk.display`)."""
             ...
 
-    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC
+    __pydantic_config__ = _PYDANTIC
     id: str
     subjects: tuple[str, ...]
     relation: RelationName
@@ -411,7 +411,7 @@ class MappingSet:
             """HTML for Jupyter (attached by :mod:`crosswalk.display`)."""
             ...
 
-    __pydantic_config__: ClassVar[dict[str, Any]] = _PYDANTIC
+    __pydantic_config__ = _PYDANTIC
     id: str
     title: str
     description: str | None = None
