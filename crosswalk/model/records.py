@@ -9,7 +9,7 @@ Checking happens at the edges. The grammar of the data files
 :mod:`crosswalk.model.fields`) checks a file entry before :mod:`crosswalk.io.catalogue`
 builds the record; an importer that reads someone else's format (SSSOM, OSCAL, a CSV,
 an RDF graph) builds its records with :func:`crosswalk.model.validation.validated`, which
-lets pydantic check and convert every field from these annotations and this module's
+lets pydantic check and convert every field from these annotations and each record's
 ``__pydantic_config__`` (unknown keys refused, whitespace stripped). Whoever constructs a
 record, its ``__post_init__`` refuses what no record may hold: a malformed id, a mapping
 without subjects, a strength outside 1-10. ``tests/test_grammar.py`` checks that every
@@ -440,6 +440,10 @@ def to_dict(
     ``json`` gives JSON values (lists, ISO dates); ``exclude`` leaves out top-level
     fields; ``exclude_none`` and ``exclude_defaults`` leave out, at every level, fields
     that are None or equal to their default.
+
+    >>> source = Source(id="S-OJ", title="Regulation (EU) 2024/1689", accessed=dt.date(2026, 12, 1))
+    >>> to_dict(source, json=True, exclude_none=True)
+    {'id': 'S-OJ', 'title': 'Regulation (EU) 2024/1689', 'accessed': '2026-12-01'}
     """
     result: dict[str, Any] = {}
     for name, default in _defaults(type(record)):
