@@ -31,12 +31,12 @@ from crosswalk.model.fields import (
     MAPPING_REVIEW,
     NON_EMPTY,
     PREFIX,
+    AccessedOn,
     AdoptedFramework,
     AdoptionNote,
     AdoptionRelation,
     AdoptionSource,
     AdoptionStatus,
-    CategoryDatesFields,
     ClauseAliases,
     ClauseAppliesWith,
     ClauseKindField,
@@ -52,14 +52,12 @@ from crosswalk.model.fields import (
     DatesOmnibus,
     DatesOriginal,
     Edition,
-    EndDatesFields,
     Exhaustive,
     FrameworkAliases,
     FrameworkKind,
     FrameworkPrefix,
     FrameworkTitle,
     FrameworkTitleZh,
-    GraceDatesFields,
     Justification,
     MappingObject,
     MappingRationale,
@@ -69,7 +67,6 @@ from crosswalk.model.fields import (
     ObjectFramework,
     OfficialUrl,
     Publisher,
-    ReviewFields,
     SetAuthor,
     SetDate,
     SetDescription,
@@ -78,9 +75,10 @@ from crosswalk.model.fields import (
     SetSource,
     SetTitle,
     ShortName,
-    SourceFields,
     SourceKey,
+    SourceNote,
     SourceTitle,
+    SourceUrl,
     Strength,
     SubjectFramework,
     Summaries,
@@ -114,15 +112,33 @@ _SET_ID = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 """A check a file adds to a mapping set's id: it names the file, so no spaces or slashes."""
 
 
-class SourceEntry(SourceFields):
+class SourceEntry(BaseModel):
     """A source: where numbers and headings were confirmed, or a cited crosswalk."""
 
+    model_config = _STRICT
     id: Annotated[SourceKey, NON_EMPTY]
     title: Annotated[SourceTitle, NON_EMPTY]
+    url: SourceUrl = None
+    accessed: AccessedOn = None
+    note: SourceNote = None
 
 
-class ReviewEntry(ReviewFields):
+class ReviewEntry(BaseModel):
     """`review:` of a covering mapping (or an adoption): the second reviewer's check."""
+
+    model_config = _STRICT
+    by: str = Field(
+        min_length=1, description="Who checked it (a person, or a named review session)."
+    )
+    date: dt.date = Field(description="When it was checked.")
+    evidence: str = Field(
+        min_length=1,
+        description="Where the containment shows: source passages by reference (clause, table, "
+        "page), in our words, never quoted ISO/IEC or GB/T body text.",
+    )
+    source: str | None = Field(
+        None, description="Id of the source consulted (from `sources:`), where it has one."
+    )
 
 
 class AdoptionEntry(BaseModel):
@@ -156,16 +172,35 @@ class FrameworkEntry(BaseModel):
     adoption_of: Annotated[AdoptionEntry | None, ADOPTION_OF] = None
 
 
-class CategoryDatesEntry(CategoryDatesFields):
+class CategoryDatesEntry(BaseModel):
     """Dates of one system category inside `applies_from.by_category`."""
 
+    model_config = _STRICT
+    original: dt.date | None = Field(None, description="Date under Art 113 for this category.")
+    omnibus: dt.date | None = Field(None, description="Date as amended by the Digital Omnibus.")
 
-class GraceDatesEntry(GraceDatesFields):
+
+class GraceDatesEntry(BaseModel):
     """`applies_from.grace`: later dates for systems placed on the market before a cut-off."""
 
+    model_config = _STRICT
+    placed_before: dt.date = Field(
+        description="Systems placed on the market before this date get these dates."
+    )
+    original: dt.date | None = Field(None, description="Their date under Art 113, if it differs.")
+    omnibus: dt.date | None = Field(
+        None, description="Their date as amended by the Digital Omnibus."
+    )
 
-class EndDatesEntry(EndDatesFields):
+
+class EndDatesEntry(BaseModel):
     """`applies_from.ends`: when an amendment deleted the provision, per regime."""
+
+    model_config = _STRICT
+    original: dt.date | None = Field(None, description="No longer applies from (Art 113 text).")
+    omnibus: dt.date | None = Field(
+        None, description="No longer applies from, as amended by the Digital Omnibus."
+    )
 
 
 class DatesEntry(BaseModel):

@@ -1,9 +1,9 @@
-"""Every field of the data files' grammar that a record holds too, declared once.
+"""The fields of the data files' grammar, each declared once.
 
 A field's type, constraints and description live here, as an ``Annotated`` alias (or, where
-the record and the file entry hold different classes, as a ``Field`` used by both). The
-file grammar of :mod:`crosswalk.io.grammar` annotates its entries with these, so the JSON
-Schema a user's editor shows and the check a file gets cannot drift apart. The records of
+the entries that hold it differ, as a ``Field`` used by each). The file grammar of
+:mod:`crosswalk.io.grammar` annotates its entries with these, so the JSON Schema a user's
+editor shows and the check a file gets cannot drift apart. The records of
 :mod:`crosswalk.model.records` are plain dataclasses that load without pydantic;
 ``tests/test_grammar.py`` checks that every field a file may write is a record field of the
 same type and default (or is listed as file-only).
@@ -13,8 +13,8 @@ optional field's alias includes ``| None``, so that its description stays on the
 does not move inside the JSON Schema's ``anyOf``.
 
 A file is checked more strictly than a record built by an importer (a CSV row, an RDF
-graph), which gets the record's types and its own checks: the file's extra checks are stacked in
-the grammar, e.g. ``Annotated[SourceTitle, NON_EMPTY]``.
+graph), which gets the record's types and its own checks: the file's extra checks are
+stacked in the grammar, e.g. ``Annotated[SourceTitle, NON_EMPTY]``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from crosswalk.model.ids import PREFIX_PATTERN
 from crosswalk.model.vocabularies import (
@@ -55,7 +55,6 @@ __all__ = [
     "AdoptionRelation",
     "AdoptionSource",
     "AdoptionStatus",
-    "CategoryDatesFields",
     "ClauseAliases",
     "ClauseAppliesWith",
     "ClauseKindField",
@@ -71,14 +70,12 @@ __all__ = [
     "DatesOmnibus",
     "DatesOriginal",
     "Edition",
-    "EndDatesFields",
     "Exhaustive",
     "FrameworkAliases",
     "FrameworkKind",
     "FrameworkPrefix",
     "FrameworkTitle",
     "FrameworkTitleZh",
-    "GraceDatesFields",
     "Justification",
     "MappingObject",
     "MappingRationale",
@@ -88,7 +85,6 @@ __all__ = [
     "ObjectFramework",
     "OfficialUrl",
     "Publisher",
-    "ReviewFields",
     "SetAuthor",
     "SetDate",
     "SetDescription",
@@ -97,7 +93,6 @@ __all__ = [
     "SetSource",
     "SetTitle",
     "ShortName",
-    "SourceFields",
     "SourceKey",
     "SourceNote",
     "SourceTitle",
@@ -107,9 +102,6 @@ __all__ = [
     "Summaries",
     "Summary",
 ]
-
-_CONFIG = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True)
-"""Records and file entries alike: immutable, no unknown keys, no stray whitespace."""
 
 NON_EMPTY = Field(min_length=1)
 """A check a file entry adds: the value may not be empty."""
@@ -125,43 +117,6 @@ SourceTitle = Annotated[str, Field(description="Human-readable title of the sour
 SourceUrl = Annotated[str | None, Field(description="Where the source can be read.")]
 AccessedOn = Annotated[dt.date | None, Field(description="When the source was consulted.")]
 SourceNote = Annotated[str | None, Field(description="What the source does and does not confirm.")]
-
-
-class SourceFields(BaseModel):
-    """Where a clause's number and heading were confirmed, or a cited crosswalk.
-
-    The record :class:`~crosswalk.model.records.Source` is this; the file entry
-    :class:`~crosswalk.io.grammar.SourceEntry` also refuses an empty key or title.
-    """
-
-    model_config = _CONFIG
-    id: SourceKey
-    title: SourceTitle
-    url: SourceUrl = None
-    accessed: AccessedOn = None
-    note: SourceNote = None
-
-
-class ReviewFields(BaseModel):
-    """A second reviewer's check of a mapping (or an adoption) that can make a clause covered.
-
-    The record :class:`~crosswalk.model.records.Review` and the file entry
-    :class:`~crosswalk.io.grammar.ReviewEntry` are this, under their own names.
-    """
-
-    model_config = _CONFIG
-    by: str = Field(
-        min_length=1, description="Who checked it (a person, or a named review session)."
-    )
-    date: dt.date = Field(description="When it was checked.")
-    evidence: str = Field(
-        min_length=1,
-        description="Where the containment shows: source passages by reference (clause, table, "
-        "page), in our words, never quoted ISO/IEC or GB/T body text.",
-    )
-    source: str | None = Field(
-        None, description="Id of the source consulted (from `sources:`), where it has one."
-    )
 
 
 # -- frameworks and adoptions ------------------------------------------------------------
@@ -222,14 +177,6 @@ GRACE = Field(description="Later dates for systems placed on the market before a
 """``grace``: a record's ``GraceDates``, a file's ``GraceDatesEntry``."""
 
 
-class CategoryDatesFields(BaseModel):
-    """Application dates that differ for one system category (e.g. Annex I products)."""
-
-    model_config = _CONFIG
-    original: dt.date | None = Field(None, description="Date under Art 113 for this category.")
-    omnibus: dt.date | None = Field(None, description="Date as amended by the Digital Omnibus.")
-
-
 ENDS = Field(description="When the provision stops applying (deleted by an amendment), per regime.")
 """``ends``: a record's ``EndDates``, a file's ``EndDatesEntry``."""
 Summaries = Annotated[
@@ -239,32 +186,6 @@ Summaries = Annotated[
         "text where it may be quoted (public-domain publications)."
     ),
 ]
-
-
-class EndDatesFields(BaseModel):
-    """When a provision stops applying because an amendment deleted it, per regime."""
-
-    model_config = _CONFIG
-    original: dt.date | None = Field(None, description="No longer applies from (Art 113 text).")
-    omnibus: dt.date | None = Field(
-        None, description="No longer applies from, as amended by the Digital Omnibus."
-    )
-
-
-class GraceDatesFields(BaseModel):
-    """Later dates for systems placed on the market before a cut-off date.
-
-    A grace period, e.g. the Digital Omnibus's for Art 50(2).
-    """
-
-    model_config = _CONFIG
-    placed_before: dt.date = Field(
-        description="Systems placed on the market before this date get these dates."
-    )
-    original: dt.date | None = Field(None, description="Their date under Art 113, if it differs.")
-    omnibus: dt.date | None = Field(
-        None, description="Their date as amended by the Digital Omnibus."
-    )
 
 
 # -- clauses -----------------------------------------------------------------------------

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import sys
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -43,7 +42,7 @@ def builder(cls: type[R]) -> Callable[[Mapping[str, Any]], R]:
     """
     if not dataclasses.is_dataclass(cls):
         raise TypeError(f"{cls.__name__}: only dataclass records are rebuilt")
-    hints = typing.get_type_hints(cls, vars(sys.modules[cls.__module__]))
+    hints = typing.get_type_hints(cls)  # the annotations are strings: resolve them
     fields = dataclasses.fields(cls)
     if any(f.default_factory is not dataclasses.MISSING for f in fields):
         raise TypeError(f"{cls.__name__}: default factories are not rebuilt")

@@ -31,7 +31,7 @@ def validated(cls: type[R], data: collections.abc.Mapping[str, Any]) -> R:
         # Pydantic before 2.10 resolves the records' annotations ("Mapping", "Source")
         # in this module's namespace first: it must define no name a record field uses.
         adapter = _ADAPTERS[cls] = TypeAdapter(cls)
-    record: R = adapter.validate_python(data, from_attributes=True)
+    record: R = adapter.validate_python(data)
     return record
 
 
